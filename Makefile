@@ -1,0 +1,64 @@
+# IG Portal: `make run` for a working demo on http://127.0.0.1:8000, `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck pytest install install-dev frontend migrate worker beat clean help
+
+help:
+	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make test   set up and run ruff, mypy and the whole pytest suite"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+frontend: node_modules/.installed
+
+migrate: install frontend
+	$(PY) manage.py migrate --noinput
+
+# The newcomer path: the embedded default (SQLite, tasks inline) unless DATABASE_URL / CELERY_BROKER_URL are set.
+run: migrate
+	$(PY) manage.py seed_demo
+	@echo "Serving IG Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install-dev
+	$(VENV)/bin/mypy .
+
+# Chooses PostgreSQL and Redis when they answer (required under CI=true), else SQLite with service tests skipped.
+pytest: install-dev frontend
+	@exports="$$($(PY) tests/services.py)" && eval "$$exports" && $(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+worker: install
+	$(VENV)/bin/celery -A igportal worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A igportal beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,17 @@
+"""Who may do what, as plain predicates; views and services both ask these."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from igportal.roles import Role, has_role
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def can_manage_organisations(user: User) -> bool:
+    return has_role(user, Role.IG_OFFICER, Role.DPO)
+
+
+def can_edit_organisation_settings(user: User) -> bool:
+    return has_role(user, Role.DPO)

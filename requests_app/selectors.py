@@ -1,0 +1,103 @@
+"""Reads: what a user may see, shaped for the pages that show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from igportal.roles import Role, roles_of
+from requests_app.models import Organisation, OrganisationSettings
+
+
+def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisation]:
+    organisations = Organisation.objects.all()
+    if search:
+        organisations = organisations.filter(Q(name__icontains=search) | Q(ods_code__iexact=search))
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    return organisations.order_by("name")
+
+
+@dataclass(frozen=True)
+class Task:
+    text: str
+    url: str
+
+
+@dataclass
+class HomeSection:
+    role: Role
+    heading: str
+    duty: str
+    tasks: list[Task] = field(default_factory=list)
+    empty_message: str = "Nothing needs your attention."
+
+
+_DUTIES: dict[Role, tuple[str, str]] = {
+    Role.REQUESTER: (
+        "Your sharing requests",
+        "Ask before you share: say what you need to share, with whom and why; the IG team will route it.",
+    ),
+    Role.IG_OFFICER: (
+        "Information governance",
+        "Triage new requests, check the answers, route them and keep the registers tidy.",
+    ),
+    Role.DPO: (
+        "Data Protection Officer",
+        "Sign off every new flow of personal data and review the registers.",
+    ),
+    Role.CALDICOTT_GUARDIAN: (
+        "Caldicott Guardian",
+        "Decide requests to use confidential patient information without consent, police requests and ISAs.",
+    ),
+    Role.SIRO: ("Senior Information Risk Owner", "Sign off DPIAs and high-risk processing."),
+    Role.AUDITOR: ("Audit", "Read the registers and the audit trail. You cannot change anything."),
+}
+_ROLE_ORDER = (Role.REQUESTER, Role.IG_OFFICER, Role.DPO, Role.CALDICOTT_GUARDIAN, Role.SIRO, Role.AUDITOR)
+
+
+def _settings_tasks(portal: OrganisationSettings) -> list[Task]:
+    edit_url = reverse("organisation_settings_edit")
+    tasks = [
+        Task(f"Name the {label} in the organisation settings", edit_url)
+        for label, person_id in (
+            ("Caldicott Guardian", portal.caldicott_guardian_id),
+            ("Data Protection Officer", portal.dpo_id),
+            ("SIRO", portal.siro_id),
+        )
+        if person_id is None
+    ]
+    if portal.name == OrganisationSettings._meta.get_field("name").default:
+        tasks.insert(0, Task("Give the organisation its real name", edit_url))
+    return tasks
+
+
+def _organisations_missing_contact() -> list[Task]:
+    missing = Organisation.objects.filter(active=True, contact_email="").order_by("name")[:10]
+    return [
+        Task(
+            f"Add an IG contact email for {organisation.name}",
+            reverse("organisation_edit", args=[organisation.pk]),
+        )
+        for organisation in missing
+    ]
+
+
+def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
+    """One section per role the user holds, each listing what that role should do next."""
+    roles = roles_of(user)
+    sections: list[HomeSection] = []
+    for role in _ROLE_ORDER:
+        if role not in roles:
+            continue
+        heading, duty = _DUTIES[role]
+        section = HomeSection(role=role, heading=heading, duty=duty)
+        if role is Role.DPO:
+            section.tasks = _settings_tasks(OrganisationSettings.load())
+        elif role is Role.IG_OFFICER:
+            section.tasks = _organisations_missing_contact()
+        sections.append(section)
+    return sections

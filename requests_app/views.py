@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from igportal.types import AuthenticatedHttpRequest
+from requests_app import selectors, services
+from requests_app.forms import OrganisationFilterForm, OrganisationForm, OrganisationSettingsForm
+from requests_app.models import Organisation, OrganisationSettings
+from requests_app.permissions import can_edit_organisation_settings, can_manage_organisations
+
+
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "requests_app/home.html", {"sections": selectors.home_sections(request.user)})
+
+
+@require_GET
+def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = OrganisationFilterForm(request.GET or None)
+    search = kind = ""
+    if form.is_valid():
+        search, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    return render(
+        request,
+        "requests_app/organisation_list.html",
+        {
+            "form": form,
+            "organisations": selectors.organisation_list(search=search, kind=kind),
+            "can_manage": can_manage_organisations(request.user),
+        },
+    )
+
+
+def _save_organisation(request: AuthenticatedHttpRequest, organisation: Organisation | None) -> HttpResponse:
+    if not can_manage_organisations(request.user):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if organisation is None:
+                organisation = services.organisation_create(actor=request.user, **data)
+            else:
+                organisation = services.organisation_update(
+                    organisation=organisation, actor=request.user, **data
+                )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{organisation.name} saved.")
+            return redirect("organisation_list")
+    return render(
+        request, "requests_app/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _save_organisation(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _save_organisation(request, get_object_or_404(Organisation, pk=pk))
+
+
+@require_GET
+def organisation_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "requests_app/organisation_settings.html",
+        {"portal": OrganisationSettings.load(), "can_edit": can_edit_organisation_settings(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_edit_organisation_settings(request.user):
+        raise PermissionDenied
+    form = OrganisationSettingsForm(request.POST or None, instance=OrganisationSettings.load())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_settings_update(
+                actor=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Organisation settings saved.")
+            return redirect("organisation_settings")
+    return render(request, "requests_app/organisation_settings_form.html", {"form": form})

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from igportal.roles import Role
+from tests.conftest import MakeUser
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+# Pages anyone may open without logging in, each for a reason.
+PUBLIC_URL_NAMES = {"login"}
+# Django's admin has its own login page and is reached through it.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif pattern.name:
+            route = prefix + str(pattern.pattern)
+            # Fill every path converter with a plausible value: the login check runs before the object lookup.
+            url = "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x", route)
+            yield pattern.name, url
+
+
+ALL_URLS = sorted(set(_walk(get_resolver().url_patterns)))
+
+
+def test_the_walk_finds_the_pages() -> None:
+    names = {name for name, _ in ALL_URLS}
+    assert {"home", "organisation_list", "organisation_settings", "password_change", "logout"} <= names
+
+
+@pytest.mark.parametrize(("name", "url"), [u for u in ALL_URLS if u[0] not in PUBLIC_URL_NAMES])
+def test_every_page_requires_login(client: Client, name: str, url: str) -> None:
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, f"{method.upper()} {url} ({name}) answered {response.status_code}"
+        assert response["Location"].startswith(reverse("login")), name
+
+
+def test_login_page_is_public(client: Client) -> None:
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert b"Log in to IG Portal" in response.content
+
+
+def test_a_user_logs_in_and_lands_on_their_home_page(client: Client, make_user: MakeUser) -> None:
+    make_user(Role.REQUESTER, username="kim")
+    response = client.post(reverse("login"), {"username": "kim", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert b"Your sharing requests" in response.content
+
+
+def test_a_wrong_password_is_refused_with_a_message(client: Client, make_user: MakeUser) -> None:
+    make_user(Role.REQUESTER, username="kim")
+    response = client.post(reverse("login"), {"username": "kim", "password": "wrong"})
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_changes_the_session_key(client: Client, make_user: MakeUser) -> None:
+    make_user(Role.REQUESTER, username="kim")
+    client.get(reverse("login"))
+    session = client.session
+    session["probe"] = 1
+    session.save()
+    before = client.cookies["sessionid"].value
+    client.post(reverse("login"), {"username": "kim", "password": PASSWORD})
+    assert client.cookies["sessionid"].value != before
+
+
+def test_logout_is_post_only_and_ends_the_session(client: Client, requester: User) -> None:
+    client.force_login(requester)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_password_change_needs_the_old_password(client: Client, requester: User) -> None:
+    client.force_login(requester)
+    bad = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "a-new-longer-pass-77",
+            "new_password2": "a-new-longer-pass-77",
+        },
+    )
+    assert b"Your old password was entered incorrectly" in bad.content
+    good = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-new-longer-pass-77",
+            "new_password2": "a-new-longer-pass-77",
+        },
+    )
+    assert good.status_code == 302
+    requester.refresh_from_db()
+    assert requester.check_password("a-new-longer-pass-77")
+
+
+@pytest.mark.parametrize(
+    ("role", "heading"),
+    [
+        (Role.REQUESTER, "Your sharing requests"),
+        (Role.IG_OFFICER, "Information governance"),
+        (Role.DPO, "Data Protection Officer"),
+        (Role.CALDICOTT_GUARDIAN, "Caldicott Guardian"),
+        (Role.SIRO, "Senior Information Risk Owner"),
+        (Role.AUDITOR, "Audit"),
+    ],
+)
+def test_each_role_sees_its_own_home_section(
+    client: Client, make_user: MakeUser, role: Role, heading: str
+) -> None:
+    client.force_login(make_user(role))
+    content = client.get(reverse("home")).content.decode()
+    assert f">{heading}</h2>" in content
+    assert f"({role.label})" in content
+
+
+def test_home_shows_one_section_per_role_held(client: Client, make_user: MakeUser) -> None:
+    client.force_login(make_user(Role.DPO, Role.CALDICOTT_GUARDIAN))
+    content = client.get(reverse("home")).content.decode()
+    assert content.count('class="nhsuk-card__heading"') == 2
+
+
+def test_a_user_without_a_role_is_told_to_ask_for_one(client: Client, make_user: MakeUser) -> None:
+    client.force_login(make_user())
+    assert b"You have no role yet" in client.get(reverse("home")).content
+
+
+def test_the_dpo_is_asked_to_name_missing_officers(client: Client, dpo: User) -> None:
+    client.force_login(dpo)
+    content = client.get(reverse("home")).content.decode()
+    assert "Name the Caldicott Guardian in the organisation settings" in content
+    assert "Name the SIRO in the organisation settings" in content

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from igportal.roles import Role
+from requests_app.models import Nation, Organisation, OrganisationSettings
+from tests.conftest import MakeUser
+from tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "name": "Eastfield Hospice",
+    "kind": "care_provider",
+    "ods_code": "ab123",
+    "contact_name": "Jo Bloggs",
+    "contact_email": "ig@eastfield.example",
+    "active": "on",
+}
+
+
+def test_ig_officer_adds_a_partner_organisation(client: Client, ig_officer: User) -> None:
+    client.force_login(ig_officer)
+    response = client.post(reverse("organisation_create"), VALID)
+    assert response.status_code == 302
+    organisation = Organisation.objects.get()
+    assert organisation.name == "Eastfield Hospice"
+    assert organisation.ods_code == "AB123"
+
+
+def test_a_bad_ods_code_is_explained_and_nothing_typed_is_lost(client: Client, ig_officer: User) -> None:
+    client.force_login(ig_officer)
+    response = client.post(reverse("organisation_create"), {**VALID, "ods_code": "A-1"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "An ODS code is 3 to 10 capital letters and digits" in content
+    assert 'href="#id_ods_code"' in content
+    assert 'value="Eastfield Hospice"' in content
+    assert 'value="Jo Bloggs"' in content
+    assert not Organisation.objects.exists()
+
+
+def test_names_are_unique_whatever_their_case(client: Client, ig_officer: User) -> None:
+    OrganisationFactory(name="Eastfield Hospice")
+    client.force_login(ig_officer)
+    response = client.post(reverse("organisation_create"), {**VALID, "name": "EASTFIELD HOSPICE"})
+    assert response.status_code == 200
+    assert Organisation.objects.count() == 1
+
+
+def test_ig_officer_edits_a_partner(client: Client, ig_officer: User) -> None:
+    organisation = OrganisationFactory()
+    client.force_login(ig_officer)
+    client.post(reverse("organisation_edit", args=[organisation.pk]), {**VALID, "name": "Renamed"})
+    organisation.refresh_from_db()
+    assert organisation.name == "Renamed"
+
+
+@pytest.mark.parametrize("role", [Role.REQUESTER, Role.CALDICOTT_GUARDIAN, Role.SIRO, Role.AUDITOR])
+def test_only_the_ig_team_changes_partners(client: Client, make_user: MakeUser, role: Role) -> None:
+    organisation = OrganisationFactory(name="Unchanged")
+    client.force_login(make_user(role))
+    assert client.get(reverse("organisation_create")).status_code == 403
+    assert client.post(reverse("organisation_create"), VALID).status_code == 403
+    assert client.post(reverse("organisation_edit", args=[organisation.pk]), VALID).status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.name == "Unchanged"
+    assert Organisation.objects.count() == 1
+
+
+def test_editing_an_unknown_partner_is_not_found(client: Client, ig_officer: User) -> None:
+    client.force_login(ig_officer)
+    assert client.get(reverse("organisation_edit", args=[999])).status_code == 404
+
+
+def test_everyone_with_a_role_can_read_and_filter_the_partner_list(client: Client, requester: User) -> None:
+    OrganisationFactory(name="Northshire Trust", kind="nhs_trust")
+    OrganisationFactory(name="Westshire Police", kind="police")
+    client.force_login(requester)
+    content = client.get(reverse("organisation_list"), {"kind": "police"}).content.decode()
+    assert "Westshire Police" in content
+    assert "Northshire Trust" not in content
+    assert "Add a partner organisation" not in content
+
+
+def test_partner_list_runs_constant_queries(
+    client: Client, ig_officer: User, django_assert_num_queries
+) -> None:
+    client.force_login(ig_officer)
+    OrganisationFactory.create_batch(1)
+    # session, user, the user's roles, the organisations
+    with django_assert_num_queries(4):
+        client.get(reverse("organisation_list"))
+    OrganisationFactory.create_batch(49)
+    with django_assert_num_queries(4):
+        client.get(reverse("organisation_list"))
+
+
+def test_the_dpo_names_the_officers(client: Client, dpo: User, caldicott: User, siro: User) -> None:
+    client.force_login(dpo)
+    response = client.post(
+        reverse("organisation_settings_edit"),
+        {
+            "name": "Northshire ICB",
+            "ods_code": "qxx",
+            "nation": Nation.WALES,
+            "caldicott_guardian": caldicott.pk,
+            "dpo": dpo.pk,
+            "siro": siro.pk,
+            "consent_max_age_days": 180,
+        },
+    )
+    assert response.status_code == 302
+    portal = OrganisationSettings.load()
+    assert (portal.name, portal.ods_code, portal.nation) == ("Northshire ICB", "QXX", "wales")
+    assert (portal.caldicott_guardian, portal.dpo, portal.siro) == (caldicott, dpo, siro)
+    assert portal.consent_max_age_days == 180
+
+
+def test_only_holders_of_a_role_can_be_named_for_it(client: Client, dpo: User, requester: User) -> None:
+    client.force_login(dpo)
+    response = client.post(
+        reverse("organisation_settings_edit"),
+        {"name": "X", "nation": "england", "caldicott_guardian": requester.pk, "consent_max_age_days": 365},
+    )
+    assert response.status_code == 200
+    assert OrganisationSettings.load().caldicott_guardian is None
+
+
+@pytest.mark.parametrize("role", [Role.REQUESTER, Role.IG_OFFICER, Role.CALDICOTT_GUARDIAN, Role.AUDITOR])
+def test_only_the_dpo_changes_the_settings(client: Client, make_user: MakeUser, role: Role) -> None:
+    client.force_login(make_user(role))
+    assert client.get(reverse("organisation_settings")).status_code == 200
+    response = client.post(
+        reverse("organisation_settings_edit"),
+        {"name": "Hijacked", "nation": "england", "consent_max_age_days": 1},
+    )
+    assert response.status_code == 403
+    assert OrganisationSettings.load().name != "Hijacked"
