@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import cast
 
 import pytest
 from django.contrib.auth.models import User
@@ -31,7 +30,7 @@ MakeUser = Callable[..., User]
 @pytest.fixture
 def make_user(db: None) -> MakeUser:
     def make(*roles: Role, **fields: object) -> User:
-        return cast(User, UserFactory(roles=roles, **fields))
+        return UserFactory.create(roles=roles, **fields)
 
     return make
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from igportal.roles import Role, role_grant
 from requests_app.models import Organisation, OrganisationKind
@@ -12,7 +13,7 @@ from requests_app.models import Organisation, OrganisationKind
 PASSWORD = "a-long-test-password-42"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -30,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             role_grant(user=self, role=role)  # type: ignore[arg-type]
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 

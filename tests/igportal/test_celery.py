@@ -102,7 +102,7 @@ def test_a_task_queued_through_redis_is_run_by_a_real_worker(
     )
     sender = app.connection_for_write(redis_url)
     with sender:
-        clear_expired_sessions.apply_async(connection=sender)
+        clear_expired_sessions.apply_async(connection=sender)  # type: ignore[call-arg]
     # Still there: only the worker process can remove it.
     assert Session.objects.filter(session_key=expired.session_key).exists()
     deadline = time.monotonic() + 60

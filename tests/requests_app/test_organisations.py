@@ -44,7 +44,7 @@ def test_a_bad_ods_code_is_explained_and_nothing_typed_is_lost(client: Client, i
 
 
 def test_names_are_unique_whatever_their_case(client: Client, ig_officer: User) -> None:
-    OrganisationFactory(name="Eastfield Hospice")
+    OrganisationFactory.create(name="Eastfield Hospice")
     client.force_login(ig_officer)
     response = client.post(reverse("organisation_create"), {**VALID, "name": "EASTFIELD HOSPICE"})
     assert response.status_code == 200
@@ -52,7 +52,7 @@ def test_names_are_unique_whatever_their_case(client: Client, ig_officer: User) 
 
 
 def test_ig_officer_edits_a_partner(client: Client, ig_officer: User) -> None:
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     client.force_login(ig_officer)
     client.post(reverse("organisation_edit", args=[organisation.pk]), {**VALID, "name": "Renamed"})
     organisation.refresh_from_db()
@@ -61,7 +61,7 @@ def test_ig_officer_edits_a_partner(client: Client, ig_officer: User) -> None:
 
 @pytest.mark.parametrize("role", [Role.REQUESTER, Role.CALDICOTT_GUARDIAN, Role.SIRO, Role.AUDITOR])
 def test_only_the_ig_team_changes_partners(client: Client, make_user: MakeUser, role: Role) -> None:
-    organisation = OrganisationFactory(name="Unchanged")
+    organisation = OrganisationFactory.create(name="Unchanged")
     client.force_login(make_user(role))
     assert client.get(reverse("organisation_create")).status_code == 403
     assert client.post(reverse("organisation_create"), VALID).status_code == 403
@@ -77,8 +77,8 @@ def test_editing_an_unknown_partner_is_not_found(client: Client, ig_officer: Use
 
 
 def test_everyone_with_a_role_can_read_and_filter_the_partner_list(client: Client, requester: User) -> None:
-    OrganisationFactory(name="Northshire Trust", kind="nhs_trust")
-    OrganisationFactory(name="Westshire Police", kind="police")
+    OrganisationFactory.create(name="Northshire Trust", kind="nhs_trust")
+    OrganisationFactory.create(name="Westshire Police", kind="police")
     client.force_login(requester)
     content = client.get(reverse("organisation_list"), {"kind": "police"}).content.decode()
     assert "Westshire Police" in content
