@@ -7,15 +7,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from igportal.types import AuthenticatedHttpRequest
-from requests_app import selectors, services
-from requests_app.forms import OrganisationFilterForm, OrganisationForm, OrganisationSettingsForm
+from requests_app.forms.organisations import (
+    OrganisationFilterForm,
+    OrganisationForm,
+    OrganisationSettingsForm,
+)
 from requests_app.models import Organisation, OrganisationSettings
 from requests_app.permissions import can_edit_organisation_settings, can_manage_organisations
-
-
-@require_GET
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return render(request, "requests_app/home.html", {"sections": selectors.home_sections(request.user)})
+from requests_app.selectors import organisations as selectors
+from requests_app.services import organisations as services
 
 
 @require_GET

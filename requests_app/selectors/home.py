@@ -5,20 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from igportal.roles import Role, roles_of
 from requests_app.models import Organisation, OrganisationSettings
-
-
-def organisation_list(*, search: str = "", kind: str = "") -> QuerySet[Organisation]:
-    organisations = Organisation.objects.all()
-    if search:
-        organisations = organisations.filter(Q(name__icontains=search) | Q(ods_code__iexact=search))
-    if kind:
-        organisations = organisations.filter(kind=kind)
-    return organisations.order_by("name")
 
 
 @dataclass(frozen=True)
