@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.urls import reverse
 
 from igportal.roles import Role, roles_of
-from requests_app.models import Organisation, OrganisationSettings
+from requests_app.models import Organisation, OrganisationSettings, RequestStatus, SharingRequest
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,31 @@ def _organisations_missing_contact() -> list[Task]:
     ]
 
 
+_REQUESTER_PROMPTS = {
+    RequestStatus.DRAFT: "Finish your draft",
+    RequestStatus.CHANGES_REQUESTED: "Make the changes asked for on",
+}
+
+
+def _requester_tasks(user: User) -> list[Task]:
+    waiting = (
+        SharingRequest.objects.filter(
+            requester=user, status__in=[RequestStatus.DRAFT, RequestStatus.CHANGES_REQUESTED]
+        )
+        .only("reference", "title", "status")
+        .order_by("-updated_at")[:10]
+    )
+    tasks = [
+        Task(
+            " ".join((_REQUESTER_PROMPTS[RequestStatus(item.status)], item.reference))
+            + (f": {item.title}" if item.title else ""),
+            reverse("request_detail", args=[item.reference]),
+        )
+        for item in waiting
+    ]
+    return [Task("Start a new sharing request", reverse("request_list")), *tasks]
+
+
 def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
     """One section per role the user holds, each listing what that role should do next."""
     roles = roles_of(user)
@@ -85,7 +110,9 @@ def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
             continue
         heading, duty = _DUTIES[role]
         section = HomeSection(role=role, heading=heading, duty=duty)
-        if role is Role.DPO:
+        if role is Role.REQUESTER and isinstance(user, User):
+            section.tasks = _requester_tasks(user)
+        elif role is Role.DPO:
             section.tasks = _settings_tasks(OrganisationSettings.load())
         elif role is Role.IG_OFFICER:
             section.tasks = _organisations_missing_contact()

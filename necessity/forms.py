@@ -1,0 +1,406 @@
+"""One form per wizard step; each turns its cleaned data into the engine's answers for that step.
+
+Field names are the engine's field names (``necessity.rules.answers``), so ``to_answers`` is a copy for
+most steps and the wizard never invents a second vocabulary.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from django import forms
+from django.utils import timezone
+
+from igportal.forms import NHSFormMixin
+from necessity.rules import (
+    CALDICOTT_PRINCIPLES,
+    DPIA_SCREENING_QUESTIONS,
+    LEGITIMATE_RELATIONSHIP_CRITERIA,
+    Art6Condition,
+    Art9Condition,
+    ConfidentialityBasis,
+    ConsentState,
+    DataForm,
+    Direction,
+    Frequency,
+    PoliceExemption,
+    PurposeCategory,
+    TransferMethod,
+    Urgency,
+    choices,
+)
+from requests_app.models import DataItemType, Organisation, RequestItem
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
+CONSENT_DATED = {ConsentState.GIVEN, ConsentState.REFUSED, ConsentState.WITHDRAWN}
+
+
+def yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Answer yes or no: {label[0].lower()}{label[1:].rstrip('?')}."},
+    )
+
+
+def enum_choice(
+    enum_cls: type[StrEnum], label: str, *, radio: bool = True, **kwargs: Any
+) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices(enum_cls),
+        widget=forms.RadioSelect if radio else forms.Select,
+        error_messages={"required": f"Choose {label[0].lower()}{label[1:].rstrip('?')}."},
+        **kwargs,
+    )
+
+
+def text(label: str, *, required: bool = True, long: bool = True, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        max_length=4000 if long else 300,
+        widget=forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput,
+        error_messages={"required": f"Enter {label[0].lower()}{label[1:].rstrip('?')}."},
+    )
+
+
+def _to_initial(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+class StepForm(NHSFormMixin, forms.Form):
+    """Base of every step: the wizard saves ``to_answers()`` and refills from ``initial_from``."""
+
+    # Keys this step stores that are not the engine's (the wizard keeps them for the request record).
+    extra_keys: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, items: Sequence[RequestItem] = (), **kwargs: Any) -> None:
+        self.items = list(items)
+        super().__init__(*args, **kwargs)
+
+    def to_answers(self) -> dict[str, Any]:
+        return {name: _json(value) for name, value in self.cleaned_data.items()}
+
+    @classmethod
+    def initial_from(cls, saved: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: _to_initial(value) for name, value in saved.items()}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Organisation | DataItemType):
+        return value.pk
+    if isinstance(value, Iterable) and not isinstance(value, str | dict):
+        return [_json(item) for item in value]
+    return value
+
+
+class PurposeForm(StepForm):
+    extra_keys = ("title", "recipient")
+
+    title = text(
+        "A short title for this request", long=False, help_text="For example: 'Discharge summary to GP'."
+    )
+    description = text("What is the information for?", help_text="The legitimate purpose of the sharing.")
+    function_served = text(
+        "What function or outcome does the sharing serve?", help_text="For example: the referral, the audit."
+    )
+    category = enum_choice(PurposeCategory, "Which kind of purpose is it?")
+    direct_care = yes_no(
+        "Is it for the individual care of the people concerned?", "This is called direct care."
+    )
+    urgency = enum_choice(Urgency, "How soon is the information needed?")
+    frequency = enum_choice(Frequency, "How often will it be shared?")
+    direction = enum_choice(Direction, "Are we sending or receiving the information?")
+    recipient = forms.ModelChoiceField(
+        label="Which organisation is it shared with?",
+        queryset=Organisation.objects.filter(active=True).order_by("name"),
+        help_text="For information we receive, the organisation that sends it. Ask the IG team to add one.",
+        error_messages={"required": "Choose the organisation the information is shared with."},
+    )
+    background = text(
+        "Background", required=False, help_text="Links to a national initiative or project, if any."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("category") == PurposeCategory.DIRECT_CARE and cleaned.get("direct_care") is False:
+            self.add_error("direct_care", "You chose direct care as the purpose, so answer yes here.")
+        return cleaned
+
+    def to_answers(self) -> dict[str, Any]:
+        answers = super().to_answers()
+        recipient: Organisation = self.cleaned_data["recipient"]
+        answers["recipient_kind"] = recipient.kind if recipient.kind != "icb" else "nhs_trust"
+        answers["recipient_name"] = recipient.name
+        return answers
+
+    @classmethod
+    def initial_from(cls, saved: Mapping[str, Any]) -> dict[str, Any]:
+        initial = super().initial_from(saved)
+        initial.pop("recipient_kind", None)
+        initial.pop("recipient_name", None)
+        return initial
+
+
+class SafeguardingForm(StepForm):
+    concern = text("What is the concern?", help_text="Who may be at risk, and of what.")
+    risk_of_serious_harm = yes_no(
+        "Is a child or adult at risk of serious harm?",
+        "If yes, share now and record it: a safeguarding disclosure is never held up by this process.",
+    )
+
+
+class DataStepForm(StepForm):
+    extra_keys = ("item_types",)
+
+    subjects_description = text(
+        "Who is the information about?", help_text="For example: 'patients on ward 7'."
+    )
+    approximate_subject_count = forms.IntegerField(
+        label="Roughly how many people?",
+        min_value=1,
+        max_value=100_000_000,
+        error_messages={"required": "Enter roughly how many people the information is about."},
+    )
+    data_form = enum_choice(DataForm, "In what form will it be shared?")
+    recipient_can_reidentify = forms.TypedChoiceField(
+        label="If pseudonymised: can the recipient re-identify people?",
+        help_text="Answer only for pseudonymised data, for example when the recipient holds the key.",
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    confidential_patient_information = yes_no(
+        "Is it confidential information about patients or service users?",
+        "Information given in confidence, such as health or care records.",
+    )
+    item_types = forms.ModelMultipleChoiceField(
+        label="Which data items are included?",
+        queryset=DataItemType.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose only what the purpose needs. You will justify each one next.",
+        error_messages={"required": "Choose at least one data item."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        pseudonymised = cleaned.get("data_form") == DataForm.PSEUDONYMISED
+        if pseudonymised and cleaned.get("recipient_can_reidentify") is None:
+            self.add_error("recipient_can_reidentify", "Say whether the recipient can re-identify people.")
+        if not pseudonymised:
+            cleaned["recipient_can_reidentify"] = None
+        return cleaned
+
+
+class ItemsForm(StepForm):
+    """Each chosen item: why it is needed, and whether the purpose fails without it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for item in self.items:
+            code = item.item_type.code
+            name = item.item_type.name
+            self.fields[f"justification__{code}"] = text(f"Why is the {name.lower()} needed?")
+            hint = ""
+            if item.item_type.less_identifying_alternative:
+                hint = f"Could you use {item.item_type.less_identifying_alternative.lower()} instead?"
+            self.fields[f"essential__{code}"] = yes_no(
+                f"Does the purpose fail without the {name.lower()}?", hint
+            )
+
+    def to_answers(self) -> dict[str, Any]:
+        return {
+            item.item_type.code: {
+                "justification": self.cleaned_data[f"justification__{item.item_type.code}"],
+                "essential": self.cleaned_data[f"essential__{item.item_type.code}"],
+            }
+            for item in self.items
+        }
+
+    @classmethod
+    def initial_from(cls, saved: Mapping[str, Any]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        for code, values in saved.items():
+            if isinstance(values, Mapping):
+                initial[f"justification__{code}"] = values.get("justification", "")
+                initial[f"essential__{code}"] = _to_initial(values.get("essential"))
+            else:
+                # Raw input kept from an unsaved attempt is already flat.
+                initial[code] = values
+        return initial
+
+
+class PoliceForm(StepForm):
+    officer = text("Requesting officer", long=False, help_text="Name, rank or collar number, and force.")
+    reference = text("Police reference", long=False, help_text="Crime, incident or request form number.")
+    information_requested = text("What did the police ask for?", help_text="In their words.")
+    enquiry_description = text("What is the crime or enquiry?")
+    involves_patient_information = yes_no("Is it patient or service-user information?")
+    exemption_cited = enum_choice(
+        PoliceExemption, "Which exemption or power do the police cite?", radio=False
+    )
+    necessary_items = forms.MultipleChoiceField(
+        label="Which items does the enquiry need?",
+        help_text="Only what is necessary for the enquiry may be given. Leave the others unticked.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["necessary_items"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(item.item_type.code, item.item_type.name) for item in self.items]
+
+
+class LawfulBasisForm(StepForm):
+    art6 = enum_choice(Art6Condition, "Which UK GDPR Article 6 condition applies?", radio=False)
+    confidentiality_basis = enum_choice(
+        ConfidentialityBasis,
+        "What is the basis under the common law duty of confidentiality?",
+        help_text="Implied consent only covers direct care by people with a legitimate relationship.",
+    )
+    consent = enum_choice(ConsentState, "Where do the people concerned stand on consent?")
+    consent_date = forms.DateField(
+        label="Date the consent decision was recorded",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Needed when consent was given, refused or withdrawn.",
+    )
+    how_informed = text("How are the people concerned told about the sharing?")
+    objections_raised = yes_no("Has anyone concerned objected?")
+    objection_details = text("What was objected to?", required=False)
+    national_data_opt_out_applied = yes_no(
+        "Have people with a national data opt-out been removed?",
+        "Required for identifiable data used for research or planning without consent.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        consent = cleaned.get("consent")
+        if consent in CONSENT_DATED and not cleaned.get("consent_date"):
+            self.add_error("consent_date", "Enter the date the consent decision was recorded.")
+        if consent not in CONSENT_DATED:
+            cleaned["consent_date"] = None
+        if cleaned.get("consent_date") and cleaned["consent_date"] > timezone.localdate():
+            self.add_error("consent_date", "The consent date cannot be in the future.")
+        if cleaned.get("objections_raised") and not cleaned.get("objection_details"):
+            self.add_error("objection_details", "Say what was objected to.")
+        if cleaned.get("objections_raised") is False:
+            cleaned["objection_details"] = None
+        return cleaned
+
+
+class SpecialCategoryForm(StepForm):
+    art9 = enum_choice(
+        Art9Condition,
+        "Which UK GDPR Article 9 condition applies?",
+        radio=False,
+        help_text="You chose special category data, such as health, so an Article 9 condition is needed too.",
+    )
+
+
+def _criteria_form() -> type[StepForm]:
+    fields: dict[str, Any] = {
+        "recipient_is_registered_professional": yes_no(
+            "Is the recipient a registered and regulated health or social care professional?"
+        )
+    }
+    for entry in LEGITIMATE_RELATIONSHIP_CRITERIA:
+        fields[entry.id] = yes_no(entry.text)
+    return type("LegitimateRelationshipForm", (StepForm,), fields)
+
+
+LegitimateRelationshipForm = _criteria_form()
+
+
+class NecessityForm(StepForm):
+    anonymised_would_serve = yes_no(
+        "Could anonymised or aggregated data achieve the purpose?", "If yes, only that may be shared."
+    )
+    pseudonymised_would_serve = yes_no("Could pseudonymised data, with the key kept by us, achieve it?")
+    reason = text("Why is identifiable (or pseudonymised) data needed?")
+
+
+class ProportionalityForm(StepForm):
+    impact_on_people = text("What is the likely impact on the people concerned?")
+    public_interest_served = text("What public interest does the sharing serve?")
+    proportionate = yes_no("Is the intrusion proportionate to that interest?")
+    reason = text("Why, or why not?")
+
+
+class TransferForm(StepForm):
+    method = enum_choice(TransferMethod, "How will the information move?")
+    encrypted = yes_no("Will it be encrypted in transit?", "Encryption is required for every method.")
+    retention_period = text("How long will the recipient keep it, and how will it be destroyed?")
+    onward_sharing = yes_no("Will the recipient pass it on to anyone else?")
+    onward_sharing_details = text("To whom, and why?", required=False)
+    existing_isa_reference = text(
+        "Reference of an information sharing agreement that covers this",
+        required=False,
+        long=False,
+        help_text="Leave blank if there is none.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("onward_sharing") and not cleaned.get("onward_sharing_details"):
+            self.add_error("onward_sharing_details", "Say to whom it will be passed on, and why.")
+        if cleaned.get("onward_sharing") is False:
+            cleaned["onward_sharing_details"] = None
+        cleaned["existing_isa_reference"] = cleaned.get("existing_isa_reference") or None
+        return cleaned
+
+
+def _dpia_form() -> type[StepForm]:
+    fields = {entry.id: yes_no(f"{entry.number}. {entry.text}") for entry in DPIA_SCREENING_QUESTIONS}
+    return type("DpiaScreeningForm", (StepForm,), fields)
+
+
+DpiaScreeningForm = _dpia_form()
+
+
+class CaldicottForm(StepForm):
+    """The eight principles: each confirmed with one line of evidence, or explained."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for entry in CALDICOTT_PRINCIPLES:
+            self.fields[f"{entry.id}__confirmed"] = yes_no(f"Principle {entry.number}: {entry.text}")
+            self.fields[f"{entry.id}__evidence"] = text(
+                f"Evidence for principle {entry.number}, or why it is not met", long=False
+            )
+
+    def to_answers(self) -> dict[str, Any]:
+        return {
+            entry.id: {
+                "confirmed": self.cleaned_data[f"{entry.id}__confirmed"],
+                "evidence": self.cleaned_data[f"{entry.id}__evidence"],
+            }
+            for entry in CALDICOTT_PRINCIPLES
+        }
+
+    @classmethod
+    def initial_from(cls, saved: Mapping[str, Any]) -> dict[str, Any]:
+        initial: dict[str, Any] = {}
+        for key, value in saved.items():
+            if isinstance(value, Mapping):
+                initial[f"{key}__confirmed"] = _to_initial(value.get("confirmed"))
+                initial[f"{key}__evidence"] = value.get("evidence", "")
+            else:
+                initial[key] = value
+        return initial

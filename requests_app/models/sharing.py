@@ -1,0 +1,182 @@
+"""Sharing requests, the data item catalogue they draw on, and frozen assessments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from requests_app.models.organisations import Organisation
+
+
+class RequestStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IG_REVIEW = "ig_review", "In IG review"
+    AWAITING_CALDICOTT = "awaiting_caldicott", "Awaiting Caldicott Guardian"
+    AWAITING_SIRO = "awaiting_siro", "Awaiting SIRO"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions", "Approved with conditions"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Shared and closed"
+
+
+class DataItemType(models.Model):
+    """One entry of the catalogue of data items a request can include; kept by the IG team."""
+
+    code = models.CharField(
+        max_length=50,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", "Use lower case letters, digits and underscores.")],
+    )
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    identifying = models.BooleanField(help_text="Identifies a person on its own or with other items.")
+    special_category = models.BooleanField(
+        help_text="UK GDPR Article 9 special category data, such as health."
+    )
+    less_identifying_alternative = models.CharField(
+        max_length=120, blank=True, help_text="What could be sent instead, e.g. age band for date of birth."
+    )
+    active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferenceCounter(models.Model):
+    """The last number used for each prefix and year; incremented under a row lock."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class SharingRequest(models.Model):
+    """One proposed disclosure or receipt of information, from draft to decision."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=32, choices=RequestStatus.choices, default=RequestStatus.DRAFT)
+    title = models.CharField(max_length=200, blank=True)
+    # Copied out of the answers when their step is saved, so queues can filter and sort in SQL.
+    recipient = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    purpose_category = models.CharField(max_length=32, blank=True)
+    urgency = models.CharField(max_length=16, blank=True)
+    frequency = models.CharField(max_length=16, blank=True)
+    direction = models.CharField(max_length=16, blank=True)
+    data_form = models.CharField(max_length=16, blank=True)
+    # The wizard's saved answers, one key per completed step (what each step's form cleaned).
+    answers = models.JSONField(default=dict, blank=True)
+    # What the person typed but has not yet saved as valid, one key per step, so nothing is lost.
+    draft_input = models.JSONField(default=dict, blank=True)
+    current_step = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["requester", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_safeguarding(self) -> bool:
+        return self.purpose_category == "safeguarding"
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.is_safeguarding or self.urgency in {"urgent", "emergency"}
+
+
+class SharingRequestUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(SharingRequest, on_delete=models.CASCADE)
+
+
+class SharingRequestGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(SharingRequest, on_delete=models.CASCADE)
+
+
+class RequestItem(models.Model):
+    """A data item chosen for a request, with the requester's justification."""
+
+    request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="items")
+    item_type = models.ForeignKey(DataItemType, on_delete=models.PROTECT, related_name="+")
+    justification = models.TextField(blank=True)
+    essential = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["item_type__sort_order", "item_type__name"]
+        constraints = [models.UniqueConstraint(fields=["request", "item_type"], name="request_item_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.item_type_id}"
+
+
+class Assessment(models.Model):
+    """The answers and the engine's result, frozen at submission with the rules version used.
+
+    Never changed after it is written: a resubmission makes a new one, and the history keeps all.
+    """
+
+    request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="assessments")
+    number = models.PositiveSmallIntegerField()
+    answers = models.JSONField()
+    result = models.JSONField()
+    rules_version = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=32)
+    risk = models.CharField(max_length=10)
+    dpia_required = models.BooleanField()
+    isa_required = models.BooleanField()
+    required_signoffs = models.JSONField()
+    assessed_on = models.DateField(
+        help_text="The 'today' the engine was run for (consent age depends on it)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["request", "-number"]
+        constraints = [models.UniqueConstraint(fields=["request", "number"], name="assessment_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} assessment {self.number}"
+
+
+class RequestHistory(models.Model):
+    """One row per state change of a request: append-only, written only by the transition service."""
+
+    request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=32, choices=RequestStatus.choices)
+    to_status = models.CharField(max_length=32, choices=RequestStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(blank=True)
+    occurred_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "occurred_at", "id"]
+        verbose_name_plural = "request history"
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.from_status} -> {self.to_status}"

@@ -1,0 +1,54 @@
+"""What a user may see of sharing requests: one visibility rule, one checked getter."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from igportal.roles import Role, roles_of
+from requests_app.models import (
+    RequestStatus,
+    SharingRequest,
+    SharingRequestGroupObjectPermission,
+    SharingRequestUserObjectPermission,
+)
+from requests_app.services.sharing import can_edit_answers
+
+VIEW_PERMISSION = "view_sharingrequest"
+# The IG team triages every submitted request and the DPO and auditor review them all; nobody but the
+# requester sees a draft.
+_SEE_ALL_SUBMITTED = frozenset({Role.IG_OFFICER, Role.DPO, Role.AUDITOR})
+
+
+def visible_requests(user: User) -> QuerySet[SharingRequest]:
+    """Requests the user raised, holds a view permission on (granted per stage), or reviews by role."""
+    if not user.is_authenticated or not user.is_active:
+        return SharingRequest.objects.none()
+    granted_to_user = SharingRequestUserObjectPermission.objects.filter(
+        user=user, permission__codename=VIEW_PERMISSION
+    ).values("content_object_id")
+    granted_to_groups = SharingRequestGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename=VIEW_PERMISSION
+    ).values("content_object_id")
+    visible = Q(requester=user) | Q(pk__in=granted_to_user) | Q(pk__in=granted_to_groups)
+    if roles_of(user) & _SEE_ALL_SUBMITTED:
+        visible |= ~Q(status=RequestStatus.DRAFT)
+    return SharingRequest.objects.filter(visible)
+
+
+def get_sharing_request_for_user(user: User, reference: str, *, for_change: bool = False) -> SharingRequest:
+    """The request, or 404 when the user may not see it; 403 when they may see it but not change it."""
+    sharing_request = (
+        visible_requests(user).select_related("requester", "recipient").filter(reference=reference).first()
+    )
+    if sharing_request is None:
+        raise Http404("No such sharing request.")
+    if for_change and not can_edit_answers(user, sharing_request):
+        raise PermissionDenied("You cannot change this request's answers.")
+    return sharing_request
+
+
+def requests_raised_by(user: User) -> QuerySet[SharingRequest]:
+    return SharingRequest.objects.filter(requester=user).select_related("recipient").order_by("-updated_at")

@@ -1,0 +1,162 @@
+"""Writes for sharing requests while they are drafted: create, save a step, keep unsaved input."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from igportal.roles import Role, has_role
+from necessity.assessment import assess_saved, step_for_path
+from necessity.rules import AnswersError, answers_to_dict, result_to_dict
+from necessity.steps import STEPS_BY_NAME, missing_steps
+from requests_app.models import (
+    Assessment,
+    DataItemType,
+    Organisation,
+    RequestItem,
+    RequestStatus,
+    SharingRequest,
+)
+from requests_app.services.references import reference_allocate
+from requests_app.services.workflow import transition
+
+EDITABLE_STATUSES = frozenset({RequestStatus.DRAFT, RequestStatus.CHANGES_REQUESTED})
+
+# Values copied out of the saved answers onto the request so that queues filter and sort in SQL.
+_DENORMALISED = {
+    "purpose": {
+        "purpose_category": "category",
+        "urgency": "urgency",
+        "frequency": "frequency",
+        "direction": "direction",
+    },
+    "data": {"data_form": "data_form"},
+}
+
+
+def can_raise_requests(user: User) -> bool:
+    return has_role(user, Role.REQUESTER)
+
+
+def can_edit_answers(user: User, sharing_request: SharingRequest) -> bool:
+    return sharing_request.requester_id == user.pk and sharing_request.status in EDITABLE_STATUSES
+
+
+@transaction.atomic
+def sharing_request_create(*, requester: User) -> SharingRequest:
+    if not can_raise_requests(requester):
+        raise PermissionDenied("Only staff with the Staff requester role can start a sharing request.")
+    reference = reference_allocate(prefix="ISR", year=timezone.localdate().year)
+    return SharingRequest.objects.create(reference=reference, requester=requester, current_step="purpose")
+
+
+def _locked_for_edit(sharing_request: SharingRequest, actor: User) -> SharingRequest:
+    locked = SharingRequest.objects.select_for_update().get(pk=sharing_request.pk)
+    if not can_edit_answers(actor, locked):
+        raise PermissionDenied(
+            "Only the requester can change the answers, and only before the request is decided."
+        )
+    return locked
+
+
+@transaction.atomic
+def sharing_request_save_step(
+    *, sharing_request: SharingRequest, actor: User, step: str, values: Mapping[str, Any], next_step: str
+) -> SharingRequest:
+    """Save one step's valid answers, replacing what that step held, and clear its unsaved input."""
+    locked = _locked_for_edit(sharing_request, actor)
+    locked.answers = {**locked.answers, step: dict(values)}
+    locked.draft_input = {name: raw for name, raw in locked.draft_input.items() if name != step}
+    locked.current_step = next_step
+    for field, key in _DENORMALISED.get(step, {}).items():
+        setattr(locked, field, values.get(key) or "")
+    if step == "purpose":
+        locked.title = values["title"]
+        locked.recipient = Organisation.objects.get(pk=values["recipient"])
+    if step == "data":
+        _sync_items(locked, values["item_types"])
+    if step == "items":
+        for item in locked.items.select_related("item_type"):
+            answer = values.get(item.item_type.code, {})
+            item.justification = answer.get("justification", "")
+            item.essential = answer.get("essential")
+            item.save(update_fields=["justification", "essential"])
+    locked.save()
+    return locked
+
+
+def _sync_items(sharing_request: SharingRequest, item_type_ids: list[int]) -> None:
+    """Make the request's item rows match the chosen catalogue entries, keeping existing justifications."""
+    wanted = set(DataItemType.objects.filter(pk__in=item_type_ids).values_list("pk", flat=True))
+    if len(wanted) != len(set(item_type_ids)):
+        raise ValidationError("One of the chosen data items is no longer in the catalogue.")
+    sharing_request.items.exclude(item_type_id__in=wanted).delete()
+    existing = set(sharing_request.items.values_list("item_type_id", flat=True))
+    RequestItem.objects.bulk_create(
+        RequestItem(request=sharing_request, item_type_id=pk) for pk in sorted(wanted - existing)
+    )
+
+
+@transaction.atomic
+def sharing_request_keep_input(
+    *,
+    sharing_request: SharingRequest,
+    actor: User,
+    step: str,
+    raw: Mapping[str, list[str]],
+    current_step: str,
+) -> SharingRequest:
+    """Keep what was typed on a step that is not (yet) valid, so leaving the wizard loses nothing."""
+    locked = _locked_for_edit(sharing_request, actor)
+    locked.draft_input = {**locked.draft_input, step: {key: list(value) for key, value in raw.items()}}
+    locked.current_step = current_step
+    locked.save(update_fields=["draft_input", "current_step", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def sharing_request_submit(
+    *, sharing_request: SharingRequest, actor: User, today: datetime.date
+) -> Assessment:
+    """Freeze the answers and the engine's result as a new assessment, then submit for review.
+
+    Raises ``ValidationError`` naming each step still to complete or each answer the engine rejects.
+    """
+    locked = _locked_for_edit(sharing_request, actor)
+    item_types = [item.item_type for item in locked.items.select_related("item_type")]
+    special = any(item.special_category for item in item_types)
+    missing = missing_steps(locked.answers, special_category=special)
+    if missing:
+        raise ValidationError([f"Complete the step '{step.title}' before you submit." for step in missing])
+    if locked.draft_input:
+        unsaved = ", ".join(STEPS_BY_NAME[name].title for name in locked.draft_input if name in STEPS_BY_NAME)
+        raise ValidationError(f"Save or correct your unsaved answers first: {unsaved}.")
+    try:
+        answers, result = assess_saved(locked.answers, item_types, today=today)
+    except AnswersError as exc:
+        raise ValidationError(
+            [f"{STEPS_BY_NAME[step_for_path(path)].title}: {message}" for path, message in exc.errors]
+        ) from exc
+    assessment = Assessment.objects.create(
+        request=locked,
+        number=locked.assessments.count() + 1,
+        answers=answers_to_dict(answers),
+        result=result_to_dict(result),
+        rules_version=result.rules_version,
+        outcome=result.outcome.value,
+        risk=result.risk.value,
+        dpia_required=result.dpia_required,
+        isa_required=result.isa_required,
+        required_signoffs=[stage.value for stage in result.required_signoffs],
+        assessed_on=today,
+        created_by=actor,
+    )
+    transition(locked, "submit", actor=actor)
+    SharingRequest.objects.filter(pk=locked.pk).update(submitted_at=timezone.now(), current_step="")
+    return assessment
