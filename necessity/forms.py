@@ -38,37 +38,40 @@ YES_NO = (("yes", "Yes"), ("no", "No"))
 CONSENT_DATED = {ConsentState.GIVEN, ConsentState.REFUSED, ConsentState.WITHDRAWN}
 
 
-def yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
+def yes_no(label: str, help_text: str = "", *, error: str = "") -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
         help_text=help_text,
         choices=YES_NO,
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": f"Answer yes or no: {label[0].lower()}{label[1:].rstrip('?')}."},
+        error_messages={"required": error or "Answer yes or no"},
     )
 
 
 def enum_choice(
-    enum_cls: type[StrEnum], label: str, *, radio: bool = True, **kwargs: Any
+    enum_cls: type[StrEnum], label: str, *, error: str, radio: bool = True, **kwargs: Any
 ) -> forms.ChoiceField:
+    options = choices(enum_cls)
     return forms.ChoiceField(
         label=label,
-        choices=choices(enum_cls),
+        choices=options if radio else (("", "Choose one"), *options),
         widget=forms.RadioSelect if radio else forms.Select,
-        error_messages={"required": f"Choose {label[0].lower()}{label[1:].rstrip('?')}."},
+        error_messages={"required": error},
         **kwargs,
     )
 
 
-def text(label: str, *, required: bool = True, long: bool = True, help_text: str = "") -> forms.CharField:
+def text(
+    label: str, *, error: str = "", required: bool = True, long: bool = True, help_text: str = ""
+) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=required,
         max_length=4000 if long else 300,
         widget=forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput,
-        error_messages={"required": f"Enter {label[0].lower()}{label[1:].rstrip('?')}."},
+        error_messages={"required": error or "Enter an answer"},
     )
 
 
@@ -110,19 +113,40 @@ class PurposeForm(StepForm):
     extra_keys = ("title", "recipient")
 
     title = text(
-        "A short title for this request", long=False, help_text="For example: 'Discharge summary to GP'."
+        "A short title for this request",
+        long=False,
+        help_text="For example: 'Discharge summary to GP'.",
+        error="Enter a short title for this request",
     )
-    description = text("What is the information for?", help_text="The legitimate purpose of the sharing.")
+    description = text(
+        "What is the information for?",
+        help_text="The legitimate purpose of the sharing.",
+        error="Enter what the information is for",
+    )
     function_served = text(
-        "What function or outcome does the sharing serve?", help_text="For example: the referral, the audit."
+        "What function or outcome does the sharing serve?",
+        help_text="For example: the referral, the audit.",
+        error="Enter the function or outcome the sharing serves",
     )
-    category = enum_choice(PurposeCategory, "Which kind of purpose is it?")
+    category = enum_choice(
+        PurposeCategory, "Which kind of purpose is it?", error="Choose the kind of purpose"
+    )
     direct_care = yes_no(
-        "Is it for the individual care of the people concerned?", "This is called direct care."
+        "Is it for the individual care of the people concerned?",
+        "This is called direct care.",
+        error="Say whether it is for the individual care of the people concerned",
     )
-    urgency = enum_choice(Urgency, "How soon is the information needed?")
-    frequency = enum_choice(Frequency, "How often will it be shared?")
-    direction = enum_choice(Direction, "Are we sending or receiving the information?")
+    urgency = enum_choice(
+        Urgency, "How soon is the information needed?", error="Choose how soon the information is needed"
+    )
+    frequency = enum_choice(
+        Frequency, "How often will it be shared?", error="Choose how often it will be shared"
+    )
+    direction = enum_choice(
+        Direction,
+        "Are we sending or receiving the information?",
+        error="Choose whether we send or receive the information",
+    )
     recipient = forms.ModelChoiceField(
         label="Which organisation is it shared with?",
         queryset=Organisation.objects.filter(active=True).order_by("name"),
@@ -155,10 +179,13 @@ class PurposeForm(StepForm):
 
 
 class SafeguardingForm(StepForm):
-    concern = text("What is the concern?", help_text="Who may be at risk, and of what.")
+    concern = text(
+        "What is the concern?", help_text="Who may be at risk, and of what.", error="Describe the concern"
+    )
     risk_of_serious_harm = yes_no(
         "Is a child or adult at risk of serious harm?",
         "If yes, share now and record it: a safeguarding disclosure is never held up by this process.",
+        error="Say whether anyone is at risk of serious harm",
     )
 
 
@@ -166,7 +193,9 @@ class DataStepForm(StepForm):
     extra_keys = ("item_types",)
 
     subjects_description = text(
-        "Who is the information about?", help_text="For example: 'patients on ward 7'."
+        "Who is the information about?",
+        help_text="For example: 'patients on ward 7'.",
+        error="Enter who the information is about",
     )
     approximate_subject_count = forms.IntegerField(
         label="Roughly how many people?",
@@ -174,7 +203,9 @@ class DataStepForm(StepForm):
         max_value=100_000_000,
         error_messages={"required": "Enter roughly how many people the information is about."},
     )
-    data_form = enum_choice(DataForm, "In what form will it be shared?")
+    data_form = enum_choice(
+        DataForm, "In what form will it be shared?", error="Choose the form the information will be shared in"
+    )
     recipient_can_reidentify = forms.TypedChoiceField(
         label="If pseudonymised: can the recipient re-identify people?",
         help_text="Answer only for pseudonymised data, for example when the recipient holds the key.",
@@ -187,6 +218,7 @@ class DataStepForm(StepForm):
     confidential_patient_information = yes_no(
         "Is it confidential information about patients or service users?",
         "Information given in confidence, such as health or care records.",
+        error="Say whether it is confidential patient or service-user information",
     )
     item_types = forms.ModelMultipleChoiceField(
         label="Which data items are included?",
@@ -214,12 +246,16 @@ class ItemsForm(StepForm):
         for item in self.items:
             code = item.item_type.code
             name = item.item_type.name
-            self.fields[f"justification__{code}"] = text(f"Why is the {name.lower()} needed?")
+            self.fields[f"justification__{code}"] = text(
+                f"Why is the {name.lower()} needed?", error=f"Explain why the {name.lower()} is needed"
+            )
             hint = ""
             if item.item_type.less_identifying_alternative:
                 hint = f"Could you use {item.item_type.less_identifying_alternative.lower()} instead?"
             self.fields[f"essential__{code}"] = yes_no(
-                f"Does the purpose fail without the {name.lower()}?", hint
+                f"Does the purpose fail without the {name.lower()}?",
+                hint,
+                error=f"Say whether the purpose fails without the {name.lower()}",
             )
 
     def to_answers(self) -> dict[str, Any]:
@@ -245,13 +281,31 @@ class ItemsForm(StepForm):
 
 
 class PoliceForm(StepForm):
-    officer = text("Requesting officer", long=False, help_text="Name, rank or collar number, and force.")
-    reference = text("Police reference", long=False, help_text="Crime, incident or request form number.")
-    information_requested = text("What did the police ask for?", help_text="In their words.")
-    enquiry_description = text("What is the crime or enquiry?")
-    involves_patient_information = yes_no("Is it patient or service-user information?")
+    officer = text(
+        "Requesting officer",
+        long=False,
+        help_text="Name, rank or collar number, and force.",
+        error="Enter the requesting officer",
+    )
+    reference = text(
+        "Police reference",
+        long=False,
+        help_text="Crime, incident or request form number.",
+        error="Enter the police reference",
+    )
+    information_requested = text(
+        "What did the police ask for?", help_text="In their words.", error="Enter what the police asked for"
+    )
+    enquiry_description = text("What is the crime or enquiry?", error="Describe the crime or enquiry")
+    involves_patient_information = yes_no(
+        "Is it patient or service-user information?",
+        error="Say whether it is patient or service-user information",
+    )
     exemption_cited = enum_choice(
-        PoliceExemption, "Which exemption or power do the police cite?", radio=False
+        PoliceExemption,
+        "Which exemption or power do the police cite?",
+        radio=False,
+        error="Choose the exemption the police cite, or 'No exemption cited'",
     )
     necessary_items = forms.MultipleChoiceField(
         label="Which items does the enquiry need?",
@@ -268,25 +322,41 @@ class PoliceForm(StepForm):
 
 
 class LawfulBasisForm(StepForm):
-    art6 = enum_choice(Art6Condition, "Which UK GDPR Article 6 condition applies?", radio=False)
+    art6 = enum_choice(
+        Art6Condition,
+        "Which UK GDPR Article 6 condition applies?",
+        radio=False,
+        error="Choose the Article 6 condition, or 'No Article 6 condition applies'",
+    )
     confidentiality_basis = enum_choice(
         ConfidentialityBasis,
         "What is the basis under the common law duty of confidentiality?",
         help_text="Implied consent only covers direct care by people with a legitimate relationship.",
+        error="Choose the basis under the duty of confidentiality",
     )
-    consent = enum_choice(ConsentState, "Where do the people concerned stand on consent?")
+    consent = enum_choice(
+        ConsentState,
+        "Where do the people concerned stand on consent?",
+        error="Choose where the people concerned stand on consent",
+    )
     consent_date = forms.DateField(
         label="Date the consent decision was recorded",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Needed when consent was given, refused or withdrawn.",
     )
-    how_informed = text("How are the people concerned told about the sharing?")
-    objections_raised = yes_no("Has anyone concerned objected?")
+    how_informed = text(
+        "How are the people concerned told about the sharing?",
+        error="Enter how the people concerned are told about the sharing",
+    )
+    objections_raised = yes_no(
+        "Has anyone concerned objected?", error="Say whether anyone concerned has objected"
+    )
     objection_details = text("What was objected to?", required=False)
     national_data_opt_out_applied = yes_no(
         "Have people with a national data opt-out been removed?",
         "Required for identifiable data used for research or planning without consent.",
+        error="Say whether people with a national data opt-out have been removed",
     )
 
     def clean(self) -> dict[str, Any]:
@@ -311,17 +381,19 @@ class SpecialCategoryForm(StepForm):
         "Which UK GDPR Article 9 condition applies?",
         radio=False,
         help_text="You chose special category data, such as health, so an Article 9 condition is needed too.",
+        error="Choose the Article 9 condition, or 'No Article 9 condition applies'",
     )
 
 
 def _criteria_form() -> type[StepForm]:
     fields: dict[str, Any] = {
         "recipient_is_registered_professional": yes_no(
-            "Is the recipient a registered and regulated health or social care professional?"
+            "Is the recipient a registered and regulated health or social care professional?",
+            error="Say whether the recipient is a registered health or social care professional",
         )
     }
     for entry in LEGITIMATE_RELATIONSHIP_CRITERIA:
-        fields[entry.id] = yes_no(entry.text)
+        fields[entry.id] = yes_no(entry.text, error=f"Answer yes or no: {entry.text}")
     return type("LegitimateRelationshipForm", (StepForm,), fields)
 
 
@@ -330,24 +402,50 @@ LegitimateRelationshipForm = _criteria_form()
 
 class NecessityForm(StepForm):
     anonymised_would_serve = yes_no(
-        "Could anonymised or aggregated data achieve the purpose?", "If yes, only that may be shared."
+        "Could anonymised or aggregated data achieve the purpose?",
+        "If yes, only that may be shared.",
+        error="Say whether anonymised or aggregated data could achieve the purpose",
     )
-    pseudonymised_would_serve = yes_no("Could pseudonymised data, with the key kept by us, achieve it?")
-    reason = text("Why is identifiable (or pseudonymised) data needed?")
+    pseudonymised_would_serve = yes_no(
+        "Could pseudonymised data, with the key kept by us, achieve it?",
+        error="Say whether pseudonymised data could achieve the purpose",
+    )
+    reason = text(
+        "Why is identifiable (or pseudonymised) data needed?", error="Explain why identifiable data is needed"
+    )
 
 
 class ProportionalityForm(StepForm):
-    impact_on_people = text("What is the likely impact on the people concerned?")
-    public_interest_served = text("What public interest does the sharing serve?")
-    proportionate = yes_no("Is the intrusion proportionate to that interest?")
-    reason = text("Why, or why not?")
+    impact_on_people = text(
+        "What is the likely impact on the people concerned?",
+        error="Describe the likely impact on the people concerned",
+    )
+    public_interest_served = text(
+        "What public interest does the sharing serve?",
+        error="Describe the public interest the sharing serves",
+    )
+    proportionate = yes_no(
+        "Is the intrusion proportionate to that interest?", error="Say whether the intrusion is proportionate"
+    )
+    reason = text("Why, or why not?", error="Explain why it is, or is not, proportionate")
 
 
 class TransferForm(StepForm):
-    method = enum_choice(TransferMethod, "How will the information move?")
-    encrypted = yes_no("Will it be encrypted in transit?", "Encryption is required for every method.")
-    retention_period = text("How long will the recipient keep it, and how will it be destroyed?")
-    onward_sharing = yes_no("Will the recipient pass it on to anyone else?")
+    method = enum_choice(
+        TransferMethod, "How will the information move?", error="Choose how the information will move"
+    )
+    encrypted = yes_no(
+        "Will it be encrypted in transit?",
+        "Encryption is required for every method.",
+        error="Say whether it will be encrypted in transit",
+    )
+    retention_period = text(
+        "How long will the recipient keep it, and how will it be destroyed?",
+        error="Enter how long it is kept and how it is destroyed",
+    )
+    onward_sharing = yes_no(
+        "Will the recipient pass it on to anyone else?", error="Say whether the recipient will pass it on"
+    )
     onward_sharing_details = text("To whom, and why?", required=False)
     existing_isa_reference = text(
         "Reference of an information sharing agreement that covers this",
@@ -367,7 +465,10 @@ class TransferForm(StepForm):
 
 
 def _dpia_form() -> type[StepForm]:
-    fields = {entry.id: yes_no(f"{entry.number}. {entry.text}") for entry in DPIA_SCREENING_QUESTIONS}
+    fields = {
+        entry.id: yes_no(f"{entry.number}. {entry.text}", error=f"Answer screening question {entry.number}")
+        for entry in DPIA_SCREENING_QUESTIONS
+    }
     return type("DpiaScreeningForm", (StepForm,), fields)
 
 
@@ -380,9 +481,14 @@ class CaldicottForm(StepForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for entry in CALDICOTT_PRINCIPLES:
-            self.fields[f"{entry.id}__confirmed"] = yes_no(f"Principle {entry.number}: {entry.text}")
+            self.fields[f"{entry.id}__confirmed"] = yes_no(
+                f"Principle {entry.number}: {entry.text}",
+                error=f"Say whether principle {entry.number} is met",
+            )
             self.fields[f"{entry.id}__evidence"] = text(
-                f"Evidence for principle {entry.number}, or why it is not met", long=False
+                f"Evidence for principle {entry.number}, or why it is not met",
+                error=f"Enter the evidence for principle {entry.number}, or why it is not met",
+                long=False,
             )
 
     def to_answers(self) -> dict[str, Any]:
