@@ -53,8 +53,16 @@ def _save_organisation(request: AuthenticatedHttpRequest, organisation: Organisa
         else:
             messages.success(request, f"{organisation.name} saved.")
             return redirect("organisation_list")
+    heading = f"Edit {organisation.name}" if organisation else "Add a partner organisation"
     return render(
-        request, "requests_app/organisation_form.html", {"form": form, "organisation": organisation}
+        request,
+        "requests_app/simple_form.html",
+        {
+            "form": form,
+            "heading": heading,
+            "back_url": "organisation_list",
+            "back_text": "Back to partner organisations",
+        },
     )
 
 

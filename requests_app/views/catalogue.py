@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from igportal.types import AuthenticatedHttpRequest
+from requests_app.forms.catalogue import DataItemTypeForm
+from requests_app.models import DataItemType
+from requests_app.permissions import can_manage_organisations
+from requests_app.services.catalogue import CATALOGUE_FIELDS, data_item_type_save
+
+
+@require_GET
+def catalogue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "requests_app/catalogue_list.html",
+        {"item_types": DataItemType.objects.all(), "can_manage": can_manage_organisations(request.user)},
+    )
+
+
+def _save(request: AuthenticatedHttpRequest, item_type: DataItemType | None) -> HttpResponse:
+    if not can_manage_organisations(request.user):
+        raise PermissionDenied
+    form = DataItemTypeForm(request.POST or None, instance=item_type)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = data_item_type_save(
+                actor=request.user,
+                item_type=item_type,
+                **{name: form.cleaned_data[name] for name in CATALOGUE_FIELDS},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{saved.name} saved.")
+            return redirect("catalogue_list")
+    heading = f"Edit {item_type.name}" if item_type else "Add a data item"
+    return render(
+        request,
+        "requests_app/simple_form.html",
+        {
+            "form": form,
+            "heading": heading,
+            "back_url": "catalogue_list",
+            "back_text": "Back to the data item catalogue",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def catalogue_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return _save(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def catalogue_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _save(request, get_object_or_404(DataItemType, pk=pk))
