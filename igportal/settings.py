@@ -199,3 +199,5 @@ LOGGING = {
 
 # Shown in the page header and used in generated record names.
 PORTAL_SERVICE_NAME = "IG Portal"
+# The address people reach the portal at, for links in emails.
+PORTAL_BASE_URL = env.text("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from requests_app.views import catalogue, home, organisations, sharing
+from requests_app.views import catalogue, home, organisations, queues, sharing
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -21,6 +21,13 @@ urlpatterns = [
         sharing.assessment_detail,
         name="assessment_detail",
     ),
-    path("requests/<str:reference>/withdraw/", sharing.request_withdraw, name="request_withdraw"),
+    path("requests/<str:reference>/decide/", sharing.request_decide, name="request_decide"),
+    path(
+        "requests/<str:reference>/actions/<slug:name>/", sharing.request_transition, name="request_transition"
+    ),
+    path("requests/<str:reference>/stages/", sharing.request_add_stage, name="request_add_stage"),
+    path("requests/<str:reference>/assign/", sharing.request_assign, name="request_assign"),
+    path("requests/<str:reference>/comments/", sharing.request_comment, name="request_comment"),
+    path("queues/<slug:slug>/", queues.queue, name="queue"),
     path("requests/<str:reference>/wizard/", include("necessity.urls")),
 ]

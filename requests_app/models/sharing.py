@@ -86,6 +86,11 @@ class SharingRequest(models.Model):
     # What the person typed but has not yet saved as valid, one key per step, so nothing is lost.
     draft_input = models.JSONField(default=dict, blank=True)
     current_step = models.CharField(max_length=40, blank=True)
+    # The sign-off stages this request passes through, in order (engine's routing plus any the IG team added).
+    stages = models.JSONField(default=list, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -173,6 +178,8 @@ class RequestHistory(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     comment = models.TextField(blank=True)
     occurred_at = models.DateTimeField(auto_now_add=True)
+    # Claimed by the notification task with a conditional update, so each change is announced once.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["request", "occurred_at", "id"]
@@ -180,3 +187,54 @@ class RequestHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.from_status} -> {self.to_status}"
+
+
+class SignOffStage(models.TextChoices):
+    IG_DPO = "ig_dpo", "IG / Data Protection Officer"
+    CALDICOTT_GUARDIAN = "caldicott_guardian", "Caldicott Guardian"
+    SIRO = "siro", "SIRO"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions", "Approve with conditions"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+    REJECT = "reject", "Reject"
+
+
+class SignOff(models.Model):
+    """One decision at one stage of one assessment round, with its reasons."""
+
+    request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="signoffs")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="signoffs")
+    stage = models.CharField(max_length=32, choices=SignOffStage.choices)
+    decision = models.CharField(max_length=32, choices=Decision.choices)
+    conditions = models.TextField(blank=True)
+    reasons = models.TextField(blank=True)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "signed_at", "id"]
+        constraints = [
+            # One signature per stage per assessment round: a second is impossible, not just unlikely.
+            models.UniqueConstraint(fields=["assessment", "stage"], name="signoff_one_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.stage}: {self.decision}"
+
+
+class RequestComment(models.Model):
+    """A note on a request, visible to everyone who can see the request."""
+
+    request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} comment {self.pk}"

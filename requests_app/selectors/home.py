@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from igportal.roles import Role, roles_of
 from requests_app.models import Organisation, OrganisationSettings, RequestStatus, SharingRequest
+from requests_app.selectors.queues import queue_counts
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,27 @@ def _requester_tasks(user: User) -> list[Task]:
     return [Task("Start a new sharing request", reverse("request_list")), *tasks]
 
 
+def _queue_tasks(user: User) -> dict[Role, list[Task]]:
+    """Each reviewing role's queue with its count, from one aggregate query."""
+    tasks: dict[Role, list[Task]] = {}
+    for count in queue_counts(user):
+        if not count.waiting:
+            continue
+        urgent = f", {count.urgent} urgent or safeguarding" if count.urgent else ""
+        task = Task(
+            f"{count.waiting} waiting in {count.queue.title}{urgent}",
+            reverse("queue", args=[count.queue.slug]),
+        )
+        for role in count.queue.roles:
+            tasks.setdefault(role, []).append(task)
+    return tasks
+
+
 def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
     """One section per role the user holds, each listing what that role should do next."""
     roles = roles_of(user)
     sections: list[HomeSection] = []
+    queued = _queue_tasks(user) if isinstance(user, User) else {}
     for role in _ROLE_ORDER:
         if role not in roles:
             continue
@@ -116,5 +134,6 @@ def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
             section.tasks = _settings_tasks(OrganisationSettings.load())
         elif role is Role.IG_OFFICER:
             section.tasks = _organisations_missing_contact()
+        section.tasks = queued.get(role, []) + section.tasks
         sections.append(section)
     return sections

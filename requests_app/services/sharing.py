@@ -25,6 +25,7 @@ from requests_app.models import (
 )
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import transition
+from requests_app.workflow import ordered_stages
 
 EDITABLE_STATUSES = frozenset({RequestStatus.DRAFT, RequestStatus.CHANGES_REQUESTED})
 
@@ -157,6 +158,10 @@ def sharing_request_submit(
         assessed_on=today,
         created_by=actor,
     )
+    stages = ordered_stages(assessment.required_signoffs)
+    SharingRequest.objects.filter(pk=locked.pk).update(stages=stages, current_step="")
+    locked.stages = stages
     transition(locked, "submit", actor=actor)
-    SharingRequest.objects.filter(pk=locked.pk).update(submitted_at=timezone.now(), current_step="")
+    # The first submission is when the request entered review; a resubmission keeps that date for queue age.
+    SharingRequest.objects.filter(pk=locked.pk, submitted_at=None).update(submitted_at=timezone.now())
     return assessment

@@ -1,19 +1,37 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.forms import Form
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from igportal.roles import Role, has_role
 from igportal.types import AuthenticatedHttpRequest
 from necessity.presenters import present_result, summarise_answers
 from necessity.steps import STEPS_BY_NAME
 from necessity.views import step_url
-from requests_app.models import Assessment, SharingRequest
+from requests_app.forms.workflow import AddStageForm, AssignForm, CommentForm, DecisionForm
+from requests_app.models import Assessment, SharingRequest, SignOffStage
 from requests_app.selectors.sharing import get_sharing_request_for_user, requests_raised_by
 from requests_app.services.sharing import can_edit_answers, can_raise_requests, sharing_request_create
-from requests_app.services.workflow import TransitionConflict, transition
+from requests_app.services.workflow import (
+    TransitionConflict,
+    request_comment_add,
+    sharing_request_add_stage,
+    sharing_request_assign,
+    transition,
+)
+from requests_app.workflow import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    available_transitions,
+    current_stage,
+    ordered_stages,
+)
 
 
 @require_GET
@@ -45,23 +63,172 @@ def _assessment_context(assessment: Assessment | None) -> dict[str, object]:
     }
 
 
+def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) -> list[dict[str, Any]]:
+    signed = (
+        {signoff.stage: signoff for signoff in assessment.signoffs.select_related("signer")}
+        if assessment
+        else {}
+    )
+    current = current_stage(sharing_request)
+    return [
+        {"label": SignOffStage(stage).label, "signoff": signed.get(stage), "current": stage == current}
+        for stage in ordered_stages(sharing_request.stages)
+    ]
+
+
+def _render_request_page(
+    request: AuthenticatedHttpRequest,
+    sharing_request: SharingRequest,
+    *,
+    status: int = 200,
+    forms: dict[str, Form] | None = None,
+    error: str = "",
+) -> HttpResponse:
+    user = request.user
+    assessment = _latest_assessment(sharing_request)
+    actions = available_transitions(user, sharing_request)
+    ig_team = has_role(user, Role.IG_OFFICER, Role.DPO) and sharing_request.requester_id != user.pk
+    current = STEPS_BY_NAME.get(sharing_request.current_step)
+    context: dict[str, Any] = {
+        "sharing_request": sharing_request,
+        **_assessment_context(assessment),
+        "assessments": sharing_request.assessments.order_by("-number"),
+        "history": sharing_request.history.select_related("actor"),
+        "comments": sharing_request.comments.select_related("author"),
+        "stages": _stage_rows(sharing_request, assessment) if sharing_request.stages else [],
+        "can_edit": can_edit_answers(user, sharing_request),
+        "continue_url": step_url(sharing_request, current.name if current else "purpose"),
+        "can_decide": any(action.is_decision for action in actions),
+        "actions": [action for action in actions if not action.is_decision],
+        "can_route": ig_team and sharing_request.status in OPEN_STATUSES,
+        "error": error,
+        "decision_form": DecisionForm(),
+        "comment_form": CommentForm(),
+        "add_stage_form": AddStageForm(),
+        "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
+    }
+    context.update(forms or {})
+    return render(request, "requests_app/request_detail.html", context, status=status)
+
+
 @require_GET
 def request_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    return _render_request_page(request, get_sharing_request_for_user(request.user, reference))
+
+
+def _wants_json(request: AuthenticatedHttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _fire(
+    request: AuthenticatedHttpRequest,
+    sharing_request: SharingRequest,
+    name: str,
+    *,
+    comment: str = "",
+    conditions: str = "",
+    form_name: str,
+    form: Form,
+) -> HttpResponse:
+    try:
+        transition(sharing_request, name, actor=request.user, comment=comment, conditions=conditions)
+    except TransitionConflict as exc:
+        if _wants_json(request):
+            return JsonResponse({"error": str(exc), "status": exc.sharing_request.status}, status=409)
+        return _render_request_page(request, exc.sharing_request, status=409, error=str(exc))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return _render_request_page(request, sharing_request, status=400, forms={form_name: form})
+    messages.success(request, f"{sharing_request.reference}: {TRANSITIONS[name].label.lower()} done.")
+    return redirect("request_detail", reference=sharing_request.reference)
+
+
+@require_POST
+def request_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     sharing_request = get_sharing_request_for_user(request.user, reference)
-    current = STEPS_BY_NAME.get(sharing_request.current_step)
-    return render(
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
+    return _fire(
         request,
-        "requests_app/request_detail.html",
-        {
-            "sharing_request": sharing_request,
-            **_assessment_context(_latest_assessment(sharing_request)),
-            "assessments": sharing_request.assessments.order_by("-number"),
-            "history": sharing_request.history.select_related("actor"),
-            "can_edit": can_edit_answers(request.user, sharing_request),
-            "continue_url": step_url(sharing_request, current.name if current else "purpose"),
-            "can_withdraw": sharing_request.requester_id == request.user.pk,
-        },
+        sharing_request,
+        form.cleaned_data["decision"],
+        comment=form.cleaned_data["comment"],
+        conditions=form.cleaned_data["conditions"],
+        form_name="decision_form",
+        form=form,
     )
+
+
+@require_POST
+def request_transition(request: AuthenticatedHttpRequest, reference: str, name: str) -> HttpResponse:
+    sharing_request = get_sharing_request_for_user(request.user, reference)
+    spec = TRANSITIONS.get(name)
+    if spec is None or spec.is_decision or name == "submit":
+        raise Http404("No such action.")
+    form = CommentForm({"body": request.POST.get("comment", "")})
+    return _fire(
+        request,
+        sharing_request,
+        name,
+        comment=request.POST.get("comment", ""),
+        form_name=f"{name}_form",
+        form=form,
+    )
+
+
+@require_POST
+def request_add_stage(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    sharing_request = get_sharing_request_for_user(request.user, reference)
+    form = AddStageForm(request.POST)
+    if form.is_valid():
+        try:
+            sharing_request_add_stage(
+                sharing_request=sharing_request,
+                stage=form.cleaned_data["stage"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Sign-off stage added.")
+            return redirect("request_detail", reference=reference)
+    return _render_request_page(request, sharing_request, status=400, forms={"add_stage_form": form})
+
+
+@require_POST
+def request_assign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    sharing_request = get_sharing_request_for_user(request.user, reference)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            sharing_request_assign(
+                sharing_request=sharing_request, assignee=form.cleaned_data["assignee"], actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Assignment saved.")
+            return redirect("request_detail", reference=reference)
+    return _render_request_page(request, sharing_request, status=400, forms={"assign_form": form})
+
+
+@require_POST
+def request_comment(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    sharing_request = get_sharing_request_for_user(request.user, reference)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        request_comment_add(
+            sharing_request=sharing_request, author=request.user, body=form.cleaned_data["body"]
+        )
+        messages.success(request, "Comment added.")
+        return redirect("request_detail", reference=reference)
+    return _render_request_page(request, sharing_request, status=400, forms={"comment_form": form})
 
 
 @require_GET
@@ -87,18 +254,7 @@ def decision_record(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
         {
             "sharing_request": sharing_request,
             **_assessment_context(assessment),
+            "signoffs": assessment.signoffs.select_related("signer"),
             "history": sharing_request.history.select_related("actor"),
         },
     )
-
-
-@require_http_methods(["POST"])
-def request_withdraw(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference)
-    try:
-        transition(sharing_request, "withdraw", actor=request.user, comment=request.POST.get("comment", ""))
-    except (ValidationError, TransitionConflict) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, f"{sharing_request.reference} is withdrawn.")
-    return redirect("request_detail", reference=sharing_request.reference)

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+
+from igportal.forms import NHSFormMixin
+from igportal.roles import Role
+from necessity.rules import PurposeCategory, Urgency, choices
+from requests_app.models import Decision, Organisation, SignOffStage
+
+
+class DecisionForm(NHSFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose your decision"},
+    )
+    conditions = forms.CharField(
+        label="Conditions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to approve with conditions, for example: remove the diagnosis; use secure email.",
+    )
+    comment = forms.CharField(
+        label="Reasons",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for anything but a plain approval. The requester and later reviewers read them.",
+    )
+
+
+class CommentForm(NHSFormMixin, forms.Form):
+    body = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        help_text="Everyone who can see this request reads it. Add no personal details that are not needed.",
+        error_messages={"required": "Write a comment first"},
+    )
+
+
+class AddStageForm(NHSFormMixin, forms.Form):
+    stage = forms.ChoiceField(
+        label="Sign-off to add",
+        choices=SignOffStage.choices,
+        error_messages={"required": "Choose a sign-off"},
+    )
+    reason = forms.CharField(
+        label="Why is it needed?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why this sign-off is needed"},
+    )
+
+
+class AssignForm(NHSFormMixin, forms.Form):
+    assignee = forms.ModelChoiceField(
+        label="Assign to",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="Nobody",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            User.objects.filter(
+                is_active=True, groups__name__in=[Role.IG_OFFICER.group_name, Role.DPO.group_name]
+            )
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+
+
+class QueueFilterForm(NHSFormMixin, forms.Form):
+    purpose = forms.ChoiceField(
+        label="Purpose", required=False, choices=(("", "Any"), *choices(PurposeCategory))
+    )
+    urgency = forms.ChoiceField(label="Urgency", required=False, choices=(("", "Any"), *choices(Urgency)))
+    recipient = forms.ModelChoiceField(
+        label="Organisation",
+        required=False,
+        queryset=Organisation.objects.order_by("name"),
+        empty_label="Any",
+    )
+    older_than_days = forms.IntegerField(
+        label="Waiting more than (days)", required=False, min_value=0, max_value=3650
+    )
+    assigned = forms.ChoiceField(
+        label="Assigned",
+        required=False,
+        choices=(("", "Anyone"), ("me", "To me"), ("nobody", "To nobody")),
+    )

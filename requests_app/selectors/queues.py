@@ -1,0 +1,120 @@
+"""The reviewers' queues: what waits for each stage, urgent first, then oldest first."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from igportal.roles import Role, roles_of
+from requests_app.models import RequestStatus, SharingRequest
+
+
+@dataclass(frozen=True)
+class Queue:
+    slug: str
+    title: str
+    statuses: frozenset[RequestStatus]
+    roles: frozenset[Role]
+    description: str
+
+
+QUEUES: dict[str, Queue] = {
+    queue.slug: queue
+    for queue in (
+        Queue(
+            "ig",
+            "IG review",
+            frozenset({RequestStatus.SUBMITTED, RequestStatus.IG_REVIEW}),
+            frozenset({Role.IG_OFFICER, Role.DPO}),
+            "New requests to triage and requests in IG review.",
+        ),
+        Queue(
+            "caldicott",
+            "Caldicott Guardian decisions",
+            frozenset({RequestStatus.AWAITING_CALDICOTT}),
+            frozenset({Role.CALDICOTT_GUARDIAN}),
+            "Requests that need the Caldicott Guardian's decision.",
+        ),
+        Queue(
+            "siro",
+            "SIRO sign-off",
+            frozenset({RequestStatus.AWAITING_SIRO}),
+            frozenset({Role.SIRO}),
+            "High-risk requests that need the SIRO's sign-off.",
+        ),
+    )
+}
+
+URGENT = Q(purpose_category="safeguarding") | Q(urgency__in=["urgent", "emergency"])
+# Safeguarding first, then emergencies, then urgent requests: they must never wait behind routine ones.
+_PRIORITY = Case(
+    When(purpose_category="safeguarding", then=Value(0)),
+    When(urgency="emergency", then=Value(1)),
+    When(urgency="urgent", then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def queues_for(user: User) -> list[Queue]:
+    roles = roles_of(user)
+    return [queue for queue in QUEUES.values() if roles & queue.roles]
+
+
+def queue_requests(
+    queue: Queue,
+    *,
+    purpose: str = "",
+    urgency: str = "",
+    recipient_id: int | None = None,
+    older_than_days: int | None = None,
+    assigned: str = "",
+    user: User | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[SharingRequest]:
+    requests = SharingRequest.objects.filter(status__in=queue.statuses)
+    if purpose:
+        requests = requests.filter(purpose_category=purpose)
+    if urgency:
+        requests = requests.filter(urgency=urgency)
+    if recipient_id:
+        requests = requests.filter(recipient_id=recipient_id)
+    if older_than_days:
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=older_than_days)
+        requests = requests.filter(submitted_at__lte=cutoff)
+    if assigned == "me" and user is not None:
+        requests = requests.filter(assigned_to=user)
+    elif assigned == "nobody":
+        requests = requests.filter(assigned_to=None)
+    return (
+        requests.select_related("requester", "recipient", "assigned_to")
+        .annotate(priority=_PRIORITY)
+        .order_by("priority", "submitted_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    queue: Queue
+    waiting: int
+    urgent: int
+
+
+def queue_counts(user: User) -> list[QueueCount]:
+    """How many requests wait in each of the user's queues, and how many of them are urgent; one query."""
+    queues = queues_for(user)
+    if not queues:
+        return []
+    aggregates = {}
+    for queue in queues:
+        in_queue = Q(status__in=queue.statuses)
+        aggregates[f"{queue.slug}_waiting"] = Count("pk", filter=in_queue)
+        aggregates[f"{queue.slug}_urgent"] = Count("pk", filter=in_queue & URGENT)
+    totals = SharingRequest.objects.aggregate(**aggregates)
+    return [
+        QueueCount(queue, totals[f"{queue.slug}_waiting"], totals[f"{queue.slug}_urgent"]) for queue in queues
+    ]

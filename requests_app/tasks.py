@@ -1,0 +1,89 @@
+"""Background work for sharing requests: thin tasks that take ids and are safe to run twice."""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import EmailMessage
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from requests_app.models import OrganisationSettings, RequestHistory, RequestStatus
+
+# Who is told when a request reaches each status (besides the requester).
+_NEXT_SIGNER_GROUPS = {
+    RequestStatus.SUBMITTED: ("IG officer",),
+    RequestStatus.IG_REVIEW: (),
+    RequestStatus.AWAITING_CALDICOTT: ("Caldicott Guardian",),
+    RequestStatus.AWAITING_SIRO: ("SIRO",),
+}
+
+
+def _next_signers(history: RequestHistory) -> QuerySet[User]:
+    request = history.request
+    status = RequestStatus(history.to_status)
+    if status == RequestStatus.IG_REVIEW and request.assigned_to_id is not None:
+        people = Q(pk=request.assigned_to_id)
+    elif status == RequestStatus.AWAITING_CALDICOTT and OrganisationSettings.load().caldicott_guardian_id:
+        # The named Caldicott Guardian first; the deputies in the role group are not mailed for every request.
+        people = Q(pk=OrganisationSettings.load().caldicott_guardian_id)
+    else:
+        people = Q(groups__name__in=_NEXT_SIGNER_GROUPS.get(status, ()))
+    return (
+        User.objects.filter(people, is_active=True)
+        .exclude(pk__in=[history.actor_id, request.requester_id])
+        .exclude(email="")
+        .distinct()
+    )
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def notify_request_history(history_id: int) -> int:
+    """Email the requester and the next signers about one workflow event; a second run sends nothing.
+
+    The row is claimed before sending; if sending fails the claim is released so the retry sends.
+    """
+    claimed = RequestHistory.objects.filter(pk=history_id, notified_at=None).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    history = RequestHistory.objects.select_related("request", "request__requester", "actor").get(
+        pk=history_id
+    )
+    request = history.request
+    link = settings.PORTAL_BASE_URL + reverse("request_detail", args=[request.reference])
+    status = history.get_to_status_display()
+    actor = history.actor.get_full_name() or history.actor.get_username()
+    recipients = list(_next_signers(history))
+    if request.requester_id != history.actor_id and request.requester.email:
+        recipients.append(request.requester)
+    # Emails leave the organisation's systems: they carry the reference and the status, never the answers.
+    messages = [
+        EmailMessage(
+            subject=f"{request.reference}: {status}",
+            body=(
+                f"Sharing request {request.reference} is now: {status}.\n"
+                f"Action: {history.action.replace('_', ' ')} by {actor}.\n\n"
+                f"Open it in IG Portal: {link}\n"
+            ),
+            to=[person.email],
+        )
+        for person in recipients
+    ]
+    try:
+        for message in messages:
+            message.send()
+    except Exception:
+        RequestHistory.objects.filter(pk=history_id).update(notified_at=None)
+        raise
+    return len(messages)
