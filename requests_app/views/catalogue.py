@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.catalogue import DataItemTypeForm
 from requests_app.models import DataItemType
 from requests_app.permissions import can_manage_organisations
-from requests_app.services.catalogue import CATALOGUE_FIELDS, data_item_type_save
+from requests_app.services.catalogue import data_item_type_save
+from requests_app.views.editing import edit_page
 
 
 @require_GET
@@ -23,31 +22,14 @@ def catalogue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _save(request: AuthenticatedHttpRequest, item_type: DataItemType | None) -> HttpResponse:
-    if not can_manage_organisations(request.user):
-        raise PermissionDenied
-    form = DataItemTypeForm(request.POST or None, instance=item_type)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = data_item_type_save(
-                actor=request.user,
-                item_type=item_type,
-                **{name: form.cleaned_data[name] for name in CATALOGUE_FIELDS},
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"{saved.name} saved.")
-            return redirect("catalogue_list")
-    heading = f"Edit {item_type.name}" if item_type else "Add a data item"
-    return render(
+    return edit_page(
         request,
-        "requests_app/simple_form.html",
-        {
-            "form": form,
-            "heading": heading,
-            "back_url": "catalogue_list",
-            "back_text": "Back to the data item catalogue",
-        },
+        allowed=can_manage_organisations(request.user),
+        form=DataItemTypeForm(request.POST or None, instance=item_type),
+        save=lambda data: data_item_type_save(actor=request.user, item_type=item_type, **data),
+        heading=f"Edit {item_type.name}" if item_type else "Add a data item",
+        list_url="catalogue_list",
+        list_text="Back to the data item catalogue",
     )
 
 

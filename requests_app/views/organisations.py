@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -16,6 +18,7 @@ from requests_app.models import Organisation, OrganisationSettings
 from requests_app.permissions import can_edit_organisation_settings, can_manage_organisations
 from requests_app.selectors import organisations as selectors
 from requests_app.services import organisations as services
+from requests_app.views.editing import edit_page
 
 
 @require_GET
@@ -36,33 +39,19 @@ def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _save_organisation(request: AuthenticatedHttpRequest, organisation: Organisation | None) -> HttpResponse:
-    if not can_manage_organisations(request.user):
-        raise PermissionDenied
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if organisation is None:
-                organisation = services.organisation_create(actor=request.user, **data)
-            else:
-                organisation = services.organisation_update(
-                    organisation=organisation, actor=request.user, **data
-                )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"{organisation.name} saved.")
-            return redirect("organisation_list")
-    heading = f"Edit {organisation.name}" if organisation else "Add a partner organisation"
-    return render(
+    def save(data: dict[str, Any]) -> Organisation:
+        if organisation is None:
+            return services.organisation_create(actor=request.user, **data)
+        return services.organisation_update(organisation=organisation, actor=request.user, **data)
+
+    return edit_page(
         request,
-        "requests_app/simple_form.html",
-        {
-            "form": form,
-            "heading": heading,
-            "back_url": "organisation_list",
-            "back_text": "Back to partner organisations",
-        },
+        allowed=can_manage_organisations(request.user),
+        form=OrganisationForm(request.POST or None, instance=organisation),
+        save=save,
+        heading=f"Edit {organisation.name}" if organisation else "Add a partner organisation",
+        list_url="organisation_list",
+        list_text="Back to partner organisations",
     )
 
 

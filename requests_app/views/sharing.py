@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -181,54 +182,69 @@ def request_transition(request: AuthenticatedHttpRequest, reference: str, name: 
     )
 
 
-@require_POST
-def request_add_stage(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+def _request_form_action(
+    request: AuthenticatedHttpRequest,
+    reference: str,
+    *,
+    form_class: type[Form],
+    form_name: str,
+    act: Callable[[SharingRequest, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Bind a form on the request page, call one service with its data, and come back to the page."""
     sharing_request = get_sharing_request_for_user(request.user, reference)
-    form = AddStageForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            sharing_request_add_stage(
-                sharing_request=sharing_request,
-                stage=form.cleaned_data["stage"],
-                reason=form.cleaned_data["reason"],
-                actor=request.user,
-            )
+            act(sharing_request, form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Sign-off stage added.")
+            messages.success(request, done)
             return redirect("request_detail", reference=reference)
-    return _render_request_page(request, sharing_request, status=400, forms={"add_stage_form": form})
+    return _render_request_page(request, sharing_request, status=400, forms={form_name: form})
+
+
+@require_POST
+def request_add_stage(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    return _request_form_action(
+        request,
+        reference,
+        form_class=AddStageForm,
+        form_name="add_stage_form",
+        act=lambda target, data: sharing_request_add_stage(
+            sharing_request=target, stage=data["stage"], reason=data["reason"], actor=request.user
+        ),
+        done="Sign-off stage added.",
+    )
 
 
 @require_POST
 def request_assign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference)
-    form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            sharing_request_assign(
-                sharing_request=sharing_request, assignee=form.cleaned_data["assignee"], actor=request.user
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, "Assignment saved.")
-            return redirect("request_detail", reference=reference)
-    return _render_request_page(request, sharing_request, status=400, forms={"assign_form": form})
+    return _request_form_action(
+        request,
+        reference,
+        form_class=AssignForm,
+        form_name="assign_form",
+        act=lambda target, data: sharing_request_assign(
+            sharing_request=target, assignee=data["assignee"], actor=request.user
+        ),
+        done="Assignment saved.",
+    )
 
 
 @require_POST
 def request_comment(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference)
-    form = CommentForm(request.POST)
-    if form.is_valid():
-        request_comment_add(
-            sharing_request=sharing_request, author=request.user, body=form.cleaned_data["body"]
-        )
-        messages.success(request, "Comment added.")
-        return redirect("request_detail", reference=reference)
-    return _render_request_page(request, sharing_request, status=400, forms={"comment_form": form})
+    return _request_form_action(
+        request,
+        reference,
+        form_class=CommentForm,
+        form_name="comment_form",
+        act=lambda target, data: request_comment_add(
+            sharing_request=target, author=request.user, body=data["body"]
+        ),
+        done="Comment added.",
+    )
 
 
 @require_GET

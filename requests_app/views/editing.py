@@ -1,0 +1,43 @@
+"""The add-or-change page shared by the small registers the IG team keeps (partners, data items)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from igportal.types import AuthenticatedHttpRequest
+
+
+def edit_page(
+    request: AuthenticatedHttpRequest,
+    *,
+    allowed: bool,
+    form: ModelForm[Any],
+    save: Callable[[dict[str, Any]], Model],
+    heading: str,
+    list_url: str,
+    list_text: str,
+) -> HttpResponse:
+    """Show the form; on a valid POST call ``save`` (a service) and go back to the list."""
+    if not allowed:
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save({name: form.cleaned_data[name] for name in form.Meta.fields})  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{saved} saved.")
+            return redirect(list_url)
+    return render(
+        request,
+        "requests_app/simple_form.html",
+        {"form": form, "heading": heading, "back_url": list_url, "back_text": list_text},
+    )
