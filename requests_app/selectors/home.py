@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
+from django.utils import timezone
 
 from igportal.roles import Role, roles_of
 from requests_app.models import Organisation, OrganisationSettings
+from requests_app.selectors.access import access_request_due_tasks
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,14 @@ def _organisations_missing_contact() -> list[Task]:
     ]
 
 
+def _access_request_tasks(role: Role, roles: frozenset[Role]) -> list[Task]:
+    """Overdue and soon-due access requests, once: in the IG section, or the DPO's if not an IG officer."""
+    handling = [r for r in (Role.IG_OFFICER, Role.DPO) if r in roles]
+    if not handling or role is not handling[0]:
+        return []
+    return [Task(task.text, task.url) for task in access_request_due_tasks(today=timezone.localdate())]
+
+
 def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
     """One section per role the user holds, each listing what that role should do next."""
     roles = roles_of(user)
@@ -89,5 +99,6 @@ def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
             section.tasks = _settings_tasks(OrganisationSettings.load())
         elif role is Role.IG_OFFICER:
             section.tasks = _organisations_missing_contact()
+        section.tasks += _access_request_tasks(role, roles)
         sections.append(section)
     return sections
