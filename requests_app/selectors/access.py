@@ -8,7 +8,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import dateformat
@@ -117,7 +117,7 @@ def access_request_list(
         overdue=Case(
             When(_overdue(today), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
-    ).order_by("-overdue", "due_on", "-received_on", "-id")
+    ).order_by("-overdue", F("due_on").asc(nulls_last=True), "-received_on", "-id")
 
 
 @dataclass(frozen=True)

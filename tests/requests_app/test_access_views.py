@@ -381,3 +381,13 @@ def test_a_move_the_case_has_already_made_is_explained(client_for: ClientFor, ig
     case = AccessRequestFactory.create(status=S.IN_PROGRESS)
     content = client_for(ig_officer).post(_action(case, "start")).content.decode()
     assert "is no longer possible. Reload the case to see what changed." in content
+
+
+def test_the_register_pages_by_fifty_keeping_the_filters(client_for: ClientFor, ig_officer: User) -> None:
+    AccessRequestFactory.create_batch(51, kind="foi")
+    client = client_for(ig_officer)
+    first = client.get(reverse("access_request_list"), {"kind": "foi"}).content.decode()
+    assert first.count('<tr class="nhsuk-table__row">') == 51  # the header row and 50 cases
+    assert 'href="?kind=foi&amp;page=2"' in first
+    second = client.get(reverse("access_request_list"), {"kind": "foi", "page": "2"}).content.decode()
+    assert second.count('<tr class="nhsuk-table__row">') == 2
