@@ -187,6 +187,7 @@ class CaseDeadline:
 
     @property
     def projected(self) -> date:
+        """The engine's date: the statutory due date, or what it would be if the awaited item came today."""
         return self.working.due
 
 

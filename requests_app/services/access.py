@@ -91,6 +91,14 @@ def _validate_details(case: AccessRequest, *, today: date) -> None:
     errors: Errors = {}
     if case.received_on is not None and case.received_on > today:
         _add(errors, "received_on", "The date received cannot be in the future.")
+    for event, what in (
+        (case.identity_requested_on, "proof of identity was asked for"),
+        (case.extension_told_on, "the requester was told of the extension"),
+        (case.responded_on, "the response was sent"),
+        (case.withdrawn_on, "it was withdrawn"),
+    ):
+        if event is not None and case.received_on is not None and event < case.received_on:
+            _add(errors, "received_on", f"The date received cannot be after the date {what} ({_fmt(event)}).")
     if not (case.requester_email or case.requester_phone or case.requester_address.strip()):
         _add(
             errors,

@@ -161,6 +161,18 @@ def test_changing_the_date_received_recomputes_the_due_date(ig_officer: User) ->
     assert updated.due_on == date(2025, 10, 10)
 
 
+def test_a_date_received_after_the_response_is_refused_on_that_field(ig_officer: User) -> None:
+    case = _create(ig_officer)
+    access_request_transition(
+        case, "respond", actor=ig_officer, today=TODAY, on=date(2025, 9, 20), outcome="not_held"
+    )
+    with pytest.raises(ValidationError) as exc:
+        access_request_update(case=case, actor=ig_officer, today=TODAY, received_on=date(2025, 9, 22))
+    assert _errors(exc)["received_on"] == [
+        "The date received cannot be after the date the response was sent (Sat 20 Sep 2025)."
+    ]
+
+
 def test_a_date_received_after_a_clarification_is_refused_on_that_field(ig_officer: User) -> None:
     case = _create(ig_officer)
     access_request_transition(
