@@ -1,8 +1,8 @@
 """Writes to access request cases. Every change recomputes the stored ``due_on``.
 
 ``access_request_transition`` is the only code that changes a case's status, along the rows of
-``ACCESS_TRANSITIONS``. Dates of events can never be in the future nor before the request arrived, and
-a bad value is reported against the form field that holds it.
+``ACCESS_TRANSITIONS``. Dates of events can never be in the future nor (identity evidence already held
+apart) before the request arrived, and a bad value is reported against the form field that holds it.
 """
 
 from __future__ import annotations
