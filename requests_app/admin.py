@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from requests_app.models import Organisation, OrganisationSettings
+from requests_app.models import AccessRequest, AccessRequestClarification, Organisation, OrganisationSettings
 
 
 @admin.register(Organisation)
@@ -18,4 +19,34 @@ class OrganisationSettingsAdmin(admin.ModelAdmin):
         return not OrganisationSettings.objects.exists()
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+class AccessRequestClarificationInline(admin.TabularInline):
+    model = AccessRequestClarification
+    extra = 0
+    fields = ("asked_on", "question", "answered_on")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(admin.ModelAdmin):
+    """Read-only: a change made here would skip the service, leaving ``due_on`` and the status stale."""
+
+    list_display = ("reference", "kind", "status", "received_on", "due_on", "handler")
+    list_filter = ("kind", "status")
+    search_fields = ("reference", "requester_name")
+    inlines = [AccessRequestClarificationInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

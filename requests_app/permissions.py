@@ -15,3 +15,12 @@ def can_manage_organisations(user: User) -> bool:
 
 def can_edit_organisation_settings(user: User) -> bool:
     return has_role(user, Role.DPO)
+
+
+def can_view_access_requests(user: User) -> bool:
+    # Need-to-know: the cases hold requesters' and data subjects' personal data.
+    return has_role(user, Role.IG_OFFICER, Role.DPO, Role.AUDITOR)
+
+
+def can_change_access_requests(user: User) -> bool:
+    return has_role(user, Role.IG_OFFICER, Role.DPO)

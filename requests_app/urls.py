@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from requests_app.views import catalogue, home, organisations, queues, sharing
+from requests_app.views import access, catalogue, home, organisations, queues, sharing
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -30,4 +30,13 @@ urlpatterns = [
     path("requests/<str:reference>/comments/", sharing.request_comment, name="request_comment"),
     path("queues/<slug:slug>/", queues.queue, name="queue"),
     path("requests/<str:reference>/wizard/", include("necessity.urls")),
+    path("access-requests/", access.access_request_list, name="access_request_list"),
+    path("access-requests/new/", access.access_request_create, name="access_request_create"),
+    path("access-requests/<int:pk>/", access.access_request_detail, name="access_request_detail"),
+    path("access-requests/<int:pk>/edit/", access.access_request_edit, name="access_request_edit"),
+    path(
+        "access-requests/<int:pk>/actions/<slug:name>/",
+        access.access_request_transition,
+        name="access_request_transition",
+    ),
 ]

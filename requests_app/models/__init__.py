@@ -1,3 +1,13 @@
+from requests_app.models.access import (
+    AccessRequest,
+    AccessRequestChannel,
+    AccessRequestClarification,
+    AccessRequestCounter,
+    AccessRequestKind,
+    AccessRequestOutcome,
+    AccessRequestStatus,
+    IdentityMethod,
+)
 from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
 from requests_app.models.sharing import (
     Assessment,
@@ -16,9 +26,17 @@ from requests_app.models.sharing import (
 )
 
 __all__ = [
+    "AccessRequest",
+    "AccessRequestChannel",
+    "AccessRequestClarification",
+    "AccessRequestCounter",
+    "AccessRequestKind",
+    "AccessRequestOutcome",
+    "AccessRequestStatus",
     "Assessment",
     "DataItemType",
     "Decision",
+    "IdentityMethod",
     "Nation",
     "Organisation",
     "OrganisationKind",

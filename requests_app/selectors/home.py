@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.urls import reverse
+from django.utils import timezone
 
 from igportal.roles import Role, roles_of
 from requests_app.models import Organisation, OrganisationSettings, RequestStatus, SharingRequest
+from requests_app.selectors.access import access_request_due_tasks
 from requests_app.selectors.queues import queue_counts
 
 
@@ -118,6 +120,14 @@ def _queue_tasks(user: User) -> dict[Role, list[Task]]:
     return tasks
 
 
+def _access_request_tasks(role: Role, roles: frozenset[Role]) -> list[Task]:
+    """Overdue and soon-due access requests, once: in the IG section, or the DPO's if not an IG officer."""
+    handling = [r for r in (Role.IG_OFFICER, Role.DPO) if r in roles]
+    if not handling or role is not handling[0]:
+        return []
+    return [Task(task.text, task.url) for task in access_request_due_tasks(today=timezone.localdate())]
+
+
 def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
     """One section per role the user holds, each listing what that role should do next."""
     roles = roles_of(user)
@@ -135,5 +145,6 @@ def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
         elif role is Role.IG_OFFICER:
             section.tasks = _organisations_missing_contact()
         section.tasks = queued.get(role, []) + section.tasks
+        section.tasks += _access_request_tasks(role, roles)
         sections.append(section)
     return sections

@@ -50,9 +50,8 @@ def test_clearing_expired_sessions_is_safe_to_run_twice() -> None:
 
 @pytest.fixture
 def redis_url() -> str:
-    # A database number of its own so the test never sees another run's messages.
-    base = os.environ.get("IGPORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-    return base.rsplit("/", 1)[0] + "/9"
+    # make test picks the URL; parallel runs (worktrees, CI) each pass their own database number.
+    return os.environ.get("IGPORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture

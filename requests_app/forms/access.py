@@ -1,0 +1,282 @@
+"""Forms for access request cases: details, the register's filters, and one form per transition.
+
+Dates are typed as day/month/year into a text box, so whatever was typed comes back unchanged when
+something else on the page needs correcting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+
+from igportal.forms import NHSFormMixin
+from requests_app.models import (
+    AccessRequest,
+    AccessRequestChannel,
+    AccessRequestKind,
+    AccessRequestOutcome,
+    AccessRequestStatus,
+    IdentityMethod,
+)
+from requests_app.models.access import CLOSING_OUTCOMES, FEE_KINDS, RESPONSE_OUTCOMES
+from requests_app.selectors.access import access_request_handlers
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
+DATE_HINT = "For example, 27/3/2026"
+
+
+def _date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y"),
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter the {label[0].lower()}{label[1:]}.",
+            "invalid": f"Enter the {label[0].lower()}{label[1:]} as day/month/year, for example 27/3/2026.",
+        },
+    )
+
+
+def _person_label(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class AccessRequestForm(NHSFormMixin, forms.ModelForm):
+    """The case's details; ``kind`` is chosen once, when the case is logged, and then shown, not edited."""
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "kind",
+            "received_on",
+            "channel",
+            "requester_name",
+            "requester_email",
+            "requester_phone",
+            "requester_address",
+            "subject_name",
+            "description",
+            "handler",
+            "recent_records_only",
+            "fee_amount",
+            "fee_requested_on",
+            "fee_paid_on",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "channel": forms.RadioSelect,
+            "requester_address": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        editing = self.instance.pk is not None
+        if editing:
+            del self.fields["kind"]
+            if self.instance.kind != AccessRequestKind.DECEASED:
+                del self.fields["recent_records_only"]
+            if self.instance.kind not in FEE_KINDS:
+                for name in ("fee_amount", "fee_requested_on", "fee_paid_on"):
+                    del self.fields[name]
+        else:
+            # Fees are asked for after the request has been read; they are recorded by editing the case.
+            for name in ("fee_amount", "fee_requested_on", "fee_paid_on"):
+                del self.fields[name]
+            self.fields["kind"].error_messages["required"] = "Choose the type of request."
+        for name, choices in (("kind", AccessRequestKind.choices), ("channel", AccessRequestChannel.choices)):
+            if name in self.fields:
+                # Radios need no "---------" choice: nothing checked already means nothing chosen.
+                self.fields[name].choices = choices  # type: ignore[attr-defined]
+        self.fields["received_on"] = _date_field("Date received")
+        for name in ("fee_requested_on", "fee_paid_on"):
+            if name in self.fields:
+                self.fields[name] = _date_field(str(self.fields[name].label), required=False)
+        self.fields["channel"].error_messages["required"] = "Choose how the request arrived."
+        self.fields["requester_name"].error_messages["required"] = "Enter the requester's name."
+        self.fields["description"].error_messages["required"] = "Say what the requester asked for."
+        self.fields["requester_email"].error_messages["invalid"] = (
+            "Enter an email address in the right format, like name@example.com."
+        )
+        handler = self.fields["handler"]
+        assert isinstance(handler, forms.ModelChoiceField)
+        handler.queryset = access_request_handlers()
+        handler.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
+        handler.empty_label = "Not assigned yet"
+
+
+class AccessRequestFilterForm(NHSFormMixin, forms.Form):
+    q = forms.CharField(label="Reference or name", required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Any type"), *AccessRequestKind.choices]
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("", "Any status"),
+            ("open", "Open (not responded or closed)"),
+            *AccessRequestStatus.choices,
+        ],
+    )
+    handler = forms.ModelChoiceField(
+        label="Handler", required=False, queryset=User.objects.none(), empty_label="Anyone"
+    )
+    due_within = forms.IntegerField(
+        label="Due within (working days)",
+        required=False,
+        min_value=0,
+        max_value=250,
+        error_messages={
+            "invalid": "Enter a whole number of working days, like 5.",
+            "min_value": "Enter 0 or more working days.",
+            "max_value": "Enter 250 working days or fewer.",
+        },
+    )
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        handler = self.fields["handler"]
+        assert isinstance(handler, forms.ModelChoiceField)
+        handler.queryset = access_request_handlers()
+        handler.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
+
+
+# --- one form per transition; field names are the keyword arguments of access_request_transition ------
+
+
+class TransitionForm(NHSFormMixin, forms.Form):
+    def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
+        self.case = case
+        super().__init__(*args, **kwargs)
+
+
+class RequestIdentityForm(TransitionForm):
+    on = _date_field("Date proof of identity was asked for")
+
+    def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case.kind == AccessRequestKind.DECEASED:
+            self.fields["on"] = _date_field(
+                "Date proof of identity or entitlement was asked for",
+                help_text="Asked within 14 days of the application, the 40 days run from its arrival. "
+                + DATE_HINT,
+            )
+
+
+class VerifyIdentityForm(TransitionForm):
+    on = _date_field("Date identity was verified")
+    method = forms.ChoiceField(
+        label="How identity was verified",
+        choices=IdentityMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how identity was verified."},
+    )
+
+
+class StartForm(TransitionForm):
+    pass
+
+
+_CLARIFICATION_EFFECT = {
+    AccessRequestKind.SAR: "The clock stops from this date until the answer arrives (UK GDPR Art 12A).",
+    AccessRequestKind.FOI: "The 20 working days start again when the answer arrives (FOIA s1(3)).",
+    AccessRequestKind.EIR: "The 20 working days start again when the answer arrives (EIR reg 9(4)).",
+    AccessRequestKind.DECEASED: "Only information needed to identify the patient or confirm the applicant's "
+    "entitlement, asked within 14 days, restarts the 40 days (AHRA 1990 s3(6)).",
+}
+
+
+class AskClarificationForm(TransitionForm):
+    on = _date_field("Date clarification was asked for")
+    details = forms.CharField(
+        label="What you asked",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what you asked the requester to clarify."},
+    )
+
+    def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["details"].help_text = _CLARIFICATION_EFFECT[AccessRequestKind(case.kind)]
+
+
+class RecordClarificationForm(TransitionForm):
+    on = _date_field("Date the clarification arrived")
+
+
+class ExtendForm(TransitionForm):
+    details = forms.CharField(
+        label="Why the deadline is extended",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason for the extension."},
+    )
+    told_on = _date_field("Date the requester was told", required=False)
+    extended_until = _date_field("Date the full response is now due", required=False)
+
+    def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        if case.kind == AccessRequestKind.SAR:
+            self.fields["told_on"].required = True
+            self.fields[
+                "told_on"
+            ].help_text = "Tell them within the first month, and why (UK GDPR Art 12(3))."
+        if case.kind == AccessRequestKind.FOI:
+            self.fields["extended_until"].required = True
+            self.fields["extended_until"].help_text = (
+                "Public interest extension (FOIA s10(3)): a reasonable time, which the ICO says should "
+                "normally be no more than 20 further working days. " + DATE_HINT
+            )
+        else:
+            del self.fields["extended_until"]
+
+
+class RespondForm(TransitionForm):
+    on = _date_field("Date the response was sent")
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[(value, AccessRequestOutcome(value).label) for value in RESPONSE_OUTCOMES],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the response gave the requester."},
+    )
+    details = forms.CharField(
+        label="Outcome details",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when information was withheld: what, and the exemption relied on.",
+    )
+
+
+class CloseForm(TransitionForm):
+    outcome = forms.ChoiceField(
+        label="Why the case is closing",
+        choices=[(value, AccessRequestOutcome(value).label) for value in CLOSING_OUTCOMES],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the request was withdrawn or refused."},
+    )
+    on = _date_field(
+        "Date withdrawn or refusal sent",
+        help_text="A refusal is the response: it must be sent by the due date. " + DATE_HINT,
+    )
+    details = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for a refusal: the exemption or ground relied on.",
+    )
+
+
+TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
+    "request_identity": RequestIdentityForm,
+    "verify_identity": VerifyIdentityForm,
+    "start": StartForm,
+    "ask_clarification": AskClarificationForm,
+    "record_clarification": RecordClarificationForm,
+    "extend": ExtendForm,
+    "respond": RespondForm,
+    "close": CloseForm,
+}

@@ -1,0 +1,480 @@
+"""Access request cases: subject access, FOI, EIR and deceased person's records.
+
+The deadline arithmetic is not here: ``AccessRequest.deadline`` gathers the case's dates and hands them
+to ``requests_app.deadlines`` (SAR, FOI, EIR) or ``requests_app.deadlines_deceased`` (AHRA 1990), so the
+pages, the stored ``due_on`` and the reminders of a later issue all get the same date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import dateformat
+
+from requests_app.deadlines import Working, deadline_working
+from requests_app.deadlines_deceased import DeceasedWorking, deceased_records_working
+
+
+class AccessRequestKind(models.TextChoices):
+    SAR = "sar", "Subject access request (SAR)"
+    FOI = "foi", "Freedom of information (FOI)"
+    EIR = "eir", "Environmental information (EIR)"
+    DECEASED = "deceased", "Deceased person's records (AHRA 1990)"
+
+    @property
+    def prefix(self) -> str:
+        """The first part of the human reference, e.g. ``SAR`` in ``SAR-2026-00012``."""
+        return "DEC" if self is AccessRequestKind.DECEASED else self.value.upper()
+
+
+class AccessRequestStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    AWAITING_IDENTITY = "awaiting_identity", "Awaiting identity"
+    AWAITING_CLARIFICATION = "awaiting_clarification", "Awaiting clarification (clock stopped)"
+    IN_PROGRESS = "in_progress", "In progress"
+    EXTENDED = "extended", "Extended"
+    RESPONDED = "responded", "Responded"
+    CLOSED = "closed", "Closed"
+
+
+OPEN_STATUSES: frozenset[str] = frozenset(
+    {
+        AccessRequestStatus.RECEIVED,
+        AccessRequestStatus.AWAITING_IDENTITY,
+        AccessRequestStatus.AWAITING_CLARIFICATION,
+        AccessRequestStatus.IN_PROGRESS,
+        AccessRequestStatus.EXTENDED,
+    }
+)
+
+
+class AccessRequestChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    POST = "post", "Post"
+    ONLINE_FORM = "online_form", "Online form"
+    PHONE = "phone", "Phone"
+    IN_PERSON = "in_person", "In person"
+    OTHER = "other", "Other"
+
+
+class IdentityMethod(models.TextChoices):
+    PHOTO_ID = "photo_id", "Photo identity document"
+    NAME_AND_ADDRESS = "name_and_address", "Documents showing name and address"
+    KNOWN = "known", "Checked against information we already hold"
+    WRITTEN_AUTHORITY = "written_authority", "Written authority from the data subject (acting for them)"
+    PROBATE = "probate", "Grant of probate or letters of administration"
+    OTHER = "other", "Other"
+
+
+class AccessRequestOutcome(models.TextChoices):
+    PROVIDED_IN_FULL = "provided_in_full", "Information provided in full"
+    PROVIDED_IN_PART = "provided_in_part", "Information provided in part (some withheld)"
+    NOT_HELD = "not_held", "Information not held"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn by the requester"
+
+
+RESPONSE_OUTCOMES: tuple[str, ...] = (
+    AccessRequestOutcome.PROVIDED_IN_FULL,
+    AccessRequestOutcome.PROVIDED_IN_PART,
+    AccessRequestOutcome.NOT_HELD,
+)
+CLOSING_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.WITHDRAWN, AccessRequestOutcome.REFUSED)
+# The kinds whose requester must prove who they are (or, for AHRA, their entitlement) before the clock runs.
+IDENTITY_KINDS: frozenset[str] = frozenset({AccessRequestKind.SAR, AccessRequestKind.DECEASED})
+# UK GDPR Art 12(5) and AHRA 1990 s3(4) allow a fee in some cases; a FOI fees notice is not modelled.
+FEE_KINDS: frozenset[str] = IDENTITY_KINDS
+
+
+# --- workflow ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessTransition:
+    """One move a handler can make; ``target`` None means back to in progress, or extended if it was."""
+
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str | None
+    kinds: frozenset[str] = frozenset(AccessRequestKind.values)
+
+
+_S = AccessRequestStatus
+_K = AccessRequestKind
+# The one table of allowed moves. ``services.access.access_request_transition`` is the only code that
+# changes a case's status, and only along these rows.
+ACCESS_TRANSITIONS: dict[str, AccessTransition] = {
+    t.name: t
+    for t in (
+        AccessTransition(
+            "request_identity",
+            "Ask for proof of identity",
+            frozenset({_S.RECEIVED}),
+            _S.AWAITING_IDENTITY,
+            IDENTITY_KINDS,
+        ),
+        AccessTransition(
+            "verify_identity",
+            "Record identity verified",
+            frozenset({_S.RECEIVED, _S.AWAITING_IDENTITY}),
+            _S.IN_PROGRESS,
+            IDENTITY_KINDS,
+        ),
+        AccessTransition("start", "Start work on it", frozenset({_S.RECEIVED}), _S.IN_PROGRESS),
+        AccessTransition(
+            "ask_clarification",
+            "Ask for clarification",
+            frozenset({_S.RECEIVED, _S.IN_PROGRESS, _S.EXTENDED}),
+            _S.AWAITING_CLARIFICATION,
+        ),
+        AccessTransition(
+            "record_clarification",
+            "Record the clarification received",
+            frozenset({_S.AWAITING_CLARIFICATION}),
+            None,
+        ),
+        AccessTransition(
+            "extend",
+            "Extend the deadline",
+            frozenset({_S.RECEIVED, _S.IN_PROGRESS}),
+            _S.EXTENDED,
+            # AHRA 1990 has no extension.
+            frozenset({_K.SAR, _K.FOI, _K.EIR}),
+        ),
+        AccessTransition(
+            "respond",
+            "Record the response",
+            frozenset({_S.RECEIVED, _S.IN_PROGRESS, _S.EXTENDED}),
+            _S.RESPONDED,
+        ),
+        AccessTransition("close", "Close: withdrawn or refused", frozenset(OPEN_STATUSES), _S.CLOSED),
+    )
+}
+
+
+# --- the case's clock ------------------------------------------------------------------------------------
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    NOT_STARTED = "not_started"
+    STOPPED = "stopped"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class CaseDeadline:
+    """A case's deadline as the pages show it and ``due_on`` stores it.
+
+    ``working`` is always computed: while the clock is not running it shows the date as it would be if
+    the awaited evidence or answer arrived today (``projected``). ``due`` is what ``due_on`` stores:
+    None while the clock is not running, since a case cannot be late while the law has stopped its clock.
+    """
+
+    state: ClockState
+    working: Working | DeceasedWorking
+    due: date | None
+    headline: str
+    notes: tuple[str, ...]
+    overdue: bool = False
+
+    @property
+    def projected(self) -> date:
+        """The engine's date: the statutory due date, or what it would be if the awaited item came today."""
+        return self.working.due
+
+
+def _fmt(day: date) -> str:
+    # Django's formatter, not strftime, so that the words follow LANGUAGE_CODE rather than the server locale.
+    return dateformat.format(day, "D j M Y")
+
+
+_STATUS_TAG_CLASSES: dict[AccessRequestStatus, str] = {
+    AccessRequestStatus.RECEIVED: "nhsuk-tag--blue",
+    AccessRequestStatus.AWAITING_IDENTITY: "nhsuk-tag--yellow",
+    AccessRequestStatus.AWAITING_CLARIFICATION: "nhsuk-tag--purple",
+    AccessRequestStatus.IN_PROGRESS: "nhsuk-tag--aqua-green",
+    AccessRequestStatus.EXTENDED: "nhsuk-tag--orange",
+    AccessRequestStatus.RESPONDED: "nhsuk-tag--green",
+    AccessRequestStatus.CLOSED: "nhsuk-tag--grey",
+}
+
+
+# --- models ----------------------------------------------------------------------------------------------
+
+
+class AccessRequestCounter(models.Model):
+    """The last reference number given per kind and year; a row lock on it hands out the next one."""
+
+    kind = models.CharField(max_length=16, choices=AccessRequestKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="access_counter_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last_number}"
+
+
+class AccessRequest(models.Model):
+    """One access request case. Changed only through ``requests_app.services.access``."""
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    kind = models.CharField("Type", max_length=16, choices=AccessRequestKind.choices)
+    status = models.CharField(
+        max_length=32, choices=AccessRequestStatus.choices, default=AccessRequestStatus.RECEIVED
+    )
+    received_on = models.DateField("Date received")
+    channel = models.CharField("Received by", max_length=16, choices=AccessRequestChannel.choices)
+
+    requester_name = models.CharField("Requester's name", max_length=200)
+    requester_email = models.EmailField("Requester's email", blank=True)
+    requester_phone = models.CharField("Requester's phone", max_length=40, blank=True)
+    requester_address = models.TextField("Requester's postal address", blank=True)
+    subject_name = models.CharField(
+        "Data subject or deceased person",
+        max_length=200,
+        blank=True,
+        help_text="For a SAR made on someone else's behalf, the person the data is about. "
+        "For deceased person's records, the patient who died.",
+    )
+    description = models.TextField("What is asked for")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Assigned handler",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_access_requests",
+    )
+    recent_records_only = models.BooleanField(
+        "Every record asked for was made in the 40 days before the application",
+        default=False,
+        help_text="Deceased person's records only: access is then due in 21 days instead of 40.",
+    )
+
+    identity_requested_on = models.DateField("Proof of identity asked for on", null=True, blank=True)
+    identity_verified_on = models.DateField("Identity verified on", null=True, blank=True)
+    identity_method = models.CharField(
+        "How identity was verified", max_length=32, choices=IdentityMethod.choices, blank=True
+    )
+
+    fee_amount = models.DecimalField(
+        "Fee (£)", max_digits=8, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    fee_requested_on = models.DateField("Fee asked for on", null=True, blank=True)
+    fee_paid_on = models.DateField("Fee paid on", null=True, blank=True)
+
+    extended = models.BooleanField(default=False)
+    extension_reason = models.TextField("Why the deadline was extended", blank=True)
+    extension_told_on = models.DateField("Requester told of the extension on", null=True, blank=True)
+    extended_until = models.DateField(
+        "Extended response date",
+        null=True,
+        blank=True,
+        help_text="FOI public interest extension only: the date the full response is now due.",
+    )
+
+    responded_on = models.DateField("Response sent on", null=True, blank=True)
+    withdrawn_on = models.DateField("Withdrawn on", null=True, blank=True)
+    outcome = models.CharField(max_length=32, choices=AccessRequestOutcome.choices, blank=True)
+    outcome_notes = models.TextField("Outcome details", blank=True)
+
+    # Denormalised from ``deadline()`` by the service on every change so that lists and the reminder
+    # sweep filter in SQL; None while the clock is not running.
+    due_on = models.DateField("Due", null=True, blank=True, editable=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="access_status_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=AccessRequestStatus.RESPONDED)
+                | (models.Q(responded_on__isnull=False) & models.Q(outcome__in=RESPONSE_OUTCOMES)),
+                name="access_responded_has_date_and_outcome",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    ~models.Q(status=AccessRequestStatus.CLOSED) | models.Q(outcome__in=CLOSING_OUTCOMES)
+                ),
+                name="access_closed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("access_request_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def status_tag_class(self) -> str:
+        """The NHS.UK tag colour for the status, so every page shows a status the same way."""
+        return _STATUS_TAG_CLASSES[AccessRequestStatus(self.status)]
+
+    def deadline(self, *, today: date) -> CaseDeadline:
+        """The deadline and its working as of ``today``; a finished case is read as of the day it ended.
+
+        SAR deadlines use the organisation's nation (``deadline_working``'s default), read from
+        ``OrganisationSettings`` on each call.
+        """
+        ended = self.responded_on or self.withdrawn_on
+        as_of = ended if ended is not None and not self.is_open else today
+        clarifications = [(c.asked_on, c.answered_on) for c in self.clarifications.all()]
+        awaiting_clarification = any(answered is None for _, answered in clarifications)
+        awaiting_identity = self.identity_requested_on is not None and self.identity_verified_on is None
+        awaiting_fee = (
+            self.kind == AccessRequestKind.SAR
+            and self.fee_requested_on is not None
+            and self.fee_paid_on is None
+        )
+        notes: list[str] = []
+        working: Working | DeceasedWorking
+        waiting_since: date | None = None
+        waiting_for = ""
+        if self.kind == AccessRequestKind.DECEASED:
+            further_information = list(clarifications)
+            if self.identity_requested_on is not None:
+                further_information.append((self.identity_requested_on, self.identity_verified_on))
+            working = deceased_records_working(
+                self.received_on,
+                recent_records_only=self.recent_records_only,
+                further_information=further_information,
+                today=as_of,
+            )
+            waiting_since, waiting_for = working.waiting_since, "further information (AHRA 1990 s3(6))"
+            if self.fee_amount is not None:
+                notes.append("A fee for copies does not move an AHRA 1990 date.")
+        elif self.kind == AccessRequestKind.SAR:
+            working = deadline_working(
+                "sar",
+                self.received_on,
+                identity_verified=as_of if awaiting_identity else self.identity_verified_on,
+                fee_paid=as_of if awaiting_fee else self.fee_paid_on,
+                extended=self.extended,
+                pauses=clarifications,
+                today=as_of,
+            )
+            if awaiting_identity:
+                waiting_since, waiting_for = self.identity_requested_on, "proof of identity"
+            elif awaiting_fee:
+                waiting_since, waiting_for = self.fee_requested_on, "the fee"
+            elif working.clock_stopped is not None:
+                waiting_since, waiting_for = working.clock_stopped.since, "clarification"
+            if self.extended and self.extension_told_on is not None:
+                first_month = deadline_working(
+                    "sar", self.received_on, identity_verified=self.identity_verified_on,
+                    fee_paid=self.fee_paid_on, pauses=clarifications, today=as_of,
+                ).due  # fmt: skip
+                if self.extension_told_on > first_month:
+                    notes.append(
+                        f"The requester was told of the extension on {_fmt(self.extension_told_on)}, after "
+                        f"the first month ended on {_fmt(first_month)}: UK GDPR Art 12(3) requires telling "
+                        "them within it."
+                    )
+        else:
+            answered = [answered for _, answered in clarifications if answered is not None]
+            working = deadline_working(
+                self.kind,
+                self.received_on,
+                clarified=as_of if awaiting_clarification else max(answered, default=None),
+                extended=self.extended,
+            )
+            if awaiting_clarification:
+                waiting_since = max(asked for asked, answered in clarifications if answered is None)
+                waiting_for = "clarification"
+        return self._case_deadline(working, waiting_since, waiting_for, notes, today=today)
+
+    def _case_deadline(
+        self,
+        working: Working | DeceasedWorking,
+        waiting_since: date | None,
+        waiting_for: str,
+        notes: list[str],
+        *,
+        today: date,
+    ) -> CaseDeadline:
+        due: date | None = working.due
+        overdue = False
+        if self.kind == AccessRequestKind.FOI and self.extended_until is not None:
+            due = self.extended_until
+            notes.append(
+                f"Public interest extension (FOIA s10(3)): the full response is due by "
+                f"{_fmt(self.extended_until)}; the 20th working day was {_fmt(working.due)}."
+            )
+        if waiting_since is not None:
+            state = ClockState.STOPPED if waiting_for == "clarification" else ClockState.NOT_STARTED
+            due = None
+            verb = "stopped" if state is ClockState.STOPPED else "not started"
+            headline = (
+                f"Clock {verb}: waiting since {_fmt(waiting_since)} for {waiting_for}. If it arrived today "
+                f"the response would be due {_fmt(working.due)}."
+            )
+        else:
+            assert due is not None
+            state = ClockState.RUNNING
+            headline = f"Due {_fmt(due)}"
+            overdue = today > due and self.is_open
+            if overdue:
+                days = (today - due).days
+                headline += f": overdue by {days} day{'s' if days != 1 else ''}"
+        if not self.is_open:
+            if self.responded_on is not None:
+                ended = f"Response sent {_fmt(self.responded_on)}"
+                if due is not None:
+                    late = (self.responded_on - due).days
+                    ended += f", {late} day{'s' if late != 1 else ''} late" if late > 0 else ", on time"
+            else:
+                ended = f"Withdrawn {_fmt(self.withdrawn_on)}" if self.withdrawn_on else "Closed"
+            headline = f"{ended}. " + (f"It was due {_fmt(due)}." if due else "The clock was not running.")
+            state = ClockState.FINISHED
+        return CaseDeadline(
+            state=state, working=working, due=due, headline=headline, notes=tuple(notes), overdue=overdue
+        )
+
+
+class AccessRequestClarification(models.Model):
+    """One clarification asked of the requester: a clock stop for a SAR, a restart for FOI and EIR."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="clarifications")
+    asked_on = models.DateField("Asked on")
+    question = models.TextField("What was asked")
+    answered_on = models.DateField("Answered on", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["asked_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access_request"],
+                condition=models.Q(answered_on__isnull=True),
+                name="access_clarification_one_open",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(answered_on__isnull=True) | models.Q(answered_on__gte=models.F("asked_on"))
+                ),
+                name="access_clarification_answered_after_asked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.access_request} clarification asked {self.asked_on}"

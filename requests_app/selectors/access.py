@@ -1,0 +1,165 @@
+"""Reads of access request cases: who may see them, the register list, and what is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.http import Http404
+from django.urls import reverse
+from django.utils import dateformat
+
+from igportal.roles import Role
+from requests_app.deadlines import add_working_days
+from requests_app.models import AccessRequest, AccessRequestKind
+from requests_app.models.access import ACCESS_TRANSITIONS, OPEN_STATUSES, AccessTransition
+from requests_app.permissions import can_change_access_requests, can_view_access_requests
+
+# Home page tasks list at most this many cases of each sort before linking to the full list.
+HOME_TASK_LIMIT = 10
+HOME_DUE_WITHIN_WORKING_DAYS = 5
+
+
+def get_access_request_for_user(
+    user: AbstractBaseUser | AnonymousUser, pk: int, *, for_change: bool = False
+) -> AccessRequest:
+    """The case, if ``user`` may see it: 404 when they may not, 403 when they may see but not change it."""
+    if not can_view_access_requests(user):
+        raise Http404("No such access request.")
+    case = (
+        AccessRequest.objects.select_related("handler", "created_by")
+        .prefetch_related("clarifications")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404("No such access request.")
+    if for_change and not can_change_access_requests(user):
+        raise PermissionDenied("Only IG officers and the Data Protection Officer can change access requests.")
+    return case
+
+
+def access_request_actions(case: AccessRequest) -> list[AccessTransition]:
+    """The transitions the case's kind and status allow now, in the table's order."""
+    return [t for t in ACCESS_TRANSITIONS.values() if case.status in t.sources and case.kind in t.kinds]
+
+
+def access_request_handlers() -> QuerySet[User]:
+    """Active people who may be assigned a case: IG officers and the DPO."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[Role.IG_OFFICER.group_name, Role.DPO.group_name])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _due_within(today: date, working_days: int) -> Q:
+    """Open cases due from today to the ``working_days``-th working day after it.
+
+    SAR and deceased person's records count the organisation's nation's working days; FOI and EIR the
+    UK-wide calendar of FOIA s10(6). Reading the nation for a SAR costs one query.
+    """
+    sar_until = add_working_days(today, working_days, kind="sar")
+    foi_until = add_working_days(today, working_days, kind="foi")
+    return Q(status__in=OPEN_STATUSES, due_on__gte=today) & (
+        Q(kind__in=[AccessRequestKind.FOI, AccessRequestKind.EIR], due_on__lte=foi_until)
+        | Q(kind__in=[AccessRequestKind.SAR, AccessRequestKind.DECEASED], due_on__lte=sar_until)
+    )
+
+
+def _overdue(today: date) -> Q:
+    # due_on is None while a clock is stopped, so a case waiting on the requester is never overdue.
+    return Q(status__in=OPEN_STATUSES, due_on__lt=today)
+
+
+def access_request_list(
+    *,
+    user: AbstractBaseUser | AnonymousUser,
+    today: date,
+    search: str = "",
+    kind: str = "",
+    status: str = "",
+    handler: User | None = None,
+    due_within: int | None = None,
+    overdue: bool = False,
+) -> QuerySet[AccessRequest]:
+    """The register as ``user`` may see it, filtered; soonest due first, stopped clocks last.
+
+    ``status`` "open" means every status before responded or closed. Each row carries ``overdue``.
+    """
+    if not can_view_access_requests(user):
+        return AccessRequest.objects.none()
+    cases = AccessRequest.objects.select_related("handler")
+    if search:
+        cases = cases.filter(
+            Q(reference__icontains=search)
+            | Q(requester_name__icontains=search)
+            | Q(subject_name__icontains=search)
+        )
+    if kind:
+        cases = cases.filter(kind=kind)
+    if status == "open":
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif status:
+        cases = cases.filter(status=status)
+    if handler is not None:
+        cases = cases.filter(handler=handler)
+    if due_within is not None:
+        cases = cases.filter(_due_within(today, due_within))
+    if overdue:
+        cases = cases.filter(_overdue(today))
+    return cases.annotate(
+        overdue=Case(
+            When(_overdue(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    ).order_by("-overdue", F("due_on").asc(nulls_last=True), "-received_on", "-id")
+
+
+@dataclass(frozen=True)
+class DueTask:
+    text: str
+    url: str
+
+
+def _fmt(day: date) -> str:
+    return dateformat.format(day, "D j M Y")
+
+
+def access_request_due_tasks(*, today: date) -> list[DueTask]:
+    """Overdue cases and cases due in the next five working days, as links for the home page.
+
+    The text names the reference and the date only: the home page is no place for requesters' names.
+    """
+    list_url = reverse("access_request_list")
+    tasks: list[DueTask] = []
+    overdue = list(
+        AccessRequest.objects.filter(_overdue(today)).order_by("due_on", "id")[: HOME_TASK_LIMIT + 1]
+    )
+    for case in overdue[:HOME_TASK_LIMIT]:
+        assert case.due_on is not None
+        tasks.append(
+            DueTask(f"{case.reference} is overdue: it was due {_fmt(case.due_on)}", case.get_absolute_url())
+        )
+    if len(overdue) > HOME_TASK_LIMIT:
+        tasks.append(DueTask("See every overdue access request", f"{list_url}?overdue=on"))
+    due_soon = list(
+        AccessRequest.objects.filter(_due_within(today, HOME_DUE_WITHIN_WORKING_DAYS)).order_by(
+            "due_on", "id"
+        )[: HOME_TASK_LIMIT + 1]
+    )
+    for case in due_soon[:HOME_TASK_LIMIT]:
+        assert case.due_on is not None
+        tasks.append(DueTask(f"{case.reference} is due {_fmt(case.due_on)}", case.get_absolute_url()))
+    if len(due_soon) > HOME_TASK_LIMIT:
+        tasks.append(
+            DueTask(
+                f"See every access request due in the next {HOME_DUE_WITHIN_WORKING_DAYS} working days",
+                f"{list_url}?due_within={HOME_DUE_WITHIN_WORKING_DAYS}",
+            )
+        )
+    return tasks

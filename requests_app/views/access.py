@@ -1,0 +1,144 @@
+"""Pages of the access request register. Each fetches through the checked getter or the list selector."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from igportal.types import AuthenticatedHttpRequest
+from requests_app.forms.access import TRANSITION_FORMS, AccessRequestFilterForm, AccessRequestForm
+from requests_app.models.access import ACCESS_TRANSITIONS
+from requests_app.permissions import can_change_access_requests, can_view_access_requests
+from requests_app.selectors import access as selectors
+from requests_app.services import access as services
+
+PAGE_SIZE = 50
+
+
+def _show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's errors on the fields they name; anything else goes in the summary."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_GET
+def access_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_view_access_requests(request.user):
+        raise Http404("No such page.")
+    today = timezone.localdate()
+    form = AccessRequestFilterForm(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        filters = {
+            "search": form.cleaned_data["q"],
+            "kind": form.cleaned_data["kind"],
+            "status": form.cleaned_data["status"],
+            "handler": form.cleaned_data["handler"],
+            "due_within": form.cleaned_data["due_within"],
+            "overdue": form.cleaned_data["overdue"],
+        }
+    cases = selectors.access_request_list(user=request.user, today=today, **filters)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "requests_app/access_list.html",
+        {"form": form, "page": page, "can_change": can_change_access_requests(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def access_request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_view_access_requests(request.user):
+        raise Http404("No such page.")
+    if not can_change_access_requests(request.user):
+        raise PermissionDenied
+    form = AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.access_request_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _show_errors(form, exc)
+        else:
+            messages.success(request, f"{case.reference} logged.")
+            return redirect(case)
+    return render(request, "requests_app/access_form.html", {"form": form})
+
+
+@require_GET
+def access_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_access_request_for_user(request.user, pk)
+    can_change = can_change_access_requests(request.user)
+    # Several forms share the page, so each gets its own ids (the field names stay what the action expects).
+    actions = (
+        [
+            (t, TRANSITION_FORMS[t.name](case=case, auto_id=f"id_{t.name}_%s"))
+            for t in selectors.access_request_actions(case)
+        ]
+        if can_change
+        else []
+    )
+    return render(
+        request,
+        "requests_app/access_detail.html",
+        {
+            "case": case,
+            "deadline": case.deadline(today=timezone.localdate()),
+            "actions": actions,
+            "can_change": can_change,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def access_request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_access_request_for_user(request.user, pk, for_change=True)
+    # Worked out before the form is bound: binding writes the typed values onto ``case``.
+    deadline = case.deadline(today=timezone.localdate())
+    form = AccessRequestForm(request.POST or None, instance=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.access_request_update(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _show_errors(form, exc)
+        else:
+            messages.success(request, f"{case.reference} saved.")
+            return redirect(case)
+    return render(
+        request, "requests_app/access_form.html", {"form": form, "case": case, "deadline": deadline}
+    )
+
+
+@require_POST
+def access_request_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
+    transition = ACCESS_TRANSITIONS.get(name)
+    if transition is None:
+        raise Http404("No such action.")
+    case = selectors.get_access_request_for_user(request.user, pk, for_change=True)
+    form = TRANSITION_FORMS[name](request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.access_request_transition(case, name, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _show_errors(form, exc)
+        else:
+            messages.success(request, f"{case.reference}: “{transition.label}” recorded.")
+            return redirect(case)
+    return render(
+        request,
+        "requests_app/access_action.html",
+        {
+            "case": case,
+            "transition": transition,
+            "form": form,
+            "deadline": case.deadline(today=timezone.localdate()),
+        },
+    )
