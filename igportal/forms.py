@@ -30,8 +30,12 @@ class NHSFormMixin:
 
     fields: dict[str, forms.Field]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def get_context(self) -> dict[str, Any]:
+        # Styled when rendered, not when built: forms add fields in their own __init__ after ours runs.
+        self._style_widgets()
+        return super().get_context()  # type: ignore[misc]
+
+    def _style_widgets(self) -> None:
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
@@ -39,7 +43,8 @@ class NHSFormMixin:
             for widget_type, css in _WIDGET_CLASSES.items():
                 if isinstance(widget, widget_type):
                     existing = widget.attrs.get("class", "")
-                    widget.attrs["class"] = f"{css} {existing}".strip()
+                    if css.split()[0] not in existing.split():
+                        widget.attrs["class"] = f"{css} {existing}".strip()
                     break
 
     def full_clean(self) -> None:
