@@ -43,6 +43,8 @@ ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", () if PRODUCTION else ("127.0.0.1", "
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS: the host names this site is served on.")
 CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
+# How many reverse proxies in front of the app append to X-Forwarded-For; 0 means REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

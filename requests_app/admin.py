@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from requests_app.models import Organisation, OrganisationSettings
+from requests_app.models import AuditEvent, Organisation, OrganisationSettings
 
 
 @admin.register(Organisation)
@@ -16,6 +16,24 @@ class OrganisationSettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return not OrganisationSettings.objects.exists()
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: nobody, admin included, edits or deletes the audit trail from the product."""
+
+    list_display = ("occurred_at", "actor_label", "action", "target_type", "target_label", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_label", "target_label", "target_id")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False

@@ -15,3 +15,7 @@ def can_manage_organisations(user: User) -> bool:
 
 def can_edit_organisation_settings(user: User) -> bool:
     return has_role(user, Role.DPO)
+
+
+def can_read_audit_trail(user: User) -> bool:
+    return has_role(user, Role.DPO, Role.AUDITOR)
