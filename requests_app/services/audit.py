@@ -78,8 +78,8 @@ def audit_record(
     """
     if not _ACTION.match(action) or len(action) > 64:
         raise ValueError(f"Audit action {action!r} must be a dotted lower-case code such as 'request.view'.")
-    if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
     if actor is not None and not actor.is_authenticated:
         actor = None
     if target is not None:
