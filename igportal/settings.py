@@ -261,6 +261,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# PDF rendering runs in a child process that is killed after this many seconds.
+PDF_RENDER_TIMEOUT = env.integer("PDF_RENDER_TIMEOUT", 60, minimum=1, maximum=600)
 
 # Every log record, whichever handler gets it, has NHS numbers, email addresses and postcodes
 # replaced and line breaks encoded before it leaves the process (igportal.log_redaction).
