@@ -20,7 +20,7 @@ from requests_app.models import AuditEvent
 from requests_app.models.audit import GENESIS_HASH
 from requests_app.selectors.audit import audit_event_list
 from requests_app.services.audit import audit_record
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -291,3 +291,15 @@ class TestTheAuditorsList:
     def test_other_roles_may_not_read_it(self, make_user: MakeUser, role: Role) -> None:
         with pytest.raises(PermissionDenied):
             audit_event_list(viewer=make_user(role))
+
+
+def test_the_admin_cannot_change_or_delete_audit_events(client_for: ClientFor, make_user: MakeUser) -> None:
+    admin_user: User = make_user(is_staff=True, is_superuser=True)
+    event = audit_record(action="system.tick")
+    client = client_for(admin_user)
+    assert client.get("/admin/requests_app/auditevent/").status_code == 200
+    assert client.get(f"/admin/requests_app/auditevent/{event.pk}/delete/").status_code == 403
+    assert (
+        client.post(f"/admin/requests_app/auditevent/{event.pk}/change/", {"action": "x.y"}).status_code
+        == 403
+    )
