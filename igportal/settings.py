@@ -243,15 +243,16 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# No inline script or style anywhere: pages load only this site's own files (and data: images,
-# for the enrolment QR code); nothing may frame the portal, carry plugins or move the base URL.
+# No inline script or style anywhere: pages load only this site's own files (data: images for the
+# enrolment QR code, the NHS font); nothing may frame the portal, carry plugins or move the base URL.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        # The NHS.UK frontend's stylesheet loads the Frutiger font from the NHS asset server.
+        "font-src": [SELF, "https://assets.nhs.uk"],
         "connect-src": [SELF],
         "form-action": [SELF],
         "object-src": [NONE],

@@ -44,6 +44,7 @@ def test_every_page_carries_a_strict_content_security_policy(client: Client) -> 
     assert directives["base-uri"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     assert directives["img-src"] == "'self' data:"
+    assert directives["font-src"] == "'self' https://assets.nhs.uk"
     assert "unsafe" not in str(directives)
 
 
