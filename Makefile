@@ -36,10 +36,11 @@ migrate: install frontend
 	$(PY) manage.py migrate --noinput
 
 # The newcomer path: the embedded default (SQLite, tasks inline) unless DATABASE_URL / CELERY_BROKER_URL are set.
+# MFA is off for this demo server only, so the demo officers log in with a password; production refuses it.
 run: migrate
 	$(PY) manage.py seed_demo
-	@echo "Serving IG Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving IG Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop; MFA is off on this demo server)"
+	MFA_REQUIRED=false $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -8,9 +8,11 @@ fixed development key) or ``production`` (refuses to start without a real
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from igportal.env import Env
@@ -43,6 +45,8 @@ ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", () if PRODUCTION else ("127.0.0.1", "
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Production needs ALLOWED_HOSTS: the host names this site is served on.")
 CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
+# How many reverse proxies in front of the app append to X-Forwarded-For; 0 means REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,21 +61,35 @@ INSTALLED_APPS = [
     "template_partials",
     "guardian",
     "formtools",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "igportal.apps.IGPortalConfig",
     "requests_app",
     "necessity",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Ends sessions idle for SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS.
+    "igportal.accounts.middleware.SessionLifetimeMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Officers and admins must pass their second factor unless the view is marked @mfa_not_required.
+    "igportal.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lock-out flagged during authentication into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "igportal.urls"
@@ -108,6 +126,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out usernames and addresses before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -124,6 +144,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Multi-factor authentication (TOTP, with single-use recovery codes) for the IG officer, DPO,
+# Caldicott Guardian, SIRO and every staff or superuser account. Only `make run` turns it off.
+MFA_REQUIRED = env.flag("MFA_REQUIRED", True)
+if PRODUCTION and not MFA_REQUIRED:
+    raise ImproperlyConfigured(
+        "MFA_REQUIRED cannot be false in production: officers must use a second factor."
+    )
+# Changing MFA or the email address needs the password (and a code) given this recently.
+REAUTHENTICATION_MINUTES = env.integer("REAUTHENTICATION_MINUTES", 10, minimum=1, maximum=60)
+OTP_TOTP_ISSUER = "IG Portal"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Brute-force protection: usernames and addresses are counted separately, and every lock-out
+# ends by itself after the cool-off, so nobody can lock a Caldicott Guardian out for good.
+AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5, minimum=3, maximum=50)
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15, minimum=1, maximum=24 * 60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Refused attempts during a lock-out do not extend it: the cool-off runs from the lock-out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success must not wipe the address's failures: one valid account would reset a guessing run.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "igportal.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "igportal.accounts.views.locked_out"
+# Successful sign-ins are in the audit trail; a second log of them would only copy personal data.
+AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -172,25 +218,68 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.integer("CELERY_TASK_SOFT_TIME_LIMIT", 240, mi
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
 
+# Sessions live in the database with their user, so logout and deactivation can end all of them.
+SESSION_ENGINE = "igportal.accounts.session_store"
+SESSION_IDLE_MINUTES = env.integer("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
+SESSION_MAX_HOURS = env.integer("SESSION_MAX_HOURS", 10, minimum=1, maximum=24)
+if SESSION_IDLE_MINUTES > SESSION_MAX_HOURS * 60:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must not be longer than SESSION_MAX_HOURS.")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
+# Shared ward and office computers: closing the browser ends the session.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
-SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
+    # __Host- cookies are refused by browsers unless Secure, path=/ and without a Domain.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# No inline script or style anywhere: pages load only this site's own files (data: images for the
+# enrolment QR code, the NHS font); nothing may frame the portal, carry plugins or move the base URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        # The NHS.UK frontend's stylesheet loads the Frutiger font from the NHS asset server.
+        "font-src": [SELF, "https://assets.nhs.uk"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": PRODUCTION,
+    }
+}
+
+# PDF rendering runs in a child process that is killed after this many seconds.
+PDF_RENDER_TIMEOUT = env.integer("PDF_RENDER_TIMEOUT", 60, minimum=1, maximum=600)
+
+# Every log record, whichever handler gets it, has NHS numbers, email addresses and postcodes
+# replaced and line breaks encoded before it leaves the process (igportal.log_redaction).
+LOGGING_CONFIG = "igportal.log_redaction.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_personal_data": {"()": "igportal.log_redaction.RedactPersonalData"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_personal_data"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env.choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),

@@ -3,22 +3,24 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from igportal import views
+from igportal.accounts import views as account_views
+from igportal.accounts.mfa import mfa_not_required
 
 urlpatterns = [
+    path("accounts/", account_views.account, name="account"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="registration/password_change.html", form_class=views.PasswordChangeForm
-        ),
-        name="password_change",
-    ),
+    path("accounts/logout/", mfa_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
+    path("accounts/confirm/", account_views.reauthenticate_view, name="reauthenticate"),
+    path("accounts/email/", account_views.email_change, name="email_change"),
+    path("accounts/mfa/setup/", account_views.mfa_setup, name="mfa_setup"),
+    path("accounts/mfa/verify/", account_views.mfa_verify, name="mfa_verify"),
+    path("accounts/mfa/recovery-codes/", account_views.recovery_codes, name="recovery_codes"),
     path("admin/", admin.site.urls),
     path("", include("requests_app.urls")),
 ]

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponse
 
+from igportal.accounts.sessions import sessions_end_for_user
 from igportal.forms import NHSFormMixin
+from requests_app.services.audit import audit_record
 
 
 class AuthenticationForm(NHSFormMixin, auth_forms.AuthenticationForm):
@@ -18,3 +21,20 @@ class LoginView(auth_views.LoginView):
     form_class = AuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    template_name = "registration/password_change.html"
+
+    def form_valid(self, form: auth_forms.PasswordChangeForm) -> HttpResponse:
+        # Django keeps this session (with a new key); every other session of the person ends now.
+        response = super().form_valid(form)
+        ended = sessions_end_for_user(user_id=form.user.pk, keep_session_key=self.request.session.session_key)
+        audit_record(
+            action="auth.password_changed",
+            actor=form.user,
+            request=self.request,
+            detail={"other_sessions_ended": ended},
+        )
+        return response

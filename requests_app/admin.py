@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from requests_app.models import AccessRequest, AccessRequestClarification, Organisation, OrganisationSettings
+from requests_app.models import (
+    AccessRequest,
+    AccessRequestClarification,
+    AuditEvent,
+    Organisation,
+    OrganisationSettings,
+)
 
 
 @admin.register(Organisation)
@@ -49,4 +55,22 @@ class AccessRequestAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: nobody, admin included, edits or deletes the audit trail from the product."""
+
+    list_display = ("occurred_at", "actor_label", "action", "target_type", "target_label", "ip_address")
+    list_filter = ("action",)
+    search_fields = ("actor_label", "target_label", "target_id")
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False

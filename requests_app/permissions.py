@@ -24,3 +24,7 @@ def can_view_access_requests(user: User) -> bool:
 
 def can_change_access_requests(user: User) -> bool:
     return has_role(user, Role.IG_OFFICER, Role.DPO)
+
+
+def can_read_audit_trail(user: User) -> bool:
+    return has_role(user, Role.DPO, Role.AUDITOR)

@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from igportal.accounts.mfa import has_authenticator, mfa_required_by_role
 from igportal.roles import Role
 from tests.factories import UserFactory
 
@@ -26,8 +29,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Production hashing is deliberately slow (about 0.25 s a password); tests make thousands of users.
+def _fast_password_hashing(settings: Any) -> None:
+    """PBKDF2's million rounds cost a quarter of a second per login; no test is about the hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -77,12 +80,33 @@ def auditor(make_user: MakeUser) -> User:
     return make_user(Role.AUDITOR, username="ada", first_name="Ada", last_name="Lowe")
 
 
+def verified_device(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator, made if they have none (its key is random and unused)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+
+
+ClientFor = Callable[[User], Client]
+
+
 @pytest.fixture
-def client_for(client: Client) -> Callable[[User], Client]:
-    """A test client logged in as the given user."""
+def client_for(client: Client) -> ClientFor:
+    """The test client logged in as ``user``, past MFA when the user must use it (or has enrolled).
+
+    For an MFA role (or staff/superuser, or anyone with an authenticator) it makes sure a
+    confirmed TOTP device exists and marks the session verified as django_otp.login does.
+    Calling it again logs the same client in as someone else. Use it rather than
+    force_login (which stops at the MFA page) or client.login (django-axes needs a request).
+    """
 
     def login(user: User) -> Client:
+        needs_mfa = mfa_required_by_role(user) or has_authenticator(user)
+        device = verified_device(user) if needs_mfa else None
         client.force_login(user)
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
         return client
 
     return login

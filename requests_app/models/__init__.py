@@ -52,3 +52,7 @@ __all__ = [
     "SignOff",
     "SignOffStage",
 ]
+from requests_app.models.audit import AuditEvent
+from requests_app.models.sessions import UserSession
+
+__all__ = ["AuditEvent", "Nation", "Organisation", "OrganisationKind", "OrganisationSettings", "UserSession"]

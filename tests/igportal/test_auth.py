@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from igportal.roles import Role
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -81,16 +81,16 @@ def test_login_changes_the_session_key(client: Client, make_user: MakeUser) -> N
     assert client.cookies["sessionid"].value != before
 
 
-def test_logout_is_post_only_and_ends_the_session(client: Client, requester: User) -> None:
-    client.force_login(requester)
+def test_logout_is_post_only_and_ends_the_session(client_for: ClientFor, requester: User) -> None:
+    client = client_for(requester)
     assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_password_change_needs_the_old_password(client: Client, requester: User) -> None:
-    client.force_login(requester)
+def test_password_change_needs_the_old_password(client_for: ClientFor, requester: User) -> None:
+    client = client_for(requester)
     bad = client.post(
         reverse("password_change"),
         {
@@ -125,27 +125,27 @@ def test_password_change_needs_the_old_password(client: Client, requester: User)
     ],
 )
 def test_each_role_sees_its_own_home_section(
-    client: Client, make_user: MakeUser, role: Role, heading: str
+    client_for: ClientFor, make_user: MakeUser, role: Role, heading: str
 ) -> None:
-    client.force_login(make_user(role))
+    client = client_for(make_user(role))
     content = client.get(reverse("home")).content.decode()
     assert f">{heading}</h2>" in content
     assert f"({role.label})" in content
 
 
-def test_home_shows_one_section_per_role_held(client: Client, make_user: MakeUser) -> None:
-    client.force_login(make_user(Role.DPO, Role.CALDICOTT_GUARDIAN))
+def test_home_shows_one_section_per_role_held(client_for: ClientFor, make_user: MakeUser) -> None:
+    client = client_for(make_user(Role.DPO, Role.CALDICOTT_GUARDIAN))
     content = client.get(reverse("home")).content.decode()
     assert content.count('class="nhsuk-card__heading"') == 2
 
 
-def test_a_user_without_a_role_is_told_to_ask_for_one(client: Client, make_user: MakeUser) -> None:
-    client.force_login(make_user())
+def test_a_user_without_a_role_is_told_to_ask_for_one(client_for: ClientFor, make_user: MakeUser) -> None:
+    client = client_for(make_user())
     assert b"You have no role yet" in client.get(reverse("home")).content
 
 
-def test_the_dpo_is_asked_to_name_missing_officers(client: Client, dpo: User) -> None:
-    client.force_login(dpo)
+def test_the_dpo_is_asked_to_name_missing_officers(client_for: ClientFor, dpo: User) -> None:
+    client = client_for(dpo)
     content = client.get(reverse("home")).content.decode()
     assert "Name the Caldicott Guardian in the organisation settings" in content
     assert "Name the SIRO in the organisation settings" in content

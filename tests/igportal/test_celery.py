@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
+from igportal.accounts.session_store import SessionStore
 from igportal.celery import app
 from igportal.tasks import clear_expired_sessions
+from requests_app.models import UserSession as Session
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
 from igportal.roles import Role
 from requests_app.models import Nation, Organisation, OrganisationSettings
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +21,8 @@ VALID = {
 }
 
 
-def test_ig_officer_adds_a_partner_organisation(client: Client, ig_officer: User) -> None:
-    client.force_login(ig_officer)
+def test_ig_officer_adds_a_partner_organisation(client_for: ClientFor, ig_officer: User) -> None:
+    client = client_for(ig_officer)
     response = client.post(reverse("organisation_create"), VALID)
     assert response.status_code == 302
     organisation = Organisation.objects.get()
@@ -31,8 +30,10 @@ def test_ig_officer_adds_a_partner_organisation(client: Client, ig_officer: User
     assert organisation.ods_code == "AB123"
 
 
-def test_a_bad_ods_code_is_explained_and_nothing_typed_is_lost(client: Client, ig_officer: User) -> None:
-    client.force_login(ig_officer)
+def test_a_bad_ods_code_is_explained_and_nothing_typed_is_lost(
+    client_for: ClientFor, ig_officer: User
+) -> None:
+    client = client_for(ig_officer)
     response = client.post(reverse("organisation_create"), {**VALID, "ods_code": "A-1"})
     content = response.content.decode()
     assert response.status_code == 200
@@ -43,26 +44,26 @@ def test_a_bad_ods_code_is_explained_and_nothing_typed_is_lost(client: Client, i
     assert not Organisation.objects.exists()
 
 
-def test_names_are_unique_whatever_their_case(client: Client, ig_officer: User) -> None:
+def test_names_are_unique_whatever_their_case(client_for: ClientFor, ig_officer: User) -> None:
     OrganisationFactory.create(name="Eastfield Hospice")
-    client.force_login(ig_officer)
+    client = client_for(ig_officer)
     response = client.post(reverse("organisation_create"), {**VALID, "name": "EASTFIELD HOSPICE"})
     assert response.status_code == 200
     assert Organisation.objects.count() == 1
 
 
-def test_ig_officer_edits_a_partner(client: Client, ig_officer: User) -> None:
+def test_ig_officer_edits_a_partner(client_for: ClientFor, ig_officer: User) -> None:
     organisation = OrganisationFactory.create()
-    client.force_login(ig_officer)
+    client = client_for(ig_officer)
     client.post(reverse("organisation_edit", args=[organisation.pk]), {**VALID, "name": "Renamed"})
     organisation.refresh_from_db()
     assert organisation.name == "Renamed"
 
 
 @pytest.mark.parametrize("role", [Role.REQUESTER, Role.CALDICOTT_GUARDIAN, Role.SIRO, Role.AUDITOR])
-def test_only_the_ig_team_changes_partners(client: Client, make_user: MakeUser, role: Role) -> None:
+def test_only_the_ig_team_changes_partners(client_for: ClientFor, make_user: MakeUser, role: Role) -> None:
     organisation = OrganisationFactory.create(name="Unchanged")
-    client.force_login(make_user(role))
+    client = client_for(make_user(role))
     assert client.get(reverse("organisation_create")).status_code == 403
     assert client.post(reverse("organisation_create"), VALID).status_code == 403
     assert client.post(reverse("organisation_edit", args=[organisation.pk]), VALID).status_code == 403
@@ -71,15 +72,17 @@ def test_only_the_ig_team_changes_partners(client: Client, make_user: MakeUser, 
     assert Organisation.objects.count() == 1
 
 
-def test_editing_an_unknown_partner_is_not_found(client: Client, ig_officer: User) -> None:
-    client.force_login(ig_officer)
+def test_editing_an_unknown_partner_is_not_found(client_for: ClientFor, ig_officer: User) -> None:
+    client = client_for(ig_officer)
     assert client.get(reverse("organisation_edit", args=[999])).status_code == 404
 
 
-def test_everyone_with_a_role_can_read_and_filter_the_partner_list(client: Client, requester: User) -> None:
+def test_everyone_with_a_role_can_read_and_filter_the_partner_list(
+    client_for: ClientFor, requester: User
+) -> None:
     OrganisationFactory.create(name="Northshire Trust", kind="nhs_trust")
     OrganisationFactory.create(name="Westshire Police", kind="police")
-    client.force_login(requester)
+    client = client_for(requester)
     content = client.get(reverse("organisation_list"), {"kind": "police"}).content.decode()
     assert "Westshire Police" in content
     assert "Northshire Trust" not in content
@@ -87,20 +90,20 @@ def test_everyone_with_a_role_can_read_and_filter_the_partner_list(client: Clien
 
 
 def test_partner_list_runs_constant_queries(
-    client: Client, ig_officer: User, django_assert_num_queries
+    client_for: ClientFor, ig_officer: User, django_assert_num_queries
 ) -> None:
-    client.force_login(ig_officer)
+    client = client_for(ig_officer)
     OrganisationFactory.create_batch(1)
-    # session, user, the user's roles, the organisations
-    with django_assert_num_queries(4):
+    # session, user, the authenticator that verified the session (MFA), the user's roles, the organisations
+    with django_assert_num_queries(5):
         client.get(reverse("organisation_list"))
     OrganisationFactory.create_batch(49)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(reverse("organisation_list"))
 
 
-def test_the_dpo_names_the_officers(client: Client, dpo: User, caldicott: User, siro: User) -> None:
-    client.force_login(dpo)
+def test_the_dpo_names_the_officers(client_for: ClientFor, dpo: User, caldicott: User, siro: User) -> None:
+    client = client_for(dpo)
     response = client.post(
         reverse("organisation_settings_edit"),
         {
@@ -120,8 +123,10 @@ def test_the_dpo_names_the_officers(client: Client, dpo: User, caldicott: User, 
     assert portal.consent_max_age_days == 180
 
 
-def test_only_holders_of_a_role_can_be_named_for_it(client: Client, dpo: User, requester: User) -> None:
-    client.force_login(dpo)
+def test_only_holders_of_a_role_can_be_named_for_it(
+    client_for: ClientFor, dpo: User, requester: User
+) -> None:
+    client = client_for(dpo)
     response = client.post(
         reverse("organisation_settings_edit"),
         {"name": "X", "nation": "england", "caldicott_guardian": requester.pk, "consent_max_age_days": 365},
@@ -131,8 +136,8 @@ def test_only_holders_of_a_role_can_be_named_for_it(client: Client, dpo: User, r
 
 
 @pytest.mark.parametrize("role", [Role.REQUESTER, Role.IG_OFFICER, Role.CALDICOTT_GUARDIAN, Role.AUDITOR])
-def test_only_the_dpo_changes_the_settings(client: Client, make_user: MakeUser, role: Role) -> None:
-    client.force_login(make_user(role))
+def test_only_the_dpo_changes_the_settings(client_for: ClientFor, make_user: MakeUser, role: Role) -> None:
+    client = client_for(make_user(role))
     assert client.get(reverse("organisation_settings")).status_code == 200
     response = client.post(
         reverse("organisation_settings_edit"),

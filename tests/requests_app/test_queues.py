@@ -131,12 +131,13 @@ def test_queue_pages_run_constant_queries(
 ) -> None:
     client = client_for(request.getfixturevalue(role_fixture))
     make_request(requester=requester, status=status)
-    # session, user, the user's roles, the filter's organisation choices, the queue with its joins
-    with django_assert_num_queries(5):
+    # session, user, the MFA device that verified the session, the user's roles,
+    # the filter's organisation choices, the queue with its joins
+    with django_assert_num_queries(6):
         client.get(reverse("queue", args=[slug]))
     for _ in range(49):
         make_request(requester=requester, status=status)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("queue", args=[slug]))
     assert response.content.decode().count('<tr class="nhsuk-table__row') == 50
 

@@ -1,0 +1,1 @@
+"""Accounts: sign-in hardening (MFA, re-authentication, session lifetime) and the account page."""

@@ -1,0 +1,42 @@
+"""Where a request came from: the client address and user agent, read one way everywhere.
+
+Brute-force protection and the audit trail must agree on the address. Behind
+``TRUSTED_PROXY_COUNT`` reverse proxies the client is the entry that many places from
+the right of X-Forwarded-For (each proxy appends the address it received from);
+anything further left was written by the client and is not trusted.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+USER_AGENT_MAX_LENGTH = 300
+
+
+def _valid_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    remote = _valid_ip(request.META.get("REMOTE_ADDR"))
+    proxies: int = settings.TRUSTED_PROXY_COUNT
+    if proxies == 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        # Fewer hops than configured: the request did not come through every proxy.
+        return remote
+    return _valid_ip(forwarded[-proxies]) or remote
+
+
+def client_user_agent(request: HttpRequest) -> str:
+    return str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_MAX_LENGTH]

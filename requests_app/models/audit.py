@@ -1,0 +1,111 @@
+"""The audit trail: an append-only, hash-chained record of who did what, when and from where.
+
+Each event stores the hash of the event before it, so changing or removing any row
+breaks the chain at that point (``manage.py verify_audit`` finds it). On PostgreSQL a
+trigger refuses UPDATE and DELETE on the table, so the application (admin included)
+cannot rewrite history. Rows are written only by ``requests_app.services.audit.audit_record``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+from django.utils.ipv6 import clean_ipv6_address
+
+# The previous_hash of the very first event.
+GENESIS_HASH = "0" * 64
+
+
+def canonical_ip(value: str | None) -> str | None:
+    """One spelling per address, whatever form the database hands back."""
+    if not value:
+        return None
+    return clean_ipv6_address(value) if ":" in value else value
+
+
+def canonical_event_json(
+    *,
+    occurred_at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    ip_address: str | None,
+    user_agent: str,
+    detail: Any,
+    previous_hash: str,
+) -> str:
+    """The exact bytes the hash covers: sorted keys, no whitespace, UTC time to the microsecond."""
+    return json.dumps(
+        {
+            "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor_id": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "target_type": target_type,
+            "target_id": target_id,
+            "target_label": target_label,
+            "ip_address": canonical_ip(ip_address),
+            "user_agent": user_agent,
+            "detail": detail,
+            "previous_hash": previous_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+
+
+class AuditEvent(models.Model):
+    occurred_at = models.DateTimeField(db_default=Now(), db_index=True)
+    # PROTECT: a person with history is deactivated, never deleted, so the trail keeps its links.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True, help_text="The username at the time.")
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    # Unique: two events can never claim the same predecessor, so the chain cannot fork.
+    previous_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="auditevent_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label or 'system'} {self.action}"
+
+    def compute_hash(self) -> str:
+        """The sha256 this row should carry, recomputed from what is stored."""
+        payload = canonical_event_json(
+            occurred_at=self.occurred_at,
+            actor_id=self.actor_id,
+            actor_label=self.actor_label,
+            action=self.action,
+            target_type=self.target_type,
+            target_id=self.target_id,
+            target_label=self.target_label,
+            ip_address=self.ip_address,
+            user_agent=self.user_agent,
+            detail=self.detail,
+            previous_hash=self.previous_hash,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
