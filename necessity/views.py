@@ -71,7 +71,9 @@ def _initial(step: Step, sharing_request: SharingRequest) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def wizard_step(request: AuthenticatedHttpRequest, reference: str, step: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference, for_change=True)
+    sharing_request = get_sharing_request_for_user(
+        request.user, reference, for_change=True, http_request=request
+    )
     spec = STEPS_BY_NAME.get(step)
     if spec is None:
         raise Http404("No such step.")
@@ -146,7 +148,9 @@ def _render_step(
 
 @require_http_methods(["GET", "POST"])
 def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference, for_change=True)
+    sharing_request = get_sharing_request_for_user(
+        request.user, reference, for_change=True, http_request=request
+    )
     items = _items(sharing_request)
     steps = _steps(sharing_request, items)
     problems: list[tuple[str, str]] = []

@@ -87,3 +87,11 @@ def notify_request_history(history_id: int) -> int:
         RequestHistory.objects.filter(pk=history_id).update(notified_at=None)
         raise
     return len(messages)
+
+
+@shared_task
+def render_decision_record(history_id: int) -> int:
+    """Render and store the decision record of one decision; a second run finds it stored."""
+    from requests_app.services.documents import decision_record_render
+
+    return decision_record_render(history_id=history_id).pk

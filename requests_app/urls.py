@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from requests_app.views import access, catalogue, home, organisations, queues, sharing
+from requests_app.views import access, audit, catalogue, home, organisations, queues, sharing
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -17,6 +17,11 @@ urlpatterns = [
     path("requests/<str:reference>/", sharing.request_detail, name="request_detail"),
     path("requests/<str:reference>/decision-record/", sharing.decision_record, name="decision_record"),
     path(
+        "requests/<str:reference>/decision-record.pdf",
+        sharing.decision_record_pdf,
+        name="decision_record_pdf",
+    ),
+    path(
         "requests/<str:reference>/assessments/<int:number>/",
         sharing.assessment_detail,
         name="assessment_detail",
@@ -29,6 +34,7 @@ urlpatterns = [
     path("requests/<str:reference>/assign/", sharing.request_assign, name="request_assign"),
     path("requests/<str:reference>/comments/", sharing.request_comment, name="request_comment"),
     path("queues/<slug:slug>/", queues.queue, name="queue"),
+    path("audit/", audit.audit_list, name="audit_list"),
     path("requests/<str:reference>/wizard/", include("necessity.urls")),
     path("access-requests/", access.access_request_list, name="access_request_list"),
     path("access-requests/new/", access.access_request_create, name="access_request_create"),

@@ -38,6 +38,8 @@ REVIEW_STATUSES: frozenset[RequestStatus] = frozenset(STATUS_STAGE)
 OPEN_STATUSES = frozenset({S.SUBMITTED, *REVIEW_STATUSES})
 CLOSED_STATUSES = frozenset({S.REJECTED, S.WITHDRAWN, S.CLOSED})
 APPROVED_STATUSES = frozenset({S.APPROVED, S.APPROVED_WITH_CONDITIONS})
+# Statuses that end the review with a decision; each gets a decision record.
+DECIDED_STATUSES = frozenset({*APPROVED_STATUSES, S.REJECTED})
 
 
 def ordered_stages(stages: Sequence[str]) -> list[str]:

@@ -105,6 +105,12 @@ class SharingRequest(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    audit_type = "sharing_request"
+
+    @property
+    def audit_label(self) -> str:
+        return self.reference
+
     @property
     def is_safeguarding(self) -> bool:
         return self.purpose_category == "safeguarding"
@@ -238,3 +244,26 @@ class RequestComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} comment {self.pk}"
+
+
+class DecisionRecord(models.Model):
+    """A decision record rendered to PDF when a request is decided: stored once, with its content hash."""
+
+    request = models.ForeignKey(SharingRequest, on_delete=models.PROTECT, related_name="decision_records")
+    # The decision it records; one document per decision, so a second render of the same event is a no-op.
+    decided_by_event = models.OneToOneField(RequestHistory, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200, help_text="The file name, by the record naming convention.")
+    file = models.FileField(upload_to="decision-records/")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "version"], name="decision_record_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from igportal.roles import Role, roles_of
 from requests_app.models import (
@@ -14,6 +14,7 @@ from requests_app.models import (
     SharingRequestGroupObjectPermission,
     SharingRequestUserObjectPermission,
 )
+from requests_app.services.audit import audit_record
 from requests_app.services.sharing import can_edit_answers
 
 VIEW_PERMISSION = "view_sharingrequest"
@@ -38,14 +39,34 @@ def visible_requests(user: User) -> QuerySet[SharingRequest]:
     return SharingRequest.objects.filter(visible)
 
 
-def get_sharing_request_for_user(user: User, reference: str, *, for_change: bool = False) -> SharingRequest:
-    """The request, or 404 when the user may not see it; 403 when they may see it but not change it."""
+def get_sharing_request_for_user(
+    user: User, reference: str, *, for_change: bool = False, http_request: HttpRequest | None = None
+) -> SharingRequest:
+    """The request, or 404 when the user may not see it; 403 when they may see it but not change it.
+
+    Every refusal is written to the audit trail: a guessed reference is exactly what the DPO must see.
+    """
     sharing_request = (
         visible_requests(user).select_related("requester", "recipient").filter(reference=reference).first()
     )
     if sharing_request is None:
+        audit_record(
+            action="access.denied",
+            actor=user,
+            target_type="sharing_request",
+            target_label=reference[:200],
+            request=http_request,
+            detail={"answered": 404},
+        )
         raise Http404("No such sharing request.")
     if for_change and not can_edit_answers(user, sharing_request):
+        audit_record(
+            action="access.denied",
+            actor=user,
+            target=sharing_request,
+            request=http_request,
+            detail={"answered": 403, "wanted": "change answers"},
+        )
         raise PermissionDenied("You cannot change this request's answers.")
     return sharing_request
 

@@ -23,6 +23,7 @@ from requests_app.models import (
     RequestStatus,
     SharingRequest,
 )
+from requests_app.services.audit import audit_record
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import transition
 from requests_app.workflow import ordered_stages
@@ -54,7 +55,9 @@ def sharing_request_create(*, requester: User) -> SharingRequest:
     if not can_raise_requests(requester):
         raise PermissionDenied("Only staff with the Staff requester role can start a sharing request.")
     reference = reference_allocate(prefix="ISR", year=timezone.localdate().year)
-    return SharingRequest.objects.create(reference=reference, requester=requester, current_step="purpose")
+    created = SharingRequest.objects.create(reference=reference, requester=requester, current_step="purpose")
+    audit_record(action="request.create", actor=requester, target=created)
+    return created
 
 
 def _locked_for_edit(sharing_request: SharingRequest, actor: User) -> SharingRequest:
@@ -89,6 +92,7 @@ def sharing_request_save_step(
             item.essential = answer.get("essential")
             item.save(update_fields=["justification", "essential"])
     locked.save()
+    audit_record(action="request.answers_saved", actor=actor, target=locked, detail={"step": step})
     return locked
 
 
@@ -118,6 +122,7 @@ def sharing_request_keep_input(
     locked.draft_input = {**locked.draft_input, step: {key: list(value) for key, value in raw.items()}}
     locked.current_step = current_step
     locked.save(update_fields=["draft_input", "current_step", "updated_at"])
+    audit_record(action="request.answers_kept", actor=actor, target=locked, detail={"step": step})
     return locked
 
 
@@ -164,4 +169,14 @@ def sharing_request_submit(
     transition(locked, "submit", actor=actor)
     # The first submission is when the request entered review; a resubmission keeps that date for queue age.
     SharingRequest.objects.filter(pk=locked.pk, submitted_at=None).update(submitted_at=timezone.now())
+    audit_record(
+        action="request.assessed",
+        actor=actor,
+        target=locked,
+        detail={
+            "assessment": assessment.number,
+            "outcome": assessment.outcome,
+            "rules": assessment.rules_version,
+        },
+    )
     return assessment

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -19,8 +20,10 @@ from requests_app.models import (
     SignOff,
     SignOffStage,
 )
-from requests_app.tasks import notify_request_history
+from requests_app.services.audit import audit_record
+from requests_app.tasks import notify_request_history, render_decision_record
 from requests_app.workflow import (
+    DECIDED_STATUSES,
     OPEN_STATUSES,
     STAGE_ROLES,
     STAGE_STATUS,
@@ -86,8 +89,15 @@ def _grant_stage_access(sharing_request: SharingRequest, status: RequestStatus) 
 
 
 def _record(
-    sharing_request: SharingRequest, action: str, from_status: str, to_status: str, actor: User, comment: str
+    sharing_request: SharingRequest,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: User,
+    comment: str,
+    http_request: HttpRequest | None,
 ) -> RequestHistory:
+    """One history row, one audit event and the notifications for one workflow event."""
     history = RequestHistory.objects.create(
         request=sharing_request,
         action=action,
@@ -96,13 +106,28 @@ def _record(
         actor=actor,
         comment=comment,
     )
+    audit_record(
+        action="request.transition" if action in TRANSITIONS else f"request.{action}",
+        actor=actor,
+        target=sharing_request,
+        request=http_request,
+        detail={"action": action, "from": from_status, "to": to_status, "history_id": history.pk},
+    )
     notify_request_history.delay_on_commit(history.pk)  # type: ignore[attr-defined]
+    if to_status in DECIDED_STATUSES and from_status != to_status:
+        render_decision_record.delay_on_commit(history.pk)  # type: ignore[attr-defined]
     return history
 
 
 @transaction.atomic
 def transition(
-    sharing_request: SharingRequest, name: str, *, actor: User, comment: str = "", conditions: str = ""
+    sharing_request: SharingRequest,
+    name: str,
+    *,
+    actor: User,
+    comment: str = "",
+    conditions: str = "",
+    http_request: HttpRequest | None = None,
 ) -> RequestHistory:
     """Fire the named transition; raises PermissionDenied, ValidationError or TransitionConflict.
 
@@ -163,12 +188,17 @@ def transition(
             signer=actor,
         )
     _grant_stage_access(sharing_request, target)
-    return _record(sharing_request, name, seen, target, actor, comment.strip())
+    return _record(sharing_request, name, seen, target, actor, comment.strip(), http_request)
 
 
 @transaction.atomic
 def sharing_request_add_stage(
-    *, sharing_request: SharingRequest, stage: str, reason: str, actor: User
+    *,
+    sharing_request: SharingRequest,
+    stage: str,
+    reason: str,
+    actor: User,
+    http_request: HttpRequest | None = None,
 ) -> None:
     """The IG team routes a request to a further sign-off than the engine asked for, saying why."""
     if not has_role(actor, Role.IG_OFFICER, Role.DPO) or sharing_request.requester_id == actor.pk:
@@ -198,12 +228,19 @@ def sharing_request_add_stage(
         locked.status,
         actor,
         f"{SignOffStage(stage).label}: {reason.strip()}",
+        http_request,
     )
     sharing_request.stages = locked.stages
 
 
 @transaction.atomic
-def sharing_request_assign(*, sharing_request: SharingRequest, assignee: User | None, actor: User) -> None:
+def sharing_request_assign(
+    *,
+    sharing_request: SharingRequest,
+    assignee: User | None,
+    actor: User,
+    http_request: HttpRequest | None = None,
+) -> None:
     if not has_role(actor, Role.IG_OFFICER, Role.DPO):
         raise PermissionDenied("Only the IG team assigns requests.")
     if assignee is not None and not has_role(assignee, Role.IG_OFFICER, Role.DPO):
@@ -222,14 +259,25 @@ def sharing_request_assign(*, sharing_request: SharingRequest, assignee: User | 
         sharing_request.status,
         actor,
         f"Assigned to {name}",
+        http_request,
     )
 
 
 @transaction.atomic
-def request_comment_add(*, sharing_request: SharingRequest, author: User, body: str) -> RequestComment:
+def request_comment_add(
+    *, sharing_request: SharingRequest, author: User, body: str, http_request: HttpRequest | None = None
+) -> RequestComment:
     """A comment from someone who can see the request (the caller's getter has checked that)."""
     if not body.strip():
         raise ValidationError({"body": "Write a comment first."})
     if len(body) > 5000:
         raise ValidationError({"body": "Keep comments under 5,000 characters."})
-    return RequestComment.objects.create(request=sharing_request, author=author, body=body.strip())
+    comment = RequestComment.objects.create(request=sharing_request, author=author, body=body.strip())
+    audit_record(
+        action="request.comment",
+        actor=author,
+        target=sharing_request,
+        request=http_request,
+        detail={"comment_id": comment.pk},
+    )
+    return comment

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +17,9 @@ from necessity.steps import STEPS_BY_NAME
 from necessity.views import step_url
 from requests_app.forms.workflow import AddStageForm, AssignForm, CommentForm, DecisionForm
 from requests_app.models import Assessment, SharingRequest, SignOffStage
+from requests_app.permissions import can_read_audit_trail
 from requests_app.selectors.sharing import get_sharing_request_for_user, requests_raised_by
+from requests_app.services.audit import audit_record
 from requests_app.services.sharing import can_edit_answers, can_raise_requests, sharing_request_create
 from requests_app.services.workflow import (
     TransitionConflict,
@@ -107,6 +109,8 @@ def _render_request_page(
         "comment_form": CommentForm(),
         "add_stage_form": AddStageForm(),
         "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
+        "decision_record": sharing_request.decision_records.order_by("-version").first(),
+        "can_read_audit": can_read_audit_trail(user),
     }
     context.update(forms or {})
     return render(request, "requests_app/request_detail.html", context, status=status)
@@ -114,7 +118,9 @@ def _render_request_page(
 
 @require_GET
 def request_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    return _render_request_page(request, get_sharing_request_for_user(request.user, reference))
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    audit_record(action="request.view", target=sharing_request, request=request)
+    return _render_request_page(request, sharing_request)
 
 
 def _wants_json(request: AuthenticatedHttpRequest) -> bool:
@@ -132,7 +138,14 @@ def _fire(
     form: Form,
 ) -> HttpResponse:
     try:
-        transition(sharing_request, name, actor=request.user, comment=comment, conditions=conditions)
+        transition(
+            sharing_request,
+            name,
+            actor=request.user,
+            comment=comment,
+            conditions=conditions,
+            http_request=request,
+        )
     except TransitionConflict as exc:
         if _wants_json(request):
             return JsonResponse({"error": str(exc), "status": exc.sharing_request.status}, status=409)
@@ -150,7 +163,7 @@ def _fire(
 
 @require_POST
 def request_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference)
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return _render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
@@ -167,7 +180,7 @@ def request_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
 
 @require_POST
 def request_transition(request: AuthenticatedHttpRequest, reference: str, name: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference)
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
     spec = TRANSITIONS.get(name)
     if spec is None or spec.is_decision or name == "submit":
         raise Http404("No such action.")
@@ -192,7 +205,7 @@ def _request_form_action(
     done: str,
 ) -> HttpResponse:
     """Bind a form on the request page, call one service with its data, and come back to the page."""
-    sharing_request = get_sharing_request_for_user(request.user, reference)
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -213,7 +226,11 @@ def request_add_stage(request: AuthenticatedHttpRequest, reference: str) -> Http
         form_class=AddStageForm,
         form_name="add_stage_form",
         act=lambda target, data: sharing_request_add_stage(
-            sharing_request=target, stage=data["stage"], reason=data["reason"], actor=request.user
+            sharing_request=target,
+            stage=data["stage"],
+            reason=data["reason"],
+            actor=request.user,
+            http_request=request,
         ),
         done="Sign-off stage added.",
     )
@@ -227,7 +244,7 @@ def request_assign(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
         form_class=AssignForm,
         form_name="assign_form",
         act=lambda target, data: sharing_request_assign(
-            sharing_request=target, assignee=data["assignee"], actor=request.user
+            sharing_request=target, assignee=data["assignee"], actor=request.user, http_request=request
         ),
         done="Assignment saved.",
     )
@@ -241,7 +258,7 @@ def request_comment(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
         form_class=CommentForm,
         form_name="comment_form",
         act=lambda target, data: request_comment_add(
-            sharing_request=target, author=request.user, body=data["body"]
+            sharing_request=target, author=request.user, body=data["body"], http_request=request
         ),
         done="Comment added.",
     )
@@ -249,8 +266,11 @@ def request_comment(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
 
 @require_GET
 def assessment_detail(request: AuthenticatedHttpRequest, reference: str, number: int) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference)
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
     assessment = get_object_or_404(Assessment, request=sharing_request, number=number)
+    audit_record(
+        action="request.view_assessment", target=sharing_request, request=request, detail={"number": number}
+    )
     return render(
         request,
         "requests_app/decision_record.html",
@@ -260,10 +280,11 @@ def assessment_detail(request: AuthenticatedHttpRequest, reference: str, number:
 
 @require_GET
 def decision_record(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference)
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
     assessment = _latest_assessment(sharing_request)
     if assessment is None:
         raise Http404("This request has no decision record until it is submitted.")
+    audit_record(action="request.view_record", target=sharing_request, request=request)
     return render(
         request,
         "requests_app/decision_record.html",
@@ -274,3 +295,19 @@ def decision_record(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
             "history": sharing_request.history.select_related("actor"),
         },
     )
+
+
+@require_GET
+def decision_record_pdf(request: AuthenticatedHttpRequest, reference: str) -> FileResponse:
+    """The latest stored decision record, as an attachment named by the record naming convention."""
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    record = sharing_request.decision_records.order_by("-version").first()
+    if record is None:
+        raise Http404("No decision has been recorded for this request yet.")
+    audit_record(
+        action="request.export",
+        target=sharing_request,
+        request=request,
+        detail={"document": "decision_record", "version": record.version, "sha256": record.sha256},
+    )
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=f"{record.name}.pdf")

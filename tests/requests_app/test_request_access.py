@@ -25,6 +25,7 @@ def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:
     return [
         ("get", reverse("request_detail", args=[ref])),
         ("get", reverse("decision_record", args=[ref])),
+        ("get", reverse("decision_record_pdf", args=[ref])),
         ("get", reverse("assessment_detail", args=[ref, 1])),
         ("get", reverse("wizard_step", args=[ref, "purpose"])),
         ("post", reverse("wizard_step", args=[ref, "purpose"])),
@@ -52,7 +53,8 @@ def test_every_request_url_is_listed() -> None:
                 found.append(pattern.name)
         return found
 
-    listed = {"request_detail", "decision_record", "assessment_detail", "wizard_step", "wizard_review"}
+    listed = {"request_detail", "decision_record", "decision_record_pdf", "assessment_detail"}
+    listed |= {"wizard_step", "wizard_review"}
     listed |= {
         "request_decide",
         "request_transition",

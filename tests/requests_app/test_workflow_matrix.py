@@ -1,4 +1,5 @@
-"""Every state x transition x role: only the allowed ones succeed, each writing one history row.
+"""Every state x transition x role: only the allowed ones succeed, each writing one history row
+and one audit event.
 
 The expectations are written out by hand from the issue and DOMAIN.md, not derived from the
 workflow table, so a wrong entry in the table fails here.
@@ -12,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from igportal.roles import Role
-from requests_app.models import RequestHistory, RequestStatus, SignOff
+from requests_app.models import AuditEvent, RequestHistory, RequestStatus, SignOff
 from requests_app.services.workflow import transition
 from tests.conftest import MakeUser
 from tests.factories import make_request
@@ -63,6 +64,7 @@ def test_only_allowed_transitions_succeed(people: dict[str, User], state: Reques
                 requester=people["owner"], status=state, stages=("ig_dpo", "caldicott_guardian", "siro")
             )
             before = RequestHistory.objects.count()
+            audited = AuditEvent.objects.filter(action="request.transition").count()
             try:
                 transition(
                     request,
@@ -78,6 +80,8 @@ def test_only_allowed_transitions_succeed(people: dict[str, User], state: Reques
             assert succeeded is allowed(state, name, person), (state, name, person)
             written = RequestHistory.objects.count() - before
             assert written == (1 if succeeded else 0), (state, name, person)
+            new_events = AuditEvent.objects.filter(action="request.transition").count() - audited
+            assert new_events == (1 if succeeded else 0), (state, name, person)
             if succeeded and name in DECISIONS:
                 assert (
                     SignOff.objects.filter(request=request, signer=people[person], decision=name).count() == 1
