@@ -194,6 +194,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Supporting documents: the largest file accepted, in bytes (10 MB by default).
+UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 EMAIL_BACKEND = env.text(

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from requests_app.views import access, audit, catalogue, home, organisations, queues, sharing
+from requests_app.views import access, audit, catalogue, documents, home, organisations, queues, sharing
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -33,6 +33,12 @@ urlpatterns = [
     path("requests/<str:reference>/stages/", sharing.request_add_stage, name="request_add_stage"),
     path("requests/<str:reference>/assign/", sharing.request_assign, name="request_assign"),
     path("requests/<str:reference>/comments/", sharing.request_comment, name="request_comment"),
+    path("requests/<str:reference>/documents/", documents.document_upload, name="document_upload"),
+    path(
+        "requests/<str:reference>/documents/<int:document_id>/",
+        documents.document_download,
+        name="document_download",
+    ),
     path("queues/<slug:slug>/", queues.queue, name="queue"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("requests/<str:reference>/wizard/", include("necessity.urls")),

@@ -24,6 +24,7 @@ from requests_app.models.sharing import (
     SharingRequestUserObjectPermission,
     SignOff,
     SignOffStage,
+    SupportingDocument,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "SharingRequestUserObjectPermission",
     "SignOff",
     "SignOffStage",
+    "SupportingDocument",
 ]
 from requests_app.models.audit import AuditEvent
 from requests_app.models.sessions import UserSession

@@ -267,3 +267,23 @@ class DecisionRecord(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SupportingDocument(models.Model):
+    """A file attached to a request, such as a police request form: checked, stored under a new name."""
+
+    request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="documents")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Shown to people only; the file on disk is named by the portal, never by the uploader.
+    original_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to="supporting-documents/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

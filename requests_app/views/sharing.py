@@ -15,12 +15,14 @@ from igportal.types import AuthenticatedHttpRequest
 from necessity.presenters import present_result, summarise_answers
 from necessity.steps import STEPS_BY_NAME
 from necessity.views import step_url
+from requests_app.forms.documents import DocumentForm
 from requests_app.forms.workflow import AddStageForm, AssignForm, CommentForm, DecisionForm
 from requests_app.models import Assessment, SharingRequest, SignOffStage
 from requests_app.permissions import can_read_audit_trail
 from requests_app.selectors.sharing import get_sharing_request_for_user, requests_raised_by
 from requests_app.services.audit import audit_record
 from requests_app.services.sharing import can_edit_answers, can_raise_requests, sharing_request_create
+from requests_app.services.uploads import can_add_documents
 from requests_app.services.workflow import (
     TransitionConflict,
     request_comment_add,
@@ -79,7 +81,7 @@ def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) 
     ]
 
 
-def _render_request_page(
+def render_request_page(
     request: AuthenticatedHttpRequest,
     sharing_request: SharingRequest,
     *,
@@ -110,6 +112,9 @@ def _render_request_page(
         "add_stage_form": AddStageForm(),
         "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
         "decision_record": sharing_request.decision_records.order_by("-version").first(),
+        "documents": sharing_request.documents.select_related("uploaded_by"),
+        "can_add_documents": can_add_documents(user, sharing_request),
+        "document_form": DocumentForm(),
         "can_read_audit": can_read_audit_trail(user),
     }
     context.update(forms or {})
@@ -120,7 +125,7 @@ def _render_request_page(
 def request_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
     audit_record(action="request.view", target=sharing_request, request=request)
-    return _render_request_page(request, sharing_request)
+    return render_request_page(request, sharing_request)
 
 
 def _wants_json(request: AuthenticatedHttpRequest) -> bool:
@@ -149,14 +154,14 @@ def _fire(
     except TransitionConflict as exc:
         if _wants_json(request):
             return JsonResponse({"error": str(exc), "status": exc.sharing_request.status}, status=409)
-        return _render_request_page(request, exc.sharing_request, status=409, error=str(exc))
+        return render_request_page(request, exc.sharing_request, status=409, error=str(exc))
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             form.add_error(None, exc)
-        return _render_request_page(request, sharing_request, status=400, forms={form_name: form})
+        return render_request_page(request, sharing_request, status=400, forms={form_name: form})
     messages.success(request, f"{sharing_request.reference}: {TRANSITIONS[name].label.lower()} done.")
     return redirect("request_detail", reference=sharing_request.reference)
 
@@ -166,7 +171,7 @@ def request_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
     sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
+        return render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
     return _fire(
         request,
         sharing_request,
@@ -215,7 +220,7 @@ def _request_form_action(
         else:
             messages.success(request, done)
             return redirect("request_detail", reference=reference)
-    return _render_request_page(request, sharing_request, status=400, forms={form_name: form})
+    return render_request_page(request, sharing_request, status=400, forms={form_name: form})
 
 
 @require_POST

@@ -36,6 +36,8 @@ def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:
         ("post", reverse("request_add_stage", args=[ref])),
         ("post", reverse("request_assign", args=[ref])),
         ("post", reverse("request_comment", args=[ref])),
+        ("post", reverse("document_upload", args=[ref])),
+        ("get", reverse("document_download", args=[ref, 1])),
     ]
 
 
@@ -54,7 +56,7 @@ def test_every_request_url_is_listed() -> None:
         return found
 
     listed = {"request_detail", "decision_record", "decision_record_pdf", "assessment_detail"}
-    listed |= {"wizard_step", "wizard_review"}
+    listed |= {"wizard_step", "wizard_review", "document_upload", "document_download"}
     listed |= {
         "request_decide",
         "request_transition",

@@ -1,0 +1,122 @@
+"""Supporting documents: accepted only when their content is one of a few document types.
+
+The type is read from the file's bytes (``puremagic``), never from its name or the browser's claim,
+and the stored file gets a generated name with the extension of the type found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import zipfile
+
+import puremagic
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+
+from igportal.roles import Role, has_role
+from requests_app.models import SharingRequest, SupportingDocument
+from requests_app.services.audit import audit_record
+
+# Detected MIME type -> the extension the stored copy gets.
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+}
+# An Office file is a zip; which one it is shows in the folder that holds its content.
+_OFFICE_FOLDERS = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_TYPE_NAMES = "PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx)"
+
+
+def detect_type(content: bytes) -> str | None:
+    """The MIME type the content really is, if it is one we accept; None otherwise."""
+    try:
+        matches = puremagic.magic_string(content)
+    except (puremagic.PureError, ValueError):
+        return None
+    mimes = {match.mime_type for match in matches}
+    if mimes & {"application/pdf", "image/png", "image/jpeg"}:
+        return next(mime for mime in ("application/pdf", "image/png", "image/jpeg") if mime in mimes)
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            for folder, mime in _OFFICE_FOLDERS.items():
+                if any(name.startswith(folder) for name in names):
+                    return mime
+    return None
+
+
+def display_name(name: str) -> str:
+    """The uploader's file name, safe to show: no folders, no control characters, not too long."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(char for char in base if char.isprintable()).strip()[:200]
+
+
+def can_add_documents(user: User, sharing_request: SharingRequest) -> bool:
+    """Participants add documents: the requester and the IG team; the auditor only reads."""
+    return sharing_request.requester_id == user.pk or has_role(user, Role.IG_OFFICER, Role.DPO)
+
+
+@transaction.atomic
+def supporting_document_add(
+    *,
+    sharing_request: SharingRequest,
+    uploaded_by: User,
+    upload: UploadedFile,
+    http_request: HttpRequest | None = None,
+) -> SupportingDocument:
+    if not can_add_documents(uploaded_by, sharing_request):
+        raise PermissionDenied("Only the requester and the IG team add documents to a request.")
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise ValidationError(
+            {"file": f"The file is too large: the most we accept is {limit // (1024 * 1024)} MB."}
+        )
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError(
+            {"file": f"The file is too large: the most we accept is {limit // (1024 * 1024)} MB."}
+        )
+    if not content:
+        raise ValidationError({"file": "The file is empty."})
+    mime = detect_type(content)
+    if mime is None:
+        raise ValidationError({"file": f"The file must be a {_TYPE_NAMES}. Its content is none of these."})
+    original = display_name(upload.name or "") or f"document.{ALLOWED_TYPES[mime]}"
+    document = SupportingDocument.objects.create(
+        request=sharing_request,
+        uploaded_by=uploaded_by,
+        original_name=original[:200],
+        file=ContentFile(content, name=f"{uuid.uuid4().hex}.{ALLOWED_TYPES[mime]}"),
+        content_type=mime,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    audit_record(
+        action="request.document_added",
+        actor=uploaded_by,
+        target=sharing_request,
+        request=http_request,
+        detail={
+            "document_id": document.pk,
+            "content_type": mime,
+            "size": len(content),
+            "sha256": document.sha256,
+        },
+    )
+    return document

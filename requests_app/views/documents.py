@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from igportal.types import AuthenticatedHttpRequest
+from requests_app.forms.documents import DocumentForm
+from requests_app.models import SupportingDocument
+from requests_app.selectors.sharing import get_sharing_request_for_user
+from requests_app.services.audit import audit_record
+from requests_app.services.uploads import supporting_document_add
+from requests_app.views.sharing import render_request_page
+
+
+@require_POST
+def document_upload(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = supporting_document_add(
+                sharing_request=sharing_request,
+                uploaded_by=request.user,
+                upload=form.cleaned_data["file"],
+                http_request=request,
+            )
+        except ValidationError as exc:
+            form.add_error(
+                "file", exc.message_dict.get("file", exc.messages) if hasattr(exc, "error_dict") else exc
+            )
+        else:
+            messages.success(request, f"{document.original_name} added.")
+            return redirect("request_detail", reference=reference)
+    return render_request_page(request, sharing_request, status=400, forms={"document_form": form})
+
+
+@require_GET
+def document_download(request: AuthenticatedHttpRequest, reference: str, document_id: int) -> FileResponse:
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    document = get_object_or_404(SupportingDocument, pk=document_id, request=sharing_request)
+    audit_record(
+        action="request.document_download",
+        target=sharing_request,
+        request=request,
+        detail={"document_id": document.pk, "sha256": document.sha256},
+    )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    # Even if a browser were persuaded to render it, the file runs no script and reaches nothing.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
