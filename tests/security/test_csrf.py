@@ -7,6 +7,7 @@ from django.apps import apps
 from django.test import Client
 
 from igportal.roles import Role
+from requests_app.models import RequestStatus
 from tests.conftest import ClientFor, MakeUser
 from tests.factories import make_request
 from tests.igportal.test_auth import ALL_URLS
@@ -21,10 +22,10 @@ def test_no_unsafe_request_without_a_csrf_token_gets_through(
     make_user: MakeUser, client_for: ClientFor
 ) -> None:
     everyone = make_user(*Role, username="all-roles")
-    request = make_request(requester=everyone, status="draft")
+    request = make_request(requester=everyone, status=RequestStatus.DRAFT)
     client = client_for(everyone)
     # The test client skips CSRF checks unless told otherwise; a browser attacker's form has no token.
-    client.handler.enforce_csrf_checks = True  # type: ignore[attr-defined]
+    client.handler.enforce_csrf_checks = True
     before = _row_counts()
     for name, url in ALL_URLS:
         url = url.replace("/x/", f"/{request.reference}/")

@@ -4,8 +4,8 @@ encoded in logs. Hypothesis mixes known attack strings with arbitrary text."""
 from __future__ import annotations
 
 import io
-import string
 import logging
+import string
 
 import pytest
 from django.contrib.auth.models import User
