@@ -212,8 +212,9 @@ EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "IG Portal <ig-portal@localhost>")
 
 # Celery: with no broker configured tasks run inline, so one command works on any laptop.
-CELERY_BROKER_URL = env.optional_text("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_ALWAYS_EAGER = env.optional_text("CELERY_BROKER_URL") is None
+# Inline tasks still build a broker connection object; an in-memory one keeps kombu from guessing localhost.
+CELERY_BROKER_URL = env.optional_text("CELERY_BROKER_URL") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = env.integer("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env.integer("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)

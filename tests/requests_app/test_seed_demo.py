@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from igportal.roles import Role, roles_of
 from requests_app.management.commands.seed_demo import DEMO_PASSWORD
-from requests_app.models import Organisation, OrganisationSettings
+from requests_app.models import AuditEvent, Organisation, OrganisationSettings, RequestHistory, SharingRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +35,12 @@ def test_seed_demo_refuses_production() -> None:
     with override_settings(PRODUCTION=True), pytest.raises(CommandError, match="refuses to run"):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_seed_demo_fills_each_reviewers_queue_once() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    statuses = sorted(SharingRequest.objects.values_list("status", flat=True))
+    assert statuses == ["approved", "awaiting_caldicott", "draft", "submitted"]
+    # Every demo decision went through the workflow service, so history and audit are real.
+    assert AuditEvent.objects.filter(action="request.transition").count() == RequestHistory.objects.count()

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.test import override_settings
 
 from igportal.roles import Role, ensure_role_groups, role_grant
+from requests_app.demo import seed_demo_requests
 from requests_app.models import Nation, Organisation, OrganisationKind, OrganisationSettings
 
 DEMO_PASSWORD = "demo-password-1234"  # noqa: S105 - printed to the newcomer on purpose; never in production
@@ -72,8 +74,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-users", action="store_true", help="Do not print the demo users.")
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        # Walking the demo requests through the workflow sends its notifications when the seeding
+        # transaction commits; on a laptop with no mail server they would flood the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._seed(quiet_users=options["quiet_users"])
+
+    @transaction.atomic
+    def _seed(self, *, quiet_users: bool) -> None:
         if settings.PRODUCTION:
             raise CommandError(
                 "seed_demo refuses to run with IGPORTAL_ENV=production: demo passwords are public."
@@ -105,7 +113,12 @@ class Command(BaseCommand):
             portal.dpo = people[Role.DPO]
             portal.siro = people[Role.SIRO]
             portal.save()
-        if not options["quiet_users"]:
+        made = seed_demo_requests(people)
+        if made:
+            self.stdout.write(
+                f"Demo sharing requests: {made}, waiting in the reviewers' queues, and a draft."
+            )
+        if not quiet_users:
             self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
             for username, first, last, role in DEMO_USERS:
                 self.stdout.write(f"  {username:<10} {first} {last:<8} {role.label}")
