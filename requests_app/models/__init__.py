@@ -8,7 +8,9 @@ from requests_app.models.access import (
     AccessRequestStatus,
     IdentityMethod,
 )
+from requests_app.models.notifications import DeliveryStatus, Notification
 from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
+from requests_app.models.reminders import ReminderMilestone, SweepRun
 from requests_app.models.sharing import (
     Assessment,
     DataItemType,
@@ -36,12 +38,15 @@ __all__ = [
     "Assessment",
     "DataItemType",
     "Decision",
+    "DeliveryStatus",
     "IdentityMethod",
     "Nation",
+    "Notification",
     "Organisation",
     "OrganisationKind",
     "OrganisationSettings",
     "ReferenceCounter",
+    "ReminderMilestone",
     "RequestComment",
     "RequestHistory",
     "RequestItem",
@@ -51,4 +56,5 @@ __all__ = [
     "SharingRequestUserObjectPermission",
     "SignOff",
     "SignOffStage",
+    "SweepRun",
 ]
