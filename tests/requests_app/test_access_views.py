@@ -224,11 +224,11 @@ def test_the_register_runs_the_same_queries_for_1_and_50_cases(
     client = client_for(ig_officer)
     AccessRequestFactory.create(handler=ig_officer, due_on=_today())
     # session, user, the user's roles, count of cases, the page of cases with their handlers,
-    # the people who may handle a case (the handler filter's choices)
-    with django_assert_num_queries(6):
+    # the people who may handle a case (the handler filter's choices), the header's unread count
+    with django_assert_num_queries(7):
         assert client.get(reverse("access_request_list")).status_code == 200
     AccessRequestFactory.create_batch(49, handler=ig_officer, due_on=_today())
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("access_request_list"))
     assert response.content.decode().count('<tr class="nhsuk-table__row">') == 51
 
