@@ -71,18 +71,23 @@ def _plan(source: ReminderSource, *, today: date, policy: Policy) -> int:
 def milestones_claim(*, source: str, today: date, now: datetime, batch_size: int) -> list[ReminderMilestone]:
     """Claim up to ``batch_size`` unclaimed milestones due by ``today``, oldest first: call in a transaction.
 
-    ``FOR UPDATE SKIP LOCKED`` lets concurrent sweeps take different rows instead of queueing behind
-    each other; the ``claimed_at IS NULL`` condition on the update is what makes a double claim
-    impossible, also on databases without row locks. The token reads back exactly this claim's rows.
+    Two statements, not one ``UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)``:
+    PostgreSQL may re-run such a subquery for each outer row, and with SKIP LOCKED each re-run finds
+    new rows, so the LIMIT does not bound the claim. Here the ids are read (and locked, so concurrent
+    sweeps skip them) first; the conditional update on ``claimed_at IS NULL`` is what makes a double
+    claim impossible, also on databases without row locks, and the token reads back exactly the rows
+    this update won.
     """
     token = uuid.uuid4()
-    unclaimed = (
+    ids = list(
         ReminderMilestone.objects.filter(source=source, claimed_at=None, due_on__lte=today)
         .order_by("due_on", "id")
         .select_for_update(skip_locked=True)
-        .values("pk")[:batch_size]
+        .values_list("pk", flat=True)[:batch_size]
     )
-    claimed = ReminderMilestone.objects.filter(pk__in=unclaimed, claimed_at=None).update(
+    if not ids:
+        return []
+    claimed = ReminderMilestone.objects.filter(pk__in=ids, claimed_at=None).update(
         claimed_at=now, claim_token=token
     )
     if not claimed:
