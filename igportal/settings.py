@@ -162,6 +162,8 @@ EMAIL_HOST_USER = env.text("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.text("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "IG Portal <ig-portal@localhost>")
+# Where the file email backend (django.core.mail.backends.filebased) writes, when that backend is chosen.
+EMAIL_FILE_PATH = env.optional_text("EMAIL_FILE_PATH")
 
 # Celery: with no broker configured tasks run inline, so one command works on any laptop.
 CELERY_BROKER_URL = env.optional_text("CELERY_BROKER_URL")
