@@ -169,3 +169,9 @@ def test_day_counts_are_whole_days_largest_first_without_repeats() -> None:
 def test_day_counts_refuse_what_is_not_a_number_of_days(raw: str, message: str) -> None:
     with pytest.raises(ImproperlyConfigured, match=message):
         Env({"X": raw}).day_counts("X", (1,))
+
+
+def test_the_visibility_timeout_must_outlast_the_task_time_limit() -> None:
+    result = _load_settings(CELERY_VISIBILITY_TIMEOUT="300")
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT must be above CELERY_TASK_TIME_LIMIT" in result.stderr

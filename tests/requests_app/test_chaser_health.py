@@ -102,3 +102,12 @@ def test_nobody_else_learns_the_operators_page_exists(
 
 def test_the_operators_page_only_answers_get(dpo: User, client_for: ClientFor) -> None:
     assert client_for(dpo).post(reverse("chaser_health")).status_code == 405
+
+
+@pytest.mark.parametrize("model", ["remindermilestone", "notification", "sweeprun"])
+def test_operators_can_look_up_chaser_records_in_the_admin_but_not_change_them(
+    model: str, make_user: Callable[..., User], client_for: ClientFor
+) -> None:
+    client = client_for(make_user(is_superuser=True, is_staff=True))
+    assert client.get(reverse(f"admin:requests_app_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:requests_app_{model}_add")).status_code == 403
