@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count
 
 from requests_app.models import DeliveryStatus, Notification, SweepRun
+from requests_app.reminders import REMINDER_SOURCES
 from requests_app.services.reminders import sweep_kinds
 
 # kombu's Redis transport keeps one list per priority step: "celery", then "celery\x06\x163" and so on.
@@ -20,6 +21,7 @@ _PRIORITY_SEPARATOR = "\x06\x16"
 @dataclass(frozen=True)
 class SweepHealth:
     kind: str
+    label: str
     last_finished_at: datetime | None
     age: timedelta | None
     claimed: int
@@ -44,6 +46,11 @@ class ChaserHealth:
     deliveries: dict[str, int]
 
     @property
+    def delivery_rows(self) -> list[tuple[str, int]]:
+        """The email counts with their statuses' labels, for people to read."""
+        return [(DeliveryStatus(status).label, count) for status, count in self.deliveries.items()]
+
+    @property
     def ok(self) -> bool:
         return (not self.broker.configured or self.broker.reachable) and all(
             sweep.last_finished_at is not None and not sweep.last_error for sweep in self.sweeps
@@ -63,6 +70,7 @@ def sweep_health(*, now: datetime) -> list[SweepHealth]:
         report.append(
             SweepHealth(
                 kind=kind,
+                label=REMINDER_SOURCES[kind].label if kind in REMINDER_SOURCES else "Email deliveries",
                 last_finished_at=finished.finished_at if finished else None,
                 age=now - finished.finished_at if finished and finished.finished_at else None,
                 claimed=finished.claimed if finished else 0,

@@ -100,7 +100,7 @@ def _email(notification: Notification) -> EmailMessage:
         link = f"\n\nOpen it in IG Portal: {settings.PORTAL_BASE_URL}{notification.link}"
     return EmailMessage(
         subject=notification.subject,
-        body=f"{notification.body}{link}\n",
+        body=f"{notification.body.rstrip()}{link}\n",
         to=[notification.email],
         # Auto-Submitted asks mail systems not to send out-of-office replies to a machine (RFC 3834).
         headers={"Message-ID": notification.message_id, "Auto-Submitted": "auto-generated"},

@@ -85,7 +85,8 @@ def test_the_dpo_sees_the_operators_page(dpo: User, client_for: ClientFor) -> No
     response = client_for(dpo).get(reverse("chaser_health"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "access_requests" in page and "deliveries" in page
+    assert "Access request deadlines" in page and "Email deliveries" in page
+    assert "In the portal only (no email address)" in page
     assert "No broker is configured" in page
 
 
