@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, connections
+from django.urls import reverse
 
 from igportal.roles import Role
 from requests_app.models import (
@@ -209,6 +210,17 @@ def test_old_consent_asks_the_requester_to_recheck_it_once(
     assert Notification.objects.get().recipient == requester
 
 
+def test_the_recheck_stays_on_the_requesters_home_page_until_read(
+    requester: User, client_for: Callable[[User], Any], django_capture_on_commit_callbacks: Capture
+) -> None:
+    _relying_on_consent(requester, RequestStatus.IG_REVIEW, "2025-01-10")
+    sweep(django_capture_on_commit_callbacks, "consent", date(2026, 2, 1))
+    client = client_for(requester)
+    assert "Re-check consent before sharing under ISR-2026-" in client.get(reverse("home")).content.decode()
+    client.post(reverse("notification_read", args=[Notification.objects.get().pk]))
+    assert "Re-check consent" not in client.get(reverse("home")).content.decode()
+
+
 def test_consent_is_not_rechecked_once_the_disclosure_is_recorded_or_if_not_relied_on(
     requester: User, django_capture_on_commit_callbacks: Capture
 ) -> None:
@@ -366,8 +378,10 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once(
     for _ in range(10):
         request = make_request(requester=requester, status=RequestStatus.AWAITING_CALDICOTT)
         entered(request, RequestStatus.AWAITING_CALDICOTT, at(date(2026, 2, 10)))
+    for _ in range(5):
+        _relying_on_consent(requester, RequestStatus.APPROVED, "2025-03-01")
     for day in _days(date(2026, 3, 2), date(2026, 3, 20)):
-        for kind in ("access_requests", "signoffs"):
+        for kind in ("access_requests", "signoffs", "consent"):
             barrier = threading.Barrier(2)
             errors: list[BaseException] = []
             threads = [
@@ -384,4 +398,5 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once(
     assert set(message_ids().values()) == {1}
     # Every milestone owed was claimed by one of the two sweeps, which told its audience.
     assert set(claimed.values_list("outcome", flat=True)) == {ReminderMilestone.Outcome.NOTIFIED}
-    assert SweepRun.objects.filter(finished_at__isnull=False, error="").count() == 2 * 2 * 19
+    assert SweepRun.objects.filter(finished_at__isnull=False, error="").count() == 2 * 3 * 19
+    assert ReminderMilestone.objects.filter(source="consent").count() == 5
