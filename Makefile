@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install install-dev frontend migrate worker beat clean help
+.PHONY: run test lint typecheck pytest install install-dev frontend migrate worker beat bench-claim clean help
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -60,6 +60,10 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A igportal beat --loglevel=info
+
+# Times a sweep's claim over 1,000,000 milestones against raw SQL; re-creates BENCH_DATABASE_URL (bench/README.md).
+bench-claim: install
+	$(PY) bench/claim_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

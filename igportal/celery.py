@@ -8,9 +8,11 @@ broker, is the record of what has been done.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "igportal.settings")
 
@@ -33,6 +35,21 @@ app.conf.update(
         "clear-expired-sessions": {
             "task": "igportal.tasks.clear_expired_sessions",
             "schedule": crontab(hour="3", minute="17"),
+        },
+        # Fans out one sweep per registered reminder source. Any number of beats, runs or retries
+        # sends each reminder once: milestones are claimed in the database.
+        "chase-reminders": {
+            "task": "requests_app.tasks.run_all_sweeps",
+            "schedule": (
+                timedelta(seconds=settings.CHASER_SWEEP_SECONDS)
+                if settings.CHASER_SWEEP_SECONDS
+                else crontab(hour="7-19", minute="5")
+            ),
+        },
+        # Queues emails that are due a retry or whose queue message was lost.
+        "chase-deliveries": {
+            "task": "requests_app.tasks.requeue_deliveries",
+            "schedule": timedelta(seconds=settings.CHASER_DELIVERY_SWEEP_SECONDS),
         },
     },
 )

@@ -92,3 +92,16 @@ class Env:
         if value not in choices:
             raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}.")
         return value
+
+    def day_counts(self, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+        """Comma-separated whole numbers of days, at least 1 each, largest first and without repeats."""
+        counts: set[int] = set()
+        for item in self.items(name, tuple(str(count) for count in default)):
+            try:
+                count = int(item)
+            except ValueError as exc:
+                raise ImproperlyConfigured(f"{name}: {item!r} is not a whole number of days.") from exc
+            if count < 1:
+                raise ImproperlyConfigured(f"{name}: {count} must be at least 1 day.")
+            counts.add(count)
+        return tuple(sorted(counts, reverse=True))

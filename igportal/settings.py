@@ -210,16 +210,48 @@ EMAIL_HOST_USER = env.text("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env.text("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "IG Portal <ig-portal@localhost>")
+# Where the file email backend (django.core.mail.backends.filebased) writes, when that backend is chosen.
+EMAIL_FILE_PATH = env.optional_text("EMAIL_FILE_PATH")
 
 # Celery: with no broker configured tasks run inline, so one command works on any laptop.
-CELERY_TASK_ALWAYS_EAGER = env.optional_text("CELERY_BROKER_URL") is None
-# Inline tasks still build a broker connection object; an in-memory one keeps kombu from guessing localhost.
-CELERY_BROKER_URL = env.optional_text("CELERY_BROKER_URL") or "memory://"
+CELERY_BROKER_URL = env.optional_text("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_TIME_LIMIT = env.integer("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env.integer("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
 if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be below CELERY_TASK_TIME_LIMIT.")
+# Redis hands a message that was delivered but never acknowledged (its worker was killed outright) to
+# another worker after this many seconds. It must exceed the longest a task may run (the hard time
+# limit), or a slow task would be run twice at once; nothing here waits in the broker for longer,
+# because retries are scheduled in the database, never as ETA or countdown messages.
+CELERY_VISIBILITY_TIMEOUT = env.integer("CELERY_VISIBILITY_TIMEOUT", 900, minimum=1)
+if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be above CELERY_TASK_TIME_LIMIT.")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+
+# Chasers: reminders, escalations and the delivery of every notification (docs/chasers.md).
+# Working days before an access request's due date on which its handler is reminded.
+CHASER_ACCESS_WORKING_DAYS = env.day_counts("CHASER_ACCESS_WORKING_DAYS", (5, 2))
+# Days before a register entry's review date on which its owner is reminded.
+CHASER_REVIEW_DAYS = env.day_counts("CHASER_REVIEW_DAYS", (30, 14, 7))
+# A sign-off waiting more than this many working days nudges its signers; twice as long tells the IG team.
+CHASER_SIGNOFF_WORKING_DAYS = env.integer("CHASER_SIGNOFF_WORKING_DAYS", 3, minimum=1, maximum=60)
+# Overdue items are escalated to the DPO again every this many days.
+CHASER_ESCALATION_REPEAT_DAYS = env.integer("CHASER_ESCALATION_REPEAT_DAYS", 7, minimum=1, maximum=90)
+# Each claim transaction takes at most this many milestones; one run takes at most this many batches.
+CHASER_BATCH_SIZE = env.integer("CHASER_BATCH_SIZE", 500, minimum=1, maximum=10000)
+CHASER_MAX_BATCHES = env.integer("CHASER_MAX_BATCHES", 20, minimum=1, maximum=1000)
+# A queued email not picked up within this long is queued again by the delivery sweep.
+CHASER_REQUEUE_AFTER_SECONDS = env.integer("CHASER_REQUEUE_AFTER_SECONDS", 300, minimum=1)
+# Transient email failures are retried after 1, 2, 4 ... minutes (at most an hour apart), then given up.
+CHASER_RETRY_BASE_SECONDS = env.integer("CHASER_RETRY_BASE_SECONDS", 60, minimum=1)
+CHASER_RETRY_MAX_SECONDS = env.integer("CHASER_RETRY_MAX_SECONDS", 3600, minimum=1)
+CHASER_MAX_ATTEMPTS = env.integer("CHASER_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+# Sweeps run hourly from 07:05 to 19:05 (a missed run is caught up by the next) unless this sets a fixed
+# interval in seconds; any number of runs sends each reminder once.
+CHASER_SWEEP_SECONDS = env.integer("CHASER_SWEEP_SECONDS", 0, minimum=0)
+CHASER_DELIVERY_SWEEP_SECONDS = env.integer("CHASER_DELIVERY_SWEEP_SECONDS", 60, minimum=1)
 
 # Sessions live in the database with their user, so logout and deactivation can end all of them.
 SESSION_ENGINE = "igportal.accounts.session_store"

@@ -5,8 +5,11 @@ from requests_app.models import (
     AccessRequest,
     AccessRequestClarification,
     AuditEvent,
+    Notification,
     Organisation,
     OrganisationSettings,
+    ReminderMilestone,
+    SweepRun,
 )
 
 
@@ -74,3 +77,37 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For operators to look things up: every change goes through the services, never the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(ReminderMilestone)
+class ReminderMilestoneAdmin(ReadOnlyAdmin):
+    list_display = ("source", "object_id", "milestone", "due_on", "claimed_at", "outcome")
+    list_filter = ("source", "outcome")
+    search_fields = ("milestone",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("recipient", "subject", "created_at", "status", "attempts", "sent_at", "read_at")
+    list_filter = ("status",)
+    search_fields = ("subject", "message_id", "email")
+    list_select_related = ("recipient",)
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "today", "started_at", "finished_at", "claimed", "notifications", "error")
+    list_filter = ("kind",)

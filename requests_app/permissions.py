@@ -28,3 +28,8 @@ def can_change_access_requests(user: User) -> bool:
 
 def can_read_audit_trail(user: User) -> bool:
     return has_role(user, Role.DPO, Role.AUDITOR)
+
+
+def can_view_chaser_health(user: User) -> bool:
+    # Operators' page: the DPO answers for reminders being sent, superusers run the servers.
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.DPO)

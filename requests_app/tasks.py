@@ -1,18 +1,20 @@
-"""Background work for sharing requests: thin tasks that take ids and are safe to run twice."""
+"""Background work: thin tasks that take ids, call one service, and do nothing on a second run.
+
+None retries through the broker: a failed email is rescheduled in the database and the delivery
+sweep queues it again, so no reminder ever waits as a delayed (ETA or countdown) broker message.
+The services queue these tasks, so each task imports its service when it runs.
+"""
 
 from __future__ import annotations
 
-import smtplib
-
-from celery import shared_task
-from django.conf import settings
+from celery import Task, shared_task
 from django.contrib.auth.models import User
-from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.models import OrganisationSettings, RequestHistory, RequestStatus
+from requests_app.models import DeliveryStatus, OrganisationSettings, RequestHistory, RequestStatus
 
 # Who is told when a request reaches each status (besides the requester).
 _NEXT_SIGNER_GROUPS = {
@@ -36,57 +38,90 @@ def _next_signers(history: RequestHistory) -> QuerySet[User]:
     return (
         User.objects.filter(people, is_active=True)
         .exclude(pk__in=[history.actor_id, request.requester_id])
-        .exclude(email="")
         .distinct()
+        .order_by("pk")
     )
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    max_retries=8,
-)
-def notify_request_history(history_id: int) -> int:
-    """Email the requester and the next signers about one workflow event; a second run sends nothing.
+@shared_task(bind=True)
+def notify_request_history(self: Task, history_id: int) -> int:
+    """Tell the requester and the next signers about one workflow event; returns the emails sent.
 
-    The row is claimed before sending; if sending fails the claim is released so the retry sends.
+    The event is claimed (``notified_at``) in the same transaction that makes each person's
+    notification, so it is announced once; the emails then go out one by one, each failure recorded
+    on its own notification. A second run sends nothing.
     """
-    claimed = RequestHistory.objects.filter(pk=history_id, notified_at=None).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return 0
-    history = RequestHistory.objects.select_related("request", "request__requester", "actor").get(
-        pk=history_id
-    )
-    request = history.request
-    link = settings.PORTAL_BASE_URL + reverse("request_detail", args=[request.reference])
-    status = history.get_to_status_display()
-    actor = history.actor.get_full_name() or history.actor.get_username()
-    recipients = list(_next_signers(history))
-    if request.requester_id != history.actor_id and request.requester.email:
-        recipients.append(request.requester)
-    # Emails leave the organisation's systems: they carry the reference and the status, never the answers.
-    messages = [
-        EmailMessage(
+    from requests_app.services.notifications import notification_deliver, notifications_create
+
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = RequestHistory.objects.filter(pk=history_id, notified_at=None).update(notified_at=now)
+        if not claimed:
+            return 0
+        history = RequestHistory.objects.select_related("request", "request__requester", "actor").get(
+            pk=history_id
+        )
+        request = history.request
+        status = history.get_to_status_display()
+        actor = history.actor.get_full_name() or history.actor.get_username()
+        recipients = list(_next_signers(history))
+        if request.requester_id != history.actor_id and request.requester.is_active:
+            recipients.append(request.requester)
+        # Emails leave the organisation's systems: they carry the reference and the status, never the answers.
+        made = notifications_create(
+            recipients=recipients,
             subject=f"{request.reference}: {status}",
             body=(
                 f"Sharing request {request.reference} is now: {status}.\n"
-                f"Action: {history.action.replace('_', ' ')} by {actor}.\n\n"
-                f"Open it in IG Portal: {link}\n"
+                f"Action: {history.action.replace('_', ' ')} by {actor}."
             ),
-            to=[person.email],
+            link=reverse("request_detail", args=[request.reference]),
+            now=now,
+            history=history,
         )
-        for person in recipients
-    ]
-    try:
-        for message in messages:
-            message.send()
-    except Exception:
-        RequestHistory.objects.filter(pk=history_id).update(notified_at=None)
-        raise
-    return len(messages)
+    task_id = self.request.id or ""
+    return sum(
+        notification_deliver(notification_id=notification.pk, task_id=task_id, now=timezone.now()) == "sent"
+        for notification in made
+        if notification.status == DeliveryStatus.PENDING
+    )
+
+
+@shared_task(bind=True)
+def send_notification(self: Task, notification_id: int) -> str:
+    """Email one notification; safe to run any number of times (see the send window in the service)."""
+    from requests_app.services.notifications import notification_deliver
+
+    return notification_deliver(
+        notification_id=notification_id, task_id=self.request.id or "", now=timezone.now()
+    ).value
+
+
+@shared_task
+def run_sweep(kind: str) -> int:
+    """One reminder source's sweep for today; returns the milestones it claimed."""
+    from requests_app.services.reminders import sweep_run
+
+    now = timezone.now()
+    return sweep_run(kind=kind, today=timezone.localdate(now), now=now).claimed
+
+
+@shared_task
+def run_all_sweeps() -> list[str]:
+    """Beat's entry point: one sweep task per registered source, so a failing source stops no other."""
+    from requests_app.reminders import REMINDER_SOURCES
+
+    for kind in REMINDER_SOURCES:
+        run_sweep.delay(kind)
+    return list(REMINDER_SOURCES)
+
+
+@shared_task
+def requeue_deliveries() -> int:
+    """Queue the emails owed now (retries, lost messages, dead senders); returns how many."""
+    from requests_app.services.reminders import deliveries_sweep
+
+    return deliveries_sweep(now=timezone.now()).claimed
 
 
 @shared_task

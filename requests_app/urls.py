@@ -1,9 +1,24 @@
 from django.urls import include, path
 
-from requests_app.views import access, audit, catalogue, documents, home, organisations, queues, sharing
+from requests_app.views import (
+    access,
+    audit,
+    catalogue,
+    chasers,
+    documents,
+    home,
+    notifications,
+    organisations,
+    queues,
+    sharing,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/read/", notifications.notification_read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+    path("operations/chasers/", chasers.chaser_health_page, name="chaser_health"),
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),

@@ -8,7 +8,9 @@ from requests_app.models.access import (
     AccessRequestStatus,
     IdentityMethod,
 )
+from requests_app.models.notifications import DeliveryStatus, Notification
 from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
+from requests_app.models.reminders import ReminderMilestone, SweepRun
 from requests_app.models.sharing import (
     Assessment,
     DataItemType,
@@ -39,12 +41,15 @@ __all__ = [
     "DataItemType",
     "Decision",
     "DecisionRecord",
+    "DeliveryStatus",
     "IdentityMethod",
     "Nation",
+    "Notification",
     "Organisation",
     "OrganisationKind",
     "OrganisationSettings",
     "ReferenceCounter",
+    "ReminderMilestone",
     "RequestComment",
     "RequestHistory",
     "RequestItem",
@@ -55,6 +60,7 @@ __all__ = [
     "SignOff",
     "SignOffStage",
     "SupportingDocument",
+    "SweepRun",
 ]
 from requests_app.models.audit import AuditEvent
 from requests_app.models.sessions import UserSession

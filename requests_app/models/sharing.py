@@ -190,6 +190,14 @@ class RequestHistory(models.Model):
     class Meta:
         ordering = ["request", "occurred_at", "id"]
         verbose_name_plural = "request history"
+        indexes = [
+            # The delivery sweep finds events whose announcement task was lost; few rows are ever unclaimed.
+            models.Index(
+                fields=["occurred_at"],
+                condition=models.Q(notified_at__isnull=True),
+                name="history_unannounced",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.from_status} -> {self.to_status}"

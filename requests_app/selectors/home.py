@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from igportal.roles import Role, roles_of
-from requests_app.models import Organisation, OrganisationSettings, RequestStatus, SharingRequest
+from requests_app.models import (
+    Notification,
+    Organisation,
+    OrganisationSettings,
+    RequestStatus,
+    SharingRequest,
+)
+from requests_app.reminders.consent import ConsentRechecks
 from requests_app.selectors.access import access_request_due_tasks
 from requests_app.selectors.queues import queue_counts
 
@@ -101,6 +108,11 @@ def _requester_tasks(user: User) -> list[Task]:
         )
         for item in waiting
     ]
+    # The consent sweep's re-check requests stay on the home page until the requester marks them read.
+    rechecks = Notification.objects.filter(
+        recipient=user, read_at=None, milestone__source=ConsentRechecks.key
+    ).order_by("-created_at")[:10]
+    tasks += [Task(notification.subject, notification.link) for notification in rechecks]
     return [Task("Start a new sharing request", reverse("request_list")), *tasks]
 
 

@@ -28,6 +28,13 @@ def test_the_app_is_configured_for_safe_redelivery() -> None:
     assert conf.task_acks_late is True
     assert conf.task_reject_on_worker_lost is True
     assert conf.task_time_limit > conf.task_soft_time_limit > 0
+    # Redis redelivers an unacknowledged task only after this: it must outlast any task run.
+    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+
+
+def test_beat_runs_the_reminder_and_delivery_sweeps() -> None:
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {"requests_app.tasks.run_all_sweeps", "requests_app.tasks.requeue_deliveries"} <= tasks
 
 
 def test_the_beat_schedule_names_registered_tasks() -> None:

@@ -156,3 +156,22 @@ def test_without_a_broker_tasks_run_inline_and_with_one_they_are_queued() -> Non
     )
     assert inline.stdout.strip() == "True"
     assert queued.stdout.strip() == "False redis://127.0.0.1:6379/3"
+
+
+def test_day_counts_are_whole_days_largest_first_without_repeats() -> None:
+    assert Env({"X": "7, 30,14,7"}).day_counts("X", (1,)) == (30, 14, 7)
+    assert Env({}).day_counts("X", (2, 5)) == (5, 2)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"), [("5,soon", "'soon' is not a whole number"), ("0", "at least 1")]
+)
+def test_day_counts_refuse_what_is_not_a_number_of_days(raw: str, message: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=message):
+        Env({"X": raw}).day_counts("X", (1,))
+
+
+def test_the_visibility_timeout_must_outlast_the_task_time_limit() -> None:
+    result = _load_settings(CELERY_VISIBILITY_TIMEOUT="300")
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT must be above CELERY_TASK_TIME_LIMIT" in result.stderr

@@ -224,11 +224,12 @@ def test_the_register_runs_the_same_queries_for_1_and_50_cases(
     client = client_for(ig_officer)
     AccessRequestFactory.create(handler=ig_officer, due_on=_today())
     # session, user, the MFA device that verified the session, the user's roles, count of cases,
-    # the page of cases with their handlers, the people who may handle a case (the filter's choices)
-    with django_assert_num_queries(7):
+    # the page of cases with their handlers, the people who may handle a case (the filter's choices),
+    # the header's unread count
+    with django_assert_num_queries(8):
         assert client.get(reverse("access_request_list")).status_code == 200
     AccessRequestFactory.create_batch(49, handler=ig_officer, due_on=_today())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("access_request_list"))
     assert response.content.decode().count('<tr class="nhsuk-table__row">') == 51
 

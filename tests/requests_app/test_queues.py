@@ -132,12 +132,12 @@ def test_queue_pages_run_constant_queries(
     client = client_for(request.getfixturevalue(role_fixture))
     make_request(requester=requester, status=status)
     # session, user, the MFA device that verified the session, the user's roles,
-    # the filter's organisation choices, the queue with its joins
-    with django_assert_num_queries(6):
+    # the filter's organisation choices, the queue with its joins, the header's unread count
+    with django_assert_num_queries(7):
         client.get(reverse("queue", args=[slug]))
     for _ in range(49):
         make_request(requester=requester, status=status)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("queue", args=[slug]))
     assert response.content.decode().count('<tr class="nhsuk-table__row') == 50
 
@@ -147,12 +147,12 @@ def test_the_request_list_runs_constant_queries(
 ) -> None:
     client = client_for(requester)
     make_request(requester=requester)
-    # session, user, the user's roles, the requests with their organisation
-    with django_assert_num_queries(4):
+    # session, user, the user's roles, the requests with their organisation, the header's unread count
+    with django_assert_num_queries(5):
         client.get(reverse("request_list"))
     for _ in range(49):
         make_request(requester=requester)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(reverse("request_list"))
 
 

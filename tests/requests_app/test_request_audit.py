@@ -174,12 +174,12 @@ def test_the_audit_page_runs_constant_queries(
     client = client_for(auditor)
     audit_record(action="test.event", actor=requester)
     # session, user, the user's roles (twice: the page's check and the selector's), the filter's
-    # people, the count for the paginator, the page of events
-    with django_assert_num_queries(6):
+    # people, the count for the paginator, the page of events, the header's unread count
+    with django_assert_num_queries(7):
         client.get(reverse("audit_list"))
     for _ in range(60):
         audit_record(action="test.event", actor=requester)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("audit_list"))
     assert response.content.decode().count("test.event") == 50
 
