@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
@@ -11,13 +11,15 @@ from requests_app.forms.documents import DocumentForm
 from requests_app.models import SupportingDocument
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services.audit import audit_record
-from requests_app.services.uploads import supporting_document_add
+from requests_app.services.uploads import can_add_documents, supporting_document_add
 from requests_app.views.sharing import render_request_page
 
 
 @require_POST
 def document_upload(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    if not can_add_documents(request.user, sharing_request):
+        raise PermissionDenied("Only the requester and the IG team add documents to a request.")
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import ModelForm
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from igportal.types import AuthenticatedHttpRequest
@@ -27,7 +27,8 @@ def edit_page(
 ) -> HttpResponse:
     """Show the form; on a valid POST call ``save`` (a service) and go back to the list."""
     if not allowed:
-        raise PermissionDenied
+        # An edit page is a right, not an object: without it the page does not exist (404), as with queues.
+        raise Http404("No such page.")
     if request.method == "POST" and form.is_valid():
         try:
             saved = save({name: form.cleaned_data[name] for name in form.Meta.fields})  # type: ignore[attr-defined]

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -77,7 +77,7 @@ def organisation_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_settings_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_edit_organisation_settings(request.user):
-        raise PermissionDenied
+        raise Http404("No such page.")
     form = OrganisationSettingsForm(request.POST or None, instance=OrganisationSettings.load())
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,7 +4,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -50,6 +51,8 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_raise_requests(request.user):
+        raise Http404("No such page.")
     sharing_request = sharing_request_create(requester=request.user)
     return redirect(step_url(sharing_request, "purpose"))
 
@@ -169,6 +172,10 @@ def _fire(
 @require_POST
 def request_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    if not any(action.is_decision for action in available_transitions(request.user, sharing_request)):
+        raise PermissionDenied(
+            "Only the signer of the stage under way can decide, never on their own request."
+        )
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
@@ -200,6 +207,10 @@ def request_transition(request: AuthenticatedHttpRequest, reference: str, name: 
     )
 
 
+def is_ig_team_reviewer(user: User, sharing_request: SharingRequest) -> bool:
+    return has_role(user, Role.IG_OFFICER, Role.DPO) and sharing_request.requester_id != user.pk
+
+
 def _request_form_action(
     request: AuthenticatedHttpRequest,
     reference: str,
@@ -208,9 +219,15 @@ def _request_form_action(
     form_name: str,
     act: Callable[[SharingRequest, dict[str, Any]], object],
     done: str,
+    may_act: Callable[[User, SharingRequest], bool],
 ) -> HttpResponse:
-    """Bind a form on the request page, call one service with its data, and come back to the page."""
+    """Bind a form on the request page, call one service with its data, and come back to the page.
+
+    Who may act is checked before the form: someone who may not gets 403, not a form error.
+    """
     sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    if not may_act(request.user, sharing_request):
+        raise PermissionDenied("You cannot do this on this request.")
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -238,6 +255,7 @@ def request_add_stage(request: AuthenticatedHttpRequest, reference: str) -> Http
             http_request=request,
         ),
         done="Sign-off stage added.",
+        may_act=is_ig_team_reviewer,
     )
 
 
@@ -252,6 +270,7 @@ def request_assign(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
             sharing_request=target, assignee=data["assignee"], actor=request.user, http_request=request
         ),
         done="Assignment saved.",
+        may_act=is_ig_team_reviewer,
     )
 
 
@@ -266,6 +285,7 @@ def request_comment(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
             sharing_request=target, author=request.user, body=data["body"], http_request=request
         ),
         done="Comment added.",
+        may_act=lambda user, target: True,  # whoever sees the request may comment on it
     )
 
 

@@ -51,7 +51,7 @@ def test_starting_a_request_is_post_only(client_for: ClientFor, requester: User)
 
 
 def test_only_requesters_start_requests(client_for: ClientFor, auditor: User) -> None:
-    assert client_for(auditor).post(reverse("request_create")).status_code == 403
+    assert client_for(auditor).post(reverse("request_create")).status_code == 404
     assert not SharingRequest.objects.exists()
 
 

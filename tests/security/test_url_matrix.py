@@ -1,0 +1,301 @@
+"""URL x role x method: every page answers as it should to every kind of person.
+
+For each URL the resolver knows, the table below says who may use it. Everyone else gets 404 (the
+page or object does not exist for them), or 403 where they may see the object but not act on it;
+anonymous visitors are sent to log in. A meta-test fails when a URL is added without a row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.test import Client
+
+from igportal.roles import Role
+from requests_app.models import (
+    DecisionRecord,
+    Notification,
+    RequestStatus,
+    SharingRequest,
+    SupportingDocument,
+)
+from requests_app.services.workflow import transition
+from tests.conftest import ClientFor, MakeUser
+from tests.factories import AccessRequestFactory, OrganisationFactory, make_request
+from tests.igportal.test_auth import ALL_URLS
+
+PEOPLE = ("owner", "other_requester", "ig_officer", "dpo", "caldicott", "siro", "auditor", "no_role")
+EVERYONE = frozenset(PEOPLE)
+IG_TEAM = frozenset({"ig_officer", "dpo"})
+# Pages outside this table's reach: the login page is public; the admin has its own login; logging out
+# and the MFA pages are tested in tests/igportal (they depend on the person's own MFA state).
+NOT_IN_MATRIX = {
+    "login",
+    "logout",
+    "mfa_setup",
+    "mfa_verify",
+    "recovery_codes",
+    "reauthenticate",
+    "email_change",
+}
+
+
+@dataclass
+class World:
+    people: dict[str, User]
+    draft: SharingRequest
+    in_review: SharingRequest
+    decided: SharingRequest
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    url: Callable[[World], str]
+    allowed: frozenset[str]
+    # Those who see the object but may not act get 403; everyone else not allowed gets 404.
+    refused: frozenset[str] = frozenset()
+    method: str = "get"
+
+
+def _r(
+    url: Callable[[World], str],
+    allowed: frozenset[str],
+    refused: frozenset[str] = frozenset(),
+    method: str = "get",
+) -> Rule:
+    return Rule(url, allowed, refused, method)
+
+
+READERS_OF_IN_REVIEW = frozenset({"owner", "ig_officer", "dpo", "auditor"})
+RULES: dict[str, list[Rule]] = {
+    "home": [_r(lambda w: "/", EVERYONE)],
+    "account": [_r(lambda w: "/accounts/", EVERYONE)],
+    "password_change": [_r(lambda w: "/accounts/password/", EVERYONE)],
+    "password_change_done": [_r(lambda w: "/accounts/password/done/", EVERYONE)],
+    "notification_list": [_r(lambda w: "/notifications/", EVERYONE)],
+    "notification_read": [
+        _r(lambda w: f"/notifications/{w.ids['notification']}/read/", frozenset({"owner"}), method="post")
+    ],
+    "notification_read_all": [_r(lambda w: "/notifications/read/", EVERYONE, method="post")],
+    "organisation_list": [_r(lambda w: "/organisations/", EVERYONE)],
+    "organisation_create": [_r(lambda w: "/organisations/new/", IG_TEAM)],
+    "organisation_edit": [_r(lambda w: f"/organisations/{w.ids['organisation']}/edit/", IG_TEAM)],
+    "organisation_settings": [_r(lambda w: "/settings/", EVERYONE)],
+    "organisation_settings_edit": [_r(lambda w: "/settings/edit/", frozenset({"dpo"}))],
+    "catalogue_list": [_r(lambda w: "/catalogue/", EVERYONE)],
+    "catalogue_create": [_r(lambda w: "/catalogue/new/", IG_TEAM)],
+    "catalogue_edit": [_r(lambda w: "/catalogue/1/edit/", IG_TEAM)],
+    "queue": [
+        _r(lambda w: "/queues/ig/", IG_TEAM),
+        _r(lambda w: "/queues/caldicott/", frozenset({"caldicott"})),
+        _r(lambda w: "/queues/siro/", frozenset({"siro"})),
+    ],
+    "audit_list": [_r(lambda w: "/audit/", frozenset({"dpo", "auditor"}))],
+    "chaser_health": [_r(lambda w: "/operations/chasers/", frozenset({"dpo"}))],
+    "access_request_list": [_r(lambda w: "/access-requests/", IG_TEAM | {"auditor"})],
+    "access_request_create": [_r(lambda w: "/access-requests/new/", IG_TEAM, refused=frozenset({"auditor"}))],
+    "access_request_detail": [
+        _r(lambda w: f"/access-requests/{w.ids['access_request']}/", IG_TEAM | {"auditor"})
+    ],
+    "access_request_edit": [
+        _r(
+            lambda w: f"/access-requests/{w.ids['access_request']}/edit/",
+            IG_TEAM,
+            refused=frozenset({"auditor"}),
+        )
+    ],
+    "access_request_transition": [
+        _r(
+            lambda w: f"/access-requests/{w.ids['access_request']}/actions/start/",
+            IG_TEAM,
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
+    ],
+    "request_list": [_r(lambda w: "/requests/", EVERYONE)],
+    "request_create": [
+        _r(lambda w: "/requests/new/", frozenset({"owner", "other_requester"}), method="post")
+    ],
+    "request_detail": [
+        _r(lambda w: f"/requests/{w.draft.reference}/", frozenset({"owner"})),
+        _r(lambda w: f"/requests/{w.in_review.reference}/", READERS_OF_IN_REVIEW),
+    ],
+    "decision_record": [
+        _r(lambda w: f"/requests/{w.decided.reference}/decision-record/", READERS_OF_IN_REVIEW)
+    ],
+    "decision_record_pdf": [
+        _r(lambda w: f"/requests/{w.decided.reference}/decision-record.pdf", READERS_OF_IN_REVIEW)
+    ],
+    "assessment_detail": [
+        _r(lambda w: f"/requests/{w.in_review.reference}/assessments/1/", READERS_OF_IN_REVIEW)
+    ],
+    "document_download": [
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/documents/{w.ids['document']}/",
+            READERS_OF_IN_REVIEW,
+        )
+    ],
+    "document_upload": [
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/documents/",
+            frozenset({"owner", "ig_officer", "dpo"}),
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
+    ],
+    "wizard_step": [
+        _r(lambda w: f"/requests/{w.draft.reference}/wizard/purpose/", frozenset({"owner"})),
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/wizard/purpose/",
+            frozenset(),
+            refused=READERS_OF_IN_REVIEW,
+        ),
+    ],
+    "wizard_review": [_r(lambda w: f"/requests/{w.draft.reference}/wizard/review/", frozenset({"owner"}))],
+    "request_decide": [
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/decide/",
+            IG_TEAM,
+            refused=frozenset({"owner", "auditor"}),
+            method="post",
+        )
+    ],
+    "request_transition": [
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/actions/withdraw/",
+            frozenset({"owner"}),
+            refused=frozenset({"ig_officer", "dpo", "auditor"}),
+            method="post",
+        )
+    ],
+    "request_add_stage": [
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/stages/",
+            IG_TEAM,
+            refused=frozenset({"owner", "auditor"}),
+            method="post",
+        )
+    ],
+    "request_assign": [
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/assign/",
+            IG_TEAM,
+            refused=frozenset({"owner", "auditor"}),
+            method="post",
+        )
+    ],
+    "request_comment": [
+        _r(lambda w: f"/requests/{w.in_review.reference}/comments/", READERS_OF_IN_REVIEW, method="post")
+    ],
+}
+
+
+def test_every_url_has_a_row_in_the_matrix() -> None:
+    names = {name for name, _ in ALL_URLS} - NOT_IN_MATRIX
+    assert names - set(RULES) == set(), "add these URLs to RULES"
+    assert set(RULES) - names == set(), "these rows name URLs that no longer exist"
+
+
+@pytest.fixture
+def world(make_user: MakeUser) -> World:
+    people = {
+        "owner": make_user(Role.REQUESTER),
+        "other_requester": make_user(Role.REQUESTER),
+        "ig_officer": make_user(Role.IG_OFFICER),
+        "dpo": make_user(Role.DPO),
+        "caldicott": make_user(Role.CALDICOTT_GUARDIAN),
+        "siro": make_user(Role.SIRO),
+        "auditor": make_user(Role.AUDITOR),
+        "no_role": make_user(),
+    }
+    owner = people["owner"]
+    draft = make_request(requester=owner, status=RequestStatus.DRAFT)
+    in_review = make_request(requester=owner, status=RequestStatus.IG_REVIEW)
+    decided = make_request(requester=owner, status=RequestStatus.IG_REVIEW, stages=("ig_dpo",))
+    event = transition(decided, "approve", actor=people["dpo"])
+    # A stored record is all the download needs; rendering is tested in test_request_audit.py.
+    DecisionRecord.objects.create(
+        request=decided,
+        decided_by_event=event,
+        version=1,
+        name="20261121 Test Decision record v1",
+        file=ContentFile(b"%PDF-1.4 test", name="record.pdf"),
+        sha256="0" * 64,
+        size=13,
+    )
+    document = SupportingDocument.objects.create(
+        request=in_review,
+        uploaded_by=owner,
+        original_name="form.pdf",
+        file=ContentFile(b"%PDF-1.4 test", name="generated.pdf"),
+        content_type="application/pdf",
+        size=13,
+        sha256="0" * 64,
+    )
+    notification = Notification.objects.create(
+        recipient=owner, subject="Test", body="Test", message_id="<matrix@test>", email=owner.email
+    )
+    return World(
+        people=people,
+        draft=draft,
+        in_review=in_review,
+        decided=decided,
+        ids={
+            "organisation": OrganisationFactory.create().pk,
+            "access_request": AccessRequestFactory.create().pk,
+            "document": document.pk,
+            "notification": notification.pk,
+        },
+    )
+
+
+def _expected(rule: Rule, person: str) -> str:
+    if person in rule.allowed:
+        return "allowed"
+    return "403" if person in rule.refused else "404"
+
+
+def _outcome(status: int) -> str:
+    if status in {403, 404}:
+        return str(status)
+    assert status < 500, status
+    return "allowed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_url_answers_each_person_as_the_matrix_says(
+    name: str, world: World, client_for: ClientFor, client: Client
+) -> None:
+    for rule in RULES[name]:
+        url = rule.url(world)
+        anonymous = getattr(Client(), rule.method)(url)
+        assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"], (name, url)
+        for person in PEOPLE:
+            response = getattr(client_for(world.people[person]), rule.method)(url)
+            got = _outcome(response.status_code)
+            assert got == _expected(rule, person), (
+                f"{person} {rule.method.upper()} {url}: {response.status_code}"
+            )
+        # The other method: a GET page refuses POST and a POST action refuses GET, for everyone.
+        other = "post" if rule.method == "get" else "get"
+        if name not in {
+            "organisation_create",
+            "organisation_edit",
+            "organisation_settings_edit",
+            "catalogue_create",
+            "catalogue_edit",
+            "access_request_create",
+            "access_request_edit",
+            "wizard_step",
+            "wizard_review",
+            "password_change",
+            "account",
+        }:
+            response = getattr(client_for(world.people["dpo"]), other)(url)
+            assert response.status_code in {404, 405}, (name, other, response.status_code)
