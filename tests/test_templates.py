@@ -20,3 +20,15 @@ def test_every_form_names_the_address_it_submits_to() -> None:
         if "action=" not in tag
     ]
     assert not missing, "Forms without an action:\n" + "\n".join(missing)
+
+
+def test_every_error_summary_takes_focus_when_the_page_loads() -> None:
+    """The NHS.UK script moves focus to an error summary only when it carries the module's name."""
+    summary = re.compile(r"<div\b[^>]*\bclass=\"nhsuk-error-summary\"[^>]*>")
+    inert = [
+        f"{path.relative_to(TEMPLATES)}: {tag}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for tag in summary.findall(path.read_text(encoding="utf-8"))
+        if 'data-module="nhsuk-error-summary"' not in tag
+    ]
+    assert not inert, "Error summaries without data-module:\n" + "\n".join(inert)
