@@ -40,11 +40,11 @@ ARRIVAL_TIMEOUT = 10.0
 class Journey:
     """One browser tab's path through the portal; ``finish`` ends it and checks what it left behind."""
 
-    def __init__(self, name: str, page: Page, base_url: str) -> None:
+    def __init__(self, name: str, page: Page, base_url: str, *, screenshots: Path = SCREENSHOTS) -> None:
         self.name = name
         self.page = page
         self.base_url = base_url.rstrip("/")
-        self.folder = SCREENSHOTS / name
+        self.folder = screenshots / name
         # Screenshots of an earlier run must not pass for this one's.
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)

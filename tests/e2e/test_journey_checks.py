@@ -1,6 +1,8 @@
-"""The accessibility check itself: it passes a clean page and names what fails on a broken one."""
+"""The checks every journey relies on fail when they should: axe, unchecked pages, policy violations."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -8,7 +10,7 @@ from playwright.sync_api import Page
 from pytest_django.live_server_helper import LiveServer
 
 from tests.e2e.accessibility import assert_accessible
-from tests.e2e.journey import E2E
+from tests.e2e.journey import E2E, Journey
 
 pytestmark = E2E
 
@@ -20,6 +22,11 @@ _BREAK_THE_PAGE = """() => {
   const box = document.createElement("input");
   box.id = "unlabelled-box";
   main.append(box);
+}"""
+_INLINE_SCRIPT = """() => {
+  const script = document.createElement("script");
+  script.textContent = "document.title = 'changed';";
+  document.body.append(script);
 }"""
 
 
@@ -39,3 +46,19 @@ def test_axe_runs_under_the_pages_own_security_policy_and_names_each_serious_vio
     assert "label (critical)" in report
     assert "#unlabelled-box" in report
     assert "https://dequeuniversity.com/rules/axe/" in report
+
+
+def test_a_journey_fails_on_a_page_it_never_checked_and_on_a_policy_violation(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    journey = Journey("self-check", page, live_server.url, screenshots=tmp_path)
+    journey.open(reverse("login"))
+    journey.at("Log in to IG Portal")
+    page.evaluate(_INLINE_SCRIPT)
+    journey.open(reverse("login"))
+    with pytest.raises(AssertionError, match="pages loaded but never checked"):
+        journey.finish()
+
+    journey.at("Log in to IG Portal")
+    with pytest.raises(AssertionError, match="Content Security Policy"):
+        journey.finish()
