@@ -4,6 +4,13 @@
 it and, for the key pages, saves a full-page screenshot named so that a person can follow the journey
 in ``test-artifacts/screenshots/<journey>/``. A page arrived at without ``at`` fails the journey, so
 "every page the journeys visit" really is every page.
+
+Writing one: mark the module ``pytestmark = E2E``, take the ``journey`` fixture and the people from
+tests/conftest.py, make any data with tests/factories.py, then ``j = journey("2-disclosure-log")``;
+``j.log_in(person)`` (officers go through their code page), click as a person would and call
+``j.at(heading, shot=...)`` on every page reached; end with ``j.finish(*expected_screenshots)``. A file
+download (a CSV export, a PDF) loads no page: take it with ``page.expect_download()`` and read it from
+``download.path()``.
 """
 
 from __future__ import annotations
