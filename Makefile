@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install install-dev frontend migrate worker beat bench-claim clean help
+.PHONY: run test lint typecheck pytest install install-dev frontend browser migrate worker beat bench-claim clean help
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
@@ -27,6 +27,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The browser tests drive Debian's Chromium; Playwright's own browser download is never used.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; \
+	  else \
+	    echo "make test: the browser tests need Debian's chromium at $(CHROMIUM): run 'sudo apt-get install chromium fonts-liberation'." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -50,7 +62,7 @@ typecheck: install-dev
 	$(VENV)/bin/mypy .
 
 # Chooses PostgreSQL and Redis when they answer (required under CI=true), else SQLite with service tests skipped.
-pytest: install-dev frontend
+pytest: install-dev frontend browser
 	@exports="$$($(PY) tests/services.py)" && eval "$$exports" && $(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
@@ -66,4 +78,4 @@ bench-claim: install
 	$(PY) bench/claim_bench.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache test-artifacts

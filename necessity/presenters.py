@@ -6,7 +6,7 @@ years later, labelled with the wording the wizard asked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,17 @@ def _form_fields(step: str) -> dict[str, forms.Field]:
     return dict(step_spec.form_class.base_fields)
 
 
+def _in_order(values: Mapping[str, Any], names: Iterable[str]) -> list[tuple[str, Any]]:
+    """The answers in the order the wizard asks them, whatever order the stored JSON has.
+
+    PostgreSQL's jsonb does not keep the order keys were saved in (it puts shorter keys first), so a
+    summary in stored order would list "principle 4" before "principle 1". Keys the wizard does not
+    ask about go last, alphabetically.
+    """
+    rank = {name: index for index, name in enumerate(names)}
+    return sorted(values.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+
+
 def summarise_answers(answers: Mapping[str, Any]) -> list[Section]:
     sections = []
     for key in _SECTIONS:
@@ -76,7 +87,7 @@ def summarise_answers(answers: Mapping[str, Any]) -> list[Section]:
         if key == "data":
             rows = [
                 Row(str(fields[name].label or name), _display(fields.get(name), value))
-                for name, value in values.items()
+                for name, value in _in_order(values, fields)
                 if name != "items" and name in fields
             ]
             rows += [
@@ -92,12 +103,12 @@ def summarise_answers(answers: Mapping[str, Any]) -> list[Section]:
                     _PRINCIPLE_TEXT.get(name, name),
                     f"{'Confirmed' if check['confirmed'] else 'Not met'}: {check['evidence']}",
                 )
-                for name, check in values.items()
+                for name, check in _in_order(values, _PRINCIPLE_TEXT)
             ]
         elif key == "police":
             rows = [
                 Row(str(fields[name].label or name), _display(fields.get(name), value))
-                for name, value in values.items()
+                for name, value in _in_order(values, fields)
                 if name in fields
             ]
             rows += [
@@ -109,7 +120,7 @@ def summarise_answers(answers: Mapping[str, Any]) -> list[Section]:
             ]
         else:
             special = _form_fields("special_category") if key == "lawful_basis" else {}
-            for name, value in values.items():
+            for name, value in _in_order(values, [*fields, *special]):
                 field = fields.get(name) or special.get(name)
                 rows.append(
                     Row(

@@ -18,6 +18,9 @@ SERVICES_AVAILABLE = os.environ.get("IGPORTAL_SERVICES") == "available"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The browser tests go last (a stable sort keeps pytest-django's order otherwise): the quick tests
+    # report first, and nothing runs after them while the browser's event loop is up (tests/e2e).
+    items.sort(key=lambda item: "e2e" in item.keywords)
     if SERVICES_AVAILABLE:
         return
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:

@@ -79,13 +79,14 @@ def make_request(
     purpose_category: str = "police_crime",
     urgency: str = "urgent",
     submitted_at: datetime.datetime | None = None,
+    title: str = "",
 ) -> SharingRequest:
     """A sharing request in any state, with a real frozen assessment, made straight in the database."""
     sharing_request = SharingRequest.objects.create(
         reference=reference_allocate(prefix="ISR", year=2026),
         requester=requester,
         status=status,
-        title=f"Test request {example}",
+        title=title or f"Test request {example}",
         recipient=recipient or OrganisationFactory.create(),
         purpose_category=purpose_category,
         urgency=urgency,

@@ -7,7 +7,12 @@ from django.core.validators import RegexValidator
 from django.db import models
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from necessity.rules import PurposeCategory, choices
 from requests_app.models.organisations import Organisation
+
+_PURPOSE_LABELS = dict(choices(PurposeCategory))
+# History rows the IG team's routing writes, which are not transitions of the workflow table.
+_ROUTING_ACTIONS = {"add_stage": "Add a sign-off stage", "assign": "Assign"}
 
 
 class RequestStatus(models.TextChoices):
@@ -119,6 +124,11 @@ class SharingRequest(models.Model):
     def is_urgent(self) -> bool:
         return self.is_safeguarding or self.urgency in {"urgent", "emergency"}
 
+    @property
+    def purpose_label(self) -> str:
+        """The kind of purpose in the wizard's words ("Police or crime"), empty until it is chosen."""
+        return _PURPOSE_LABELS.get(self.purpose_category, self.purpose_category)
+
 
 class SharingRequestUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(SharingRequest, on_delete=models.CASCADE)
@@ -201,6 +211,17 @@ class RequestHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.from_status} -> {self.to_status}"
+
+    @property
+    def action_label(self) -> str:
+        """What was done, in the words of the button that did it ("Start the IG review")."""
+        # Imported here: the workflow table is built on these models.
+        from requests_app.workflow import TRANSITIONS
+
+        spec = TRANSITIONS.get(self.action)
+        if spec is not None:
+            return spec.label
+        return _ROUTING_ACTIONS.get(self.action, self.action.replace("_", " ").capitalize())
 
 
 class SignOffStage(models.TextChoices):

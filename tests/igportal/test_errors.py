@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import ClientFor
+from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,9 @@ def test_a_missing_page_shows_the_generic_not_found_page(client_for: ClientFor, 
 
 
 def test_a_refusal_shows_the_generic_forbidden_page(client_for: ClientFor, requester: User) -> None:
-    response = client_for(requester).get(reverse("organisation_create"))
+    # The requester sees their submitted request but may no longer change its answers.
+    submitted = make_request(requester=requester)
+    response = client_for(requester).get(reverse("wizard_step", args=[submitted.reference, "purpose"]))
     assert response.status_code == 403
     assert "You cannot do that" in response.content.decode()
     assert_generic(response.content.decode())

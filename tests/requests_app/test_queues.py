@@ -49,6 +49,17 @@ def test_safeguarding_and_urgent_requests_come_first_then_the_oldest(
     assert "Safeguarding</strong>" in content
 
 
+def test_the_queue_names_each_purpose_as_the_wizard_does(
+    requester: User, ig_officer: User, client_for: ClientFor
+) -> None:
+    make_request(requester=requester, purpose_category="police_crime")
+    make_request(requester=requester, purpose_category="direct_care", urgency="routine")
+    content = client_for(ig_officer).get(reverse("queue", args=["ig"])).content.decode()
+    rows = content[content.index('data-testid="queue"') :]
+    assert "Police or crime" in rows and "Direct care" in rows
+    assert "Policecrime" not in rows and "Directcare" not in rows
+
+
 @pytest.mark.parametrize(
     ("slug", "role_fixture"), [("ig", "dpo"), ("caldicott", "caldicott"), ("siro", "siro")]
 )

@@ -290,6 +290,21 @@ def test_the_request_page_offers_the_signer_a_decision_and_records_it(
     assert request.status == S.REJECTED
 
 
+def test_the_history_names_each_action_in_the_words_of_its_button(
+    requester: User, ig_officer: User, client_for: ClientFor
+) -> None:
+    request = make_request(requester=requester)
+    transition(request, "start_review", actor=ig_officer)
+    sharing_request_add_stage(sharing_request=request, stage="siro", reason="High risk.", actor=ig_officer)
+    transition(request, "approve_with_conditions", actor=ig_officer, comment="Fine.", conditions="Encrypt.")
+    page = client_for(requester).get(reverse("request_detail", args=[request.reference])).content.decode()
+    history = page[page.index('data-testid="history"') :]
+    assert "Start the IG review (In IG review)" in history
+    assert "Add a sign-off stage (In IG review)" in history
+    assert "Approve with conditions (Awaiting Caldicott Guardian)" in history
+    assert "Startreview" not in history
+
+
 def test_a_requester_cannot_approve_their_request_through_the_page(
     requester: User, client_for: ClientFor
 ) -> None:
