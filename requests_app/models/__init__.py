@@ -8,6 +8,7 @@ from requests_app.models.access import (
     AccessRequestStatus,
     IdentityMethod,
 )
+from requests_app.models.api_tokens import ApiToken, ApiTokenScope
 from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
 from requests_app.models.sharing import (
     Assessment,
@@ -35,6 +36,8 @@ __all__ = [
     "AccessRequestKind",
     "AccessRequestOutcome",
     "AccessRequestStatus",
+    "ApiToken",
+    "ApiTokenScope",
     "Assessment",
     "DataItemType",
     "Decision",
