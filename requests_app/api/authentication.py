@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from rest_framework import authentication, exceptions
+from rest_framework.authentication import CSRFCheck
 from rest_framework.request import Request
 
 from igportal.accounts.mfa import is_verified, mfa_required
@@ -49,11 +51,13 @@ class PortalSessionAuthentication(authentication.SessionAuthentication):
         return authenticated
 
     def enforce_csrf(self, request: Request) -> None:
-        try:
-            super().enforce_csrf(request)
-        except exceptions.PermissionDenied as exc:
+        # Django's own check on Django's request: handing it DRF's request would make it parse the body
+        # first, and a form-encoded forgery would then be refused as 415 instead of for its missing token.
+        check = CSRFCheck(lambda _request: HttpResponse())
+        check.process_request(request._request)
+        if check.process_view(request._request, None, (), {}) is not None:
             raise exceptions.PermissionDenied(
                 "The CSRF token is missing or wrong: send the csrftoken cookie's value in the X-CSRFToken"
                 " header.",
                 code="csrf_failed",
-            ) from exc
+            )

@@ -216,7 +216,11 @@ class SubmitView(PortalAPIView):
 class HistoryView(PortalGenericAPIView):
     serializer_class = HistorySerializer
 
-    @extend_schema(summary="The request's workflow history, oldest first", parameters=[REFERENCE])
+    @extend_schema(
+        summary="The request's workflow history, oldest first",
+        parameters=[REFERENCE],
+        responses=HistorySerializer(many=True),
+    )
     def get(self, request: Request, reference: str) -> Response:
         sharing_request = get_sharing_request_for_user(
             acting_user(request), reference, http_request=request._request

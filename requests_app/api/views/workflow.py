@@ -80,7 +80,11 @@ class TransitionsView(PortalAPIView):
 class CommentsView(PortalGenericAPIView):
     serializer_class = CommentSerializer
 
-    @extend_schema(summary="The request's comments, oldest first", parameters=[REFERENCE])
+    @extend_schema(
+        summary="The request's comments, oldest first",
+        parameters=[REFERENCE],
+        responses=CommentSerializer(many=True),
+    )
     def get(self, request: Request, reference: str) -> Response:
         sharing_request = get_sharing_request_for_user(
             acting_user(request), reference, http_request=request._request

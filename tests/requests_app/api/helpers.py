@@ -26,7 +26,7 @@ class Api:
 
     def call(self, method: str, url: str, body: Any = None, **extra: Any) -> Any:
         kwargs: dict[str, Any] = {"headers": {**self.headers, **extra.pop("headers", {})}, **extra}
-        if body is not None:
+        if body is not None and method not in {"get", "delete"}:
             kwargs["data"] = json.dumps(body)
             kwargs["content_type"] = "application/json"
         return getattr(self.client, method)(url, **kwargs)
