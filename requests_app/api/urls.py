@@ -20,6 +20,11 @@ urlpatterns = [
         name="request_answers",
     ),
     path("requests/<str:reference>/submit/", sharing.SubmitView.as_view(), name="request_submit"),
+    path(
+        "requests/<str:reference>/decision-record.pdf",
+        sharing.DecisionRecordPDFView.as_view(),
+        name="request_decision_record_pdf",
+    ),
     path("requests/<str:reference>/history/", sharing.HistoryView.as_view(), name="request_history"),
     path(
         "requests/<str:reference>/transitions/",

@@ -45,6 +45,7 @@ def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:
         ("patch", reverse("api:request_answers", args=[ref, "purpose"])),
         ("post", reverse("api:request_submit", args=[ref])),
         ("get", reverse("api:request_history", args=[ref])),
+        ("get", reverse("api:request_decision_record_pdf", args=[ref])),
         ("get", reverse("api:request_transitions", args=[ref])),
         ("post", reverse("api:request_transitions", args=[ref])),
         ("get", reverse("api:request_comments", args=[ref])),
@@ -81,6 +82,7 @@ def test_every_request_url_is_listed() -> None:
         "api:request_answers",
         "api:request_submit",
         "api:request_history",
+        "api:request_decision_record_pdf",
         "api:request_transitions",
         "api:request_comments",
     }

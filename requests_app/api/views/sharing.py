@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from necessity.steps import STEPS_BY_NAME, Step, applicable_steps
 from requests_app.api.filters import SharingRequestFilterForm
 from requests_app.api.forms import bind_form, check_answer_types, json_object
+from requests_app.api.renderers import PDFRenderer
 from requests_app.api.schema import filter_parameters
 from requests_app.api.serializers.sharing import (
     STEP_NAMES,
@@ -233,3 +235,34 @@ class HistoryView(PortalGenericAPIView):
         )
         rows = sharing_request.history.select_related("actor").order_by("occurred_at", "id")
         return self.paginated(rows, HistorySerializer)
+
+
+class DecisionRecordPDFView(PortalAPIView):
+    """The latest stored decision record, exactly as the request page hands it out (and audited the same)."""
+
+    renderer_classes = [PDFRenderer, JSONRenderer]
+
+    @extend_schema(
+        summary="The decision record PDF of the latest decision",
+        parameters=[REFERENCE],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, reference: str) -> FileResponse:
+        sharing_request = get_sharing_request_for_user(
+            acting_user(request), reference, http_request=request._request
+        )
+        record = sharing_request.decision_records.order_by("-version").first()
+        if record is None:
+            raise Http404("No decision has been recorded for this request yet.")
+        audit_record(
+            action="request.export",
+            target=sharing_request,
+            request=request._request,
+            detail={
+                "document": "decision_record",
+                "version": record.version,
+                "sha256": record.sha256,
+                "via": "api",
+            },
+        )
+        return FileResponse(record.file.open("rb"), as_attachment=True, filename=f"{record.name}.pdf")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -79,3 +81,27 @@ def test_the_docs_page_loads_only_this_sites_files(client_for: ClientFor, reques
     assert "<script>" not in html and "<style" not in html and " style=" not in html
     # The page keeps the portal's Content-Security-Policy.
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_a_pdf_not_yet_made_is_a_json_404_even_when_a_pdf_is_asked_for(requester: User) -> None:
+    from tests.factories import make_request
+
+    request = make_request(requester=requester)
+    response = Api(Client(), token_for(requester)).get(
+        f"/api/v1/requests/{request.reference}/decision-record.pdf", headers={"Accept": "application/pdf"}
+    )
+    assert_error(response, 404, "not_found")
+
+
+def test_djangos_own_refusals_under_api_are_in_the_error_shape() -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from requests_app.api.exceptions import permission_denied
+
+    assert_error(Client().get("/api/v1/requests/", HTTP_HOST="evil.example"), 400, "bad_request")
+    response = permission_denied(RequestFactory().get("/api/v1/requests/"), PermissionDenied())
+    assert response.status_code == 403
+    assert json.loads(response.content)["error"]["code"] == "permission_denied"
+    # Outside /api/ the pages keep Django's generic pages.
+    assert "text/html" in Client().get("/nowhere/", HTTP_HOST="evil.example")["Content-Type"]
