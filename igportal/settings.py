@@ -284,7 +284,6 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "requests_app.api.exceptions.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "requests_app.api.schema.PortalAutoSchema",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

@@ -40,6 +40,9 @@ class PortalAPIView(APIView):
     error_statuses: ClassVar[tuple[int, ...]] = ()
     # False for a POST that only computes (the engine's assess): nothing changed, so nothing to audit.
     audit_writes: ClassVar[bool] = True
+    # No OPTIONS metadata: the schema documents every operation, and OPTIONS is a 405 like any other
+    # method a view does not have.
+    metadata_class = None
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:

@@ -105,3 +105,9 @@ def test_djangos_own_refusals_under_api_are_in_the_error_shape() -> None:
     assert json.loads(response.content)["error"]["code"] == "permission_denied"
     # Outside /api/ the pages keep Django's generic pages.
     assert "text/html" in Client().get("/nowhere/", HTTP_HOST="evil.example")["Content-Type"]
+
+
+def test_options_is_not_offered(requester: User) -> None:
+    assert_error(
+        Api(Client(), token_for(requester)).call("options", "/api/v1/requests/"), 405, "method_not_allowed"
+    )
