@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "igportal.apps.IGPortalConfig",
     "requests_app",
     "necessity",
@@ -295,6 +298,56 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
         "upgrade-insecure-requests": PRODUCTION,
     }
+}
+
+# The REST API under /api/v1/ (requests_app.api): the same selectors, getters and services as the pages.
+# Bearer tokens come first so that a call without credentials is answered 401 with WWW-Authenticate.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "requests_app.api.authentication.BearerTokenAuthentication",
+        "requests_app.api.authentication.PortalSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "requests_app.api.permissions.TokenScopeAllows",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "requests_app.api.pagination.PortalPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "requests_app.api.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "requests_app.api.schema.PortalAutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IG Portal API",
+    "DESCRIPTION": (
+        "Sharing requests, their workflow, access requests, the audit trail and the rules engine, with the"
+        " same permissions as the pages. Authenticate with a personal token (`Authorization: Bearer igp_...`,"
+        " created at `/api/v1/tokens/` from a signed-in session) or, in the browser, with the session and"
+        " its CSRF token. Every error is one JSON object: see the `Error` schema."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set wherever it appears.
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "requests_app.models.sharing.RequestStatus",
+        "SignOffStageEnum": "requests_app.models.sharing.SignOffStage",
+        "WorkflowTransitionEnum": "requests_app.api.serializers.sharing.TRANSITION_NAMES",
+        "WorkflowActionEnum": "requests_app.api.serializers.sharing.API_TRANSITIONS",
+        "WizardStepEnum": "requests_app.api.serializers.sharing.STEP_NAMES",
+        "EngineOutcomeEnum": "necessity.rules.enums.Outcome",
+        "AccessRequestStatusEnum": "requests_app.models.access.AccessRequestStatus",
+        "AccessRequestOutcomeEnum": "requests_app.models.access.AccessRequestOutcome",
+        "AccessTransitionEnum": "requests_app.api.serializers.access.ACCESS_TRANSITION_NAMES",
+        "IdentityMethodEnum": "requests_app.models.access.IdentityMethod",
+    },
+    # Swagger UI is served from this site (drf-spectacular-sidecar), never from a CDN: see the CSP below.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # PDF rendering runs in a child process that is killed after this many seconds.

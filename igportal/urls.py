@@ -22,5 +22,12 @@ urlpatterns = [
     path("accounts/mfa/verify/", account_views.mfa_verify, name="mfa_verify"),
     path("accounts/mfa/recovery-codes/", account_views.recovery_codes, name="recovery_codes"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("requests_app.api.urls")),
     path("", include("requests_app.urls")),
 ]
+
+# Django's own error views; under /api/ they answer in the API's JSON error shape.
+handler400 = "requests_app.api.exceptions.bad_request"
+handler403 = "requests_app.api.exceptions.permission_denied"
+handler404 = "requests_app.api.exceptions.page_not_found"
+handler500 = "requests_app.api.exceptions.server_error"

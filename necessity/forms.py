@@ -98,6 +98,11 @@ class StepForm(NHSFormMixin, forms.Form):
     def initial_from(cls, saved: Mapping[str, Any]) -> dict[str, Any]:
         return {name: _to_initial(value) for name, value in saved.items()}
 
+    @classmethod
+    def answer_path(cls, field_name: str) -> str:
+        """Where a form field's value sits in the saved answers (the inverse of ``initial_from``'s naming)."""
+        return field_name
+
 
 def _json(value: Any) -> Any:
     if isinstance(value, datetime.date):
@@ -278,6 +283,11 @@ class ItemsForm(StepForm):
                 # Raw input kept from an unsaved attempt is already flat.
                 initial[code] = values
         return initial
+
+    @classmethod
+    def answer_path(cls, field_name: str) -> str:
+        kind, _, code = field_name.partition("__")
+        return f"{code}.{kind}" if code else field_name
 
 
 class PoliceForm(StepForm):
@@ -510,3 +520,8 @@ class CaldicottForm(StepForm):
             else:
                 initial[key] = value
         return initial
+
+    @classmethod
+    def answer_path(cls, field_name: str) -> str:
+        principle, _, part = field_name.partition("__")
+        return f"{principle}.{part}" if part else field_name

@@ -8,6 +8,7 @@ from requests_app.models.access import (
     AccessRequestStatus,
     IdentityMethod,
 )
+from requests_app.models.api_tokens import ApiToken, ApiTokenScope
 from requests_app.models.notifications import DeliveryStatus, Notification
 from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
 from requests_app.models.reminders import ReminderMilestone, SweepRun
@@ -37,6 +38,8 @@ __all__ = [
     "AccessRequestKind",
     "AccessRequestOutcome",
     "AccessRequestStatus",
+    "ApiToken",
+    "ApiTokenScope",
     "Assessment",
     "DataItemType",
     "Decision",

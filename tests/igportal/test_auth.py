@@ -34,19 +34,33 @@ def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterato
 
 
 ALL_URLS = sorted(set(_walk(get_resolver().url_patterns)))
+# The REST API answers for itself: a 401 in its JSON error shape, never a redirect to the login page.
+API_PREFIX = "/api/"
+PAGE_URLS = [u for u in ALL_URLS if not u[1].startswith(API_PREFIX)]
+API_URLS = [u for u in ALL_URLS if u[1].startswith(API_PREFIX)]
 
 
 def test_the_walk_finds_the_pages() -> None:
     names = {name for name, _ in ALL_URLS}
     assert {"home", "organisation_list", "organisation_settings", "password_change", "logout"} <= names
+    assert {"schema", "docs", "token_list", "assess", "audit_event_list"} <= {name for name, _ in API_URLS}
 
 
-@pytest.mark.parametrize(("name", "url"), [u for u in ALL_URLS if u[0] not in PUBLIC_URL_NAMES])
+@pytest.mark.parametrize(("name", "url"), [u for u in PAGE_URLS if u[0] not in PUBLIC_URL_NAMES])
 def test_every_page_requires_login(client: Client, name: str, url: str) -> None:
     for method in ("get", "post"):
         response = getattr(client, method)(url)
         assert response.status_code == 302, f"{method.upper()} {url} ({name}) answered {response.status_code}"
         assert response["Location"].startswith(reverse("login")), name
+
+
+@pytest.mark.parametrize(("name", "url"), API_URLS)
+def test_every_api_url_answers_401_in_json_without_credentials(client: Client, name: str, url: str) -> None:
+    for method in ("get", "post", "put", "patch", "delete"):
+        response = getattr(client, method)(url)
+        assert response.status_code == 401, f"{method.upper()} {url} ({name}) answered {response.status_code}"
+        assert response["WWW-Authenticate"].startswith("Bearer"), name
+        assert response.json()["error"]["code"] == "not_authenticated", name
 
 
 def test_login_page_is_public(client: Client) -> None:

@@ -18,7 +18,7 @@ from igportal.roles import Role
 from requests_app.models import AuditEvent
 from tests.conftest import ClientFor, MakeUser, verified_device
 from tests.factories import PASSWORD
-from tests.igportal.test_auth import ALL_URLS
+from tests.igportal.test_auth import ALL_URLS, API_PREFIX
 from tests.igportal.test_env import REAL_KEY, _load_settings
 from tests.mfa import log_in_with_password, totp_code, wait_out_the_throttle
 
@@ -97,6 +97,11 @@ def test_before_the_code_only_the_mfa_pages_and_logout_open(client: Client, dpo:
         if name in open_before_mfa:
             continue
         response = client.get(url)
+        if url.startswith(API_PREFIX):
+            # The API cannot send anyone to a page: it refuses the session in its JSON error shape.
+            assert response.status_code == 403, name
+            assert response.json()["error"]["code"] == "mfa_required", name
+            continue
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("mfa_verify")), name
     assert client.get(reverse("mfa_verify")).status_code == 200

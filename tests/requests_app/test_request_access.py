@@ -38,6 +38,18 @@ def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:
         ("post", reverse("request_comment", args=[ref])),
         ("post", reverse("document_upload", args=[ref])),
         ("get", reverse("document_download", args=[ref, 1])),
+        # The API: the same getter, so the same 404 for whoever may not see the request.
+        ("get", reverse("api:request_detail", args=[ref])),
+        ("get", reverse("api:request_answers", args=[ref, "purpose"])),
+        ("put", reverse("api:request_answers", args=[ref, "purpose"])),
+        ("patch", reverse("api:request_answers", args=[ref, "purpose"])),
+        ("post", reverse("api:request_submit", args=[ref])),
+        ("get", reverse("api:request_history", args=[ref])),
+        ("get", reverse("api:request_decision_record_pdf", args=[ref])),
+        ("get", reverse("api:request_transitions", args=[ref])),
+        ("post", reverse("api:request_transitions", args=[ref])),
+        ("get", reverse("api:request_comments", args=[ref])),
+        ("post", reverse("api:request_comments", args=[ref])),
     ]
 
 
@@ -45,14 +57,15 @@ def test_every_request_url_is_listed() -> None:
     """A new URL with a reference in it must be added to request_urls (and so to the checks below)."""
     from django.urls import get_resolver
 
-    def walk(patterns: list, prefix: str = "") -> list[str]:
+    def walk(patterns: list, prefix: str = "", namespace: str = "") -> list[str]:
         found = []
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
             if hasattr(pattern, "url_patterns"):
-                found += walk(pattern.url_patterns, route)
+                inner = f"{pattern.namespace}:" if getattr(pattern, "namespace", None) else namespace
+                found += walk(pattern.url_patterns, route, inner)
             elif "<str:reference>" in route:
-                found.append(pattern.name)
+                found.append(namespace + pattern.name)
         return found
 
     listed = {"request_detail", "decision_record", "decision_record_pdf", "assessment_detail"}
@@ -63,6 +76,15 @@ def test_every_request_url_is_listed() -> None:
         "request_add_stage",
         "request_assign",
         "request_comment",
+    }
+    listed |= {
+        "api:request_detail",
+        "api:request_answers",
+        "api:request_submit",
+        "api:request_history",
+        "api:request_decision_record_pdf",
+        "api:request_transitions",
+        "api:request_comments",
     }
     assert set(walk(get_resolver().url_patterns)) == listed
 
@@ -84,6 +106,8 @@ def _assert_not_found(client: Client, sharing_request: SharingRequest, who: str)
     for method, url in request_urls(sharing_request):
         response = getattr(client, method)(url)
         assert response.status_code == 404, f"{who}: {method.upper()} {url} answered {response.status_code}"
+        if url.startswith("/api/"):
+            assert response.json()["error"]["code"] == "not_found", url
 
 
 def test_a_draft_is_invisible_to_everyone_but_its_requester(

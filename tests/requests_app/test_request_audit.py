@@ -137,6 +137,26 @@ def test_the_decision_record_downloads_as_an_attachment_and_the_export_is_audite
     assert AuditEvent.objects.get(action="request.export").detail["sha256"] == record.sha256
 
 
+def test_the_api_hands_out_the_same_decision_record_and_audits_it_the_same_way(
+    requester: User,
+    dpo: User,
+    caldicott: User,
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],
+) -> None:
+    from django.test import Client
+
+    from tests.requests_app.api.helpers import Api, token_for
+
+    record = _decide(requester, dpo, caldicott, django_capture_on_commit_callbacks)
+    url = reverse("api:request_decision_record_pdf", args=[record.request.reference])
+    for accept in ("application/pdf", "*/*"):
+        response = Api(Client(), token_for(requester)).get(url, headers={"Accept": accept})
+        assert response.status_code == 200
+        assert f'filename="{record.name}.pdf"' in response["Content-Disposition"]
+        assert b"".join(response.streaming_content) == record.file.open("rb").read()
+    assert AuditEvent.objects.filter(action="request.export", detail__via="api").count() == 2
+
+
 def test_an_undecided_request_has_no_pdf_yet(requester: User, client_for: ClientFor) -> None:
     request = make_request(requester=requester)
     assert (
