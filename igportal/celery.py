@@ -34,6 +34,10 @@ app.conf.update(
             "task": "igportal.tasks.clear_expired_sessions",
             "schedule": crontab(hour="3", minute="17"),
         },
+        "expire-agreements": {
+            "task": "requests_app.tasks.expire_agreements",
+            "schedule": crontab(hour="0", minute="23"),
+        },
     },
 )
 app.autodiscover_tasks()

@@ -95,3 +95,19 @@ def render_decision_record(history_id: int) -> int:
     from requests_app.services.documents import decision_record_render
 
     return decision_record_render(history_id=history_id).pk
+
+
+@shared_task
+def render_agreement_document(version_id: int) -> int:
+    """Render and store the PDF of an ISA version that came into force; a second run finds it stored."""
+    from requests_app.services.documents import agreement_document_render
+
+    return agreement_document_render(version_id=version_id).pk
+
+
+@shared_task
+def expire_agreements() -> int:
+    """Daily: ISAs whose end date has passed stop being in force, and their flows are suspended."""
+    from requests_app.services.isas import agreements_expire
+
+    return len(agreements_expire(today=timezone.localdate()))

@@ -8,6 +8,28 @@ from requests_app.models.access import (
     AccessRequestStatus,
     IdentityMethod,
 )
+from requests_app.models.disclosures import (
+    ConsentWithdrawal,
+    ConsentWithdrawalNotice,
+    Disclosure,
+    DisclosureKind,
+)
+from requests_app.models.dpias import Dpia, DpiaHistory, DpiaRisk, DpiaStatus, RiskLevel
+from requests_app.models.flows import DataFlow, DataFlowHistory, DataFlowStatus, FlowSchedule
+from requests_app.models.incidents import (
+    Incident,
+    IncidentCategory,
+    IncidentHistory,
+    IncidentKind,
+    IncidentStatus,
+)
+from requests_app.models.isas import (
+    AgreementDocument,
+    AgreementHistory,
+    AgreementStatus,
+    AgreementVersion,
+    SharingAgreement,
+)
 from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
 from requests_app.models.sharing import (
     Assessment,
@@ -34,11 +56,32 @@ __all__ = [
     "AccessRequestKind",
     "AccessRequestOutcome",
     "AccessRequestStatus",
+    "AgreementDocument",
+    "AgreementHistory",
+    "AgreementStatus",
+    "AgreementVersion",
     "Assessment",
+    "ConsentWithdrawal",
+    "ConsentWithdrawalNotice",
+    "DataFlow",
+    "DataFlowHistory",
+    "DataFlowStatus",
     "DataItemType",
     "Decision",
     "DecisionRecord",
+    "Disclosure",
+    "DisclosureKind",
+    "Dpia",
+    "DpiaHistory",
+    "DpiaRisk",
+    "DpiaStatus",
+    "FlowSchedule",
     "IdentityMethod",
+    "Incident",
+    "IncidentCategory",
+    "IncidentHistory",
+    "IncidentKind",
+    "IncidentStatus",
     "Nation",
     "Organisation",
     "OrganisationKind",
@@ -48,6 +91,8 @@ __all__ = [
     "RequestHistory",
     "RequestItem",
     "RequestStatus",
+    "RiskLevel",
+    "SharingAgreement",
     "SharingRequest",
     "SharingRequestGroupObjectPermission",
     "SharingRequestUserObjectPermission",
