@@ -15,7 +15,7 @@ from requests_app.models.disclosures import (
     DisclosureKind,
 )
 from requests_app.models.dpias import Dpia, DpiaHistory, DpiaRisk, DpiaStatus, RiskLevel
-from requests_app.models.flows import DataFlow, DataFlowHistory, DataFlowStatus, FlowSchedule
+from requests_app.models.flows import DataFlow, DataFlowHistory, DataFlowReview, DataFlowStatus, FlowSchedule
 from requests_app.models.incidents import (
     Incident,
     IncidentCategory,
@@ -65,6 +65,7 @@ __all__ = [
     "ConsentWithdrawalNotice",
     "DataFlow",
     "DataFlowHistory",
+    "DataFlowReview",
     "DataFlowStatus",
     "DataItemType",
     "Decision",

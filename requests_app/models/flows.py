@@ -165,3 +165,21 @@ class DataFlowHistory(StateHistory):
 
     def __str__(self) -> str:
         return f"{self.flow_id}: {self.from_status} -> {self.to_status}"
+
+
+class DataFlowReview(models.Model):
+    """One periodic review of a flow by its owner or the IG team [001 s13]."""
+
+    flow = models.ForeignKey(DataFlow, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField("What the review found")
+    # True when this review settled a reassessment asked for by a withdrawal of consent.
+    cleared_reassessment = models.BooleanField(default=False)
+    next_review_on = models.DateField("Next review")
+
+    class Meta:
+        ordering = ["flow", "-reviewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.flow_id} reviewed {self.reviewed_at:%Y-%m-%d}"
