@@ -127,6 +127,8 @@ class ConsentWithdrawalNotice(models.Model):
     # The contact at the time of the withdrawal; empty when the organisation had none on record.
     email = models.EmailField(blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # For an organisation with no contact email: how the IG team told them instead.
+    told_how = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["withdrawal", "organisation__name"]

@@ -206,6 +206,38 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
 
 
 @dataclass(frozen=True)
+class Attention:
+    ico_overdue: int
+    flow_reviews: int
+    flows_to_reassess: int
+    agreement_reviews: int
+    dpia_reviews: int
+    dpias_for_advice: int
+
+
+def register_attention(*, today: datetime.date, now: datetime.datetime) -> Attention:
+    """The counts the DPO's home page leads with; one query per register."""
+    flows = DataFlow.objects.aggregate(
+        overdue=Count("pk", filter=flow_selectors.review_overdue(today)),
+        reassess=Count("pk", filter=Q(needs_reassessment=True) & ~Q(status=DataFlowStatus.ENDED)),
+    )
+    dpias = Dpia.objects.aggregate(
+        overdue=Count("pk", filter=dpia_selectors.review_overdue(today)),
+        advice=Count("pk", filter=Q(status=DpiaStatus.AWAITING_DPO)),
+    )
+    return Attention(
+        ico_overdue=Incident.objects.filter(incident_selectors.ico_overdue(now)).count(),
+        flow_reviews=flows["overdue"],
+        flows_to_reassess=flows["reassess"],
+        agreement_reviews=AgreementVersion.objects.filter(
+            status=AgreementStatus.ACTIVE, review_on__lt=today
+        ).count(),
+        dpia_reviews=dpias["overdue"],
+        dpias_for_advice=dpias["advice"],
+    )
+
+
+@dataclass(frozen=True)
 class OverdueItem:
     text: str
     url: str

@@ -49,3 +49,17 @@ def refuse_change(
         detail={"answered": 403, "wanted": wanted},
     )
     raise PermissionDenied(f"You cannot {wanted} here.")
+
+
+def refuse_action(
+    user: AbstractBaseUser | AnonymousUser, *, target_type: str, wanted: str, http_request: HttpRequest | None
+) -> NoReturn:
+    """403 for a page that acts on no one entry (a register's "add" page) that the user may not use."""
+    audit_record(
+        action="access.denied",
+        actor=user,
+        target_type=target_type,
+        request=http_request,
+        detail={"answered": 403, "wanted": wanted},
+    )
+    raise PermissionDenied(f"You cannot {wanted}.")

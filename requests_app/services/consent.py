@@ -130,3 +130,28 @@ def consent_withdrawal_record(
         if notice.email:
             notify_consent_withdrawal.delay_on_commit(notice.pk)  # type: ignore[attr-defined]
     return withdrawal
+
+
+@transaction.atomic
+def consent_notice_told(
+    *, notice: ConsentWithdrawalNotice, actor: User, how: str, http_request: HttpRequest | None = None
+) -> ConsentWithdrawalNotice:
+    """An organisation with no contact email was told another way (by phone, by letter)."""
+    if not can_change_registers(actor):
+        raise PermissionDenied("Only IG officers and the DPO record how an organisation was told.")
+    if not how.strip():
+        raise ValidationError({"how": "Say how, when and to whom they were told."})
+    claimed = ConsentWithdrawalNotice.objects.filter(pk=notice.pk, notified_at=None).update(
+        notified_at=timezone.now(), told_how=how.strip()
+    )
+    if not claimed:
+        raise ValidationError(f"{notice.organisation.name} has already been told.")
+    notice.refresh_from_db()
+    audit_record(
+        action="consent_withdrawal.told",
+        actor=actor,
+        target=notice.withdrawal,
+        request=http_request,
+        detail={"organisation": notice.organisation.name},
+    )
+    return notice

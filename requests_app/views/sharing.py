@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -16,10 +17,24 @@ from necessity.presenters import present_result, summarise_answers
 from necessity.steps import STEPS_BY_NAME
 from necessity.views import step_url
 from requests_app.forms.workflow import AddStageForm, AssignForm, CommentForm, DecisionForm
-from requests_app.models import Assessment, SharingRequest, SignOffStage
-from requests_app.permissions import can_read_audit_trail
+from requests_app.models import (
+    Assessment,
+    DataFlow,
+    Disclosure,
+    RequestStatus,
+    SharingRequest,
+    SignOffStage,
+)
+from requests_app.permissions import (
+    can_change_registers,
+    can_read_audit_trail,
+    can_read_dpias,
+    can_read_registers,
+)
 from requests_app.selectors.sharing import get_sharing_request_for_user, requests_raised_by
 from requests_app.services.audit import audit_record
+from requests_app.services.disclosures import disclosure_kind_for, may_record_for
+from requests_app.services.flows import flow_registration_problem
 from requests_app.services.sharing import can_edit_answers, can_raise_requests, sharing_request_create
 from requests_app.services.workflow import (
     TransitionConflict,
@@ -79,6 +94,31 @@ def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) 
     ]
 
 
+def _register_context(
+    user: User, sharing_request: SharingRequest, assessment: Assessment | None
+) -> dict[str, object]:
+    """Where the request stands in the registers: its log entry or flow, or the buttons to make them."""
+    if sharing_request.status == RequestStatus.DRAFT:
+        return {}
+    disclosure = Disclosure.objects.filter(request=sharing_request).first()
+    flow = DataFlow.objects.filter(request=sharing_request).first()
+    ig_team = can_change_registers(user)
+    return {
+        "disclosure": disclosure,
+        "disclosure_kind": disclosure_kind_for(sharing_request)
+        if disclosure is None and may_record_for(user, sharing_request)
+        else None,
+        "see_disclosure": disclosure is not None
+        and (can_read_registers(user) or sharing_request.requester_id == user.pk),
+        "data_flow": flow,
+        "can_register_flow": flow is None and ig_team and flow_registration_problem(sharing_request) is None,
+        "see_flow": flow is not None
+        and (can_read_registers(user) or sharing_request.requester_id == user.pk),
+        "dpias": list(sharing_request.dpias.order_by("reference")) if can_read_dpias(user) else [],
+        "can_start_dpia": ig_team and assessment is not None and assessment.dpia_required,
+    }
+
+
 def _render_request_page(
     request: AuthenticatedHttpRequest,
     sharing_request: SharingRequest,
@@ -111,6 +151,7 @@ def _render_request_page(
         "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
         "decision_record": sharing_request.decision_records.order_by("-version").first(),
         "can_read_audit": can_read_audit_trail(user),
+        **_register_context(user, sharing_request, assessment),
     }
     context.update(forms or {})
     return render(request, "requests_app/request_detail.html", context, status=status)

@@ -36,6 +36,10 @@ def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:
         ("post", reverse("request_add_stage", args=[ref])),
         ("post", reverse("request_assign", args=[ref])),
         ("post", reverse("request_comment", args=[ref])),
+        ("get", reverse("request_disclosure", args=[ref])),
+        ("post", reverse("request_disclosure", args=[ref])),
+        ("get", reverse("request_flow", args=[ref])),
+        ("post", reverse("request_flow", args=[ref])),
     ]
 
 
@@ -62,6 +66,7 @@ def test_every_request_url_is_listed() -> None:
         "request_assign",
         "request_comment",
     }
+    listed |= {"request_disclosure", "request_flow"}
     assert set(walk(get_resolver().url_patterns)) == listed
 
 
