@@ -154,7 +154,9 @@ def disclosure_record(
     locked: SharingRequest | None = None
     if sharing_request is not None:
         locked = (
-            SharingRequest.objects.select_for_update().select_related("recipient").get(pk=sharing_request.pk)
+            SharingRequest.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .get(pk=sharing_request.pk)
         )
         if not may_record_for(actor, locked):
             raise PermissionDenied("Only the requester or the IG team record what happened to a request.")

@@ -97,7 +97,11 @@ def data_flow_create(
     """
     if not can_change_registers(actor):
         raise PermissionDenied("Only IG officers and the DPO register data flows.")
-    locked = SharingRequest.objects.select_for_update().select_related("recipient").get(pk=sharing_request.pk)
+    locked = (
+        SharingRequest.objects.select_for_update(of=("self",))
+        .select_related("recipient")
+        .get(pk=sharing_request.pk)
+    )
     problem = flow_registration_problem(locked)
     if problem:
         raise ValidationError(problem)
