@@ -66,10 +66,7 @@ def test_a_withdrawal_marks_every_affected_flow_and_tells_each_recipient_once(
     assert to_trust.reference in to_the_trust.body and also_to_trust.reference in to_the_trust.body
     assert to_council.reference not in to_the_trust.body
     assert "Local ID 8812" in to_the_trust.body and "another condition" in to_the_trust.body
-    assert (
-        notices[trust.name].notified_at is not None
-        or ConsentWithdrawalNotice.objects.get(pk=notices[trust.name].pk).notified_at is not None
-    )
+    assert ConsentWithdrawalNotice.objects.get(pk=notices[trust.name].pk).notified_at is not None
     assert ConsentWithdrawalNotice.objects.get(pk=notices[silent.name].pk).notified_at is None
     event = AuditEvent.objects.get(action="consent_withdrawal.create")
     assert event.detail["organisations_told"] == 2 and event.detail["organisations_without_contact"] == 1
