@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib.auth.models import User
+from django.http import StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from requests_app.models import (
@@ -72,3 +78,10 @@ def fill_registers(*, requester: User, ig_officer: User) -> Registers:
     )
     flow.refresh_from_db()
     return Registers(request, disclosure, agreement, flow, dpia, incident, withdrawal)
+
+
+def csv_rows(response: HttpResponseBase) -> list[list[str]]:
+    """The rows of a streamed CSV export, header first."""
+    assert isinstance(response, StreamingHttpResponse)
+    content = b"".join(cast(Iterator[bytes], response.streaming_content))
+    return list(csv.reader(io.StringIO(content.decode())))

@@ -23,7 +23,11 @@ from tests.factories import OrganisationFactory, make_disclosure, make_flow
 
 pytestmark = pytest.mark.django_db
 Capture = Callable[..., AbstractContextManager[Any]]
-CONSENT = {"art6": "a_consent", "art9": "a_explicit_consent", "confidentiality_basis": "explicit_consent"}
+CONSENT: dict[str, Any] = {
+    "art6": "a_consent",
+    "art9": "a_explicit_consent",
+    "confidentiality_basis": "explicit_consent",
+}
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
 
@@ -100,7 +104,7 @@ def test_a_failed_send_is_released_for_the_retry(
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     # Celery turns the transient failure into a retry of the same task.
     with pytest.raises(Retry):
-        notify_consent_withdrawal.apply(args=[notice.pk], throw=True)
+        notify_consent_withdrawal.apply(args=(notice.pk,), throw=True)
     notice.refresh_from_db()
     assert notice.notified_at is None
     monkeypatch.undo()

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,11 +15,12 @@ from requests_app.models import AuditEvent, Disclosure, DisclosureKind, RequestS
 from requests_app.services.disclosures import disclosure_record
 from tests.conftest import ClientFor
 from tests.factories import OrganisationFactory, make_disclosure, make_request
+from tests.requests_app.registers import csv_rows
 
 pytestmark = pytest.mark.django_db
 S = RequestStatus
 
-POLICE = {
+POLICE: dict[str, Any] = {
     "police_officer": "DC J. Smith, County Police",
     "police_reference": "4471 / CR/2026/118822",
     "police_requested": "Admission and discharge dates and diagnosis.",
@@ -181,8 +179,7 @@ def test_the_ig_team_logs_a_disclosure_handled_outside_the_wizard(ig_officer: Us
 
 
 def _csv(response: Any) -> list[list[str]]:
-    assert isinstance(response, StreamingHttpResponse)
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return csv_rows(response)
 
 
 def test_the_requester_records_the_disclosure_and_the_dpo_finds_it_and_exports_the_csv(

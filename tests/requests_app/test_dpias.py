@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -26,11 +25,12 @@ from requests_app.services.dpias import (
 from requests_app.services.workflow import transition
 from tests.conftest import ClientFor, MakeUser
 from tests.factories import SCREENING_ALL_NO, make_dpia, make_request
+from tests.requests_app.registers import csv_rows
 
 pytestmark = pytest.mark.django_db
 D = DpiaStatus
 
-RISK = {
+RISK: dict[str, Any] = {
     "description": "Re-identification by linkage with the ICB's own data.",
     "likelihood": 2,
     "severity": 3,
@@ -270,7 +270,7 @@ def test_the_siro_signs_off_through_the_page(
 def test_the_dpia_csv_carries_the_residual_risk(ig_officer: User, dpo: User, client_for: ClientFor) -> None:
     dpia = make_dpia(author=ig_officer, risks=2)
     response = client_for(dpo).get(reverse("dpia_export"))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = csv_rows(response)
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["Reference"] == dpia.reference
     assert (row["Screening questions answered yes"], row["Risks"], row["Highest residual risk"]) == (

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -31,6 +29,7 @@ from requests_app.services.flows import data_flow_create, data_flow_review
 from requests_app.services.workflow import transition
 from tests.conftest import ClientFor, MakeUser
 from tests.factories import make_agreement, make_flow, make_request
+from tests.requests_app.registers import csv_rows
 
 pytestmark = pytest.mark.django_db
 F = DataFlowStatus
@@ -390,7 +389,7 @@ def test_the_flow_csv_lists_what_the_filter_shows(
     )
     make_flow(requester=requester, created_by=ig_officer)
     response = client_for(dpo).get(reverse("flow_export"), {"overdue": "on"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = csv_rows(response)
     assert rows[0][:3] == ["Reference", "Flow", "Status"]
     assert len(rows) == 2
     row = dict(zip(rows[0], rows[1], strict=True))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from requests_app.services.incidents import incident_create, incident_update
 from requests_app.services.workflow import transition
 from tests.conftest import ClientFor
 from tests.factories import make_flow, make_incident, make_request
+from tests.requests_app.registers import csv_rows
 
 UTC = datetime.UTC
 AWARE = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -281,7 +280,7 @@ def test_the_incident_list_puts_overdue_reports_first_and_exports_them(
     assert page.index(late.reference) < page.index(recent.reference)
     assert "Report overdue" in page
     response = client.get(reverse("incident_export"), {"clock_running": "on"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = csv_rows(response)
     by_reference = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     assert set(by_reference) == {recent.reference, late.reference}
     assert by_reference[late.reference]["ICO report overdue"] == "Yes"

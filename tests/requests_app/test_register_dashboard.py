@@ -147,8 +147,7 @@ def test_deadlines_met_counts_responses_by_month_on_time_and_late() -> None:
     assert rows["Oct 26"] == (1, 1) and rows["Nov 26"] == (1, 0) and rows["Dec 25"] == (0, 0)
     assert (
         "3 subject access, FOI, EIR and deceased records requests were answered; "
-        "2 by their statutory due date (67%), 1 late"
-        in chart.description
+        "2 by their statutory due date (67%), 1 late" in chart.description
     )
 
 
