@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -9,7 +10,21 @@ from django.test import override_settings
 
 from igportal.roles import Role, roles_of
 from requests_app.management.commands.seed_demo import DEMO_PASSWORD
-from requests_app.models import Organisation, OrganisationSettings
+from requests_app.models import (
+    AgreementDocument,
+    AgreementStatus,
+    AgreementVersion,
+    DataFlow,
+    DataFlowStatus,
+    Disclosure,
+    Dpia,
+    DpiaStatus,
+    Incident,
+    Organisation,
+    OrganisationSettings,
+    RequestStatus,
+    SharingRequest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +44,35 @@ def test_seed_demo_can_run_twice() -> None:
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
     assert User.objects.count() == len(Role)
+
+
+def test_seed_demo_puts_a_few_entries_in_each_register_once(
+    settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    agreement = AgreementVersion.objects.get()
+    assert (
+        agreement.status == AgreementStatus.ACTIVE
+        and AgreementDocument.objects.filter(version=agreement).exists()
+    )
+    flow = DataFlow.objects.get()
+    assert flow.status == DataFlowStatus.ACTIVE and flow.agreement == agreement.agreement
+    disclosure = Disclosure.objects.get()
+    assert disclosure.is_police and disclosure.request is not None
+    assert disclosure.request.status == RequestStatus.CLOSED
+    assert Dpia.objects.get().status == DpiaStatus.AWAITING_SIRO
+    assert Incident.objects.get().ico_reportable
+    counts = [
+        model.objects.count()
+        for model in (SharingRequest, AgreementVersion, DataFlow, Disclosure, Dpia, Incident)
+    ]
+    call_command("seed_demo", stdout=StringIO())
+    assert [
+        model.objects.count()
+        for model in (SharingRequest, AgreementVersion, DataFlow, Disclosure, Dpia, Incident)
+    ] == counts
 
 
 def test_seed_demo_refuses_production() -> None:
