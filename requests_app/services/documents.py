@@ -70,7 +70,8 @@ def decision_record_render(*, history_id: int) -> DecisionRecord:
         return DecisionRecord.objects.get(decided_by_event_id=history_id)
 
 
-def _render_agreement(document: IsaDocument) -> bytes:
+def agreement_pdf(document: IsaDocument) -> bytes:
+    """The standard ISA template rendered to PDF bytes in the sandbox (the benchmark times this)."""
     return render_pdf(
         "documents/isa.html",
         {"document_title": f"Information Sharing Agreement: {document.title}", "document": document},
@@ -86,7 +87,7 @@ def agreement_document_render(*, version_id: int) -> AgreementDocument:
     if version.status in UNAPPROVED:
         raise ValueError(f"{version.audit_label} is not approved: preview it instead of storing it.")
     document = agreement_document(version, today=timezone.localdate())
-    pdf = _render_agreement(document)
+    pdf = agreement_pdf(document)
     try:
         with transaction.atomic():
             return AgreementDocument.objects.create(
@@ -104,4 +105,4 @@ def agreement_document_render(*, version_id: int) -> AgreementDocument:
 def agreement_preview_render(*, version: AgreementVersion) -> tuple[str, bytes]:
     """A draft's PDF as it would read, marked as a draft on every page; not stored."""
     document = agreement_document(version, today=timezone.localdate())
-    return document.record_name, _render_agreement(document)
+    return document.record_name, agreement_pdf(document)
