@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from requests_app.models import ConsentWithdrawal, ConsentWithdrawalNotice, Disclosure, DisclosureKind
+from requests_app.models import ConsentWithdrawal, Disclosure, DisclosureKind
 from requests_app.models.flows import RELIES_ON_CONSENT
 from requests_app.permissions import can_read_registers
 from requests_app.selectors.registers import refuse_unseen
@@ -51,8 +51,3 @@ def disclosures_relying_on_consent() -> QuerySet[Disclosure]:
         .select_related("recipient")
         .order_by("-disclosed_on", "reference")
     )
-
-
-def notices_without_contact() -> QuerySet[ConsentWithdrawalNotice]:
-    """Organisations to be told another way: no IG contact email was on record."""
-    return ConsentWithdrawalNotice.objects.filter(email="").select_related("withdrawal", "organisation")

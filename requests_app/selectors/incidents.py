@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import HttpRequest
 
 from requests_app.incident_grading import ICO_DEADLINE
-from requests_app.models import Incident, IncidentStatus
+from requests_app.models import Incident
 from requests_app.permissions import can_change_registers, can_read_registers
 from requests_app.selectors.registers import refuse_change, refuse_unseen
 
@@ -74,7 +74,3 @@ def incident_list(
             When(ico_overdue(now), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     ).order_by("-overdue", "-aware_at", "-id")
-
-
-def open_incidents() -> QuerySet[Incident]:
-    return Incident.objects.filter(status=IncidentStatus.OPEN)

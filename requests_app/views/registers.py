@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -128,6 +128,15 @@ def fire(
             comment=form.cleaned_data.get("comment", ""),
             http_request=request,
         )
+    except PermissionDenied:
+        # Someone who may read the entry but not make this move: the refusal is an event too.
+        audit_record(
+            action="access.denied",
+            target=entry,
+            request=request,
+            detail={"answered": 403, "wanted": name},
+        )
+        raise
     except TransitionConflict as exc:
         return render_page({"conflict": str(exc)}, 409)
     except ValidationError as exc:
@@ -160,15 +169,3 @@ def register_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "charts": charts,
         },
     )
-
-
-def entry_or_404(model: type[Model], **lookup: Any) -> Model:
-    found = model._default_manager.filter(**lookup).first()
-    if found is None:
-        raise Http404("Not found.")
-    return found
-
-
-def forbid_unless(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied

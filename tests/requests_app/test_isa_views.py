@@ -225,6 +225,8 @@ def test_a_caldicott_guardian_who_may_not_approve_is_refused(
         reverse("agreement_transition", args=[version.agreement_id, 1, "approve"]), {}
     )
     assert response.status_code == 403
+    refusal = AuditEvent.objects.get(action="access.denied")
+    assert (refusal.actor, refusal.detail) == (caldicott, {"answered": 403, "wanted": "approve"})
 
 
 def test_the_isa_csv_lists_each_agreement_once_with_its_version_in_force(
