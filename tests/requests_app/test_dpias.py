@@ -285,3 +285,27 @@ def test_the_dpia_pages_refuse_the_wrong_method(ig_officer: User, client_for: Cl
     client = client_for(ig_officer)
     assert client.get(reverse("dpia_risk_add", args=[dpia.pk])).status_code == 405
     assert client.put(reverse("dpia_edit", args=[dpia.pk])).status_code == 405
+
+
+def test_the_ig_team_changes_a_draft_and_removes_a_risk_through_the_pages(
+    ig_officer: User, client_for: ClientFor
+) -> None:
+    dpia = make_dpia(author=ig_officer, risks=1)
+    client = client_for(ig_officer)
+    form = client.get(reverse("dpia_edit", args=[dpia.pk])).content.decode()
+    assert 'value="Cardiology extract"' in form
+    response = client.post(
+        reverse("dpia_edit", args=[dpia.pk]),
+        {
+            "title": "Cardiology extract, revised",
+            "processing_description": "Quarterly now.",
+            "necessity_assessment": "Still needed.",
+            **_screening_post(("q2_sensitive_data",)),
+        },
+    )
+    assert response["Location"] == reverse("dpia_detail", args=[dpia.pk])
+    dpia.refresh_from_db()
+    assert (dpia.title, dpia.screening_yes) == ("Cardiology extract, revised", [2])
+    removed = client.post(reverse("dpia_risk_remove", args=[dpia.pk, dpia.risks.get().pk]))
+    assert removed.status_code == 302 and not dpia.risks.exists()
+    assert client.post(reverse("dpia_risk_remove", args=[dpia.pk, 999999])).status_code == 404

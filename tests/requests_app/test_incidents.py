@@ -295,3 +295,23 @@ def test_closing_an_incident_without_what_it_needs_is_explained_on_its_page(
     response = client_for(ig_officer).post(reverse("incident_transition", args=[incident.pk, "close"]), {})
     assert response.status_code == 400
     assert "Record the containment and remedial actions taken." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_near_miss_is_closed_and_reopened_through_its_page(ig_officer: User, client_for: ClientFor) -> None:
+    incident = make_incident(
+        reported_by=ig_officer, kind="near_miss", ico_reportable=False, actions="Caught in time."
+    )
+    client = client_for(ig_officer)
+    assert client.post(reverse("incident_transition", args=[incident.pk, "close"]), {}).status_code == 302
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.CLOSED
+    page = client.get(reverse("incident_detail", args=[incident.pk])).content.decode()
+    assert "Reopen the incident" in page and "Update the incident" not in page
+    assert (
+        client.post(
+            reverse("incident_transition", args=[incident.pk, "reopen"]), {"comment": "More found."}
+        ).status_code
+        == 302
+    )
+    assert [h.action for h in incident.history.all()] == ["close", "reopen"]

@@ -166,3 +166,28 @@ def test_a_read_only_page_refuses_post(
 ) -> None:
     url = dict((page[0], page[1]) for page in PAGES)[name]
     assert client_for(dpo).post(url(registers)).status_code == 405
+
+
+@pytest.mark.parametrize(("name", "url", "readers"), FORMS, ids=[f[0] for f in FORMS])
+def test_a_form_page_answers_get_and_post_only(
+    registers: Registers, client_for: ClientFor, dpo: User, name: str, url: Url, readers: frozenset[Role]
+) -> None:
+    address = url(registers)
+    assert client_for(dpo).put(address).status_code == 405
+    assert client_for(dpo).delete(address).status_code == 405
+
+
+@pytest.mark.parametrize(("name", "url"), POSTS, ids=[p[0] for p in POSTS])
+def test_a_change_to_an_entry_someone_cannot_see_is_not_found(
+    registers: Registers, client_for: ClientFor, other_requester: User, name: str, url: Url
+) -> None:
+    assert client_for(other_requester).post(url(registers), {"comment": "x", "how": "x"}).status_code == 404
+
+
+def test_the_request_flow_page_answers_get_and_post_only(
+    registers: Registers, client_for: ClientFor, ig_officer: User
+) -> None:
+    assert (
+        client_for(ig_officer).put(reverse("request_flow", args=[registers.request.reference])).status_code
+        == 405
+    )
