@@ -61,6 +61,9 @@ class RegisterTransition(Generic[Entry]):
     done: str = ""
     # Shown as a warning button: the move ends or stops something.
     warning: bool = False
+    # Offered on the page only when its guard passes (expiring before the end date is never the answer);
+    # other moves are offered anyway, and pressing them explains what is missing.
+    offered_only_when_ready: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,9 +75,15 @@ class RegisterWorkflow(Generic[Entry]):
     audit_type: str
     transitions: dict[str, RegisterTransition[Entry]]
 
-    def available(self, user: User, entry: Entry) -> list[RegisterTransition[Entry]]:
+    def available(self, user: User, entry: Entry, *, today: datetime.date) -> list[RegisterTransition[Entry]]:
         """What the user may do to the entry now, for the buttons on its page."""
-        return [t for t in self.transitions.values() if entry.status in t.sources and t.may_fire(user, entry)]
+        return [
+            t
+            for t in self.transitions.values()
+            if entry.status in t.sources
+            and t.may_fire(user, entry)
+            and not (t.offered_only_when_ready and t.guard is not None and t.guard(entry, today))
+        ]
 
 
 def _table(*transitions: RegisterTransition[Any]) -> dict[str, RegisterTransition[Any]]:
@@ -203,6 +212,7 @@ ISA_WORKFLOW: RegisterWorkflow[AgreementVersion] = RegisterWorkflow(
             system=True,
             done="marked expired",
             warning=True,
+            offered_only_when_ready=True,
         ),
         RegisterTransition(
             "terminate",
@@ -257,6 +267,7 @@ FLOW_WORKFLOW: RegisterWorkflow[DataFlow] = RegisterWorkflow(
             guard=_needs_active_agreement,
             system=True,
             done="started",
+            offered_only_when_ready=True,
         ),
         RegisterTransition(
             "suspend",
@@ -279,6 +290,7 @@ FLOW_WORKFLOW: RegisterWorkflow[DataFlow] = RegisterWorkflow(
             "an IG officer or the DPO",
             guard=_needs_active_agreement,
             done="resumed",
+            offered_only_when_ready=True,
         ),
         RegisterTransition(
             "end",

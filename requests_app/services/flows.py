@@ -25,7 +25,7 @@ from requests_app.models import (
 )
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
-from requests_app.services.isas import agreement_draft_for_request
+from requests_app.services.isas import agreement_draft_for_flow
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import REVIEW_INTERVAL, transition
 from requests_app.workflow import APPROVED_STATUSES
@@ -153,7 +153,7 @@ def data_flow_create(
     )
     flow.data_items.set(data_items)
     if new_agreement:
-        drafted = agreement_draft_for_request(sharing_request=locked, actor=actor, today=today)
+        drafted = agreement_draft_for_flow(flow=flow, actor=actor, today=today)
         flow.agreement = drafted.agreement
         flow.save(update_fields=["agreement"])
     audit_record(

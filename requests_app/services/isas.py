@@ -22,11 +22,11 @@ from necessity.rules import DataForm, TransferMethod, label
 from requests_app.models import (
     AgreementStatus,
     AgreementVersion,
+    DataFlow,
     DataItemType,
     Organisation,
     OrganisationSettings,
     SharingAgreement,
-    SharingRequest,
 )
 from requests_app.models.flows import legal_bases
 from requests_app.naming import record_name
@@ -218,30 +218,26 @@ def version_content(version: AgreementVersion) -> dict[str, Any]:
     return content
 
 
-def agreement_draft_for_request(
-    *, sharing_request: SharingRequest, actor: User, today: datetime.date
-) -> AgreementVersion:
-    """A first draft from an approved request's answers, with the standard template's wording."""
-    assessment = sharing_request.assessments.order_by("-number").first()
+def agreement_draft_for_flow(*, flow: DataFlow, actor: User, today: datetime.date) -> AgreementVersion:
+    """A first draft for a flow just registered: what the IG team confirmed for the flow (items, form,
+    bases, method, purpose), who it is about and how long it is kept from the request's answers, and the
+    standard template's wording for the rest."""
+    assessment = flow.request.assessments.order_by("-number").first()
     answers: dict[str, Any] = assessment.answers if assessment is not None else {}
-    purpose = answers.get("purpose") or {}
-    lawful = answers.get("lawful_basis") or {}
     data = answers.get("data") or {}
     transfer = answers.get("transfer") or {}
-    recipient = sharing_request.recipient
-    assert recipient is not None
     return agreement_create(
         actor=actor,
-        title=recipient.name,
-        parties=[recipient],
-        data_items=[item.item_type for item in sharing_request.items.select_related("item_type")],
-        purpose=purpose.get("description", ""),
-        art6=lawful.get("art6", ""),
-        art9=lawful.get("art9", ""),
-        confidentiality_basis=lawful.get("confidentiality_basis", ""),
+        title=flow.recipient.name,
+        parties=[flow.recipient],
+        data_items=list(flow.data_items.all()),
+        purpose=flow.purpose,
+        art6=flow.art6,
+        art9=flow.art9,
+        confidentiality_basis=flow.confidentiality_basis,
         data_subjects=data.get("subjects_description", ""),
-        data_form=sharing_request.data_form or data.get("data_form", ""),
-        transfer_method=transfer.get("method", ""),
+        data_form=flow.data_form,
+        transfer_method=flow.transfer_method,
         security_measures=STANDARD_SECURITY,
         retention=transfer.get("retention_period", ""),
         subject_rights=STANDARD_SUBJECT_RIGHTS,

@@ -150,7 +150,8 @@ def actions_for(
     request: AuthenticatedHttpRequest, entry: RegisterEntry, *, url: Callable[[str], str]
 ) -> list[tuple[Any, str]]:
     """The moves the user may make now, each with the address its button posts to."""
-    return [(spec, url(spec.name)) for spec in workflow_for(entry).available(request.user, entry)]
+    available = workflow_for(entry).available(request.user, entry, today=timezone.localdate())
+    return [(spec, url(spec.name)) for spec in available]
 
 
 @require_GET

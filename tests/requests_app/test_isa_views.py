@@ -114,7 +114,7 @@ def test_a_routine_commissioning_request_becomes_a_flow_under_a_new_isa_whose_pd
     agreement = flow.agreement
     draft = agreement.versions.get()
 
-    # The draft came from the request; the IG team fills the gap the requester left and sends it.
+    # The draft came from the flow and the request; the IG team previews it, completes it and sends it.
     page = officer.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
     assert "Preview the PDF" in page and "Change the draft" in page
     preview = officer.get(reverse("agreement_preview", args=[agreement.pk, 1]))
@@ -281,3 +281,27 @@ def test_the_pdf_pages_refuse_the_wrong_method_and_outsiders(
         == 404
     )
     assert AuditEvent.objects.filter(action="access.denied", actor=requester).exists()
+
+
+def test_expiry_is_offered_only_once_the_end_date_has_passed(
+    ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    running = make_agreement(author=ig_officer, status=A.ACTIVE, end_on=timezone.localdate())
+    ended = make_agreement(
+        author=ig_officer, status=A.ACTIVE, end_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client = client_for(dpo)
+    assert (
+        "Mark as expired"
+        not in client.get(reverse("agreement_detail", args=[running.agreement_id])).content.decode()
+    )
+    assert (
+        "Mark as expired"
+        in client.get(reverse("agreement_detail", args=[ended.agreement_id])).content.decode()
+    )
+    assert (
+        client.post(reverse("agreement_transition", args=[ended.agreement_id, 1, "expire"]), {}).status_code
+        == 302
+    )
+    ended.refresh_from_db()
+    assert ended.status == A.EXPIRED

@@ -40,7 +40,6 @@ from requests_app.services.disclosures import disclosure_record
 from requests_app.services.dpias import dpia_create, dpia_risk_add, screening_from_request
 from requests_app.services.flows import data_flow_create
 from requests_app.services.incidents import incident_create
-from requests_app.services.isas import agreement_version_update, version_content
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import REVIEW_INTERVAL, transition
 
@@ -234,15 +233,6 @@ def _seed_registers(people: dict[Role, User]) -> None:
     )
     assert flow.agreement is not None
     draft = flow.agreement.versions.get()
-    agreement_version_update(
-        version=draft,
-        actor=officer,
-        title=flow.agreement.title,
-        parties=[trust],
-        data_items=list(draft.data_items.all()),
-        **{**version_content(draft), "confidentiality_basis": "section_251"},
-    )
-    draft.refresh_from_db()
     transition(draft, "submit_for_approval", actor=officer)
     transition(draft, "approve", actor=signers["caldicott_guardian"], comment="Demo: proportionate.")
 
