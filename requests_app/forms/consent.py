@@ -53,6 +53,10 @@ class ConsentWithdrawalForm(NHSFormMixin, forms.Form):
         disclosures = self.fields["disclosures"]
         assert isinstance(disclosures, forms.ModelMultipleChoiceField)
         disclosures.queryset = disclosures_relying_on_consent()
+        if not flows.queryset.exists():
+            flows.help_text = "No data flow in the registers relies on consent."
+        if not disclosures.queryset.exists():
+            disclosures.help_text = "No disclosure in the registers relied on consent."
 
 
 class NoticeToldForm(NHSFormMixin, forms.Form):
