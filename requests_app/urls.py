@@ -115,6 +115,11 @@ urlpatterns = [
     ),
     path("registers/consent-withdrawals/", consent.consent_withdrawal_list, name="consent_withdrawal_list"),
     path(
+        "registers/consent-withdrawals/export.csv",
+        consent.consent_withdrawal_export,
+        name="consent_withdrawal_export",
+    ),
+    path(
         "registers/consent-withdrawals/new/",
         consent.consent_withdrawal_create,
         name="consent_withdrawal_create",

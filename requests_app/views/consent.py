@@ -6,8 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.types import AuthenticatedHttpRequest
@@ -19,7 +20,7 @@ from requests_app.selectors import consent as selectors
 from requests_app.selectors.registers import refuse_action, refuse_change
 from requests_app.services.audit import audit_record
 from requests_app.services.consent import consent_notice_told, consent_withdrawal_record
-from requests_app.views.registers import list_page, show_errors
+from requests_app.views.registers import csv_export, list_page, show_errors
 
 
 def _may_open_register(request: AuthenticatedHttpRequest) -> None:
@@ -40,6 +41,55 @@ def consent_withdrawal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows=selectors.withdrawal_list(user=request.user, **filters),
         template="requests_app/consent_withdrawal_list.html",
         context={"can_change": can_change_registers(request.user)},
+    )
+
+
+CSV_HEADER = (
+    "Reference",
+    "Person (pseudonymous reference)",
+    "Consent withdrawn on",
+    "Data flows marked for reassessment",
+    "Disclosures",
+    "Organisations told",
+    "Organisations not yet told",
+    "Recorded by",
+    "Recorded at",
+)
+
+
+def _csv_row(withdrawal: ConsentWithdrawal) -> list[object]:
+    notices = list(withdrawal.notices.all())
+    return [
+        withdrawal.reference,
+        withdrawal.subject_reference,
+        withdrawal.withdrawn_on,
+        "; ".join(sorted(flow.reference for flow in withdrawal.flows.all())),
+        "; ".join(sorted(disclosure.reference for disclosure in withdrawal.disclosures.all())),
+        "; ".join(notice.organisation.name for notice in notices if notice.notified_at),
+        "; ".join(notice.organisation.name for notice in notices if not notice.notified_at),
+        withdrawal.recorded_by.get_full_name() or withdrawal.recorded_by.get_username(),
+        timezone.localtime(withdrawal.recorded_at),
+    ]
+
+
+@require_GET
+def consent_withdrawal_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    _may_open_register(request)
+    form = WithdrawalFilterForm(request.GET or None)
+    filters = form.filters()
+    rows = (
+        selectors.withdrawal_list(user=request.user, **filters)
+        .select_related("recorded_by")
+        .prefetch_related("flows", "disclosures", "notices__organisation")
+    )
+    return csv_export(
+        request,
+        audit_type="consent_withdrawal",
+        register="Consent withdrawal",
+        filters=filters,
+        rows=rows,
+        header=CSV_HEADER,
+        row=_csv_row,
     )
 
 

@@ -20,6 +20,7 @@ from requests_app.services.consent import consent_notice_told, consent_withdrawa
 from requests_app.tasks import notify_consent_withdrawal
 from tests.conftest import ClientFor
 from tests.factories import OrganisationFactory, make_disclosure, make_flow
+from tests.requests_app.registers import csv_rows
 
 pytestmark = pytest.mark.django_db
 Capture = Callable[..., AbstractContextManager[Any]]
@@ -245,3 +246,24 @@ def test_recording_how_a_recipient_without_email_was_told_through_the_page(
     assert client.post(url, {"how": "By letter."}).status_code == 302
     notice.refresh_from_db()
     assert notice.told_how == "By letter."
+
+
+def test_the_withdrawals_csv_names_what_each_affected_and_who_was_told(
+    requester: User, ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    told = OrganisationFactory.create(name="Told Trust", contact_email="ig@told.example")
+    silent = OrganisationFactory.create(name="Silent Home", contact_email="")
+    flow = make_flow(requester=requester, created_by=ig_officer, recipient=told, **CONSENT)
+    other = make_flow(requester=requester, created_by=ig_officer, recipient=silent, **CONSENT)
+    withdrawal = consent_withdrawal_record(
+        actor=ig_officer, subject_reference="Local ID 77", withdrawn_on=YESTERDAY, flows=[flow, other]
+    )
+    notify_consent_withdrawal.delay(withdrawal.notices.get(organisation=told).pk)
+    rows = csv_rows(client_for(dpo).get(reverse("consent_withdrawal_export"), {"q": "Local ID 77"}))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (
+        row["Reference"] == withdrawal.reference and row["Person (pseudonymous reference)"] == "Local ID 77"
+    )
+    assert row["Data flows marked for reassessment"] == "; ".join(sorted([flow.reference, other.reference]))
+    assert (row["Organisations told"], row["Organisations not yet told"]) == ("Told Trust", "Silent Home")
+    assert AuditEvent.objects.get(action="consent_withdrawal.export").detail["rows"] == 1

@@ -57,6 +57,7 @@ PAGES: list[tuple[str, Url, frozenset[Role]]] = [
     ("incident_export", _u("incident_export"), frozenset(READERS)),
     ("incident_detail", _u("incident_detail", lambda r: r.incident.pk), frozenset(READERS)),
     ("consent_withdrawal_list", _u("consent_withdrawal_list"), frozenset(READERS)),
+    ("consent_withdrawal_export", _u("consent_withdrawal_export"), frozenset(READERS)),
     (
         "consent_withdrawal_detail",
         _u("consent_withdrawal_detail", lambda r: r.withdrawal.pk),
