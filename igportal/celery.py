@@ -51,6 +51,10 @@ app.conf.update(
             "task": "requests_app.tasks.requeue_deliveries",
             "schedule": timedelta(seconds=settings.CHASER_DELIVERY_SWEEP_SECONDS),
         },
+        "expire-agreements": {
+            "task": "requests_app.tasks.expire_agreements",
+            "schedule": crontab(hour="0", minute="23"),
+        },
     },
 )
 app.autodiscover_tasks()

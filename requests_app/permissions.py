@@ -33,3 +33,29 @@ def can_read_audit_trail(user: User) -> bool:
 def can_view_chaser_health(user: User) -> bool:
     # Operators' page: the DPO answers for reminders being sent, superusers run the servers.
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.DPO)
+
+
+# --- the DPO's registers --------------------------------------------------------------------------------
+# The DPO and the auditor read every register; the IG team keeps them. Requesters see the disclosures and
+# data flows of their own requests (``selectors.disclosures`` and ``selectors.flows`` apply that), the
+# Caldicott Guardian reads the ISAs they approve, and the SIRO the DPIAs they sign off.
+
+
+def can_read_registers(user: User) -> bool:
+    return has_role(user, Role.IG_OFFICER, Role.DPO, Role.AUDITOR)
+
+
+def can_change_registers(user: User) -> bool:
+    return has_role(user, Role.IG_OFFICER, Role.DPO)
+
+
+def can_read_agreements(user: User) -> bool:
+    return has_role(user, Role.IG_OFFICER, Role.DPO, Role.AUDITOR, Role.CALDICOTT_GUARDIAN)
+
+
+def can_read_dpias(user: User) -> bool:
+    return has_role(user, Role.IG_OFFICER, Role.DPO, Role.AUDITOR, Role.SIRO)
+
+
+def can_see_own_disclosures_and_flows(user: User) -> bool:
+    return has_role(user, Role.REQUESTER)

@@ -7,14 +7,23 @@ The services queue these tasks, so each task imports its service when it runs.
 
 from __future__ import annotations
 
+import smtplib
+
 from celery import Task, shared_task
 from django.contrib.auth.models import User
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.models import DeliveryStatus, OrganisationSettings, RequestHistory, RequestStatus
+from requests_app.models import (
+    ConsentWithdrawalNotice,
+    DeliveryStatus,
+    OrganisationSettings,
+    RequestHistory,
+    RequestStatus,
+)
 
 # Who is told when a request reaches each status (besides the requester).
 _NEXT_SIGNER_GROUPS = {
@@ -130,3 +139,69 @@ def render_decision_record(history_id: int) -> int:
     from requests_app.services.documents import decision_record_render
 
     return decision_record_render(history_id=history_id).pk
+
+
+@shared_task
+def render_agreement_document(version_id: int) -> int:
+    """Render and store the PDF of an ISA version that came into force; a second run finds it stored."""
+    from requests_app.services.documents import agreement_document_render
+
+    return agreement_document_render(version_id=version_id).pk
+
+
+@shared_task
+def expire_agreements() -> int:
+    """Daily: ISAs whose end date has passed stop being in force, and their flows are suspended."""
+    from requests_app.services.isas import agreements_expire
+
+    return len(agreements_expire(today=timezone.localdate()))
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def notify_consent_withdrawal(notice_id: int) -> int:
+    """Tell one recipient organisation that consent was withdrawn [001 s6]; a second run sends nothing.
+
+    The notice is claimed before sending and released if sending fails, so the retry sends it.
+    The message names the pseudonymous reference and our references, never the person.
+    """
+    claimed = (
+        ConsentWithdrawalNotice.objects.filter(pk=notice_id, notified_at=None)
+        .exclude(email="")
+        .update(notified_at=timezone.now())
+    )
+    if not claimed:
+        return 0
+    notice = ConsentWithdrawalNotice.objects.select_related("withdrawal", "organisation").get(pk=notice_id)
+    withdrawal = notice.withdrawal
+    received = [
+        f"- data flow {flow.reference} ({flow.get_schedule_display().lower()})"
+        for flow in withdrawal.flows.filter(recipient=notice.organisation)
+    ] + [
+        f"- disclosure {disclosure.reference} of {disclosure.disclosed_on:%d %B %Y}"
+        for disclosure in withdrawal.disclosures.filter(recipient=notice.organisation)
+    ]
+    portal = OrganisationSettings.load()
+    body = (
+        f"Dear {notice.organisation.contact_name or 'IG lead'},\n\n"
+        f"A data subject has withdrawn the consent on which {portal.name} shared their information with "
+        f"{notice.organisation.name}. Our reference for the person is {withdrawal.subject_reference}; "
+        f"the withdrawal is recorded as {withdrawal.reference}, dated {withdrawal.withdrawn_on:%d %B %Y}.\n\n"
+        "It concerns what you received under:\n" + "\n".join(received) + "\n\n"
+        "Please stop any sharing or use that relies on this consent, and assess whether another condition "
+        "under the UK GDPR lawfully applies to the information you already hold. Reply to this message "
+        "when you have done so.\n"
+    )
+    message = EmailMessage(
+        subject=f"Consent withdrawn: {withdrawal.reference} ({portal.name})", body=body, to=[notice.email]
+    )
+    try:
+        message.send()
+    except Exception:
+        ConsentWithdrawalNotice.objects.filter(pk=notice_id).update(notified_at=None)
+        raise
+    return 1

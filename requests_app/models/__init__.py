@@ -9,6 +9,28 @@ from requests_app.models.access import (
     IdentityMethod,
 )
 from requests_app.models.api_tokens import ApiToken, ApiTokenScope
+from requests_app.models.disclosures import (
+    ConsentWithdrawal,
+    ConsentWithdrawalNotice,
+    Disclosure,
+    DisclosureKind,
+)
+from requests_app.models.dpias import Dpia, DpiaHistory, DpiaRisk, DpiaStatus, RiskLevel
+from requests_app.models.flows import DataFlow, DataFlowHistory, DataFlowReview, DataFlowStatus, FlowSchedule
+from requests_app.models.incidents import (
+    Incident,
+    IncidentCategory,
+    IncidentHistory,
+    IncidentKind,
+    IncidentStatus,
+)
+from requests_app.models.isas import (
+    AgreementDocument,
+    AgreementHistory,
+    AgreementStatus,
+    AgreementVersion,
+    SharingAgreement,
+)
 from requests_app.models.notifications import DeliveryStatus, Notification
 from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
 from requests_app.models.reminders import ReminderMilestone, SweepRun
@@ -38,14 +60,36 @@ __all__ = [
     "AccessRequestKind",
     "AccessRequestOutcome",
     "AccessRequestStatus",
+    "AgreementDocument",
+    "AgreementHistory",
+    "AgreementStatus",
+    "AgreementVersion",
     "ApiToken",
     "ApiTokenScope",
     "Assessment",
+    "ConsentWithdrawal",
+    "ConsentWithdrawalNotice",
+    "DataFlow",
+    "DataFlowHistory",
+    "DataFlowReview",
+    "DataFlowStatus",
     "DataItemType",
     "Decision",
     "DecisionRecord",
     "DeliveryStatus",
+    "Disclosure",
+    "DisclosureKind",
+    "Dpia",
+    "DpiaHistory",
+    "DpiaRisk",
+    "DpiaStatus",
+    "FlowSchedule",
     "IdentityMethod",
+    "Incident",
+    "IncidentCategory",
+    "IncidentHistory",
+    "IncidentKind",
+    "IncidentStatus",
     "Nation",
     "Notification",
     "Organisation",
@@ -57,6 +101,8 @@ __all__ = [
     "RequestHistory",
     "RequestItem",
     "RequestStatus",
+    "RiskLevel",
+    "SharingAgreement",
     "SharingRequest",
     "SharingRequestGroupObjectPermission",
     "SharingRequestUserObjectPermission",

@@ -1,7 +1,6 @@
 """The one table of reminder sources. A sweep runs per entry; its key names it everywhere.
 
-Registers of ISAs, data flows and DPIAs join with a ``ReviewDates`` entry each (see
-``requests_app.reminders.reviews``).
+The keys are stored in the milestone rows: never rename one.
 """
 
 from __future__ import annotations
@@ -9,10 +8,64 @@ from __future__ import annotations
 from requests_app.reminders.access import AccessRequestDeadlines
 from requests_app.reminders.base import Message, Milestone, Policy, ReminderSource
 from requests_app.reminders.consent import ConsentRechecks
+from requests_app.reminders.reviews import ReviewDates
 from requests_app.reminders.signoffs import SignOffWaits
 
+
+def _register_reviews() -> tuple[ReviewDates, ...]:
+    """ISAs, data flows and DPIAs in force, chased to their review date by their owner [001 s13]."""
+    from django.urls import reverse
+
+    from requests_app.models import (
+        AgreementStatus,
+        AgreementVersion,
+        DataFlow,
+        DataFlowStatus,
+        Dpia,
+        DpiaStatus,
+    )
+
+    return (
+        ReviewDates(
+            key="isa_reviews",
+            label="ISA reviews",
+            noun="information sharing agreement",
+            rows=lambda: AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE).select_related(
+                "agreement"
+            ),
+            review_date_field="review_on",
+            owner_field="created_by",
+            reference=lambda version: version.audit_label,
+            link=lambda version: reverse("agreement_version", args=[version.agreement_id, version.number]),
+        ),
+        ReviewDates(
+            key="flow_reviews",
+            label="Data flow reviews",
+            noun="data flow",
+            rows=lambda: DataFlow.objects.filter(
+                status__in=[DataFlowStatus.ACTIVE, DataFlowStatus.SUSPENDED]
+            ),
+            review_date_field="next_review_on",
+            owner_field="asset_owner",
+            reference=lambda flow: flow.reference,
+            link=lambda flow: reverse("flow_detail", args=[flow.pk]),
+        ),
+        ReviewDates(
+            key="dpia_reviews",
+            label="DPIA reviews",
+            noun="data protection impact assessment",
+            rows=lambda: Dpia.objects.filter(status=DpiaStatus.SIGNED_OFF),
+            review_date_field="next_review_on",
+            owner_field="created_by",
+            reference=lambda dpia: dpia.reference,
+            link=lambda dpia: reverse("dpia_detail", args=[dpia.pk]),
+        ),
+    )
+
+
 REMINDER_SOURCES: dict[str, ReminderSource] = {
-    source.key: source for source in (AccessRequestDeadlines(), SignOffWaits(), ConsentRechecks())
+    source.key: source
+    for source in (AccessRequestDeadlines(), SignOffWaits(), ConsentRechecks(), *_register_reviews())
 }
 
 __all__ = ["REMINDER_SOURCES", "Message", "Milestone", "Policy", "ReminderSource"]

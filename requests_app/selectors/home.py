@@ -10,6 +10,10 @@ from django.utils import timezone
 
 from igportal.roles import Role, roles_of
 from requests_app.models import (
+    AgreementStatus,
+    AgreementVersion,
+    Dpia,
+    DpiaStatus,
     Notification,
     Organisation,
     OrganisationSettings,
@@ -18,6 +22,7 @@ from requests_app.models import (
 )
 from requests_app.reminders.consent import ConsentRechecks
 from requests_app.selectors.access import access_request_due_tasks
+from requests_app.selectors.dashboard import register_attention
 from requests_app.selectors.queues import queue_counts
 
 
@@ -140,6 +145,85 @@ def _access_request_tasks(role: Role, roles: frozenset[Role]) -> list[Task]:
     return [Task(task.text, task.url) for task in access_request_due_tasks(today=timezone.localdate())]
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _register_tasks(role: Role) -> list[Task]:
+    """What waits in the registers for this role: overdue reviews for the DPO, approvals and sign-offs."""
+    today, now = timezone.localdate(), timezone.now()
+    if role is Role.DPO:
+        counts = register_attention(today=today, now=now)
+        links = [
+            (
+                counts.ico_overdue,
+                "incident whose ICO report is overdue",
+                "incidents whose ICO reports are overdue",
+                "incident_list",
+                "clock_running=on",
+            ),
+            (
+                counts.flow_reviews,
+                "data flow review overdue",
+                "data flow reviews overdue",
+                "flow_list",
+                "overdue=on",
+            ),
+            (
+                counts.agreement_reviews,
+                "ISA review overdue",
+                "ISA reviews overdue",
+                "agreement_list",
+                "overdue=on",
+            ),
+            (counts.dpia_reviews, "DPIA review overdue", "DPIA reviews overdue", "dpia_list", "overdue=on"),
+            (
+                counts.flows_to_reassess,
+                "data flow to reassess after consent was withdrawn",
+                "data flows to reassess after consent was withdrawn",
+                "flow_list",
+                "needs_reassessment=on",
+            ),
+            (
+                counts.dpias_for_advice,
+                "DPIA waiting for your advice",
+                "DPIAs waiting for your advice",
+                "dpia_list",
+                "status=awaiting_dpo",
+            ),
+        ]
+        return [
+            Task(_plural(count, one, many), f"{reverse(name)}?{query}")
+            for count, one, many, name, query in links
+            if count
+        ]
+    if role is Role.CALDICOTT_GUARDIAN:
+        waiting = AgreementVersion.objects.filter(status=AgreementStatus.AWAITING_CALDICOTT).count()
+        return (
+            [
+                Task(
+                    _plural(waiting, "ISA waiting for your approval", "ISAs waiting for your approval"),
+                    f"{reverse('agreement_list')}?status=awaiting_caldicott",
+                )
+            ]
+            if waiting
+            else []
+        )
+    if role is Role.SIRO:
+        waiting = Dpia.objects.filter(status=DpiaStatus.AWAITING_SIRO).count()
+        return (
+            [
+                Task(
+                    _plural(waiting, "DPIA waiting for your sign-off", "DPIAs waiting for your sign-off"),
+                    f"{reverse('dpia_list')}?status=awaiting_siro",
+                )
+            ]
+            if waiting
+            else []
+        )
+    return []
+
+
 def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
     """One section per role the user holds, each listing what that role should do next."""
     roles = roles_of(user)
@@ -158,5 +242,6 @@ def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
             section.tasks = _organisations_missing_contact()
         section.tasks = queued.get(role, []) + section.tasks
         section.tasks += _access_request_tasks(role, roles)
+        section.tasks += _register_tasks(role)
         sections.append(section)
     return sections

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from igportal.pdf import render_pdf
 from necessity.presenters import present_result, summarise_answers
-from requests_app.models import DecisionRecord, RequestHistory
+from requests_app.models import AgreementDocument, AgreementVersion, DecisionRecord, RequestHistory
 from requests_app.naming import record_name
+from requests_app.services.isas import UNAPPROVED, IsaDocument, agreement_document
 
 
 def decision_record_render(*, history_id: int) -> DecisionRecord:
@@ -67,3 +68,41 @@ def decision_record_render(*, history_id: int) -> DecisionRecord:
     except IntegrityError:
         # Another worker stored this decision's record first; theirs stands.
         return DecisionRecord.objects.get(decided_by_event_id=history_id)
+
+
+def agreement_pdf(document: IsaDocument) -> bytes:
+    """The standard ISA template rendered to PDF bytes in the sandbox (the benchmark times this)."""
+    return render_pdf(
+        "documents/isa.html",
+        {"document_title": f"Information Sharing Agreement: {document.title}", "document": document},
+    )
+
+
+def agreement_document_render(*, version_id: int) -> AgreementDocument:
+    """The PDF of a version that came into force; rendering it again returns the stored one."""
+    existing = AgreementDocument.objects.filter(version_id=version_id).first()
+    if existing is not None:
+        return existing
+    version = AgreementVersion.objects.select_related("agreement", "approved_by").get(pk=version_id)
+    if version.status in UNAPPROVED:
+        raise ValueError(f"{version.audit_label} is not approved: preview it instead of storing it.")
+    document = agreement_document(version, today=timezone.localdate())
+    pdf = agreement_pdf(document)
+    try:
+        with transaction.atomic():
+            return AgreementDocument.objects.create(
+                version=version,
+                name=document.record_name,
+                file=ContentFile(pdf, name=f"{uuid.uuid4().hex}.pdf"),
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+            )
+    except IntegrityError:
+        # Another worker stored this version's document first; theirs stands.
+        return AgreementDocument.objects.get(version_id=version_id)
+
+
+def agreement_preview_render(*, version: AgreementVersion) -> tuple[str, bytes]:
+    """A draft's PDF as it would read, marked as a draft on every page; not stored."""
+    document = agreement_document(version, today=timezone.localdate())
+    return document.record_name, agreement_pdf(document)

@@ -1,18 +1,32 @@
-"""The one service that changes a sharing request's state, and the workflow writes beside it."""
+"""The one service that changes the state of a sharing request or a register entry, and the writes beside it.
+
+``transition`` fires a named move from a workflow table: ``requests_app.workflow`` for sharing requests,
+``requests_app.register_workflow`` for ISA versions, data flows, DPIAs and incidents. Either way the state
+changes by a conditional update, one history row and one audit event are written in the same
+transaction, and what the move brings with it follows (notifications, documents, dependent entries).
+"""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any, overload
+
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from igportal.roles import Role, has_role
 from requests_app.models import (
+    AgreementStatus,
+    AgreementVersion,
     Assessment,
+    DataFlow,
+    DataFlowStatus,
     Decision,
+    Dpia,
     RequestComment,
     RequestHistory,
     RequestStatus,
@@ -20,8 +34,10 @@ from requests_app.models import (
     SignOff,
     SignOffStage,
 )
+from requests_app.models.history import StateHistory
+from requests_app.register_workflow import RegisterEntry, RegisterTransition, workflow_for
 from requests_app.services.audit import audit_record
-from requests_app.tasks import notify_request_history, render_decision_record
+from requests_app.tasks import notify_request_history, render_agreement_document, render_decision_record
 from requests_app.workflow import (
     DECIDED_STATUSES,
     OPEN_STATUSES,
@@ -37,21 +53,39 @@ from requests_app.workflow import (
 VIEW = "requests_app.view_sharingrequest"
 
 
-class TransitionConflict(Exception):
-    """The request moved on since the page was shown: someone else acted first."""
+# A year between reviews unless the owner sets otherwise [001 s13].
+REVIEW_INTERVAL = datetime.timedelta(days=365)
 
-    def __init__(self, sharing_request: SharingRequest, latest: RequestHistory | None) -> None:
-        self.sharing_request = sharing_request
+
+class TransitionConflict(Exception):
+    """The entry moved on since the page was shown: someone else acted first."""
+
+    def __init__(
+        self, entry: SharingRequest | RegisterEntry, latest: RequestHistory | StateHistory | None
+    ) -> None:
+        self.entry = entry
         self.latest = latest
+        label = entry.audit_label
         if latest is None:
-            message = f"{sharing_request.reference} is now {sharing_request.get_status_display().lower()}."
+            message = f"{label} is now {entry.get_status_display().lower()}."
         else:
-            who = latest.actor.get_full_name() or latest.actor.get_username()
+            if isinstance(latest, RequestHistory):
+                who = latest.actor.get_full_name() or latest.actor.get_username()
+                spec = TRANSITIONS.get(latest.action)
+                outcome = spec.done if spec else latest.get_to_status_display().lower()
+            else:
+                who = latest.actor_name
+                assert not isinstance(entry, SharingRequest)
+                register_spec = workflow_for(entry).transitions.get(latest.action)
+                outcome = register_spec.done if register_spec else latest.to_status_label.lower()
             when = timezone.localtime(latest.occurred_at).strftime("%d %b %Y %H:%M")
-            spec = TRANSITIONS.get(latest.action)
-            outcome = spec.done if spec else latest.get_to_status_display().lower()
-            message = f"{sharing_request.reference} was already {outcome} by {who} at {when}."
+            message = f"{label} was already {outcome} by {who} at {when}."
         super().__init__(message)
+
+    @property
+    def sharing_request(self) -> SharingRequest:
+        assert isinstance(self.entry, SharingRequest)
+        return self.entry
 
 
 def _latest_assessment(sharing_request: SharingRequest) -> Assessment:
@@ -119,15 +153,81 @@ def _record(
     return history
 
 
-@transaction.atomic
+@overload
 def transition(
-    sharing_request: SharingRequest,
+    entry: SharingRequest,
     name: str,
     *,
     actor: User,
     comment: str = "",
     conditions: str = "",
     http_request: HttpRequest | None = None,
+) -> RequestHistory: ...
+
+
+@overload
+def transition(
+    entry: RegisterEntry,
+    name: str,
+    *,
+    actor: User,
+    comment: str = "",
+    conditions: str = "",
+    http_request: HttpRequest | None = None,
+) -> StateHistory: ...
+
+
+@transaction.atomic
+def transition(
+    entry: SharingRequest | RegisterEntry,
+    name: str,
+    *,
+    actor: User,
+    comment: str = "",
+    conditions: str = "",
+    http_request: HttpRequest | None = None,
+) -> RequestHistory | StateHistory:
+    """Fire the named move of the entry's workflow table; raises PermissionDenied, ValidationError or
+    TransitionConflict. Only sharing request decisions carry ``conditions``.
+    """
+    if isinstance(entry, SharingRequest):
+        return _transition_sharing_request(
+            entry, name, actor=actor, comment=comment, conditions=conditions, http_request=http_request
+        )
+    if conditions:
+        raise ValidationError("Only a sharing request's approval carries conditions.")
+    return _transition_register_entry(
+        entry, name, actor=actor, comment=comment, http_request=http_request, by_the_portal=False
+    )
+
+
+@transaction.atomic
+def system_transition(
+    entry: RegisterEntry,
+    name: str,
+    *,
+    comment: str = "",
+    caused_by: User | None = None,
+    http_request: HttpRequest | None = None,
+) -> StateHistory:
+    """A move the portal makes itself, for a ``system`` row of the table only.
+
+    ``caused_by`` is the person whose move brought this one with it (recorded as its actor: the Caldicott
+    Guardian who approved version 2 superseded version 1); None for a scheduled task.
+    """
+    return _transition_register_entry(
+        entry, name, actor=caused_by, comment=comment, http_request=http_request, by_the_portal=True
+    )
+
+
+def _transition_sharing_request(
+    sharing_request: SharingRequest,
+    name: str,
+    *,
+    actor: User,
+    comment: str,
+    conditions: str,
+    http_request: HttpRequest | None,
 ) -> RequestHistory:
     """Fire the named transition; raises PermissionDenied, ValidationError or TransitionConflict.
 
@@ -189,6 +289,160 @@ def transition(
         )
     _grant_stage_access(sharing_request, target)
     return _record(sharing_request, name, seen, target, actor, comment.strip(), http_request)
+
+
+def _lower_first(text: str) -> str:
+    return f"{text[0].lower()}{text[1:]}"
+
+
+def _transition_register_entry(
+    entry: RegisterEntry,
+    name: str,
+    *,
+    actor: User | None,
+    comment: str,
+    http_request: HttpRequest | None,
+    by_the_portal: bool,
+) -> StateHistory:
+    workflow = workflow_for(entry)
+    spec: RegisterTransition[Any] | None = workflow.transitions.get(name)
+    if spec is None:
+        raise ValidationError(f"There is no action called {name!r}.")
+    if by_the_portal:
+        if not spec.system:
+            raise PermissionDenied(f"The portal does not {_lower_first(spec.label)} by itself.")
+    elif actor is None or not spec.may_fire(actor, entry):
+        raise PermissionDenied(f"Only {spec.who} can {_lower_first(spec.label)}.")
+    seen = entry.status
+    if seen not in spec.sources:
+        raise ValidationError(
+            f"{entry.audit_label} is {entry.get_status_display().lower()}: "
+            f"you cannot {_lower_first(spec.label)} now."
+        )
+    if spec.comment_required and not comment.strip():
+        raise ValidationError(
+            {"comment": f"Give your reasons: they are required to {_lower_first(spec.label)}."}
+        )
+    problems = spec.guard(entry, timezone.localdate()) if spec.guard is not None else []
+    if problems:
+        raise ValidationError(problems)
+
+    if isinstance(entry, AgreementVersion) and name == "approve":
+        # Before the update: the database allows one version in force per agreement at a time.
+        _supersede_earlier_versions(entry, actor=actor, http_request=http_request)
+    model: type[models.Model] = type(entry)
+    changed = model._default_manager.filter(pk=entry.pk, status=seen).update(
+        status=spec.target, updated_at=timezone.now()
+    )
+    if changed == 0:
+        entry.refresh_from_db(fields=["status"])
+        latest = (
+            workflow.history_model._default_manager.filter(**{workflow.history_field: entry})
+            .select_related("actor")
+            .order_by("occurred_at", "id")
+            .last()
+        )
+        raise TransitionConflict(entry, latest)
+    entry.status = spec.target
+    history: StateHistory = workflow.history_model._default_manager.create(
+        **{workflow.history_field: entry},
+        action=name,
+        from_status=seen,
+        to_status=spec.target,
+        actor=actor,
+        comment=comment.strip(),
+    )
+    audit_record(
+        action=f"{workflow.audit_type}.transition",
+        actor=actor,
+        target=entry,
+        request=http_request,
+        detail={"action": name, "from": seen, "to": spec.target, "history_id": history.pk},
+    )
+    _consequences(entry, name, actor=actor, comment=comment.strip(), http_request=http_request)
+    return history
+
+
+# --- what a register move brings with it -----------------------------------------------------------------
+
+
+def _consequences(
+    entry: RegisterEntry, name: str, *, actor: User | None, comment: str, http_request: HttpRequest | None
+) -> None:
+    if isinstance(entry, AgreementVersion):
+        if name == "approve":
+            assert actor is not None
+            _agreement_version_came_into_force(entry, actor=actor, http_request=http_request)
+        elif name in {"expire", "terminate"}:
+            _agreement_ended(entry, name=name, actor=actor, comment=comment, http_request=http_request)
+    elif isinstance(entry, Dpia):
+        now = timezone.now()
+        if name == "give_advice":
+            entry.dpo_advice, entry.dpo_advice_by, entry.dpo_advice_at = comment, actor, now
+            entry.save(update_fields=["dpo_advice", "dpo_advice_by", "dpo_advice_at"])
+        elif name == "sign_off":
+            entry.siro_signed_by, entry.siro_signed_at, entry.siro_comment = actor, now, comment
+            today = timezone.localdate()
+            if entry.next_review_on is None or entry.next_review_on <= today:
+                entry.next_review_on = today + REVIEW_INTERVAL
+            entry.save(update_fields=["siro_signed_by", "siro_signed_at", "siro_comment", "next_review_on"])
+
+
+def _supersede_earlier_versions(
+    version: AgreementVersion, *, actor: User | None, http_request: HttpRequest | None
+) -> None:
+    earlier = (
+        AgreementVersion.objects.select_for_update()
+        .select_related("agreement")
+        .filter(agreement_id=version.agreement_id, status=AgreementStatus.ACTIVE)
+        .exclude(pk=version.pk)
+    )
+    for previous in earlier:
+        system_transition(
+            previous,
+            "supersede",
+            comment=f"Replaced by version {version.number}.",
+            caused_by=actor,
+            http_request=http_request,
+        )
+
+
+def _agreement_version_came_into_force(
+    version: AgreementVersion, *, actor: User, http_request: HttpRequest | None
+) -> None:
+    """The flows waiting for the agreement start, and the version is rendered to PDF."""
+    version.approved_by, version.approved_at = actor, timezone.now()
+    version.save(update_fields=["approved_by", "approved_at"])
+    waiting = DataFlow.objects.select_for_update().filter(
+        agreement_id=version.agreement_id, status=DataFlowStatus.AWAITING_ISA
+    )
+    for flow in waiting.select_related("agreement"):
+        system_transition(
+            flow,
+            "activate",
+            comment=f"{version.audit_label} came into force.",
+            caused_by=actor,
+            http_request=http_request,
+        )
+    render_agreement_document.delay_on_commit(version.pk)  # type: ignore[attr-defined]
+
+
+def _agreement_ended(
+    version: AgreementVersion,
+    *,
+    name: str,
+    actor: User | None,
+    comment: str,
+    http_request: HttpRequest | None,
+) -> None:
+    """No flow runs without an agreement in force: the flows it covered are suspended, saying why."""
+    ended = "expired" if name == "expire" else "was terminated"
+    reason = f"{version.audit_label} {ended}" + (f": {comment}" if comment else ".")
+    running = DataFlow.objects.select_for_update().filter(
+        agreement_id=version.agreement_id, status=DataFlowStatus.ACTIVE
+    )
+    for flow in running:
+        system_transition(flow, "suspend", comment=reason, caused_by=actor, http_request=http_request)
 
 
 @transaction.atomic

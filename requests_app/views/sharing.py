@@ -18,10 +18,24 @@ from necessity.steps import STEPS_BY_NAME
 from necessity.views import step_url
 from requests_app.forms.documents import DocumentForm
 from requests_app.forms.workflow import AddStageForm, AssignForm, CommentForm, DecisionForm
-from requests_app.models import Assessment, SharingRequest, SignOffStage
-from requests_app.permissions import can_read_audit_trail
+from requests_app.models import (
+    Assessment,
+    DataFlow,
+    Disclosure,
+    RequestStatus,
+    SharingRequest,
+    SignOffStage,
+)
+from requests_app.permissions import (
+    can_change_registers,
+    can_read_audit_trail,
+    can_read_dpias,
+    can_read_registers,
+)
 from requests_app.selectors.sharing import get_sharing_request_for_user, requests_raised_by
 from requests_app.services.audit import audit_record
+from requests_app.services.disclosures import disclosure_kind_for, may_record_for
+from requests_app.services.flows import flow_registration_problem
 from requests_app.services.sharing import can_edit_answers, can_raise_requests, sharing_request_create
 from requests_app.services.uploads import can_add_documents
 from requests_app.services.workflow import (
@@ -84,6 +98,31 @@ def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) 
     ]
 
 
+def _register_context(
+    user: User, sharing_request: SharingRequest, assessment: Assessment | None
+) -> dict[str, object]:
+    """Where the request stands in the registers: its log entry or flow, or the buttons to make them."""
+    if sharing_request.status == RequestStatus.DRAFT:
+        return {}
+    disclosure = Disclosure.objects.filter(request=sharing_request).first()
+    flow = DataFlow.objects.filter(request=sharing_request).first()
+    ig_team = can_change_registers(user)
+    return {
+        "disclosure": disclosure,
+        "disclosure_kind": disclosure_kind_for(sharing_request)
+        if disclosure is None and may_record_for(user, sharing_request)
+        else None,
+        "see_disclosure": disclosure is not None
+        and (can_read_registers(user) or sharing_request.requester_id == user.pk),
+        "data_flow": flow,
+        "can_register_flow": flow is None and ig_team and flow_registration_problem(sharing_request) is None,
+        "see_flow": flow is not None
+        and (can_read_registers(user) or sharing_request.requester_id == user.pk),
+        "dpias": list(sharing_request.dpias.order_by("reference")) if can_read_dpias(user) else [],
+        "can_start_dpia": ig_team and assessment is not None and assessment.dpia_required,
+    }
+
+
 def render_request_page(
     request: AuthenticatedHttpRequest,
     sharing_request: SharingRequest,
@@ -119,6 +158,7 @@ def render_request_page(
         "can_add_documents": can_add_documents(user, sharing_request),
         "document_form": DocumentForm(),
         "can_read_audit": can_read_audit_trail(user),
+        **_register_context(user, sharing_request, assessment),
     }
     context.update(forms or {})
     return render(request, "requests_app/request_detail.html", context, status=status)

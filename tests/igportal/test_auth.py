@@ -14,8 +14,9 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-# Pages anyone may open without logging in, each for a reason.
-PUBLIC_URL_NAMES = {"login"}
+# Pages anyone may open without logging in, each for a reason: logging in, and the transparency page
+# that publishes what the organisation shares, with whom and why [002 Rec 19].
+PUBLIC_URL_NAMES = {"login", "transparency"}
 # Django's admin has its own login page and is reached through it.
 SKIPPED_NAMESPACES = {"admin"}
 

@@ -92,7 +92,8 @@ def test_a_requester_who_chose_to_enrol_is_asked_for_a_code_from_then_on(
 def test_before_the_code_only_the_mfa_pages_and_logout_open(client: Client, dpo: User) -> None:
     verified_device(dpo)
     log_in_with_password(client, dpo)
-    open_before_mfa = {"mfa_verify", "mfa_setup", "reauthenticate", "logout", "login"}
+    # The MFA pages themselves, and the public transparency page, which needs no login at all.
+    open_before_mfa = {"mfa_verify", "mfa_setup", "reauthenticate", "logout", "login", "transparency"}
     for name, url in ALL_URLS:
         if name in open_before_mfa:
             continue

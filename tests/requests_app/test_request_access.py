@@ -50,6 +50,10 @@ def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:
         ("post", reverse("api:request_transitions", args=[ref])),
         ("get", reverse("api:request_comments", args=[ref])),
         ("post", reverse("api:request_comments", args=[ref])),
+        ("get", reverse("request_disclosure", args=[ref])),
+        ("post", reverse("request_disclosure", args=[ref])),
+        ("get", reverse("request_flow", args=[ref])),
+        ("post", reverse("request_flow", args=[ref])),
     ]
 
 
@@ -85,6 +89,8 @@ def test_every_request_url_is_listed() -> None:
         "api:request_decision_record_pdf",
         "api:request_transitions",
         "api:request_comments",
+        "request_disclosure",
+        "request_flow",
     }
     assert set(walk(get_resolver().url_patterns)) == listed
 

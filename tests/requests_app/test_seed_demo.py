@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -9,7 +10,23 @@ from django.test import override_settings
 
 from igportal.roles import Role, roles_of
 from requests_app.management.commands.seed_demo import DEMO_PASSWORD
-from requests_app.models import AuditEvent, Organisation, OrganisationSettings, RequestHistory, SharingRequest
+from requests_app.models import (
+    AgreementDocument,
+    AgreementStatus,
+    AgreementVersion,
+    AuditEvent,
+    DataFlow,
+    DataFlowStatus,
+    Disclosure,
+    Dpia,
+    DpiaStatus,
+    Incident,
+    Organisation,
+    OrganisationSettings,
+    RequestHistory,
+    RequestStatus,
+    SharingRequest,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +48,35 @@ def test_seed_demo_can_run_twice() -> None:
     assert User.objects.count() == len(Role)
 
 
+def test_seed_demo_puts_a_few_entries_in_each_register_once(
+    settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    agreement = AgreementVersion.objects.get()
+    assert (
+        agreement.status == AgreementStatus.ACTIVE
+        and AgreementDocument.objects.filter(version=agreement).exists()
+    )
+    flow = DataFlow.objects.get()
+    assert flow.status == DataFlowStatus.ACTIVE and flow.agreement == agreement.agreement
+    disclosure = Disclosure.objects.get()
+    assert disclosure.is_police and disclosure.request is not None
+    assert disclosure.request.status == RequestStatus.CLOSED
+    assert Dpia.objects.get().status == DpiaStatus.AWAITING_SIRO
+    assert Incident.objects.get().ico_reportable
+    counts = [
+        model.objects.count()
+        for model in (SharingRequest, AgreementVersion, DataFlow, Disclosure, Dpia, Incident)
+    ]
+    call_command("seed_demo", stdout=StringIO())
+    assert [
+        model.objects.count()
+        for model in (SharingRequest, AgreementVersion, DataFlow, Disclosure, Dpia, Incident)
+    ] == counts
+
+
 def test_seed_demo_refuses_production() -> None:
     with override_settings(PRODUCTION=True), pytest.raises(CommandError, match="refuses to run"):
         call_command("seed_demo", stdout=StringIO())
@@ -40,7 +86,12 @@ def test_seed_demo_refuses_production() -> None:
 def test_seed_demo_fills_each_reviewers_queue_once() -> None:
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    statuses = sorted(SharingRequest.objects.values_list("status", flat=True))
-    assert statuses == ["approved", "awaiting_caldicott", "draft", "submitted"]
+    statuses = list(SharingRequest.objects.values_list("status", flat=True))
+    # One waiting for IG triage, one for the Caldicott Guardian, one decided and one draft; the
+    # registers' own demo requests come on top, and a second run adds nothing.
+    assert {"submitted", "awaiting_caldicott", "approved", "draft"} <= set(statuses)
+    made = len(statuses)
+    call_command("seed_demo", stdout=StringIO())
+    assert SharingRequest.objects.count() == made
     # Every demo decision went through the workflow service, so history and audit are real.
     assert AuditEvent.objects.filter(action="request.transition").count() == RequestHistory.objects.count()

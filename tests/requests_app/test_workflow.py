@@ -212,7 +212,7 @@ def _lose_the_race(monkeypatch: pytest.MonkeyPatch, request: SharingRequest, win
 
     def decided_first(sharing_request: SharingRequest, name: str, **kwargs: object) -> RequestHistory:
         transition(SharingRequest.objects.get(pk=sharing_request.pk), "approve", actor=winner)
-        return transition(sharing_request, name, **kwargs)  # type: ignore[arg-type]
+        return transition(sharing_request, name, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(views, "transition", decided_first)
 

@@ -231,7 +231,7 @@ def test_someone_acting_first_is_a_409_in_the_error_shape(
     def late(sharing_request: SharingRequest, name: str, **kwargs: object) -> object:
         # The DPO decides between the officer's read and the officer's update.
         transition(SharingRequest.objects.get(pk=sharing_request.pk), "reject", actor=dpo, comment="No.")
-        return transition(sharing_request, name, **kwargs)  # type: ignore[arg-type]
+        return transition(sharing_request, name, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(workflow, "transition", late)
     response = api_for(ig_officer).post(f"{BASE}{request.reference}/transitions/", {"name": "approve"})

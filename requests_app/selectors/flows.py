@@ -1,0 +1,94 @@
+"""Reads of the data flow register: every flow for the register readers, their own for requesters."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.http import HttpRequest
+
+from requests_app.models import DataFlow, DataFlowStatus
+from requests_app.models.flows import RELIES_ON_CONSENT
+from requests_app.permissions import (
+    can_change_registers,
+    can_read_registers,
+    can_see_own_disclosures_and_flows,
+)
+from requests_app.selectors.registers import refuse_change, refuse_unseen
+
+User = AbstractBaseUser | AnonymousUser
+# A flow that has ended needs no more reviews.
+REVIEWED_STATUSES = (DataFlowStatus.AWAITING_ISA, DataFlowStatus.ACTIVE, DataFlowStatus.SUSPENDED)
+
+
+def visible_flows(user: User) -> QuerySet[DataFlow]:
+    if can_read_registers(user):
+        return DataFlow.objects.all()
+    if can_see_own_disclosures_and_flows(user):
+        return DataFlow.objects.filter(request__requester_id=user.pk)
+    return DataFlow.objects.none()
+
+
+def get_flow_for_user(
+    user: User, pk: int, *, for_change: bool = False, http_request: HttpRequest | None = None
+) -> DataFlow:
+    """The flow, or 404 when the user may not see it; 403 when they may see it but not change it."""
+    flow = (
+        visible_flows(user)
+        .select_related("request", "recipient", "asset_owner", "agreement", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if flow is None:
+        refuse_unseen(user, target_type="data_flow", label=str(pk), http_request=http_request)
+    if for_change and not can_change_registers(user):
+        refuse_change(user, target=flow, wanted="change the data flow register", http_request=http_request)
+    return flow
+
+
+def review_overdue(today: datetime.date) -> Q:
+    return Q(status__in=REVIEWED_STATUSES, next_review_on__lt=today)
+
+
+def flow_list(
+    *,
+    user: User,
+    today: datetime.date,
+    search: str = "",
+    status: str = "",
+    overdue: bool = False,
+    needs_reassessment: bool = False,
+) -> QuerySet[DataFlow]:
+    """The register as ``user`` may see it, filtered; overdue reviews first, then soonest review."""
+    flows = visible_flows(user).select_related("recipient", "agreement", "asset_owner")
+    if search:
+        flows = flows.filter(
+            Q(reference__icontains=search)
+            | Q(name__icontains=search)
+            | Q(recipient__name__icontains=search)
+            | Q(source_asset__icontains=search)
+            | Q(request__reference__icontains=search)
+            | Q(agreement__reference__icontains=search)
+        )
+    if status:
+        flows = flows.filter(status=status)
+    if overdue:
+        flows = flows.filter(review_overdue(today))
+    if needs_reassessment:
+        flows = flows.filter(needs_reassessment=True)
+    return flows.annotate(
+        overdue=Case(
+            When(review_overdue(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    ).order_by("-overdue", "next_review_on", "-id")
+
+
+def flows_relying_on_consent() -> QuerySet[DataFlow]:
+    """Flows a withdrawal of consent can affect: those resting on consent, not yet ended."""
+    return (
+        DataFlow.objects.filter(RELIES_ON_CONSENT)
+        .exclude(status=DataFlowStatus.ENDED)
+        .select_related("recipient")
+        .order_by("reference")
+    )

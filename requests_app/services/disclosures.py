@@ -1,0 +1,220 @@
+"""Writes for the disclosure log [004 6.8.3, 6.12].
+
+The requester (or the IG team) records what was actually shared for an approved one-off request, which
+then closes it as shared through the one transition service; a refused request records the rationale.
+A safeguarding request whose result says "share now" records its disclosure at any time after it is
+submitted: it is never blocked [004 6.2]. The IG team also logs disclosures and refusals handled
+outside the wizard.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from necessity.rules import Art6Condition, ConfidentialityBasis, PurposeCategory, label
+from requests_app.models import Disclosure, DisclosureKind, Organisation, RequestStatus, SharingRequest
+from requests_app.permissions import can_change_registers
+from requests_app.services.audit import audit_record
+from requests_app.services.references import reference_allocate
+from requests_app.services.workflow import transition
+from requests_app.workflow import APPROVED_STATUSES
+
+POLICE_FIELDS: dict[str, str] = {
+    "police_officer": "the requesting officer",
+    "police_reference": "the collar number or police reference",
+    "police_requested": "what the police asked for",
+    "police_acknowledgement": "the officer's acknowledgement",
+}
+# What the form may set; the request, the kind and who recorded it come from the service's arguments.
+DETAIL_FIELDS = (
+    "information",
+    "disclosed_on",
+    "disclosed_by",
+    "art6",
+    "art9",
+    "confidentiality_basis",
+    "transfer_method",
+    "refusal_rationale",
+    "police_officer",
+    "police_reference",
+    "police_requested",
+    "police_given",
+    "police_acknowledgement",
+    "police_acknowledged_on",
+    "notes",
+)
+
+
+def shares_now(sharing_request: SharingRequest) -> bool:
+    """Safeguarding with risk of serious harm: the engine said share now, review afterwards."""
+    assessment = sharing_request.assessments.order_by("-number").first()
+    return bool(assessment is not None and assessment.result.get("share_now"))
+
+
+def disclosure_kind_for(sharing_request: SharingRequest) -> DisclosureKind | None:
+    """What the request's log entry records now: a disclosure, a refusal, or nothing yet (None)."""
+    if sharing_request.frequency and sharing_request.frequency != "one_off":
+        return None
+    if sharing_request.status in APPROVED_STATUSES:
+        return DisclosureKind.DISCLOSURE
+    if sharing_request.status == RequestStatus.REJECTED:
+        return DisclosureKind.REFUSAL
+    if sharing_request.status not in {RequestStatus.DRAFT, RequestStatus.WITHDRAWN} and shares_now(
+        sharing_request
+    ):
+        return DisclosureKind.DISCLOSURE
+    return None
+
+
+def may_record_for(user: User, sharing_request: SharingRequest) -> bool:
+    return sharing_request.requester_id == user.pk or can_change_registers(user)
+
+
+def disclosure_initial(sharing_request: SharingRequest, *, today: datetime.date) -> dict[str, Any]:
+    """The entry as the request's latest answers describe it, for the form to start from."""
+    assessment = sharing_request.assessments.order_by("-number").first()
+    answers: dict[str, Any] = assessment.answers if assessment is not None else {}
+    lawful = answers.get("lawful_basis") or {}
+    police = answers.get("police") or {}
+    items = (answers.get("data") or {}).get("items") or []
+    return {
+        "information": "; ".join(item.get("name", "") for item in items),
+        "disclosed_on": today,
+        "art6": lawful.get("art6", ""),
+        "art9": lawful.get("art9", ""),
+        "confidentiality_basis": lawful.get("confidentiality_basis", ""),
+        "transfer_method": (answers.get("transfer") or {}).get("method", ""),
+        "police_officer": police.get("officer", ""),
+        "police_reference": police.get("reference", ""),
+        "police_requested": police.get("information_requested", ""),
+    }
+
+
+def _check(kind: str, purpose_category: str, data: dict[str, Any], today: datetime.date) -> None:
+    errors: dict[str, str] = {}
+    if not str(data.get("information", "")).strip():
+        errors["information"] = (
+            "Say what was shared." if kind == DisclosureKind.DISCLOSURE else "Say what was asked for."
+        )
+    disclosed_on = data.get("disclosed_on")
+    if disclosed_on is None:
+        errors["disclosed_on"] = "Enter the date."
+    elif disclosed_on > today:
+        errors["disclosed_on"] = "The date cannot be in the future."
+    if kind == DisclosureKind.DISCLOSURE:
+        if data.get("art6") in {"", Art6Condition.NONE}:
+            errors["art6"] = "Choose the Article 6 condition the disclosure relied on."
+        if data.get("confidentiality_basis") in {"", ConfidentialityBasis.NONE}:
+            errors["confidentiality_basis"] = "Choose the common law basis the disclosure relied on."
+        if not data.get("transfer_method"):
+            errors["transfer_method"] = "Choose how the information was shared."
+    elif not str(data.get("refusal_rationale", "")).strip():
+        errors["refusal_rationale"] = "Give the rationale for refusing [004 6.8.3]."
+    if purpose_category == PurposeCategory.POLICE_CRIME:
+        required = dict(POLICE_FIELDS)
+        if kind == DisclosureKind.DISCLOSURE:
+            required["police_given"] = "what was given to the police"
+        for name, described in required.items():
+            if not str(data.get(name, "")).strip():
+                errors[name] = f"For a police request, record {described} [004 6.12]."
+    acknowledged_on = data.get("police_acknowledged_on")
+    if acknowledged_on is not None and disclosed_on is not None and acknowledged_on < disclosed_on:
+        errors["police_acknowledged_on"] = "The acknowledgement cannot come before the disclosure."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def disclosure_record(
+    *,
+    sharing_request: SharingRequest | None,
+    actor: User,
+    kind: str = "",
+    recipient: Organisation | None = None,
+    purpose_category: str = "",
+    http_request: HttpRequest | None = None,
+    **data: Any,
+) -> Disclosure:
+    """Log a disclosure or refusal: for a request (its kind, recipient and purpose come from it), or,
+    with ``sharing_request`` None, one the IG team handled outside the wizard.
+
+    Recording the disclosure of an approved request closes it as shared.
+    """
+    unknown = set(data) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    today = timezone.localdate()
+    locked: SharingRequest | None = None
+    if sharing_request is not None:
+        locked = (
+            SharingRequest.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .get(pk=sharing_request.pk)
+        )
+        if not may_record_for(actor, locked):
+            raise PermissionDenied("Only the requester or the IG team record what happened to a request.")
+        if Disclosure.objects.filter(request=locked).exists():
+            raise ValidationError(f"What happened to {locked.reference} is already in the disclosure log.")
+        request_kind = disclosure_kind_for(locked)
+        if request_kind is None:
+            raise ValidationError(
+                f"{locked.reference} is {locked.get_status_display().lower()}: nothing is logged for it yet."
+            )
+        kind, recipient, purpose_category = request_kind, locked.recipient, locked.purpose_category
+    elif not can_change_registers(actor):
+        raise PermissionDenied("Only the IG team logs disclosures handled outside the wizard.")
+    errors: dict[str, str] = {}
+    if kind not in DisclosureKind.values:
+        errors["kind"] = "Choose whether the information was shared or refused."
+    if recipient is None:
+        errors["recipient"] = "Choose who the information was shared with, or who asked for it."
+    if purpose_category not in {category.value for category in PurposeCategory}:
+        errors["purpose_category"] = "Choose the purpose."
+    if errors:
+        raise ValidationError(errors)
+    assert recipient is not None
+    _check(kind, purpose_category, data, today)
+    if kind == DisclosureKind.REFUSAL:
+        # A refusal shares nothing, so it carries no basis or method that could be read as one.
+        data = {**data, "art6": "", "art9": "", "confidentiality_basis": "", "transfer_method": ""}
+        data["police_given"] = ""
+    data["disclosed_by"] = data.get("disclosed_by") or actor
+    disclosure = Disclosure.objects.create(
+        reference=reference_allocate(prefix="DL", year=today.year),
+        kind=kind,
+        request=locked,
+        recipient=recipient,
+        purpose_category=purpose_category,
+        recorded_by=actor,
+        **{name: (value.strip() if isinstance(value, str) else value) for name, value in data.items()},
+    )
+    audit_record(
+        action="disclosure.create",
+        actor=actor,
+        target=disclosure,
+        request=http_request,
+        detail={
+            "kind": kind,
+            "request": locked.reference if locked else "",
+            "outside_wizard": locked is None,
+            "purpose": label(PurposeCategory(purpose_category)),
+        },
+    )
+    if locked is not None and locked.status in APPROVED_STATUSES and kind == DisclosureKind.DISCLOSURE:
+        transition(
+            locked,
+            "close",
+            actor=actor,
+            comment=f"Disclosure recorded as {disclosure.reference}.",
+            http_request=http_request,
+        )
+        if sharing_request is not None:
+            sharing_request.status = locked.status
+    return disclosure

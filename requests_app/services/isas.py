@@ -1,0 +1,406 @@
+"""Writes for information sharing agreements: drafting, editing a draft, starting the next version.
+
+State changes (send for approval, approve, terminate, ...) go through ``services.workflow.transition``.
+An agreement in force is never edited: changing it drafts the next version, which the Caldicott
+Guardian approves like the first, and which supersedes it when it comes into force.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from necessity.rules import DataForm, TransferMethod, label
+from requests_app.models import (
+    AgreementStatus,
+    AgreementVersion,
+    DataFlow,
+    DataItemType,
+    Organisation,
+    OrganisationSettings,
+    SharingAgreement,
+)
+from requests_app.models.flows import legal_bases
+from requests_app.naming import record_name
+from requests_app.permissions import can_change_registers
+from requests_app.services.audit import audit_record
+from requests_app.services.references import reference_allocate
+from requests_app.services.workflow import TransitionConflict, system_transition
+
+# The content a version carries besides its partners and data items; copied to the next version.
+CONTENT_FIELDS: tuple[str, ...] = (
+    "purpose",
+    "art6",
+    "art9",
+    "confidentiality_basis",
+    "legal_basis_notes",
+    "data_subjects",
+    "data_form",
+    "transfer_method",
+    "security_measures",
+    "retention",
+    "subject_rights",
+    "onward_sharing_prohibited",
+    "onward_sharing_exceptions",
+    "breach_handling",
+    "start_on",
+    "end_on",
+    "review_on",
+    "change_summary",
+)
+# Versions a new version may be drafted from: the one in force, or one that ran out (a renewal).
+RENEWABLE = frozenset({AgreementStatus.ACTIVE, AgreementStatus.EXPIRED})
+UNAPPROVED = frozenset({AgreementStatus.DRAFT, AgreementStatus.AWAITING_CALDICOTT})
+
+# The standard template's wording for a new draft [002 Rec 20]; the IG team adapts it per agreement.
+STANDARD_SUBJECT_RIGHTS = (
+    "Each party publishes a privacy notice that describes this sharing. A request from a data subject to "
+    "either party (access, rectification, objection, restriction) is answered by the party that receives "
+    "it, which tells the other party's IG lead within 5 working days when the request concerns "
+    "information shared under this agreement."
+)
+STANDARD_BREACH_HANDLING = (
+    "A party that becomes aware of a personal data breach involving information shared under this "
+    "agreement tells the other party's IG lead within 24 hours, contains it, and records it. The data "
+    "controller reports it to the ICO within 72 hours of becoming aware where it is reportable, and "
+    "explains and apologises to the people affected."
+)
+STANDARD_SECURITY = (
+    "Information is encrypted in transit and at rest, reaches named staff only on a need-to-know basis, "
+    "and is held on systems that meet the Data Security and Protection Toolkit standards."
+)
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+
+def _require_ig_team(actor: User) -> None:
+    if not can_change_registers(actor):
+        raise PermissionDenied("Only IG officers and the DPO draft and change sharing agreements.")
+
+
+def _check_content(content: dict[str, Any], parties: Iterable[Organisation]) -> None:
+    errors: dict[str, str] = {}
+    start, end, review = content.get("start_on"), content.get("end_on"), content.get("review_on")
+    if start and end and end <= start:
+        errors["end_on"] = "The end date must come after the start date."
+    if start and review and review <= start:
+        errors["review_on"] = "The review date must come after the start date."
+    if content.get("onward_sharing_prohibited") and str(content.get("onward_sharing_exceptions", "")).strip():
+        errors["onward_sharing_exceptions"] = (
+            "Onward sharing is prohibited: untick the prohibition to record what onward sharing is agreed."
+        )
+    if not list(parties):
+        errors["parties"] = "Name at least one partner organisation."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _apply(
+    version: AgreementVersion,
+    content: dict[str, Any],
+    parties: Iterable[Organisation],
+    data_items: Iterable[DataItemType],
+) -> None:
+    unknown = set(content) - set(CONTENT_FIELDS)
+    if unknown:
+        raise ValueError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    for name, value in content.items():
+        setattr(version, name, value)
+    version.save()
+    version.parties.set(list(parties))
+    version.data_items.set(list(data_items))
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor: User,
+    title: str,
+    parties: Iterable[Organisation],
+    data_items: Iterable[DataItemType] = (),
+    http_request: HttpRequest | None = None,
+    **content: Any,
+) -> AgreementVersion:
+    """A new agreement and its first version, as a draft."""
+    _require_ig_team(actor)
+    parties = list(parties)
+    _check_content(content, parties)
+    agreement = SharingAgreement.objects.create(
+        reference=reference_allocate(prefix="ISA", year=timezone.localdate().year),
+        title=title.strip(),
+        created_by=actor,
+    )
+    version = AgreementVersion(agreement=agreement, number=1, created_by=actor)
+    _apply(version, content, parties, data_items)
+    audit_record(
+        action="isa.create", actor=actor, target=version, request=http_request, detail={"version": 1}
+    )
+    return version
+
+
+@transaction.atomic
+def agreement_version_update(
+    *,
+    version: AgreementVersion,
+    actor: User,
+    title: str,
+    parties: Iterable[Organisation],
+    data_items: Iterable[DataItemType] = (),
+    http_request: HttpRequest | None = None,
+    **content: Any,
+) -> AgreementVersion:
+    """Change a draft version (and the agreement's title); anything else is changed by a new version."""
+    _require_ig_team(actor)
+    locked = AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=version.pk)
+    if not locked.is_editable:
+        raise ValidationError(
+            f"{locked.audit_label} is {locked.get_status_display().lower()}: only a draft can be changed."
+        )
+    parties = list(parties)
+    _check_content(content, parties)
+    _apply(locked, content, parties, data_items)
+    locked.agreement.title = title.strip()
+    locked.agreement.save(update_fields=["title"])
+    audit_record(action="isa.update", actor=actor, target=locked, request=http_request)
+    return locked
+
+
+@transaction.atomic
+def agreement_new_version(
+    *,
+    agreement: SharingAgreement,
+    actor: User,
+    title: str,
+    parties: Iterable[Organisation],
+    data_items: Iterable[DataItemType] = (),
+    http_request: HttpRequest | None = None,
+    **content: Any,
+) -> AgreementVersion:
+    """The next version, as a draft with the changes made; the version in force stays as it is."""
+    _require_ig_team(actor)
+    locked = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
+    latest = locked.versions.order_by("-number").first()
+    assert latest is not None
+    if latest.status not in RENEWABLE:
+        raise ValidationError(
+            f"Version {latest.number} is {latest.get_status_display().lower()}: "
+            "a new version starts from the one in force or one that has expired."
+        )
+    if not str(content.get("change_summary", "")).strip():
+        raise ValidationError({"change_summary": "Say what changes in the new version."})
+    parties = list(parties)
+    _check_content(content, parties)
+    version = AgreementVersion(agreement=locked, number=latest.number + 1, created_by=actor)
+    _apply(version, content, parties, data_items)
+    locked.title = title.strip()
+    locked.save(update_fields=["title"])
+    audit_record(
+        action="isa.new_version",
+        actor=actor,
+        target=version,
+        request=http_request,
+        detail={"version": version.number, "from_version": latest.number},
+    )
+    return version
+
+
+def version_content(version: AgreementVersion) -> dict[str, Any]:
+    """A version's content as form initial data, to start the next version from."""
+    content: dict[str, Any] = {name: getattr(version, name) for name in CONTENT_FIELDS}
+    content["change_summary"] = ""
+    return content
+
+
+def agreement_draft_for_flow(*, flow: DataFlow, actor: User, today: datetime.date) -> AgreementVersion:
+    """A first draft for a flow just registered: what the IG team confirmed for the flow (items, form,
+    bases, method, purpose), who it is about and how long it is kept from the request's answers, and the
+    standard template's wording for the rest."""
+    assessment = flow.request.assessments.order_by("-number").first()
+    answers: dict[str, Any] = assessment.answers if assessment is not None else {}
+    data = answers.get("data") or {}
+    transfer = answers.get("transfer") or {}
+    return agreement_create(
+        actor=actor,
+        title=flow.recipient.name,
+        parties=[flow.recipient],
+        data_items=list(flow.data_items.all()),
+        purpose=flow.purpose,
+        art6=flow.art6,
+        art9=flow.art9,
+        confidentiality_basis=flow.confidentiality_basis,
+        data_subjects=data.get("subjects_description", ""),
+        data_form=flow.data_form,
+        transfer_method=flow.transfer_method,
+        security_measures=STANDARD_SECURITY,
+        retention=transfer.get("retention_period", ""),
+        subject_rights=STANDARD_SUBJECT_RIGHTS,
+        onward_sharing_prohibited=True,
+        breach_handling=STANDARD_BREACH_HANDLING,
+        start_on=today,
+        review_on=today + REVIEW_INTERVAL,
+    )
+
+
+# --- the document ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentParty:
+    name: str
+    kind: str
+    ods_code: str
+
+
+@dataclass(frozen=True)
+class DocumentItem:
+    name: str
+    description: str
+    identifying: bool
+    special_category: bool
+
+
+@dataclass(frozen=True)
+class DocumentVersion:
+    number: int
+    status: str
+    change_summary: str
+    approved_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class IsaDocument:
+    """Everything the standard ISA template shows, as plain values (the benchmark builds one directly)."""
+
+    record_name: str
+    reference: str
+    title: str
+    version: int
+    status: str
+    draft: bool
+    our_name: str
+    our_ods_code: str
+    parties: list[DocumentParty]
+    purpose: str
+    legal_bases: list[str]
+    legal_basis_notes: str
+    data_subjects: str
+    data_form: str
+    items: list[DocumentItem]
+    transfer_method: str
+    security_measures: str
+    retention: str
+    subject_rights: str
+    onward_sharing_prohibited: bool
+    onward_sharing_exceptions: str
+    breach_handling: str
+    start_on: datetime.date | None
+    end_on: datetime.date | None
+    review_on: datetime.date | None
+    approved_by: str
+    approved_on: datetime.date | None
+    versions: list[DocumentVersion]
+
+
+def _labelled(enum: Any, value: str) -> str:
+    return label(enum(value)) if value else "Not given"
+
+
+def agreement_document_name(version: AgreementVersion, *, on: datetime.date) -> str:
+    """``20261121 ISA Northshire Community Trust v2`` [000 3.ii]; a draft preview says so."""
+    return record_name(
+        on=on,
+        name=f"ISA {version.agreement.title}",
+        record_type="draft" if version.status in UNAPPROVED else "",
+        version=version.number,
+    )
+
+
+def agreement_document(version: AgreementVersion, *, today: datetime.date) -> IsaDocument:
+    """The document of a version, as its PDF shows it: dated the day it came into force (or today)."""
+    portal = OrganisationSettings.load()
+    approved_on = timezone.localdate(version.approved_at) if version.approved_at else None
+    draft = version.status in UNAPPROVED
+    earlier = version.agreement.versions.filter(number__lte=version.number).order_by("number")
+    return IsaDocument(
+        record_name=agreement_document_name(version, on=approved_on or today),
+        reference=version.agreement.reference,
+        title=version.agreement.title,
+        version=version.number,
+        status=version.get_status_display(),
+        draft=draft,
+        our_name=portal.name,
+        our_ods_code=portal.ods_code,
+        parties=[
+            DocumentParty(party.name, party.get_kind_display(), party.ods_code)
+            for party in version.parties.order_by("name")
+        ],
+        purpose=version.purpose,
+        legal_bases=legal_bases(version.art6, version.art9, version.confidentiality_basis),
+        legal_basis_notes=version.legal_basis_notes,
+        data_subjects=version.data_subjects,
+        data_form=_labelled(DataForm, version.data_form),
+        items=[
+            DocumentItem(item.name, item.description, item.identifying, item.special_category)
+            for item in version.data_items.all()
+        ],
+        transfer_method=_labelled(TransferMethod, version.transfer_method),
+        security_measures=version.security_measures,
+        retention=version.retention,
+        subject_rights=version.subject_rights,
+        onward_sharing_prohibited=version.onward_sharing_prohibited,
+        onward_sharing_exceptions=version.onward_sharing_exceptions,
+        breach_handling=version.breach_handling,
+        start_on=version.start_on,
+        end_on=version.end_on,
+        review_on=version.review_on,
+        approved_by=(version.approved_by.get_full_name() or version.approved_by.get_username())
+        if version.approved_by
+        else "",
+        approved_on=approved_on,
+        versions=[
+            DocumentVersion(
+                earlier_version.number,
+                earlier_version.get_status_display(),
+                earlier_version.change_summary,
+                timezone.localdate(earlier_version.approved_at) if earlier_version.approved_at else None,
+            )
+            for earlier_version in earlier
+        ],
+    )
+
+
+# --- the scheduled sweep ----------------------------------------------------------------------------------
+
+EXPIRY_BATCH = 100
+
+
+def agreements_past_end(*, today: datetime.date) -> list[AgreementVersion]:
+    """Versions still in force after their end date, oldest end first, at most one batch."""
+    return list(
+        AgreementVersion.objects.select_related("agreement")
+        .filter(status=AgreementStatus.ACTIVE, end_on__lt=today)
+        .order_by("end_on", "id")[:EXPIRY_BATCH]
+    )
+
+
+def agreements_expire(*, today: datetime.date) -> list[AgreementVersion]:
+    """Mark as expired every version in force whose end date has passed; a second run finds none.
+
+    Each expiry is its own transaction, so one that someone else changed meanwhile (and so conflicts)
+    is skipped without undoing the others.
+    """
+    expired = []
+    for version in agreements_past_end(today=today):
+        try:
+            system_transition(version, "expire", comment=f"The end date, {version.end_on:%d %b %Y}, passed.")
+        except TransitionConflict:
+            continue
+        expired.append(version)
+    return expired

@@ -1,0 +1,163 @@
+"""Pages for withdrawals of consent: recording one, the list, and each with the notices it sent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from igportal.types import AuthenticatedHttpRequest
+from requests_app.forms.consent import ConsentWithdrawalForm, NoticeToldForm
+from requests_app.forms.registers import WithdrawalFilterForm
+from requests_app.models import ConsentWithdrawal
+from requests_app.permissions import can_change_registers, can_read_registers
+from requests_app.selectors import consent as selectors
+from requests_app.selectors.registers import refuse_action, refuse_change
+from requests_app.services.audit import audit_record
+from requests_app.services.consent import consent_notice_told, consent_withdrawal_record
+from requests_app.views.registers import csv_export, list_page, show_errors
+
+
+def _may_open_register(request: AuthenticatedHttpRequest) -> None:
+    if not can_read_registers(request.user):
+        raise Http404("No such page.")
+
+
+@require_GET
+def consent_withdrawal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _may_open_register(request)
+    form = WithdrawalFilterForm(request.GET or None)
+    filters = form.filters()
+    return list_page(
+        request,
+        register="consent_withdrawals",
+        form=form,
+        filters=filters,
+        rows=selectors.withdrawal_list(user=request.user, **filters),
+        template="requests_app/consent_withdrawal_list.html",
+        context={"can_change": can_change_registers(request.user)},
+    )
+
+
+CSV_HEADER = (
+    "Reference",
+    "Person (pseudonymous reference)",
+    "Consent withdrawn on",
+    "Data flows marked for reassessment",
+    "Disclosures",
+    "Organisations told",
+    "Organisations not yet told",
+    "Recorded by",
+    "Recorded at",
+)
+
+
+def _csv_row(withdrawal: ConsentWithdrawal) -> list[object]:
+    notices = list(withdrawal.notices.all())
+    return [
+        withdrawal.reference,
+        withdrawal.subject_reference,
+        withdrawal.withdrawn_on,
+        "; ".join(sorted(flow.reference for flow in withdrawal.flows.all())),
+        "; ".join(sorted(disclosure.reference for disclosure in withdrawal.disclosures.all())),
+        "; ".join(notice.organisation.name for notice in notices if notice.notified_at),
+        "; ".join(notice.organisation.name for notice in notices if not notice.notified_at),
+        withdrawal.recorded_by.get_full_name() or withdrawal.recorded_by.get_username(),
+        timezone.localtime(withdrawal.recorded_at),
+    ]
+
+
+@require_GET
+def consent_withdrawal_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    _may_open_register(request)
+    form = WithdrawalFilterForm(request.GET or None)
+    filters = form.filters()
+    rows = (
+        selectors.withdrawal_list(user=request.user, **filters)
+        .select_related("recorded_by")
+        .prefetch_related("flows", "disclosures", "notices__organisation")
+    )
+    return csv_export(
+        request,
+        audit_type="consent_withdrawal",
+        register="Consent withdrawal",
+        filters=filters,
+        rows=rows,
+        header=CSV_HEADER,
+        row=_csv_row,
+    )
+
+
+def _detail_page(
+    request: AuthenticatedHttpRequest,
+    withdrawal: ConsentWithdrawal,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "withdrawal": withdrawal,
+        "can_change": can_change_registers(request.user),
+        "told_form": NoticeToldForm(),
+        **(extra or {}),
+    }
+    return render(request, "requests_app/consent_withdrawal_detail.html", context, status=status)
+
+
+@require_GET
+def consent_withdrawal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    withdrawal = selectors.get_withdrawal_for_user(request.user, pk, http_request=request)
+    audit_record(action="consent_withdrawal.view", target=withdrawal, request=request)
+    return _detail_page(request, withdrawal)
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdrawal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _may_open_register(request)
+    if not can_change_registers(request.user):
+        refuse_action(
+            request.user, target_type="consent_withdrawal", wanted="record a withdrawal", http_request=request
+        )
+    form = ConsentWithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdrawal = consent_withdrawal_record(
+                actor=request.user, http_request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{withdrawal.reference} recorded: the flows are marked and the recipients are being told.",
+            )
+            return redirect("consent_withdrawal_detail", pk=withdrawal.pk)
+    return render(request, "requests_app/consent_withdrawal_form.html", {"form": form})
+
+
+@require_POST
+def consent_notice_told_view(request: AuthenticatedHttpRequest, pk: int, notice_id: int) -> HttpResponse:
+    withdrawal = selectors.get_withdrawal_for_user(request.user, pk, http_request=request)
+    if not can_change_registers(request.user):
+        refuse_change(
+            request.user, target=withdrawal, wanted="record how a recipient was told", http_request=request
+        )
+    notice = withdrawal.notices.filter(pk=notice_id).select_related("organisation", "withdrawal").first()
+    if notice is None:
+        raise Http404("No such notice.")
+    form = NoticeToldForm(request.POST)
+    if form.is_valid():
+        try:
+            consent_notice_told(
+                notice=notice, actor=request.user, how=form.cleaned_data["how"], http_request=request
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"Recorded how {notice.organisation.name} was told.")
+            return redirect("consent_withdrawal_detail", pk=withdrawal.pk)
+    return _detail_page(request, withdrawal, {"told_form": form, "told_notice": notice.pk}, 400)

@@ -1,0 +1,206 @@
+"""Pages of the disclosure log. Each fetches through the checked getter or the list selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from igportal.types import AuthenticatedHttpRequest
+from requests_app.forms.disclosures import DisclosureForm
+from requests_app.forms.registers import DisclosureFilterForm
+from requests_app.models import Disclosure
+from requests_app.permissions import (
+    can_change_registers,
+    can_read_registers,
+    can_see_own_disclosures_and_flows,
+)
+from requests_app.selectors import disclosures as selectors
+from requests_app.selectors.registers import refuse_action, refuse_change
+from requests_app.selectors.sharing import get_sharing_request_for_user
+from requests_app.services.audit import audit_record
+from requests_app.services.disclosures import (
+    disclosure_initial,
+    disclosure_kind_for,
+    disclosure_record,
+    may_record_for,
+)
+from requests_app.views.registers import csv_export, list_page, show_errors
+
+
+def _may_open_log(request: AuthenticatedHttpRequest) -> None:
+    if not (can_read_registers(request.user) or can_see_own_disclosures_and_flows(request.user)):
+        raise Http404("No such page.")
+
+
+@require_GET
+def disclosure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _may_open_log(request)
+    form = DisclosureFilterForm(request.GET or None)
+    filters = form.filters()
+    return list_page(
+        request,
+        register="disclosures",
+        form=form,
+        filters=filters,
+        rows=selectors.disclosure_list(user=request.user, **filters),
+        template="requests_app/disclosure_list.html",
+        context={
+            "can_log": can_change_registers(request.user),
+            "own_only": not can_read_registers(request.user),
+        },
+    )
+
+
+CSV_HEADER = (
+    "Reference",
+    "Outcome",
+    "Date",
+    "Shared with or asked by",
+    "Purpose",
+    "What was shared or asked for",
+    "Legal basis",
+    "Method",
+    "Shared or refused by",
+    "Rationale for refusing",
+    "Sharing request",
+    "Logged outside the wizard",
+    "Police officer",
+    "Police reference",
+    "What the police asked for",
+    "What was given to the police",
+    "Acknowledgement",
+    "Acknowledged on",
+    "Recorded by",
+    "Recorded at",
+)
+
+
+def _csv_row(entry: Disclosure) -> list[object]:
+    return [
+        entry.reference,
+        entry.get_kind_display(),
+        entry.disclosed_on,
+        entry.recipient.name,
+        entry.get_purpose_category_display(),
+        entry.information,
+        entry.legal_basis_summary,
+        entry.get_transfer_method_display(),
+        entry.disclosed_by.get_full_name() or entry.disclosed_by.get_username(),
+        entry.refusal_rationale,
+        entry.request.reference if entry.request else "",
+        entry.outside_wizard,
+        entry.police_officer,
+        entry.police_reference,
+        entry.police_requested,
+        entry.police_given,
+        entry.police_acknowledgement,
+        entry.police_acknowledged_on,
+        entry.recorded_by.get_full_name() or entry.recorded_by.get_username(),
+        timezone.localtime(entry.recorded_at),
+    ]
+
+
+@require_GET
+def disclosure_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    _may_open_log(request)
+    form = DisclosureFilterForm(request.GET or None)
+    filters = form.filters()
+    return csv_export(
+        request,
+        audit_type="disclosure",
+        register="Disclosure log",
+        filters=filters,
+        rows=selectors.disclosure_list(user=request.user, **filters).select_related("recorded_by"),
+        header=CSV_HEADER,
+        row=_csv_row,
+    )
+
+
+@require_GET
+def disclosure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    disclosure = selectors.get_disclosure_for_user(request.user, pk, http_request=request)
+    audit_record(action="disclosure.view", target=disclosure, request=request)
+    return render(request, "requests_app/disclosure_detail.html", {"disclosure": disclosure})
+
+
+def _form_page(request: AuthenticatedHttpRequest, form: DisclosureForm, **context: Any) -> HttpResponse:
+    return render(request, "requests_app/disclosure_form.html", {"form": form, **context})
+
+
+@require_http_methods(["GET", "POST"])
+def disclosure_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The IG team logs a disclosure or refusal handled outside the wizard."""
+    _may_open_log(request)
+    if not can_change_registers(request.user):
+        refuse_action(
+            request.user,
+            target_type="disclosure",
+            wanted="log a disclosure outside the wizard",
+            http_request=request,
+        )
+    form = DisclosureForm(
+        request.POST or None, initial={"disclosed_on": timezone.localdate(), "disclosed_by": request.user.pk}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            disclosure = disclosure_record(
+                sharing_request=None, actor=request.user, http_request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{disclosure.reference} logged.")
+            return redirect("disclosure_detail", pk=disclosure.pk)
+    return _form_page(request, form, heading="Log a disclosure or refusal handled outside the wizard")
+
+
+@require_http_methods(["GET", "POST"])
+def request_disclosure(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The requester (or the IG team) records what happened to a decided one-off request."""
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    existing = Disclosure.objects.filter(request=sharing_request).first()
+    if existing is not None:
+        return redirect("disclosure_detail", pk=existing.pk)
+    kind = disclosure_kind_for(sharing_request)
+    if kind is None or not may_record_for(request.user, sharing_request):
+        refuse_change(
+            request.user,
+            target=sharing_request,
+            wanted="record a disclosure for this request",
+            http_request=request,
+        )
+    police = sharing_request.purpose_category == "police_crime"
+    form = DisclosureForm(
+        request.POST or None,
+        kind=kind,
+        police=police,
+        initial={
+            **disclosure_initial(sharing_request, today=timezone.localdate()),
+            "disclosed_by": request.user.pk,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            disclosure = disclosure_record(
+                sharing_request=sharing_request, actor=request.user, http_request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{disclosure.reference} logged for {sharing_request.reference}.")
+            return redirect("request_detail", reference=sharing_request.reference)
+    verb = "disclosure" if kind == "disclosure" else "refusal"
+    return _form_page(
+        request,
+        form,
+        heading=f"Record the {verb} for {sharing_request.reference}",
+        sharing_request=sharing_request,
+        back_url=reverse("request_detail", args=[sharing_request.reference]),
+    )

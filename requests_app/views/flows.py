@@ -1,0 +1,211 @@
+"""Pages of the data flow register. Each fetches through the checked getter or the list selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from igportal.types import AuthenticatedHttpRequest
+from requests_app.forms.flows import FlowForm, FlowReviewForm
+from requests_app.forms.registers import CommentForm, FlowFilterForm
+from requests_app.models import DataFlow
+from requests_app.permissions import (
+    can_change_registers,
+    can_read_registers,
+    can_see_own_disclosures_and_flows,
+)
+from requests_app.selectors import flows as selectors
+from requests_app.selectors.registers import refuse_change
+from requests_app.selectors.sharing import get_sharing_request_for_user
+from requests_app.services.audit import audit_record
+from requests_app.services.flows import (
+    data_flow_create,
+    data_flow_review,
+    flow_initial,
+    flow_registration_problem,
+)
+from requests_app.views.registers import actions_for, csv_export, fire, list_page, show_errors
+
+
+def _may_open_register(request: AuthenticatedHttpRequest) -> None:
+    if not (can_read_registers(request.user) or can_see_own_disclosures_and_flows(request.user)):
+        raise Http404("No such page.")
+
+
+@require_GET
+def flow_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _may_open_register(request)
+    form = FlowFilterForm(request.GET or None)
+    filters = form.filters()
+    return list_page(
+        request,
+        register="data_flows",
+        form=form,
+        filters=filters,
+        rows=selectors.flow_list(user=request.user, today=timezone.localdate(), **filters),
+        template="requests_app/flow_list.html",
+        context={"own_only": not can_read_registers(request.user)},
+    )
+
+
+CSV_HEADER = (
+    "Reference",
+    "Flow",
+    "Status",
+    "Recipient",
+    "Purpose",
+    "Source asset",
+    "Asset owner",
+    "Form of the information",
+    "Data items",
+    "Legal basis",
+    "Method",
+    "Frequency",
+    "How often",
+    "ISA",
+    "Next review",
+    "Review overdue",
+    "To reassess",
+    "Sharing request",
+)
+
+
+def _csv_row(flow: DataFlow) -> list[object]:
+    return [
+        flow.reference,
+        flow.name,
+        flow.get_status_display(),
+        flow.recipient.name,
+        flow.get_purpose_category_display(),
+        flow.source_asset,
+        flow.asset_owner.get_full_name() or flow.asset_owner.get_username(),
+        flow.get_data_form_display(),
+        "; ".join(item.name for item in flow.data_items.all()),
+        flow.legal_basis_summary,
+        flow.get_transfer_method_display(),
+        flow.get_frequency_display(),
+        flow.get_schedule_display(),
+        flow.agreement.reference if flow.agreement else "",
+        flow.next_review_on,
+        flow.overdue,  # type: ignore[attr-defined]
+        flow.needs_reassessment,
+        flow.request.reference,
+    ]
+
+
+@require_GET
+def flow_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    _may_open_register(request)
+    form = FlowFilterForm(request.GET or None)
+    filters = form.filters()
+    rows = (
+        selectors.flow_list(user=request.user, today=timezone.localdate(), **filters)
+        .select_related("request")
+        .prefetch_related("data_items")
+    )
+    return csv_export(
+        request,
+        audit_type="data_flow",
+        register="Data flow",
+        filters=filters,
+        rows=rows,
+        header=CSV_HEADER,
+        row=_csv_row,
+    )
+
+
+def _detail_page(
+    request: AuthenticatedHttpRequest, flow: DataFlow, extra: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    can_change = can_change_registers(request.user)
+    context: dict[str, Any] = {
+        "flow": flow,
+        "items": flow.data_items.all(),
+        "history": flow.history.select_related("actor"),
+        "reviews": flow.reviews.select_related("reviewed_by"),
+        "withdrawals": flow.consent_withdrawals.order_by("-withdrawn_on"),
+        "overdue": flow.status in selectors.REVIEWED_STATUSES and flow.next_review_on < timezone.localdate(),
+        "actions": actions_for(
+            request, flow, url=lambda name: reverse("flow_transition", args=[flow.pk, name])
+        ),
+        "can_change": can_change,
+        "review_form": FlowReviewForm(),
+        "action_form": CommentForm(),
+        **(extra or {}),
+    }
+    return render(request, "requests_app/flow_detail.html", context, status=status)
+
+
+@require_GET
+def flow_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    flow = selectors.get_flow_for_user(request.user, pk, http_request=request)
+    audit_record(action="data_flow.view", target=flow, request=request)
+    return _detail_page(request, flow)
+
+
+@require_POST
+def flow_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
+    flow = selectors.get_flow_for_user(request.user, pk, for_change=True, http_request=request)
+    return fire(
+        request,
+        flow,
+        name,
+        success_url=reverse("flow_detail", args=[flow.pk]),
+        render_page=lambda extra, status: _detail_page(request, flow, extra, status),
+    )
+
+
+@require_POST
+def flow_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    flow = selectors.get_flow_for_user(request.user, pk, for_change=True, http_request=request)
+    form = FlowReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            data_flow_review(flow=flow, actor=request.user, http_request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{flow.reference}: review recorded.")
+            return redirect("flow_detail", pk=flow.pk)
+    return _detail_page(request, flow, {"review_form": form}, 400)
+
+
+@require_http_methods(["GET", "POST"])
+def request_flow(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The IG team registers an approved routine or bulk request as a data flow."""
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    existing = DataFlow.objects.filter(request=sharing_request).first()
+    if existing is not None:
+        return redirect("flow_detail", pk=existing.pk)
+    if not can_change_registers(request.user) or flow_registration_problem(sharing_request):
+        refuse_change(
+            request.user,
+            target=sharing_request,
+            wanted="register this request as a data flow",
+            http_request=request,
+        )
+    initial = flow_initial(sharing_request, today=timezone.localdate())
+    form = FlowForm(request.POST or None, initial={**initial, "asset_owner": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            flow = data_flow_create(
+                sharing_request=sharing_request,
+                actor=request.user,
+                new_agreement=data["agreement"] is None,
+                http_request=request,
+                **data,
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{flow.reference} registered.")
+            return redirect("flow_detail", pk=flow.pk)
+    return render(request, "requests_app/flow_form.html", {"form": form, "sharing_request": sharing_request})

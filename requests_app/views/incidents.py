@@ -1,0 +1,209 @@
+"""Pages of the incident log. Each fetches through the checked getter or the list selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from igportal.types import AuthenticatedHttpRequest
+from requests_app.forms.incidents import FOLLOW_UP_FIELDS, IncidentForm
+from requests_app.forms.registers import CommentForm, IncidentFilterForm
+from requests_app.models import Incident
+from requests_app.permissions import can_change_registers, can_read_registers
+from requests_app.selectors import incidents as selectors
+from requests_app.selectors.registers import refuse_action
+from requests_app.services import incidents as services
+from requests_app.services.audit import audit_record
+from requests_app.views.registers import actions_for, csv_export, fire, list_page, show_errors
+
+
+def _may_open_register(request: AuthenticatedHttpRequest) -> None:
+    if not can_read_registers(request.user):
+        raise Http404("No such page.")
+
+
+@require_GET
+def incident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _may_open_register(request)
+    form = IncidentFilterForm(request.GET or None)
+    filters = form.filters()
+    now = timezone.now()
+    return list_page(
+        request,
+        register="incidents",
+        form=form,
+        filters=filters,
+        rows=selectors.incident_list(user=request.user, now=now, **filters),
+        template="requests_app/incident_list.html",
+        context={"can_change": can_change_registers(request.user), "now": now},
+    )
+
+
+CSV_HEADER = (
+    "Reference",
+    "Kind",
+    "Category",
+    "Summary",
+    "Status",
+    "Happened",
+    "Became aware",
+    "Likelihood",
+    "Severity",
+    "Grade",
+    "Reportable to the ICO",
+    "ICO deadline",
+    "Reported to the ICO",
+    "ICO reference",
+    "ICO report overdue",
+    "People affected",
+    "Person told on",
+    "Apology given",
+    "Sharing request",
+    "Data flow",
+)
+
+
+def _csv_row(incident: Incident) -> list[object]:
+    grade = incident.grade
+    clock = incident.ico_clock(now=timezone.now())
+    return [
+        incident.reference,
+        incident.get_kind_display(),
+        incident.get_category_display(),
+        incident.title,
+        incident.get_status_display(),
+        timezone.localtime(incident.occurred_at) if incident.occurred_at else None,
+        timezone.localtime(incident.aware_at),
+        incident.likelihood,
+        incident.severity,
+        f"{grade.likelihood} x {grade.severity} {grade.band.value}",
+        incident.ico_reportable,
+        timezone.localtime(clock.deadline) if clock else None,
+        timezone.localtime(incident.reported_to_ico_at) if incident.reported_to_ico_at else None,
+        incident.ico_reference,
+        incident.overdue,  # type: ignore[attr-defined]
+        incident.people_affected,
+        incident.person_informed_on,
+        incident.apology_given,
+        incident.request.reference if incident.request else "",
+        incident.flow.reference if incident.flow else "",
+    ]
+
+
+@require_GET
+def incident_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    _may_open_register(request)
+    form = IncidentFilterForm(request.GET or None)
+    filters = form.filters()
+    return csv_export(
+        request,
+        audit_type="incident",
+        register="Incident",
+        filters=filters,
+        rows=selectors.incident_list(user=request.user, now=timezone.now(), **filters),
+        header=CSV_HEADER,
+        row=_csv_row,
+    )
+
+
+def _detail_page(
+    request: AuthenticatedHttpRequest,
+    incident: Incident,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "incident": incident,
+        "grade": incident.grade,
+        "clock": incident.ico_clock(now=timezone.now()),
+        "history": incident.history.select_related("actor"),
+        "actions": actions_for(
+            request, incident, url=lambda name: reverse("incident_transition", args=[incident.pk, name])
+        ),
+        "can_change": can_change_registers(request.user) and incident.status == "open",
+        "action_form": CommentForm(),
+        **(extra or {}),
+    }
+    return render(request, "requests_app/incident_detail.html", context, status=status)
+
+
+@require_GET
+def incident_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.get_incident_for_user(request.user, pk, http_request=request)
+    audit_record(action="incident.view", target=incident, request=request)
+    return _detail_page(request, incident)
+
+
+@require_POST
+def incident_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
+    incident = selectors.get_incident_for_user(request.user, pk, http_request=request)
+    return fire(
+        request,
+        incident,
+        name,
+        success_url=reverse("incident_detail", args=[incident.pk]),
+        render_page=lambda extra, status: _detail_page(request, incident, extra, status),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def incident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _may_open_register(request)
+    if not can_change_registers(request.user):
+        refuse_action(request.user, target_type="incident", wanted="record an incident", http_request=request)
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_create(
+                actor=request.user, http_request=request, **form.service_data()
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{incident.reference} recorded.")
+            return redirect("incident_detail", pk=incident.pk)
+    return render(request, "requests_app/incident_form.html", {"form": form, "heading": "Record an incident"})
+
+
+def _initial(incident: Incident) -> dict[str, Any]:
+    fields = ("kind", "category", "title", "description", "occurred_at", "aware_at", "likelihood", "severity")
+    initial: dict[str, Any] = {name: getattr(incident, name) for name in fields}
+    initial |= {
+        name: getattr(incident, name)
+        for name in ("people_affected", "ico_reportable", "reportability_reason")
+    }
+    initial |= {name: getattr(incident, name) for name in FOLLOW_UP_FIELDS}
+    for name in ("occurred_at", "aware_at", "reported_to_ico_at"):
+        if initial[name] is not None:
+            initial[name] = timezone.localtime(initial[name])
+    initial["request_reference"] = incident.request.reference if incident.request else ""
+    initial["flow_reference"] = incident.flow.reference if incident.flow else ""
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def incident_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    incident = selectors.get_incident_for_user(request.user, pk, for_change=True, http_request=request)
+    form = IncidentForm(request.POST or None, initial=_initial(incident), follow_up=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_update(
+                incident=incident, actor=request.user, http_request=request, **form.service_data()
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{incident.reference} saved.")
+            return redirect("incident_detail", pk=incident.pk)
+    return render(
+        request,
+        "requests_app/incident_form.html",
+        {"form": form, "heading": f"Update {incident.reference}", "incident": incident},
+    )

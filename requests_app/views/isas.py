@@ -1,0 +1,293 @@
+"""Pages of the ISA register. Each fetches through the checked getter or the list selector."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from igportal.types import AuthenticatedHttpRequest
+from requests_app.forms.isas import AgreementForm
+from requests_app.forms.registers import AgreementFilterForm, CommentForm
+from requests_app.models import AgreementDocument, AgreementStatus, AgreementVersion, SharingAgreement
+from requests_app.permissions import can_change_registers, can_read_agreements
+from requests_app.selectors import isas as selectors
+from requests_app.selectors.registers import refuse_action, refuse_change
+from requests_app.services import isas as services
+from requests_app.services.audit import audit_record
+from requests_app.services.documents import agreement_preview_render
+from requests_app.views.registers import actions_for, attachment, csv_export, fire, list_page, show_errors
+
+
+def _may_open_register(request: AuthenticatedHttpRequest) -> None:
+    if not can_read_agreements(request.user):
+        raise Http404("No such page.")
+
+
+@require_GET
+def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _may_open_register(request)
+    form = AgreementFilterForm(request.GET or None)
+    filters = form.filters()
+    return list_page(
+        request,
+        register="agreements",
+        form=form,
+        filters=filters,
+        rows=selectors.agreement_list(user=request.user, today=timezone.localdate(), **filters),
+        template="requests_app/agreement_list.html",
+        context={"can_change": can_change_registers(request.user)},
+        decorate=lambda rows: selectors.with_shown_versions(rows),
+    )
+
+
+CSV_HEADER = (
+    "Reference",
+    "Title",
+    "Version shown",
+    "Status",
+    "Partners",
+    "Start",
+    "End",
+    "Next review",
+    "Review overdue",
+    "Running data flows",
+    "Latest version",
+    "Latest version status",
+)
+
+
+def _csv_row(agreement: Any) -> list[object]:
+    shown: AgreementVersion | None = agreement.shown
+    return [
+        agreement.reference,
+        agreement.title,
+        f"v{shown.number}" if shown else "",
+        AgreementStatus(agreement.shown_status).label if agreement.shown_status else "",
+        "; ".join(party.name for party in shown.parties.all()) if shown else "",
+        shown.start_on if shown else None,
+        shown.end_on if shown else None,
+        shown.review_on if shown else None,
+        agreement.overdue,
+        agreement.flow_count,
+        f"v{agreement.latest_number}" if agreement.latest_number else "",
+        AgreementStatus(agreement.latest_status).label if agreement.latest_status else "",
+    ]
+
+
+@require_GET
+def agreement_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+    _may_open_register(request)
+    form = AgreementFilterForm(request.GET or None)
+    filters = form.filters()
+    return csv_export(
+        request,
+        audit_type="isa",
+        register="Information sharing agreement",
+        filters=filters,
+        rows=selectors.agreement_list(user=request.user, today=timezone.localdate(), **filters),
+        header=CSV_HEADER,
+        row=_csv_row,
+        decorate=selectors.with_shown_versions,
+    )
+
+
+def _version_page(
+    request: AuthenticatedHttpRequest,
+    version: AgreementVersion,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    agreement = version.agreement
+    versions = list(agreement.versions.select_related("approved_by").order_by("-number"))
+    latest = versions[0]
+    can_change = can_change_registers(request.user)
+    context: dict[str, Any] = {
+        "agreement": agreement,
+        "version": version,
+        "versions": versions,
+        "latest": latest,
+        "parties": version.parties.order_by("name"),
+        "items": version.data_items.all(),
+        "history": version.history.select_related("actor"),
+        "flows": agreement.flows.select_related("recipient").order_by("reference"),
+        "document": AgreementDocument.objects.filter(version=version).first(),
+        "actions": actions_for(
+            request,
+            version,
+            url=lambda name: reverse("agreement_transition", args=[agreement.pk, version.number, name]),
+        ),
+        "can_edit": can_change and (latest.is_editable or latest.status in services.RENEWABLE),
+        "edit_starts_new_version": latest.status in services.RENEWABLE,
+        "previewable": version.status in services.UNAPPROVED,
+        "overdue": version.status == AgreementStatus.ACTIVE
+        and version.review_on is not None
+        and version.review_on < timezone.localdate(),
+        "action_form": CommentForm(),
+        **(extra or {}),
+    }
+    return render(request, "requests_app/agreement_detail.html", context, status=status)
+
+
+def _shown(agreement: SharingAgreement) -> AgreementVersion:
+    versions = agreement.versions.select_related("agreement", "created_by", "approved_by")
+    shown = versions.filter(status=AgreementStatus.ACTIVE).first() or versions.order_by("-number").first()
+    assert shown is not None
+    return shown
+
+
+@require_GET
+def agreement_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    agreement = selectors.get_agreement_for_user(request.user, pk, http_request=request)
+    version = _shown(agreement)
+    audit_record(action="isa.view", target=version, request=request)
+    return _version_page(request, version)
+
+
+@require_GET
+def agreement_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
+    version = selectors.get_agreement_version_for_user(request.user, pk, number, http_request=request)
+    audit_record(action="isa.view", target=version, request=request)
+    return _version_page(request, version)
+
+
+@require_POST
+def agreement_transition(request: AuthenticatedHttpRequest, pk: int, number: int, name: str) -> HttpResponse:
+    version = selectors.get_agreement_version_for_user(request.user, pk, number, http_request=request)
+    return fire(
+        request,
+        version,
+        name,
+        success_url=reverse("agreement_version", args=[pk, number]),
+        render_page=lambda extra, status: _version_page(request, version, extra, status),
+    )
+
+
+def _service_data(form: AgreementForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    data["parties"] = list(data["parties"])
+    data["data_items"] = list(data["data_items"])
+    return data
+
+
+def _initial(version: AgreementVersion) -> dict[str, Any]:
+    return {
+        **services.version_content(version),
+        "title": version.agreement.title,
+        "parties": [party.pk for party in version.parties.all()],
+        "data_items": [item.pk for item in version.data_items.all()],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _may_open_register(request)
+    if not can_change_registers(request.user):
+        refuse_action(request.user, target_type="isa", wanted="draft an ISA", http_request=request)
+    today = timezone.localdate()
+    form = AgreementForm(
+        request.POST or None,
+        initial={
+            "onward_sharing_prohibited": True,
+            "security_measures": services.STANDARD_SECURITY,
+            "subject_rights": services.STANDARD_SUBJECT_RIGHTS,
+            "breach_handling": services.STANDARD_BREACH_HANDLING,
+            "start_on": today,
+            "review_on": today + services.REVIEW_INTERVAL,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.agreement_create(
+                actor=request.user, http_request=request, **_service_data(form)
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{version.agreement.reference} drafted.")
+            return redirect("agreement_version", pk=version.agreement_id, number=version.number)
+    return render(request, "requests_app/agreement_form.html", {"form": form, "heading": "Draft an ISA"})
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Change the draft; or, for an agreement in force or expired, draft its next version."""
+    agreement = selectors.get_agreement_for_user(request.user, pk, for_change=True, http_request=request)
+    latest = agreement.versions.order_by("-number").first()
+    assert latest is not None
+    new_version = latest.status in services.RENEWABLE
+    if not (latest.is_editable or new_version):
+        refuse_change(
+            request.user,
+            target=latest,
+            wanted=f"change an agreement that is {latest.get_status_display().lower()}",
+            http_request=request,
+        )
+    form = AgreementForm(request.POST or None, initial=_initial(latest), new_version=new_version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if new_version:
+                version = services.agreement_new_version(
+                    agreement=agreement, actor=request.user, http_request=request, **_service_data(form)
+                )
+            else:
+                version = services.agreement_version_update(
+                    version=latest, actor=request.user, http_request=request, **_service_data(form)
+                )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{version.audit_label} saved as a draft.")
+            return redirect("agreement_version", pk=agreement.pk, number=version.number)
+    heading = (
+        f"Draft version {latest.number + 1} of {agreement.reference}"
+        if new_version
+        else f"Change the draft of {latest.audit_label}"
+    )
+    return render(
+        request,
+        "requests_app/agreement_form.html",
+        {"form": form, "heading": heading, "agreement": agreement},
+    )
+
+
+@require_GET
+def agreement_pdf(request: AuthenticatedHttpRequest, pk: int, number: int) -> FileResponse:
+    """The stored PDF of a version that came into force, as an attachment named by the convention."""
+    version = selectors.get_agreement_version_for_user(request.user, pk, number, http_request=request)
+    document = AgreementDocument.objects.filter(version=version).first()
+    if document is None:
+        raise Http404(
+            "This version has no stored PDF: it has not come into force, or is still being rendered."
+        )
+    audit_record(
+        action="isa.export",
+        target=version,
+        request=request,
+        detail={"document": "isa", "version": version.number, "sha256": document.sha256},
+    )
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=f"{document.name}.pdf")
+
+
+@require_GET
+def agreement_preview(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
+    """A draft's PDF as it would read, rendered now and marked as a draft; not stored."""
+    version = selectors.get_agreement_version_for_user(request.user, pk, number, http_request=request)
+    if version.status not in services.UNAPPROVED:
+        raise Http404("Only a draft is previewed; download the stored PDF of an approved version.")
+    name, pdf = agreement_preview_render(version=version)
+    audit_record(
+        action="isa.export",
+        target=version,
+        request=request,
+        detail={"document": "isa_preview", "version": version.number},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = attachment(f"{name}.pdf")
+    return response
