@@ -56,6 +56,16 @@ urlpatterns = [
     path("requests/<str:reference>/stages/", sharing.request_add_stage, name="request_add_stage"),
     path("requests/<str:reference>/assign/", sharing.request_assign, name="request_assign"),
     path("requests/<str:reference>/comments/", sharing.request_comment, name="request_comment"),
+    path(
+        "registers/agreements/<int:pk>/documents/",
+        documents.agreement_document_upload,
+        name="agreement_document_upload",
+    ),
+    path(
+        "registers/agreements/<int:pk>/documents/<int:document_id>/",
+        documents.agreement_document_download,
+        name="agreement_document_download",
+    ),
     path("requests/<str:reference>/documents/", documents.document_upload, name="document_upload"),
     path(
         "requests/<str:reference>/documents/<int:document_id>/",

@@ -299,9 +299,19 @@ class DecisionRecord(models.Model):
 
 
 class SupportingDocument(models.Model):
-    """A file attached to a request, such as a police request form: checked, stored under a new name."""
+    """A file attached to a request (a police request form) or to an information sharing agreement
+    (a signed copy, an annex): checked, stored under a new name. It belongs to exactly one of them."""
 
-    request = models.ForeignKey(SharingRequest, on_delete=models.CASCADE, related_name="documents")
+    request = models.ForeignKey(
+        SharingRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    agreement = models.ForeignKey(
+        "requests_app.SharingAgreement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Shown to people only; the file on disk is named by the portal, never by the uploader.
     original_name = models.CharField(max_length=200)
@@ -312,7 +322,14 @@ class SupportingDocument(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["request", "uploaded_at", "id"]
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(request__isnull=False, agreement__isnull=True)
+                | models.Q(request__isnull=True, agreement__isnull=False),
+                name="supporting_document_one_owner",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

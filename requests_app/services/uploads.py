@@ -21,7 +21,8 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from igportal.roles import Role, has_role
-from requests_app.models import SharingRequest, SupportingDocument
+from requests_app.models import SharingAgreement, SharingRequest, SupportingDocument
+from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
 
 # Detected MIME type -> the extension the stored copy gets.
@@ -72,6 +73,37 @@ def can_add_documents(user: User, sharing_request: SharingRequest) -> bool:
     return sharing_request.requester_id == user.pk or has_role(user, Role.IG_OFFICER, Role.DPO)
 
 
+def _checked_upload(upload: UploadedFile) -> tuple[bytes, str, str]:
+    """The content, its real type and a display name, or a ValidationError saying what is wrong."""
+    limit = settings.UPLOAD_MAX_BYTES
+    too_large = ValidationError(
+        {"file": f"The file is too large: the most we accept is {limit // 1048576} MB."}
+    )
+    if upload.size is None or upload.size > limit:
+        raise too_large
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise too_large
+    if not content:
+        raise ValidationError({"file": "The file is empty."})
+    mime = detect_type(content)
+    if mime is None:
+        raise ValidationError({"file": f"The file must be a {_TYPE_NAMES}. Its content is none of these."})
+    original = display_name(upload.name or "") or f"document.{ALLOWED_TYPES[mime]}"
+    return content, mime, original
+
+
+def _store(content: bytes, mime: str, original: str, **owner: object) -> SupportingDocument:
+    return SupportingDocument.objects.create(
+        original_name=original[:200],
+        file=ContentFile(content, name=f"{uuid.uuid4().hex}.{ALLOWED_TYPES[mime]}"),
+        content_type=mime,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        **owner,
+    )
+
+
 @transaction.atomic
 def supporting_document_add(
     *,
@@ -82,41 +114,36 @@ def supporting_document_add(
 ) -> SupportingDocument:
     if not can_add_documents(uploaded_by, sharing_request):
         raise PermissionDenied("Only the requester and the IG team add documents to a request.")
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size is None or upload.size > limit:
-        raise ValidationError(
-            {"file": f"The file is too large: the most we accept is {limit // (1024 * 1024)} MB."}
-        )
-    content = upload.read(limit + 1)
-    if len(content) > limit:
-        raise ValidationError(
-            {"file": f"The file is too large: the most we accept is {limit // (1024 * 1024)} MB."}
-        )
-    if not content:
-        raise ValidationError({"file": "The file is empty."})
-    mime = detect_type(content)
-    if mime is None:
-        raise ValidationError({"file": f"The file must be a {_TYPE_NAMES}. Its content is none of these."})
-    original = display_name(upload.name or "") or f"document.{ALLOWED_TYPES[mime]}"
-    document = SupportingDocument.objects.create(
-        request=sharing_request,
-        uploaded_by=uploaded_by,
-        original_name=original[:200],
-        file=ContentFile(content, name=f"{uuid.uuid4().hex}.{ALLOWED_TYPES[mime]}"),
-        content_type=mime,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
+    content, mime, original = _checked_upload(upload)
+    document = _store(content, mime, original, request=sharing_request, uploaded_by=uploaded_by)
     audit_record(
         action="request.document_added",
         actor=uploaded_by,
         target=sharing_request,
         request=http_request,
-        detail={
-            "document_id": document.pk,
-            "content_type": mime,
-            "size": len(content),
-            "sha256": document.sha256,
-        },
+        detail={"document_id": document.pk, "type": mime, "size": len(content), "sha256": document.sha256},
+    )
+    return document
+
+
+@transaction.atomic
+def agreement_document_add(
+    *,
+    agreement: SharingAgreement,
+    uploaded_by: User,
+    upload: UploadedFile,
+    http_request: HttpRequest | None = None,
+) -> SupportingDocument:
+    """A signed copy or an annex of an ISA; the IG team keeps the agreements, so only they add them."""
+    if not can_change_registers(uploaded_by):
+        raise PermissionDenied("Only the IG team adds documents to an information sharing agreement.")
+    content, mime, original = _checked_upload(upload)
+    document = _store(content, mime, original, agreement=agreement, uploaded_by=uploaded_by)
+    audit_record(
+        action="isa.document_added",
+        actor=uploaded_by,
+        target=agreement,
+        request=http_request,
+        detail={"document_id": document.pk, "type": mime, "size": len(content), "sha256": document.sha256},
     )
     return document

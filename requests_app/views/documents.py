@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET, require_POST
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.documents import DocumentForm
 from requests_app.models import SupportingDocument
+from requests_app.selectors.isas import get_agreement_for_user
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services.audit import audit_record
-from requests_app.services.uploads import can_add_documents, supporting_document_add
+from requests_app.services.uploads import agreement_document_add, can_add_documents, supporting_document_add
 from requests_app.views.sharing import render_request_page
 
 
@@ -30,9 +31,7 @@ def document_upload(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
                 http_request=request,
             )
         except ValidationError as exc:
-            form.add_error(
-                "file", exc.message_dict.get("file", exc.messages) if hasattr(exc, "error_dict") else exc
-            )
+            form.add_error("file", _file_errors(exc))
         else:
             messages.success(request, f"{document.original_name} added.")
             return redirect("request_detail", reference=reference)
@@ -49,6 +48,14 @@ def document_download(request: AuthenticatedHttpRequest, reference: str, documen
         request=request,
         detail={"document_id": document.pk, "sha256": document.sha256},
     )
+    return _attachment(document)
+
+
+def _file_errors(exc: ValidationError) -> list[str]:
+    return exc.message_dict.get("file", exc.messages) if hasattr(exc, "error_dict") else exc.messages
+
+
+def _attachment(document: SupportingDocument) -> FileResponse:
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -58,3 +65,38 @@ def document_download(request: AuthenticatedHttpRequest, reference: str, documen
     # Even if a browser were persuaded to render it, the file runs no script and reaches nothing.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+@require_POST
+def agreement_document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement_for_user(request.user, pk, for_change=True, http_request=request)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = agreement_document_add(
+                agreement=agreement,
+                uploaded_by=request.user,
+                upload=form.cleaned_data["file"],
+                http_request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("file", _file_errors(exc))
+        else:
+            messages.success(request, f"{document.original_name} added.")
+            return redirect("agreement_detail", pk=pk)
+    from requests_app.views.isas import agreement_page
+
+    return agreement_page(request, agreement, extra={"document_form": form}, status=400)
+
+
+@require_GET
+def agreement_document_download(request: AuthenticatedHttpRequest, pk: int, document_id: int) -> FileResponse:
+    agreement = get_agreement_for_user(request.user, pk, http_request=request)
+    document = get_object_or_404(SupportingDocument, pk=document_id, agreement=agreement)
+    audit_record(
+        action="isa.document_download",
+        target=agreement,
+        request=request,
+        detail={"document_id": document.pk, "sha256": document.sha256},
+    )
+    return _attachment(document)

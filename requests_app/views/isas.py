@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.types import AuthenticatedHttpRequest
+from requests_app.forms.documents import DocumentForm
 from requests_app.forms.isas import AgreementForm
 from requests_app.forms.registers import AgreementFilterForm, CommentForm
 from requests_app.models import AgreementDocument, AgreementStatus, AgreementVersion, SharingAgreement
@@ -118,6 +119,9 @@ def _version_page(
         "history": version.history.select_related("actor"),
         "flows": agreement.flows.select_related("recipient").order_by("reference"),
         "document": AgreementDocument.objects.filter(version=version).first(),
+        "supporting_documents": agreement.documents.select_related("uploaded_by"),
+        "can_add_agreement_documents": can_change,
+        "document_form": DocumentForm(),
         "actions": actions_for(
             request,
             version,
@@ -140,6 +144,16 @@ def _shown(agreement: SharingAgreement) -> AgreementVersion:
     shown = versions.filter(status=AgreementStatus.ACTIVE).first() or versions.order_by("-number").first()
     assert shown is not None
     return shown
+
+
+def agreement_page(
+    request: AuthenticatedHttpRequest,
+    agreement: SharingAgreement,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The agreement's page at the version in force (or the latest), for views that act on it."""
+    return _version_page(request, _shown(agreement), extra, status)
 
 
 @require_GET

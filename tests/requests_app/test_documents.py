@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app.models import AuditEvent, RequestStatus, SupportingDocument
-from tests.factories import make_request
+from tests.factories import make_agreement, make_request
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
@@ -126,3 +126,36 @@ def test_the_auditor_reads_documents_but_adds_none(
 def test_upload_is_post_only(requester: User, client_for: ClientFor) -> None:
     request = make_request(requester=requester)
     assert client_for(requester).get(reverse("document_upload", args=[request.reference])).status_code == 405
+
+
+def _agreement_upload(client: Client, pk: int, name: str, content: bytes) -> object:
+    return client.post(
+        reverse("agreement_document_upload", args=[pk]), {"file": SimpleUploadedFile(name, content)}
+    )
+
+
+def test_the_ig_team_attaches_a_signed_copy_to_an_isa_and_readers_download_it(
+    ig_officer: User, caldicott: User, requester: User, client_for: ClientFor
+) -> None:
+    version = make_agreement(author=ig_officer)
+    pk = version.agreement_id
+    assert _agreement_upload(client_for(ig_officer), pk, "signed.pdf", PDF).status_code == 302  # type: ignore[attr-defined]
+    document = SupportingDocument.objects.get(agreement_id=pk)
+    assert document.request is None and document.content_type == "application/pdf"
+    url = reverse("agreement_document_download", args=[pk, document.pk])
+    response = client_for(caldicott).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="signed.pdf"')
+    assert client_for(requester).get(url).status_code == 404
+    assert AuditEvent.objects.filter(action="isa.document_added").exists()
+    assert AuditEvent.objects.filter(action="isa.document_download").exists()
+
+
+def test_an_isa_document_is_checked_by_content_and_readers_who_may_not_change_it_cannot_add(
+    ig_officer: User, caldicott: User, client_for: ClientFor
+) -> None:
+    pk = make_agreement(author=ig_officer).agreement_id
+    refused = _agreement_upload(client_for(ig_officer), pk, "annex.pdf", b"MZ not a pdf")
+    assert refused.status_code == 400  # type: ignore[attr-defined]
+    assert _agreement_upload(client_for(caldicott), pk, "annex.pdf", PDF).status_code == 403  # type: ignore[attr-defined]
+    assert not SupportingDocument.objects.exists()

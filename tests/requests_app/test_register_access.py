@@ -76,6 +76,7 @@ FORMS: list[tuple[str, Url, frozenset[Role]]] = [
     ("consent_withdrawal_create", _u("consent_withdrawal_create"), frozenset(READERS)),
 ]
 POSTS: list[tuple[str, Url]] = [
+    ("agreement_document_upload", _u("agreement_document_upload", lambda r: r.agreement.agreement_id)),
     ("flow_review", _u("flow_review", lambda r: r.flow.pk)),
     ("flow_transition", _u("flow_transition", lambda r: r.flow.pk, lambda r: "suspend")),
     (
@@ -94,7 +95,7 @@ POSTS: list[tuple[str, Url]] = [
         _u("consent_notice_told", lambda r: r.withdrawal.pk, lambda r: r.withdrawal.notices.get().pk),
     ),
 ]
-DOWNLOADS = {"agreement_pdf", "agreement_preview"}
+DOWNLOADS = {"agreement_pdf", "agreement_preview", "agreement_document_download"}
 PUBLIC = {"transparency"}
 
 
