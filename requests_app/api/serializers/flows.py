@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -85,6 +87,13 @@ class DataFlowDetailSerializer(DataFlowSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: DataFlow) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        # As on the flow's page: internal notes are for the IG team, not the requester whose flow it is.
+        if not self.context.get("show_internal_notes", False):
+            data["notes"] = ""
+        return data
 
     def get_overdue(self, flow: DataFlow) -> bool:
         return flow.status in REVIEWED_STATUSES and flow.next_review_on < timezone.localdate()

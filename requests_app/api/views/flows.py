@@ -16,7 +16,11 @@ from requests_app.api.views.base import PortalAPIView, PortalGenericAPIView, act
 from requests_app.api.views.registers import audit_register_view, selector_filters
 from requests_app.forms.registers import FlowFilterForm
 from requests_app.models import DataFlow
-from requests_app.permissions import can_read_registers, can_see_own_disclosures_and_flows
+from requests_app.permissions import (
+    can_change_registers,
+    can_read_registers,
+    can_see_own_disclosures_and_flows,
+)
 from requests_app.selectors.flows import flow_list, get_flow_for_user
 from requests_app.services.audit import audit_record
 
@@ -54,4 +58,5 @@ class DataFlowDetailView(PortalAPIView):
             .prefetch_related("data_items", "reviews__reviewed_by")
             .get(pk=flow.pk)
         )
-        return Response(DataFlowDetailSerializer(fresh).data)
+        internal = can_change_registers(acting_user(request))
+        return Response(DataFlowDetailSerializer(fresh, context={"show_internal_notes": internal}).data)

@@ -127,3 +127,36 @@ def test_an_unknown_register_entry_is_not_found_even_for_register_readers(
         "/api/v1/incidents/999999/",
     ):
         assert_error(api.get(url), 404, "not_found")
+
+
+def test_a_requester_reads_their_own_flow_without_the_ig_teams_internal_notes(
+    requester: User, ig_officer: User
+) -> None:
+    registers = fill_registers(requester=requester, ig_officer=ig_officer)
+    flow = registers.flow
+    flow.notes = "Internal: the recipient's DPO is slow to answer."
+    flow.save(update_fields=["notes"])
+    url = f"/api/v1/data-flows/{flow.pk}/"
+    own = Api(Client(), token_for(requester)).get(url)
+    assert own.status_code == 200
+    assert own.json()["notes"] == ""
+    officer = Api(Client(), token_for(ig_officer)).get(url)
+    assert officer.json()["notes"] == flow.notes
+
+
+def test_an_active_isas_pdf_downloads_through_the_api_and_the_export_is_audited(
+    requester: User, ig_officer: User
+) -> None:
+    from requests_app.models import AuditEvent
+    from requests_app.services.documents import agreement_document_render
+
+    registers = fill_registers(requester=requester, ig_officer=ig_officer)
+    version = registers.agreement
+    document = agreement_document_render(version_id=version.pk)
+    api = Api(Client(), token_for(ig_officer))
+    response = api.get(f"/api/v1/agreements/{version.agreement_id}/v{version.number}.pdf")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"%PDF")
+    assert body == document.file.open("rb").read()
+    assert AuditEvent.objects.filter(action="isa.export").exists()
