@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from requests_app.api.views import access, assess, audit, docs, sharing, tokens, workflow
+from requests_app.api.views import (
+    access,
+    assess,
+    audit,
+    disclosures,
+    docs,
+    flows,
+    incidents,
+    isas,
+    sharing,
+    tokens,
+    workflow,
+)
 
 app_name = "api"
 
@@ -39,5 +51,14 @@ urlpatterns = [
         access.AccessTransitionView.as_view(),
         name="access_request_transitions",
     ),
+    path("disclosures/", disclosures.DisclosureListView.as_view(), name="disclosure_list"),
+    path("disclosures/<int:pk>/", disclosures.DisclosureDetailView.as_view(), name="disclosure_detail"),
+    path("data-flows/", flows.DataFlowListView.as_view(), name="flow_list"),
+    path("data-flows/<int:pk>/", flows.DataFlowDetailView.as_view(), name="flow_detail"),
+    path("agreements/", isas.AgreementListView.as_view(), name="agreement_list"),
+    path("agreements/<int:pk>/", isas.AgreementDetailView.as_view(), name="agreement_detail"),
+    path("agreements/<int:pk>/v<int:number>.pdf", isas.AgreementPDFView.as_view(), name="agreement_pdf"),
+    path("incidents/", incidents.IncidentListView.as_view(), name="incident_list"),
+    path("incidents/<int:pk>/", incidents.IncidentDetailView.as_view(), name="incident_detail"),
     path("audit-events/", audit.AuditEventListView.as_view(), name="audit_event_list"),
 ]

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Field as ModelField
+from django.db.models import Model
 from rest_framework import serializers
 
 from requests_app.api.forms import choice_pairs
@@ -72,3 +74,11 @@ def form_schema(name: str, form: forms.BaseForm, *, doc: str = "") -> type[seria
     """
     fields = {field_name: _field_for(field) for field_name, field in form.fields.items()}
     return type(name, (serializers.Serializer,), {**fields, "__doc__": doc or f"The fields of {name}."})
+
+
+def blank_choice(model: type[Model], name: str) -> serializers.ChoiceField:
+    """A model's choice field that may be left blank (a refusal has no Article 6 condition, a draft ISA
+    no transfer method yet), so the schema's enum allows the blank the records hold."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, ModelField) and field.choices, f"{model.__name__}.{name} is not a choice field"
+    return serializers.ChoiceField(choices=list(field.choices), allow_blank=True, read_only=True)

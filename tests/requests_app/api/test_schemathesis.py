@@ -28,6 +28,7 @@ from requests_app.models import ApiToken, RequestStatus
 from tests.conftest import MakeUser
 from tests.factories import AccessRequestFactory, make_request
 from tests.requests_app.api.helpers import token_for
+from tests.requests_app.registers import fill_registers
 
 pytestmark = pytest.mark.django_db
 # 10 generated requests per operation and role keeps the whole run well under two minutes.
@@ -76,6 +77,16 @@ def world(request: pytest.FixtureRequest, make_user: MakeUser) -> World:
             make_request(requester=user, status=RequestStatus.SUBMITTED),
         ]
     case = AccessRequestFactory.create()
+    registers = fill_registers(
+        requester=user if role == Role.REQUESTER else someone,
+        ig_officer=make_user(Role.IG_OFFICER, username="fuzz-officer"),
+    )
+    register_ids = [
+        registers.disclosure.pk,
+        registers.flow.pk,
+        registers.agreement.agreement_id,
+        registers.incident.pk,
+    ]
     token = token_for(user)
     own_token = ApiToken.objects.filter(user=user).values_list("pk", flat=True)
     return World(
@@ -83,7 +94,8 @@ def world(request: pytest.FixtureRequest, make_user: MakeUser) -> World:
         token=token,
         known={
             "reference": [r.reference for r in requests],
-            "id": [case.pk, *own_token],
+            "id": [case.pk, *register_ids, *own_token],
+            "number": [registers.agreement.number],
         },
     )
 
