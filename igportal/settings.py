@@ -344,6 +344,14 @@ SPECTACULAR_SETTINGS = {
         "AccessRequestOutcomeEnum": "requests_app.models.access.AccessRequestOutcome",
         "AccessTransitionEnum": "requests_app.api.serializers.access.ACCESS_TRANSITION_NAMES",
         "IdentityMethodEnum": "requests_app.models.access.IdentityMethod",
+        # The registers' own "kind" and "status" choices, each named so none collides with another.
+        "AccessRequestKindEnum": "requests_app.models.access.AccessRequestKind",
+        "OrganisationKindEnum": "requests_app.models.organisations.OrganisationKind",
+        "DisclosureKindEnum": "requests_app.models.disclosures.DisclosureKind",
+        "IncidentKindEnum": "requests_app.models.incidents.IncidentKind",
+        "DataFlowStatusEnum": "requests_app.models.flows.DataFlowStatus",
+        "AgreementStatusEnum": "requests_app.models.isas.AgreementStatus",
+        "IncidentStatusEnum": "requests_app.models.incidents.IncidentStatus",
     },
     # Swagger UI is served from this site (drf-spectacular-sidecar), never from a CDN: see the CSP below.
     "SWAGGER_UI_DIST": "SIDECAR",
