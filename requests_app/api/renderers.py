@@ -18,5 +18,6 @@ class PDFRenderer(BaseRenderer):
     def render(
         self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None
     ) -> bytes:
-        # Only reached for a DRF Response, which a PDF view never returns (its errors are rendered as JSON).
-        raise NotImplementedError("PDF views return the stored file, not data to render.")
+        # Unreachable by design: a PDF view returns a FileResponse, and its errors are rendered as JSON by
+        # the API's exception handler (tested). Reaching here means a view broke that rule.
+        raise RuntimeError("A PDF view returned data instead of the stored file.")
