@@ -25,11 +25,35 @@ def decision_record_render(*, history_id: int) -> DecisionRecord:
         pk=history_id
     )
     sharing_request = event.request
+    version = sharing_request.decision_records.count() + 1
+    name, pdf = decision_record_pdf(event, version=version)
+    try:
+        with transaction.atomic():
+            return DecisionRecord.objects.create(
+                request=sharing_request,
+                decided_by_event=event,
+                version=version,
+                name=name,
+                # Stored under a generated name: the record name carries the reference, not needed on disk.
+                file=ContentFile(pdf, name=f"{uuid.uuid4().hex}.pdf"),
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+            )
+    except IntegrityError:
+        # Another worker stored this decision's record first; theirs stands.
+        return DecisionRecord.objects.get(decided_by_event_id=history_id)
+
+
+def decision_record_pdf(event: RequestHistory, *, version: int) -> tuple[str, bytes]:
+    """The record name and PDF bytes of the record of ``event`` (as ``version``), rendered in the sandbox.
+
+    Stores nothing: ``decision_record_render`` stores it, and the benchmark times exactly this.
+    """
+    sharing_request = event.request
     assessment = sharing_request.assessments.order_by("-number").first()
     if assessment is None:
         raise ValueError(f"{sharing_request.reference} has no assessment to record.")
     decided_on = timezone.localtime(event.occurred_at).date()
-    version = sharing_request.decision_records.count() + 1
     name = record_name(
         on=decided_on,
         name=sharing_request.reference,
@@ -53,21 +77,7 @@ def decision_record_render(*, history_id: int) -> DecisionRecord:
             ),
         },
     )
-    try:
-        with transaction.atomic():
-            return DecisionRecord.objects.create(
-                request=sharing_request,
-                decided_by_event=event,
-                version=version,
-                name=name,
-                # Stored under a generated name: the record name carries the reference, not needed on disk.
-                file=ContentFile(pdf, name=f"{uuid.uuid4().hex}.pdf"),
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                size=len(pdf),
-            )
-    except IntegrityError:
-        # Another worker stored this decision's record first; theirs stands.
-        return DecisionRecord.objects.get(decided_by_event_id=history_id)
+    return name, pdf
 
 
 def agreement_pdf(document: IsaDocument) -> bytes:
