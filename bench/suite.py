@@ -1,0 +1,438 @@
+"""``make bench``: IG Portal at the scale of a large integrated care board, against measured floors.
+
+1. Re-creates two scratch PostgreSQL databases (never real data: their names must start with
+   ``igportal_bench``), migrates them and seeds them: a small one (``--small-scale``, 1% by default)
+   and the full one (``--scale``: 100,000 sharing requests, about 2,000,000 audit events, 20,000 data
+   flows, 5,000 ISAs, 50,000 access requests, 500 users, 200 organisations).
+2. In a child process per database (``bench/probe.py``): each page's query count as the person who
+   uses it, on both databases, so a count that grows with the data shows; on the full one, the
+   visibility query against hand-written SQL, the sweeps' claims against raw SQL, and the PDFs.
+3. Serves the full database with gunicorn (2 sync workers, DEBUG off, the product's middleware)
+   and loads each page with wrk on loopback at 1 and at 10 concurrent connections, each sending an
+   MFA-verified session cookie, then the bare views that return a constant, in the same server.
+4. Prints the figures and writes them, with the machine, date and command, to ``bench/RESULTS.md``.
+
+    .venv/bin/python -m bench.suite [--scale 1.0] [--duration 15] [--reuse]
+
+Every figure is a ratio to a floor measured in the same run, because absolute times on a shared
+two-core machine move with its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/igportal_bench"
+LUA_REPORT = ROOT / "bench" / "report.lua"
+WORKERS = 2
+USERS = (1, 10)
+FLOOR = "bare"
+PAGE_TARGET_MS = 250.0
+PAGE_TARGET_RATIO = 4.0
+VISIBILITY_TARGET_RATIO = 2.0
+CLAIM_TARGET_RATIO = 2.0
+PDF_TARGET_S = 1.0
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def database_named(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def database_name(url: str) -> str:
+    name = urlsplit(url).path.lstrip("/")
+    if not name.startswith("igportal_bench"):
+        raise SystemExit(
+            f"bench: refusing database {name!r}: the benchmark drops and re-creates its databases, "
+            "so their names must start with igportal_bench."
+        )
+    return name
+
+
+def recreate(url: str) -> None:
+    name = database_name(url)
+    with psycopg.connect(database_named(url, "postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def seeded(url: str) -> bool:
+    """Whether ``url`` names a database a finished seed left (its personas exist)."""
+    try:
+        with psycopg.connect(url) as db:
+            row = db.execute("SELECT count(*) FROM auth_user WHERE username = 'bench.requester'").fetchone()
+            return bool(row and row[0])
+    except psycopg.Error:
+        return False
+
+
+def child_env(url: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CELERY_BROKER_URL", "IGPORTAL_ENV", "DEBUG", "MFA_REQUIRED"}
+    }
+    env |= {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+    return env
+
+
+def run_json(args: list[str], url: str) -> dict[str, Any]:
+    log("$ " + shlex.join(args))
+    finished = subprocess.run(args, cwd=ROOT, env=child_env(url), stdout=subprocess.PIPE, check=True)
+    result: dict[str, Any] = json.loads(finished.stdout)
+    return result
+
+
+def prepare(url: str, scale: float, *, reuse: bool) -> dict[str, Any] | None:
+    """Migrate and seed ``url``; None when ``reuse`` found it seeded already."""
+    if reuse and seeded(url):
+        log(f"re-using the seeded database {database_name(url)}")
+        return None
+    recreate(url)
+    log(f"migrating {database_name(url)}")
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=child_env(url), check=True
+    )
+    return run_json([PYTHON, "-m", "bench.probe", "seed", "--scale", str(scale)], url)
+
+
+class Server:
+    """gunicorn with the product's WSGI app on bench.settings, for as long as the ``with`` lasts."""
+
+    def __init__(self, url: str, port: int) -> None:
+        self.url, self.port = url, port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        gunicorn = shutil.which("gunicorn", path=str(Path(PYTHON).parent)) or "gunicorn"
+        args = [gunicorn, "igportal.wsgi:application", "--workers", str(WORKERS)]
+        args += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "--timeout", "60"]
+        log("$ " + shlex.join(args))
+        self.process = subprocess.Popen(args, cwd=ROOT, env=child_env(self.url))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                status, _ = self.get("/bench/bare/", None, "")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit("bench: gunicorn exited before it answered.")
+            time.sleep(0.3)
+        raise SystemExit("bench: gunicorn did not answer within 60 seconds.")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+    def get(self, path: str, cookie: str | None, cookie_name: str) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": f"{cookie_name}={cookie}"} if cookie else {}
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        connection.close()
+        return response.status, body
+
+
+def wrk(port: int, path: str, header: str | None, users: int, seconds: float) -> dict[str, Any]:
+    args = ["wrk", f"--threads={min(users, WORKERS)}", f"--connections={users}", f"--duration={seconds:g}s"]
+    args += ["--timeout=30s", f"--script={LUA_REPORT}"]
+    if header:
+        args += ["--header", header]
+    args.append(f"http://127.0.0.1:{port}{path}")
+    output = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("{"))
+    figures: dict[str, Any] = json.loads(line)
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
+def load_pages(url: str, measured: dict[str, Any], *, port: int, seconds: float, warmup: float) -> None:
+    """Adds ``load`` (wrk figures per number of users) to each page of ``measured``."""
+    cookie_name = measured["cookie_name"]
+    with Server(url, port) as server:
+        for page in measured["pages"]:
+            status, body = server.get(page["path"], page["cookie"], cookie_name)
+            if status != 200 or page["expect"] not in body:
+                raise SystemExit(f"bench: {page['path']} answered {status} under gunicorn, not the page.")
+            header = f"Cookie: {cookie_name}={page['cookie']}" if page["cookie"] else None
+            wrk(port, page["path"], header, max(USERS), warmup)
+            page["load"] = {}
+            for users in USERS:
+                figures = wrk(port, page["path"], header, users, seconds)
+                if figures["socket_errors"] or figures["status_errors"]:
+                    raise SystemExit(f"bench: {page['path']} had errors under load: {figures}")
+                page["load"][str(users)] = figures
+                log(
+                    f"{page['title']:<40} {users:>2} user(s): p50 {figures['p50_us'] / 1000:7.1f} ms"
+                    f"  p95 {figures['p95_us'] / 1000:7.1f} ms  {figures['rps']:6.1f} req/s"
+                )
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(meminfo.read_text().split()[1])
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split(" [")[0]
+    return {
+        "cpu": f"{os.cpu_count()} x {cpu}",
+        "memory": memory,
+        "load": " ".join(f"{value:.2f}" for value in os.getloadavg()),
+        "python": platform.python_version(),
+        "wrk": wrk_version,
+    }
+
+
+def postgres_version(url: str) -> str:
+    with psycopg.connect(url) as db:
+        row = db.execute("SHOW server_version").fetchone()
+        return str(row[0]) if row else "unknown"
+
+
+def database_size(url: str) -> str:
+    with psycopg.connect(url) as db:
+        row = db.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()
+        return str(row[0]) if row else "unknown"
+
+
+def ms(microseconds: float) -> str:
+    return f"{microseconds / 1000:.1f}"
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**missed**"
+
+
+def report(context: dict[str, Any]) -> tuple[str, list[str]]:
+    """The results as Markdown, and the list of missed targets."""
+    full, small = context["full"], context["small"]
+    small_queries = {page["key"]: page["queries"] for page in small["pages"]}
+    floor = next(page for page in full["pages"] if page["key"] == FLOOR)
+    floor_p95 = {users: floor["load"][users]["p95_us"] for users in floor["load"]}
+    signed_in = next(page for page in full["pages"] if page["key"] == "bare_signed_in")
+    misses: list[str] = []
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {context['started']} by `{context['command']}` ({context['elapsed_min']:.0f} minutes in all).",
+        "",
+        f"Machine: {context['machine']['cpu']}, {context['machine']['memory']}; load average at the start "
+        f"{context['machine']['load']}. PostgreSQL {context['postgres']}, "
+        f"Python {context['machine']['python']}, {context['machine']['wrk']}; "
+        f"gunicorn with {WORKERS} sync workers, DEBUG off, persistent database "
+        "connections, the product's whole middleware stack (sessions, MFA, CSP, audit).",
+        "",
+        "## Data",
+        "",
+        f"Full database: {context['full_size']}, seeded in {context['full_seed']}; small database "
+        f"(scale {context['small_scale']:g}) seeded in {context['small_seed']}.",
+        "",
+        "| Rows | Full | Small |",
+        "| --- | ---: | ---: |",
+    ]
+    for kind, count in context["full_counts"].items():
+        lines.append(f"| {kind.replace('_', ' ')} | {count:,} | {context['small_counts'].get(kind, 0):,} |")
+    lines += [
+        "",
+        f"## Pages ({context['seconds']:g} s of wrk per figure, after {context['warmup']:g} s of warm-up)",
+        "",
+        "Ratios are each page's p95 over the p95 of the bare view (a constant, anonymous) in the same "
+        f"server at the same concurrency. Targets: p95 at 10 users under {PAGE_TARGET_MS:.0f} ms and within "
+        f"{PAGE_TARGET_RATIO:g}x the bare view; the same query count on the small and the full database.",
+        "",
+        "| Page | As | Queries (small / full) | p50 @1 ms | p95 @1 ms | p50 @10 ms | p95 @10 ms | req/s @10 "
+        "| p95 ratio @1 | p95 ratio @10 | Targets |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for page in full["pages"]:
+        one, ten = page["load"]["1"], page["load"]["10"]
+        ratio_1 = one["p95_us"] / floor_p95["1"]
+        ratio_10 = ten["p95_us"] / floor_p95["10"]
+        constant = small_queries[page["key"]] == page["queries"]
+        is_floor = page["key"] in {FLOOR, "bare_signed_in"}
+        if is_floor:
+            targets = "floor"
+        else:
+            fast = ten["p95_us"] / 1000 < PAGE_TARGET_MS
+            close = ratio_10 <= PAGE_TARGET_RATIO
+            targets = f"{PAGE_TARGET_MS:.0f} ms {verdict(fast)}; {PAGE_TARGET_RATIO:g}x {verdict(close)}; "
+            targets += f"queries {verdict(constant)}"
+            if not fast:
+                misses.append(
+                    f"{page['title']}: p95 at 10 users {ms(ten['p95_us'])} ms (target {PAGE_TARGET_MS:.0f})"
+                )
+            if not close:
+                misses.append(f"{page['title']}: p95 at 10 users {ratio_10:.1f}x the bare view (target 4x)")
+            if not constant:
+                misses.append(
+                    f"{page['title']}: {small_queries[page['key']]} queries on the small database, "
+                    f"{page['queries']} on the full one"
+                )
+        lines.append(
+            f"| {page['title']} | {page['persona'] or 'anonymous'} | {small_queries[page['key']]} / "
+            f"{page['queries']} | {ms(one['p50_us'])} | {ms(one['p95_us'])} | {ms(ten['p50_us'])} | "
+            f"{ms(ten['p95_us'])} | {ten['rps']:.0f} | {ratio_1:.2f} | {ratio_10:.2f} | {targets} |"
+        )
+    lines += [
+        "",
+        f"Against the signed-in bare view instead (same constant, behind an MFA-verified session: p95 "
+        f"{ms(signed_in['load']['10']['p95_us'])} ms at 10 users), the pages' ratios at 10 users are: "
+        + "; ".join(
+            f"{page['title']} {page['load']['10']['p95_us'] / signed_in['load']['10']['p95_us']:.2f}x"
+            for page in full["pages"]
+            if page["key"] not in {FLOOR, "bare_signed_in"}
+        )
+        + ".",
+        "",
+        "## Visibility: what a person may see",
+        "",
+        "A count and the first page of 25 ids, newest first, by the product (`visible_requests`, with its "
+        "look-up of the person's roles) and by one hand-written SQL statement for the same rule; median of "
+        f"{context['rounds']} runs each, warm. Target: within {VISIBILITY_TARGET_RATIO:g}x.",
+        "",
+        "| Person | Requests visible | Product ms | Hand-written SQL ms | Ratio | Target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in full["visibility"]:
+        met = row["ratio"] <= VISIBILITY_TARGET_RATIO
+        if not met:
+            misses.append(f"Visibility for {row['persona']}: {row['ratio']:.2f}x the hand-written SQL")
+        lines.append(
+            f"| {row['persona']} | {row['visible']:,} | {row['product_s'] * 1000:.2f} | "
+            f"{row['sql_s'] * 1000:.2f} | {row['ratio']:.2f} | {verdict(met)} |"
+        )
+    lines += [
+        "",
+        "## Sweeps: the claim of due reminders, against raw SQL",
+        "",
+        "Each source's due, unclaimed milestones claimed by the product the way a sweep claims them, and by "
+        "one raw SQL statement, each round rolled back so every round claims the same rows; the whole sweep "
+        "(claim, re-check, notifications) once, also rolled back. "
+        f"Target: claim within {CLAIM_TARGET_RATIO:g}x.",
+        "",
+        "| Sweep | Source | Rows claimed | Product claim ms | Raw SQL ms | Ratio | Whole sweep ms | Target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in full["sweeps"]:
+        met = row["ratio"] <= CLAIM_TARGET_RATIO
+        if not met:
+            misses.append(f"Sweep claim {row['source']}: {row['ratio']:.2f}x raw SQL")
+        lines.append(
+            f"| {row['sweep']} | {row['source']} | {row['rows']:,} | {row['product_median_s'] * 1000:.1f} | "
+            f"{row['raw_median_s'] * 1000:.1f} | {row['ratio']:.2f} | {row['full_sweep_s'] * 1000:.0f} | "
+            f"{verdict(met)} |"
+        )
+    trivial = full["pdfs"][0]["median_s"]
+    lines += [
+        "",
+        "## PDFs, rendered warm through the product's sandboxed renderer",
+        "",
+        f"Median of {max(5, context['rounds'] // 3)} renders after one warm-up. Target: the ISA under "
+        f"{PDF_TARGET_S:g} s.",
+        "",
+        "| Document | Pages | KiB | Median s | Ratio to the trivial document |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in full["pdfs"]:
+        lines.append(
+            f"| {row['document']} | {row['pages']} | {row['bytes'] / 1024:.0f} | {row['median_s']:.3f} | "
+            f"{row['median_s'] / trivial:.2f} |"
+        )
+    isa = full["pdfs"][1]
+    if isa["median_s"] >= PDF_TARGET_S:
+        misses.append(f"ISA PDF: {isa['median_s']:.2f} s warm (target under {PDF_TARGET_S:g} s)")
+    lines += ["", "## Targets missed", ""]
+    lines += [f"- {miss}" for miss in misses] or ["None."]
+    return "\n".join(lines) + "\n", misses
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="IG Portal benchmarks at ICB scale (bench/README.md).")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = the issue's volumes")
+    parser.add_argument(
+        "--small-scale", type=float, default=0.01, help="the database query counts compare with"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=15.0, help="seconds of load per page and concurrency"
+    )
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before each page is timed")
+    parser.add_argument("--rounds", type=int, default=30, help="timed runs of each in-process measurement")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reuse", action="store_true", help="keep databases a finished seed left")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench: needs wrk (Debian: apt-get install wrk).")
+    url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+    small_url = database_named(url, database_name(url) + "_small")
+    started = time.monotonic()
+    context: dict[str, Any] = {
+        "started": f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        "command": "make bench" + (f" BENCH_ARGS='{shlex.join(sys.argv[1:])}'" if sys.argv[1:] else ""),
+        "machine": machine(),
+        "small_scale": args.small_scale,
+        "seconds": args.duration,
+        "warmup": args.warmup,
+        "rounds": args.rounds,
+    }
+    for key, database, scale in (("small", small_url, args.small_scale), ("full", url, args.scale)):
+        seeding = prepare(database, scale, reuse=args.reuse)
+        if seeding is None:
+            context[f"{key}_seed"] = "an earlier run (re-used)"
+            context[f"{key}_counts"] = {}
+        else:
+            context[f"{key}_seed"] = f"{seeding['seconds'] / 60:.1f} minutes"
+            context[f"{key}_counts"] = seeding["counts"]
+    if not context["full_counts"]:
+        context["full_counts"] = {"(re-used database)": 0}
+    context["small"] = run_json([PYTHON, "-m", "bench.probe", "measure", "--rounds", "3"], small_url)
+    context["full"] = run_json(
+        [PYTHON, "-m", "bench.probe", "measure", "--rounds", str(args.rounds), "--full"], url
+    )
+    context["postgres"] = postgres_version(url)
+    context["full_size"] = database_size(url)
+    load_pages(url, context["full"], port=args.port, seconds=args.duration, warmup=args.warmup)
+    context["elapsed_min"] = (time.monotonic() - started) / 60
+    text, misses = report(context)
+    args.results.write_text(text)
+    print(text)
+    log(f"written to {args.results}; {len(misses)} target(s) missed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
