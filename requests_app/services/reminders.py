@@ -79,20 +79,23 @@ def milestones_claim(*, source: str, today: date, now: datetime, batch_size: int
     updated. Never one ``UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)``:
     PostgreSQL may re-run such a subquery for each outer row, and with SKIP LOCKED each re-run finds
     new rows, so the LIMIT would not bound the claim. On PostgreSQL the rows are picked in a CTE,
-    which is evaluated once, and the whole claim is one statement (it was three round trips, 3.6 to
-    5.4 times slower than this: bench/claim_bench.py); other databases (SQLite in development) take
-    the portable path through the ORM.
+    which is evaluated once, and the whole claim is one statement (bench/claim_bench.py times it
+    against the bare SQL); other databases (SQLite in development) take the portable path through
+    the ORM: the locked ids, the conditional update, the rows read back by token.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise TransactionManagementError("milestones_claim must run inside transaction.atomic().")
     token = uuid.uuid4()
     if connection.vendor == "postgresql":
-        return list(
+        rows = list(
             ReminderMilestone.objects.raw(
                 _claim_sql(connection.ops.quote_name), [source, today, batch_size, now, token]
             )
         )
+        for row in rows:
+            row.claimed_at, row.claim_token = now, token
+        return rows
     ids = list(
         ReminderMilestone.objects.filter(source=source, claimed_at=None, due_on__lte=today)
         .order_by("due_on", "id")
@@ -109,6 +112,12 @@ def milestones_claim(*, source: str, today: date, now: datetime, batch_size: int
     return list(ReminderMilestone.objects.filter(claim_token=token).order_by("due_on", "id"))
 
 
+# Not read back by the claim: it wrote ``claimed_at`` and ``claim_token`` itself, and the sweep never
+# needs ``created_at``. Turning timestamps and UUIDs into Python objects was most of the statement's
+# cost (bench/claim_bench.py); ``created_at`` stays deferred and loads if read.
+_CLAIM_NOT_RETURNED = {"created_at", "claimed_at", "claim_token"}
+
+
 def _claim_sql(quote: Callable[[str], str]) -> str:
     """PostgreSQL's one-statement claim; parameters: source, today, batch size, now, token.
 
@@ -120,6 +129,7 @@ def _claim_sql(quote: Callable[[str], str]) -> str:
     column = {field.name: quote(field.column) for field in meta.concrete_fields}
     pk, source, due_on = column[meta.pk.name], column["source"], column["due_on"]
     claimed_at, claim_token = column["claimed_at"], column["claim_token"]
+    returned = ", ".join(f"m.{quoted}" for name, quoted in column.items() if name not in _CLAIM_NOT_RETURNED)
     return f"""
         WITH due AS (
             SELECT {pk} FROM {table}
@@ -129,7 +139,7 @@ def _claim_sql(quote: Callable[[str], str]) -> str:
         ), claimed AS (
             UPDATE {table} AS m SET {claimed_at} = %s, {claim_token} = %s
             FROM due WHERE m.{pk} = due.{pk} AND m.{claimed_at} IS NULL
-            RETURNING m.*
+            RETURNING {returned}
         )
         SELECT * FROM claimed ORDER BY {due_on}, {pk}
     """  # noqa: S608 - names from the model's _meta, quoted; every value is a parameter
