@@ -1,0 +1,1 @@
+"""IG Portal benchmarks (issue 10): run with make bench."""
