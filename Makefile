@@ -6,11 +6,12 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install install-dev frontend browser migrate worker beat bench-claim clean help
+.PHONY: run test lint typecheck pytest install install-dev frontend browser migrate worker beat bench bench-claim wrk clean help
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run ruff, mypy and the whole pytest suite"
+	@echo "make bench  seed PostgreSQL at ICB scale and write bench/RESULTS.md (30-40 minutes; bench/README.md)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,9 +74,25 @@ worker: install
 beat: install
 	$(VENV)/bin/celery -A igportal beat --loglevel=info
 
+# The load generator for make bench, from Debian's packages like the browser.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else \
+	    echo "make bench: needs wrk: run 'sudo apt-get install wrk'." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+# Never part of make test. Re-creates the databases named by BENCH_DATABASE_URL (default igportal_bench)
+# and igportal_bench_small on the PostgreSQL it names; BENCH_ARGS passes options (bench/README.md).
+bench: install-dev frontend wrk
+	$(PY) -m bench.suite $(BENCH_ARGS)
+
 # Times a sweep's claim over 1,000,000 milestones against raw SQL; re-creates BENCH_DATABASE_URL (bench/README.md).
 bench-claim: install
-	$(PY) bench/claim_bench.py
+	$(PY) bench/claim_bench.py --results bench/RESULTS-claim.md
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 .pytest_cache .mypy_cache .ruff_cache test-artifacts
