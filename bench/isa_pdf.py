@@ -41,7 +41,8 @@ from requests_app.services.isas import (  # noqa: E402
     IsaDocument,
 )
 
-TARGET_SECONDS = 2.0
+# Issue 10 asks for under 1 second warm (issue 5 had asked for 2).
+TARGET_SECONDS = 1.0
 
 
 def realistic_agreement() -> IsaDocument:
