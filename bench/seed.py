@@ -1042,7 +1042,7 @@ class _Seeder:
         self.permissions: set[tuple[int, str]] = set()
         self.conditional_assessments: dict[int, bool] = {}
         self.flow_agreements: dict[int, tuple[int, str, str, list[int], datetime | None]] = {}
-        self.placeholder = self.decision_record_placeholder()
+        self.shared_record_file = self.decision_record_file()
         for index, (created, state, variant, becomes_flow) in enumerate(specs):
             requester = self.requester_persona if index in persona_rows else self.rng.choice(self.staff)
             self.simulate(created, state, variant, becomes_flow, requester)
@@ -1159,8 +1159,13 @@ class _Seeder:
             kind="object_permissions",
         )
 
-    def decision_record_placeholder(self) -> tuple[str, str, int]:
-        """One stored PDF that every seeded decision record points at: its download works, its hash holds."""
+    def decision_record_file(self) -> tuple[str, str, int]:
+        """The one small stored PDF every seeded decision record row points at.
+
+        Rendering 93,000 real records would take hours and no benchmarked page opens them; the rows
+        exist because the detail page lists them, and the file exists so that a download works and
+        its hash holds. ``make bench`` times the rendering of a real record separately.
+        """
         from django.core.files.base import ContentFile
         from django.core.files.storage import default_storage
 
@@ -1483,7 +1488,7 @@ class _Seeder:
     ) -> None:
         record_id = self.ids["record"]
         self.ids["record"] += 1
-        file_name, sha256, size = self.placeholder
+        file_name, sha256, size = self.shared_record_file
         name = record_name(
             on=at.astimezone().date(),
             name=reference,
