@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -255,6 +256,32 @@ CHASER_MAX_ATTEMPTS = env.integer("CHASER_MAX_ATTEMPTS", 8, minimum=1, maximum=5
 # interval in seconds; any number of runs sends each reminder once.
 CHASER_SWEEP_SECONDS = env.integer("CHASER_SWEEP_SECONDS", 0, minimum=0)
 CHASER_DELIVERY_SWEEP_SECONDS = env.integer("CHASER_DELIVERY_SWEEP_SECONDS", 60, minimum=1)
+# The beat schedule (igportal/celery.py reads it through the CELERY_ namespace).
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "igportal.tasks.clear_expired_sessions",
+        "schedule": crontab(hour="3", minute="17"),
+    },
+    # Fans out one sweep per registered reminder source. Any number of beats, runs or retries
+    # sends each reminder once: milestones are claimed in the database.
+    "chase-reminders": {
+        "task": "requests_app.tasks.run_all_sweeps",
+        "schedule": (
+            timedelta(seconds=CHASER_SWEEP_SECONDS)
+            if CHASER_SWEEP_SECONDS
+            else crontab(hour="7-19", minute="5")
+        ),
+    },
+    # Queues emails that are due a retry or whose queue message was lost.
+    "chase-deliveries": {
+        "task": "requests_app.tasks.requeue_deliveries",
+        "schedule": timedelta(seconds=CHASER_DELIVERY_SWEEP_SECONDS),
+    },
+    "expire-agreements": {
+        "task": "requests_app.tasks.expire_agreements",
+        "schedule": crontab(hour="0", minute="23"),
+    },
+}
 
 # Sessions live in the database with their user, so logout and deactivation can end all of them.
 SESSION_ENGINE = "igportal.accounts.session_store"
