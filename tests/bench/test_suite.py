@@ -104,7 +104,14 @@ def _context(
         "full": {
             "pages": full_pages,
             "visibility": [
-                {"persona": "caldicott", "visible": 900, "product_s": 0.003, "sql_s": 0.002, "ratio": 1.5}
+                {
+                    "persona": "caldicott",
+                    "question": "count",
+                    "visible": 900,
+                    "product_s": 0.003,
+                    "sql_s": 0.002,
+                    "ratio": 1.5,
+                }
             ],
             "sweeps": [
                 {
