@@ -242,7 +242,6 @@ def report(context: dict[str, Any]) -> tuple[str, list[str]]:
     full, small = context["full"], context["small"]
     small_queries = {page["key"]: page["queries"] for page in small["pages"]}
     floor = next(page for page in full["pages"] if page["key"] == FLOOR)
-    floor_p95 = {users: floor["load"][users]["p95_us"] for users in floor["load"]}
     signed_in = next(page for page in full["pages"] if page["key"] == "bare_signed_in")
     misses: list[str] = []
     lines = [
@@ -270,33 +269,42 @@ def report(context: dict[str, Any]) -> tuple[str, list[str]]:
         "",
         f"## Pages ({context['seconds']:g} s of wrk per figure, after {context['warmup']:g} s of warm-up)",
         "",
-        "Ratios are each page's p95 over the p95 of the bare view (a constant, anonymous) in the same "
-        f"server at the same concurrency. Targets: p95 at 10 users under {PAGE_TARGET_MS:.0f} ms and within "
-        f"{PAGE_TARGET_RATIO:g}x the bare view; the same query count on the small and the full database.",
+        "Each page's p95 as a ratio to the p95 of a view returning a constant in the same server at the "
+        "same concurrency: the anonymous bare view, and the same view behind the signed-in, MFA-verified "
+        "session every page of the product needs (its session, user and authenticator look-ups included). "
+        f"Targets: p95 at 10 users under {PAGE_TARGET_MS:.0f} ms and within {PAGE_TARGET_RATIO:g}x the bare "
+        "view's; the same query count on the small and the full database.",
         "",
         "| Page | As | Queries (small / full) | p50 @1 ms | p95 @1 ms | p50 @10 ms | p95 @10 ms | req/s @10 "
-        "| p95 ratio @1 | p95 ratio @10 | Targets |",
+        "| p95 / anonymous floor @1, @10 | p95 / signed-in floor @1, @10 | Targets |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for page in full["pages"]:
         one, ten = page["load"]["1"], page["load"]["10"]
-        ratio_1 = one["p95_us"] / floor_p95["1"]
-        ratio_10 = ten["p95_us"] / floor_p95["10"]
+        anonymous = [page["load"][users]["p95_us"] / floor["load"][users]["p95_us"] for users in ("1", "10")]
+        behind_login = [
+            page["load"][users]["p95_us"] / signed_in["load"][users]["p95_us"] for users in ("1", "10")
+        ]
         constant = small_queries[page["key"]] == page["queries"]
-        is_floor = page["key"] in {FLOOR, "bare_signed_in"}
-        if is_floor:
+        if page["key"] in {FLOOR, "bare_signed_in"}:
             targets = "floor"
         else:
             fast = ten["p95_us"] / 1000 < PAGE_TARGET_MS
-            close = ratio_10 <= PAGE_TARGET_RATIO
-            targets = f"{PAGE_TARGET_MS:.0f} ms {verdict(fast)}; {PAGE_TARGET_RATIO:g}x {verdict(close)}; "
-            targets += f"queries {verdict(constant)}"
+            targets = (
+                f"{PAGE_TARGET_MS:.0f} ms {verdict(fast)}; {PAGE_TARGET_RATIO:g}x anonymous "
+                f"{verdict(anonymous[1] <= PAGE_TARGET_RATIO)}; {PAGE_TARGET_RATIO:g}x signed-in "
+                f"{verdict(behind_login[1] <= PAGE_TARGET_RATIO)}; queries {verdict(constant)}"
+            )
             if not fast:
                 misses.append(
                     f"{page['title']}: p95 at 10 users {ms(ten['p95_us'])} ms (target {PAGE_TARGET_MS:.0f})"
                 )
-            if not close:
-                misses.append(f"{page['title']}: p95 at 10 users {ratio_10:.1f}x the bare view (target 4x)")
+            for floor_name, ratio in (("anonymous", anonymous[1]), ("signed-in", behind_login[1])):
+                if ratio > PAGE_TARGET_RATIO:
+                    misses.append(
+                        f"{page['title']}: p95 at 10 users {ratio:.1f}x the {floor_name} bare view "
+                        f"(target {PAGE_TARGET_RATIO:g}x)"
+                    )
             if not constant:
                 misses.append(
                     f"{page['title']}: {small_queries[page['key']]} queries on the small database, "
@@ -305,18 +313,10 @@ def report(context: dict[str, Any]) -> tuple[str, list[str]]:
         lines.append(
             f"| {page['title']} | {page['persona'] or 'anonymous'} | {small_queries[page['key']]} / "
             f"{page['queries']} | {ms(one['p50_us'])} | {ms(one['p95_us'])} | {ms(ten['p50_us'])} | "
-            f"{ms(ten['p95_us'])} | {ten['rps']:.0f} | {ratio_1:.2f} | {ratio_10:.2f} | {targets} |"
+            f"{ms(ten['p95_us'])} | {ten['rps']:.0f} | {anonymous[0]:.2f}, {anonymous[1]:.2f} | "
+            f"{behind_login[0]:.2f}, {behind_login[1]:.2f} | {targets} |"
         )
     lines += [
-        "",
-        f"Against the signed-in bare view instead (same constant, behind an MFA-verified session: p95 "
-        f"{ms(signed_in['load']['10']['p95_us'])} ms at 10 users), the pages' ratios at 10 users are: "
-        + "; ".join(
-            f"{page['title']} {page['load']['10']['p95_us'] / signed_in['load']['10']['p95_us']:.2f}x"
-            for page in full["pages"]
-            if page["key"] not in {FLOOR, "bare_signed_in"}
-        )
-        + ".",
         "",
         "## Visibility: what a person may see",
         "",

@@ -138,7 +138,7 @@ def test_the_report_finds_no_miss_when_every_target_is_met() -> None:
         _context(detail_p95_10=70_000, detail_queries_full=14, claim_ratio=1.2, isa_s=0.4)
     )
     assert misses == []
-    assert "| request_list | dpo | 9 / 9 | 2.5 | 5.0 | 30.0 | 60.0 | 100 | 5.00 | 3.00 |" in text
+    assert "| request_list | dpo | 9 / 9 | 2.5 | 5.0 | 30.0 | 60.0 | 100 | 5.00, 3.00 | 2.50, 2.00 |" in text
     assert "## Targets missed\n\nNone." in text
 
 
@@ -148,7 +148,8 @@ def test_the_report_names_each_missed_target_and_by_how_much() -> None:
     )
     assert misses == [
         "request_detail: p95 at 10 users 300.0 ms (target 250)",
-        "request_detail: p95 at 10 users 15.0x the bare view (target 4x)",
+        "request_detail: p95 at 10 users 15.0x the anonymous bare view (target 4x)",
+        "request_detail: p95 at 10 users 10.0x the signed-in bare view (target 4x)",
         "request_detail: 14 queries on the small database, 15 on the full one",
         "Sweep claim isa_review: 2.50x raw SQL",
         "ISA PDF: 1.20 s warm (target under 1 s)",
