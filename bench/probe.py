@@ -295,9 +295,7 @@ def measure(*, rounds: int, full: bool) -> dict[str, Any]:
         from bench.sweeps import measure_sweeps
 
         result["visibility"] = visibility(people, rounds)
-        result["sweeps"] = measure_sweeps(
-            rounds=max(3, rounds // 6), log=lambda line: print(line, file=sys.stderr)
-        )
+        result["sweeps"] = measure_sweeps(rounds=max(7, rounds // 3), log=to_stderr)
         result["pdfs"] = pdfs(max(5, rounds // 3))
     return result
 

@@ -133,12 +133,17 @@ def _product_claim(source: str, today: date) -> list[int]:
 
 
 def _raw_claim(source: str, today: date, limit: int) -> list[int]:
-    """The same claim in one statement returning bare ids, the least any claim can cost."""
+    """The same claim in one statement, returning as plain tuples the columns the product's claim
+    returns (what a sweep reads to notify: id, source, object, milestone, due date, outcome); no models.
+    """
     meta = ReminderMilestone._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     column = {field.name: quote(field.column) for field in meta.concrete_fields}
     pk, due_on, claimed_at = column[meta.pk.name], column["due_on"], column["claimed_at"]
+    returned = ", ".join(
+        f"m.{column[name]}" for name in ("id", "source", "object_id", "milestone", "due_on", "outcome")
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -150,7 +155,7 @@ def _raw_claim(source: str, today: date, limit: int) -> list[int]:
             )
             UPDATE {table} AS m SET {claimed_at} = %s, {column["claim_token"]} = %s
             FROM due WHERE m.{pk} = due.{pk} AND m.{claimed_at} IS NULL
-            RETURNING m.{pk}
+            RETURNING {returned}
             """,  # noqa: S608 - names from the model's _meta, quoted; every value is a parameter
             [source, today, limit, timezone.now(), uuid.uuid4()],
         )
