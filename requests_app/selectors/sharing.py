@@ -71,5 +71,14 @@ def get_sharing_request_for_user(
     return sharing_request
 
 
+# The wizard's JSON is the bulk of a request row, and no list shows it.
+LIST_DEFERRED = ("answers", "draft_input", "stages")
+
+
 def requests_raised_by(user: User) -> QuerySet[SharingRequest]:
-    return SharingRequest.objects.filter(requester=user).select_related("recipient").order_by("-updated_at")
+    return (
+        SharingRequest.objects.filter(requester=user)
+        .select_related("recipient")
+        .defer(*LIST_DEFERRED)
+        .order_by("-updated_at", "-id")
+    )

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,13 +54,19 @@ from requests_app.workflow import (
     ordered_stages,
 )
 
+# A long-serving requester raises a thousand requests; a page shows the newest changes first.
+REQUEST_LIST_PAGE_SIZE = 25
+
 
 @require_GET
 def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # get_page: a page past the end shows the last one, and one that is not a number the first.
+    requests = requests_raised_by(request.user)
+    page = Paginator(requests, REQUEST_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "requests_app/request_list.html",
-        {"requests": requests_raised_by(request.user), "can_raise": can_raise_requests(request.user)},
+        {"page": page, "can_raise": can_raise_requests(request.user)},
     )
 
 

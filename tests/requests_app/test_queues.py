@@ -153,20 +153,6 @@ def test_queue_pages_run_constant_queries(
     assert response.content.decode().count('<tr class="nhsuk-table__row') == 50
 
 
-def test_the_request_list_runs_constant_queries(
-    requester: User, client_for: ClientFor, django_assert_num_queries
-) -> None:
-    client = client_for(requester)
-    make_request(requester=requester)
-    # session, user, the user's roles, the requests with their organisation, the header's unread count
-    with django_assert_num_queries(5):
-        client.get(reverse("request_list"))
-    for _ in range(49):
-        make_request(requester=requester)
-    with django_assert_num_queries(5):
-        client.get(reverse("request_list"))
-
-
 def test_home_counts_what_waits_in_each_queue(requester: User, dpo: User, client_for: ClientFor) -> None:
     make_request(requester=requester, status=S.SUBMITTED, urgency="routine", purpose_category="other")
     make_request(requester=requester, status=S.IG_REVIEW, purpose_category="safeguarding")
