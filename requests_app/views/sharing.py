@@ -146,7 +146,10 @@ def render_request_page(
     context: dict[str, Any] = {
         "sharing_request": sharing_request,
         **_assessment_context(assessment),
-        "assessments": sharing_request.assessments.order_by("-number"),
+        # Earlier rounds are listed by number and outcome only; their frozen answers stay in the database.
+        "assessments": sharing_request.assessments.order_by("-number").defer(
+            "answers", "result", "required_signoffs"
+        ),
         "history": sharing_request.history.select_related("actor"),
         "comments": sharing_request.comments.select_related("author"),
         "stages": _stage_rows(sharing_request, assessment) if sharing_request.stages else [],
