@@ -116,7 +116,7 @@ def _register_context(
     ig_team = can_change_registers(user)
     return {
         "disclosure": disclosure,
-        "disclosure_kind": disclosure_kind_for(sharing_request)
+        "disclosure_kind": disclosure_kind_for(sharing_request, latest=assessment)
         if disclosure is None and may_record_for(user, sharing_request)
         else None,
         "see_disclosure": disclosure is not None
