@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from igportal.forms import NHSFormMixin
+from igportal.forms import LongSelect, NHSFormMixin
 from igportal.roles import Role
 from necessity.rules import PurposeCategory, Urgency, choices
 from requests_app.models import Decision, Organisation, SignOffStage
@@ -86,6 +86,7 @@ class QueueFilterForm(NHSFormMixin, forms.Form):
         required=False,
         queryset=Organisation.objects.order_by("name"),
         empty_label="Any",
+        widget=LongSelect,
     )
     older_than_days = forms.IntegerField(
         label="Waiting more than (days)", required=False, min_value=0, max_value=3650

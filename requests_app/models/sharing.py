@@ -105,6 +105,8 @@ class SharingRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["requester", "-created_at"]),
+            # The requester's list pages through their requests by latest change.
+            models.Index(fields=["requester", "-updated_at", "-id"], name="request_requester_changed_idx"),
         ]
 
     def __str__(self) -> str:

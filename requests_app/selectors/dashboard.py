@@ -260,6 +260,7 @@ def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[Overd
         )
         for flow in DataFlow.objects.filter(needs_reassessment=True)
         .exclude(status=DataFlowStatus.ENDED)
+        .only("reference")
         .order_by("reference")[:OVERDUE_LIMIT]
     ]
     items += [
@@ -267,9 +268,9 @@ def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[Overd
             f"{flow.reference}: review was due {flow.next_review_on:%d %b %Y}",
             reverse("flow_detail", args=[flow.pk]),
         )
-        for flow in DataFlow.objects.filter(flow_selectors.review_overdue(today)).order_by("next_review_on")[
-            :OVERDUE_LIMIT
-        ]
+        for flow in DataFlow.objects.filter(flow_selectors.review_overdue(today))
+        .only("reference", "next_review_on")
+        .order_by("next_review_on")[:OVERDUE_LIMIT]
     ]
     items += [
         OverdueItem(
@@ -321,7 +322,8 @@ def requests_by_outcome_chart() -> Chart:
     counts = dict(
         SharingRequest.objects.exclude(status=RequestStatus.DRAFT)
         .values_list("status")
-        .annotate(total=Count("pk"))
+        # COUNT(*), not COUNT(id): the status index alone answers it, without reading the table.
+        .annotate(total=Count("*"))
         .values_list("status", "total")
     )
     data = [

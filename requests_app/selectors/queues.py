@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from igportal.roles import Role, roles_of
 from requests_app.models import RequestStatus, SharingRequest
+from requests_app.selectors.sharing import LIST_DEFERRED
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ def queue_requests(
     elif assigned == "nobody":
         requests = requests.filter(assigned_to=None)
     return (
-        requests.select_related("requester", "recipient", "assigned_to")
+        requests.select_related("recipient", "assigned_to")
+        .defer(*LIST_DEFERRED)
         .annotate(priority=_PRIORITY)
         .order_by("priority", "submitted_at", "id")
     )

@@ -23,20 +23,34 @@ VIEW_PERMISSION = "view_sharingrequest"
 _SEE_ALL_SUBMITTED = frozenset({Role.IG_OFFICER, Role.DPO, Role.AUDITOR})
 
 
-def visible_requests(user: User) -> QuerySet[SharingRequest]:
-    """Requests the user raised, holds a view permission on (granted per stage), or reviews by role."""
+def visible_requests(user: User, *, reference: str | None = None) -> QuerySet[SharingRequest]:
+    """Requests the user raised, holds a view permission on (granted per stage), or reviews by role.
+
+    With ``reference``, just that request: the grants are then looked up for it alone. Under the OR,
+    Postgres builds each ``pk IN (grants)`` in full, and a reviewing group holds a grant on every
+    request that reached its stage, so checking one request read them all.
+    """
     if not user.is_authenticated or not user.is_active:
         return SharingRequest.objects.none()
     granted_to_user = SharingRequestUserObjectPermission.objects.filter(
         user=user, permission__codename=VIEW_PERMISSION
-    ).values("content_object_id")
+    )
     granted_to_groups = SharingRequestGroupObjectPermission.objects.filter(
         group__user=user, permission__codename=VIEW_PERMISSION
-    ).values("content_object_id")
-    visible = Q(requester=user) | Q(pk__in=granted_to_user) | Q(pk__in=granted_to_groups)
+    )
+    requests = SharingRequest.objects.all()
+    if reference is not None:
+        requests = requests.filter(reference=reference)
+        granted_to_user = granted_to_user.filter(content_object__reference=reference)
+        granted_to_groups = granted_to_groups.filter(content_object__reference=reference)
+    visible = (
+        Q(requester=user)
+        | Q(pk__in=granted_to_user.values("content_object_id"))
+        | Q(pk__in=granted_to_groups.values("content_object_id"))
+    )
     if roles_of(user) & _SEE_ALL_SUBMITTED:
         visible |= ~Q(status=RequestStatus.DRAFT)
-    return SharingRequest.objects.filter(visible)
+    return requests.filter(visible)
 
 
 def get_sharing_request_for_user(
@@ -47,7 +61,9 @@ def get_sharing_request_for_user(
     Every refusal is written to the audit trail: a guessed reference is exactly what the DPO must see.
     """
     sharing_request = (
-        visible_requests(user).select_related("requester", "recipient").filter(reference=reference).first()
+        visible_requests(user, reference=reference)
+        .select_related("requester", "recipient", "assigned_to")
+        .first()
     )
     if sharing_request is None:
         audit_record(
@@ -71,5 +87,14 @@ def get_sharing_request_for_user(
     return sharing_request
 
 
+# The wizard's JSON is the bulk of a request row, and no list shows it.
+LIST_DEFERRED = ("answers", "draft_input", "stages")
+
+
 def requests_raised_by(user: User) -> QuerySet[SharingRequest]:
-    return SharingRequest.objects.filter(requester=user).select_related("recipient").order_by("-updated_at")
+    return (
+        SharingRequest.objects.filter(requester=user)
+        .select_related("recipient")
+        .defer(*LIST_DEFERRED)
+        .order_by("-updated_at", "-id")
+    )

@@ -19,7 +19,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from necessity.rules import Art6Condition, ConfidentialityBasis, PurposeCategory, label
-from requests_app.models import Disclosure, DisclosureKind, Organisation, RequestStatus, SharingRequest
+from requests_app.models import (
+    Assessment,
+    Disclosure,
+    DisclosureKind,
+    Organisation,
+    RequestStatus,
+    SharingRequest,
+)
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
 from requests_app.services.references import reference_allocate
@@ -52,13 +59,18 @@ DETAIL_FIELDS = (
 )
 
 
-def shares_now(sharing_request: SharingRequest) -> bool:
-    """Safeguarding with risk of serious harm: the engine said share now, review afterwards."""
-    assessment = sharing_request.assessments.order_by("-number").first()
+def shares_now(sharing_request: SharingRequest, *, latest: Assessment | None = None) -> bool:
+    """Safeguarding with risk of serious harm: the engine said share now, review afterwards.
+
+    ``latest`` is the request's latest assessment when the caller holds it already (the request page).
+    """
+    assessment = latest or sharing_request.assessments.order_by("-number").first()
     return bool(assessment is not None and assessment.result.get("share_now"))
 
 
-def disclosure_kind_for(sharing_request: SharingRequest) -> DisclosureKind | None:
+def disclosure_kind_for(
+    sharing_request: SharingRequest, *, latest: Assessment | None = None
+) -> DisclosureKind | None:
     """What the request's log entry records now: a disclosure, a refusal, or nothing yet (None)."""
     if sharing_request.frequency and sharing_request.frequency != "one_off":
         return None
@@ -67,7 +79,7 @@ def disclosure_kind_for(sharing_request: SharingRequest) -> DisclosureKind | Non
     if sharing_request.status == RequestStatus.REJECTED:
         return DisclosureKind.REFUSAL
     if sharing_request.status not in {RequestStatus.DRAFT, RequestStatus.WITHDRAWN} and shares_now(
-        sharing_request
+        sharing_request, latest=latest
     ):
         return DisclosureKind.DISCLOSURE
     return None

@@ -49,7 +49,9 @@ def flow_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         register="data_flows",
         form=form,
         filters=filters,
-        rows=selectors.flow_list(user=request.user, today=timezone.localdate(), **filters),
+        rows=selectors.flow_page_rows(
+            selectors.flow_list(user=request.user, today=timezone.localdate(), **filters)
+        ),
         template="requests_app/flow_list.html",
         context={"own_only": not can_read_registers(request.user)},
     )

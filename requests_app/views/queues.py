@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +9,9 @@ from django.views.decorators.http import require_GET
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.workflow import QueueFilterForm
 from requests_app.selectors.queues import QUEUES, queue_requests, queues_for
+
+# A reviewer works from the top; a backlog of hundreds is paged rather than rendered whole.
+QUEUE_PAGE_SIZE = 50
 
 
 @require_GET
@@ -27,8 +31,9 @@ def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         assigned=filters.get("assigned", ""),
         user=request.user,
     )
+    page = Paginator(requests, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "requests_app/queue.html",
-        {"queue": chosen, "form": form, "requests": requests, "now": timezone.now()},
+        {"queue": chosen, "form": form, "page": page, "now": timezone.now()},
     )

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,13 +54,19 @@ from requests_app.workflow import (
     ordered_stages,
 )
 
+# A long-serving requester raises a thousand requests; a page shows the newest changes first.
+REQUEST_LIST_PAGE_SIZE = 25
+
 
 @require_GET
 def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # get_page: a page past the end shows the last one, and one that is not a number the first.
+    requests = requests_raised_by(request.user)
+    page = Paginator(requests, REQUEST_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "requests_app/request_list.html",
-        {"requests": requests_raised_by(request.user), "can_raise": can_raise_requests(request.user)},
+        {"page": page, "can_raise": can_raise_requests(request.user)},
     )
 
 
@@ -109,7 +116,7 @@ def _register_context(
     ig_team = can_change_registers(user)
     return {
         "disclosure": disclosure,
-        "disclosure_kind": disclosure_kind_for(sharing_request)
+        "disclosure_kind": disclosure_kind_for(sharing_request, latest=assessment)
         if disclosure is None and may_record_for(user, sharing_request)
         else None,
         "see_disclosure": disclosure is not None
@@ -139,7 +146,10 @@ def render_request_page(
     context: dict[str, Any] = {
         "sharing_request": sharing_request,
         **_assessment_context(assessment),
-        "assessments": sharing_request.assessments.order_by("-number"),
+        # Earlier rounds are listed by number and outcome only; their frozen answers stay in the database.
+        "assessments": sharing_request.assessments.order_by("-number").defer(
+            "answers", "result", "required_signoffs"
+        ),
         "history": sharing_request.history.select_related("actor"),
         "comments": sharing_request.comments.select_related("author"),
         "stages": _stage_rows(sharing_request, assessment) if sharing_request.stages else [],

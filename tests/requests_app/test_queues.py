@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from igportal.roles import Role
 from requests_app.models import RequestStatus
+from requests_app.views.queues import QUEUE_PAGE_SIZE
 from tests.conftest import MakeUser
 from tests.factories import OrganisationFactory, make_request
 
@@ -141,30 +142,47 @@ def test_queue_pages_run_constant_queries(
     role_fixture: str,
 ) -> None:
     client = client_for(request.getfixturevalue(role_fixture))
-    make_request(requester=requester, status=status)
-    # session, user, the MFA device that verified the session, the user's roles,
-    # the filter's organisation choices, the queue with its joins, the header's unread count
-    with django_assert_num_queries(7):
-        client.get(reverse("queue", args=[slug]))
-    for _ in range(49):
+    for _ in range(3):
         make_request(requester=requester, status=status)
-    with django_assert_num_queries(7):
-        response = client.get(reverse("queue", args=[slug]))
-    assert response.content.decode().count('<tr class="nhsuk-table__row') == 50
+    # session, user, the MFA device that verified the session, the user's roles, the filter's
+    # organisation choices, the count, the page with its joins, the header's unread count
+    with django_assert_num_queries(8):
+        few = client.get(reverse("queue", args=[slug]))
+    assert few.content.decode().count('<tr class="nhsuk-table__row') == 3
+    for _ in range(27):
+        make_request(requester=requester, status=status)
+    with django_assert_num_queries(8):
+        many = client.get(reverse("queue", args=[slug]))
+    assert many.content.decode().count('<tr class="nhsuk-table__row') == 30
 
 
-def test_the_request_list_runs_constant_queries(
-    requester: User, client_for: ClientFor, django_assert_num_queries
+def test_a_long_queue_is_paged_and_the_filters_are_kept_in_the_page_links(
+    requester: User, ig_officer: User, client_for: ClientFor
 ) -> None:
-    client = client_for(requester)
-    make_request(requester=requester)
-    # session, user, the user's roles, the requests with their organisation, the header's unread count
-    with django_assert_num_queries(5):
-        client.get(reverse("request_list"))
-    for _ in range(49):
-        make_request(requester=requester)
-    with django_assert_num_queries(5):
-        client.get(reverse("request_list"))
+    waiting = [
+        make_request(
+            requester=requester, urgency="routine", purpose_category="other", submitted_at=_days_ago(60 - n)
+        )
+        for n in range(QUEUE_PAGE_SIZE + 1)
+    ]
+    make_request(requester=requester, urgency="urgent", purpose_category="research")
+    client = client_for(ig_officer)
+    first = client.get(reverse("queue", args=["ig"]), {"urgency": "routine"}).content.decode()
+    assert f"{QUEUE_PAGE_SIZE + 1} waiting (page 1 of 2)" in first
+    assert waiting[0].reference in first and waiting[-1].reference not in first
+    assert 'href="?urgency=routine&amp;page=2"' in first
+    second = client.get(reverse("queue", args=["ig"]), {"urgency": "routine", "page": "2"}).content.decode()
+    assert second.count('<tr class="nhsuk-table__row') == 1 and waiting[-1].reference in second
+    assert "(page 2 of 2)" in second
+
+
+@pytest.mark.parametrize("page", ["7", "nonsense"])
+def test_a_queue_page_that_does_not_exist_shows_a_real_page(
+    requester: User, caldicott: User, client_for: ClientFor, page: str
+) -> None:
+    waiting = make_request(requester=requester, status=S.AWAITING_CALDICOTT)
+    response = client_for(caldicott).get(reverse("queue", args=["caldicott"]), {"page": page})
+    assert response.status_code == 200 and waiting.reference in response.content.decode()
 
 
 def test_home_counts_what_waits_in_each_queue(requester: User, dpo: User, client_for: ClientFor) -> None:

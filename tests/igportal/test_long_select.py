@@ -1,0 +1,36 @@
+"""The long select writes the same options as Django's own, without a template per option."""
+
+from __future__ import annotations
+
+from django import forms
+
+from igportal.forms import LongSelect, NHSFormMixin
+
+
+class _Form(NHSFormMixin, forms.Form):
+    place = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), ("1", "Tom & Jerry's <Practice>"), ("North", [("2", "Leeds"), ("3", "York")])],
+        widget=LongSelect,
+    )
+
+
+def test_the_chosen_option_is_selected_and_labels_are_escaped() -> None:
+    html = str(_Form({"place": "1"}).as_div())
+    assert '<option value="1" selected>Tom &amp; Jerry&#x27;s &lt;Practice&gt;</option>' in html
+    assert '<option value="">Any</option>' in html and "<Practice>" not in html
+
+
+def test_groups_of_options_keep_their_label() -> None:
+    html = str(_Form().as_div())
+    assert (
+        '<optgroup label="North"><option value="2">Leeds</option><option value="3">York</option></optgroup>'
+        in html
+    )
+
+
+def test_it_carries_the_nhs_class_and_the_error_state_like_any_select() -> None:
+    form = _Form({"place": "99"})
+    assert not form.is_valid()
+    html = str(form.as_div())
+    assert 'class="nhsuk-select nhsuk-select--error"' in html and 'aria-invalid="true"' in html

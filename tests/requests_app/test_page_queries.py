@@ -1,0 +1,119 @@
+"""The request page and the DPO's dashboard run the same queries with 3 rows of everything as with 30."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from igportal.roles import Role
+from requests_app.models import (
+    AgreementStatus,
+    Assessment,
+    DataFlowStatus,
+    RequestComment,
+    RequestHistory,
+    RequestStatus,
+    SharingRequest,
+    SignOff,
+)
+from tests.conftest import ClientFor
+from tests.factories import make_agreement, make_dpia, make_flow, make_incident, make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def _same_queries_at_3_and_30(client: Client, url: str, add: Callable[[int], None]) -> int:
+    add(3)
+    few = _queries(client, url)
+    add(27)
+    many = _queries(client, url)
+    assert len(few) == len(many), "\n".join(many)
+    return len(many)
+
+
+# session, user, MFA device, roles; the request with its people and partner; the audit event
+# (savepoint, lock, previous hash, insert, release); latest assessment, its sign-offs, the decision
+# record, the disclosure, the data flow, the unread count, documents, comments, earlier
+# assessments, history. The DPO also sees the DPIAs and the people the request can be assigned to.
+@pytest.mark.parametrize(("viewer", "queries"), [("caldicott", 20), ("dpo", 22)])
+def test_a_request_awaiting_the_caldicott_guardian_runs_constant_queries(
+    request: pytest.FixtureRequest,
+    requester: User,
+    ig_officer: User,
+    client_for: ClientFor,
+    viewer: str,
+    queries: int,
+) -> None:
+    waiting = make_request(requester=requester, status=RequestStatus.AWAITING_CALDICOTT)
+    assign_perm("view_sharingrequest", Group.objects.get(name=Role.CALDICOTT_GUARDIAN.group_name), waiting)
+    first = Assessment.objects.get(request=waiting)
+    SignOff.objects.create(
+        request=waiting, assessment=first, stage="ig_dpo", decision="approve", signer=ig_officer
+    )
+    SharingRequest.objects.filter(pk=waiting.pk).update(assigned_to=ig_officer)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            RequestComment.objects.create(request=waiting, author=ig_officer, body="Checked the items.")
+            RequestHistory.objects.create(
+                request=waiting,
+                action="assign",
+                from_status=RequestStatus.AWAITING_CALDICOTT,
+                to_status=RequestStatus.AWAITING_CALDICOTT,
+                actor=ig_officer,
+            )
+        # earlier rounds of the assessment, as resubmissions leave them
+        number = Assessment.objects.filter(request=waiting).count()
+        for offset in range(1, min(n, 5) + 1):
+            first.pk, first.number = None, number + offset
+            first.save()
+
+    client = client_for(request.getfixturevalue(viewer))
+    url = reverse("request_detail", args=[waiting.reference])
+    assert _same_queries_at_3_and_30(client, url, add) == queries
+    assert "Checked the items." in client.get(url).content.decode()
+
+
+def test_the_register_dashboard_runs_constant_queries(
+    requester: User, ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    long_ago = timezone.localdate() - datetime.timedelta(days=400)
+    agreement = make_agreement(author=ig_officer, status=AgreementStatus.ACTIVE).agreement
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            make_flow(
+                requester=requester,
+                created_by=ig_officer,
+                agreement=agreement,
+                status=DataFlowStatus.ACTIVE,
+                next_review_on=long_ago,
+                needs_reassessment=True,
+            )
+            make_agreement(author=ig_officer, status=AgreementStatus.ACTIVE, review_on=long_ago)
+            make_dpia(author=ig_officer, next_review_on=long_ago)
+            make_incident(reported_by=ig_officer, aware_at=timezone.now() - datetime.timedelta(days=10))
+
+    client = client_for(dpo)
+    # session, user, MFA device, roles; the audit event (5); six register aggregates; five overdue
+    # lists; the two charts; the unread count
+    count = _same_queries_at_3_and_30(client, reverse("register_dashboard"), add)
+    assert count == 23
+    overdue = client.get(reverse("register_dashboard")).content.decode()
+    assert overdue.count("review was due") == 20  # ten of each kind: flows and agreements
