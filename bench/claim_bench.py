@@ -6,10 +6,11 @@ batches of CHASER_BATCH_SIZE, and as one batch of 10,000) with the single raw SQ
 tempting one-statement ``UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`` and
 reports how many rows that claimed for its LIMIT.
 
-Needs PostgreSQL. It drops and re-creates the database named by BENCH_DATABASE_URL (default
-``postgres://postgres@127.0.0.1:5432/igportal_bench``): never point it at real data. Run it with
-``make bench-claim``; it prints its report (in Markdown), writes it to ``--results PATH`` if given,
-and drops the database again.
+Needs PostgreSQL. It drops and re-creates the database named by CLAIM_BENCH_DATABASE_URL (default
+``postgres://postgres@127.0.0.1:5432/igportal_bench_claim``; a name not starting with
+``igportal_bench`` is refused, so it cannot be pointed at real data, nor at ``make bench``'s database).
+Run it with ``make bench-claim``; it prints its report (in Markdown), writes it to ``--results PATH``
+if given, and drops the database again.
 """
 
 from __future__ import annotations
@@ -42,8 +43,10 @@ def _scratch_database(url: str, *, create: bool) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name or name in {"postgres", "template0", "template1"}:
-        raise SystemExit(f"BENCH_DATABASE_URL must name a scratch database, not {name!r}.")
+    if not name.startswith("igportal_bench"):
+        raise SystemExit(
+            f"CLAIM_BENCH_DATABASE_URL must name a scratch igportal_bench* database, not {name!r}."
+        )
     admin = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
@@ -55,9 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--results", type=Path, help="also write the report (Markdown) to this file")
     args = parser.parse_args(argv)
-    url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/igportal_bench")
+    url = os.environ.get(
+        "CLAIM_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/igportal_bench_claim"
+    )
     if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("The claim benchmark needs PostgreSQL: set BENCH_DATABASE_URL.")
+        raise SystemExit("The claim benchmark needs PostgreSQL: set CLAIM_BENCH_DATABASE_URL.")
     _scratch_database(url, create=True)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "igportal.settings")
