@@ -144,7 +144,16 @@ class DataFlow(LegalBasisFields):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "next_review_on"])]
+        indexes = [
+            models.Index(fields=["status", "next_review_on"]),
+            # The register's order (overdue reviews first, then soonest review) read from an index in
+            # two walks, so the first page costs a few rows however large the register grows.
+            models.Index(fields=["next_review_on", "-id"], name="flow_next_review"),
+            # The few flows to reassess after a withdrawal of consent, found without a scan.
+            models.Index(
+                fields=["reference"], condition=models.Q(needs_reassessment=True), name="flow_to_reassess"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.name}"

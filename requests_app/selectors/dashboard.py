@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 
@@ -66,13 +65,7 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
         refused=Count("pk", filter=Q(kind=DisclosureKind.REFUSAL, disclosed_on__gte=year_start)),
         outside=Count("pk", filter=Q(request__isnull=True, disclosed_on__gte=year_start)),
     )
-    flows = DataFlow.objects.aggregate(
-        active=Count("pk", filter=Q(status=DataFlowStatus.ACTIVE)),
-        awaiting=Count("pk", filter=Q(status=DataFlowStatus.AWAITING_ISA)),
-        suspended=Count("pk", filter=Q(status=DataFlowStatus.SUSPENDED)),
-        overdue=Count("pk", filter=flow_selectors.review_overdue(today)),
-        reassess=Count("pk", filter=Q(needs_reassessment=True) & ~Q(status=DataFlowStatus.ENDED)),
-    )
+    flows = _flow_counts(today)
     agreements = AgreementVersion.objects.aggregate(
         active=Count("pk", filter=Q(status=AgreementStatus.ACTIVE)),
         awaiting=Count("pk", filter=Q(status=AgreementStatus.AWAITING_CALDICOTT)),
@@ -203,6 +196,34 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
             ],
         ),
     ]
+
+
+def _flow_counts(today: datetime.date) -> dict[str, int]:
+    """The flow card's counts from one pass grouped by status: hashing the status once per flow costs
+    less than testing it against five filters."""
+    by_status = (
+        DataFlow.objects.values_list("status")
+        .annotate(
+            total=Count("*"),
+            overdue=Count("pk", filter=Q(next_review_on__lt=today)),
+            reassess=Count("pk", filter=Q(needs_reassessment=True)),
+        )
+        .order_by()
+    )
+    counts = {"active": 0, "awaiting": 0, "suspended": 0, "overdue": 0, "reassess": 0}
+    names = {
+        DataFlowStatus.ACTIVE: "active",
+        DataFlowStatus.AWAITING_ISA: "awaiting",
+        DataFlowStatus.SUSPENDED: "suspended",
+    }
+    for status, total, overdue, reassess in by_status:
+        if status in names:
+            counts[names[status]] = total
+        if status in flow_selectors.REVIEWED_STATUSES:
+            counts["overdue"] += overdue
+        if status != DataFlowStatus.ENDED:
+            counts["reassess"] += reassess
+    return counts
 
 
 @dataclass(frozen=True)
@@ -342,20 +363,26 @@ def requests_by_outcome_chart() -> Chart:
 def deadlines_met_chart(*, today: datetime.date, months: int = 12) -> Chart:
     """Access requests answered by their statutory due date, per month of the response."""
     first = last_months(today, months)
+    # Grouped by day and folded into months here: at most a year of rows, and PostgreSQL groups a date
+    # far faster than it truncates each one to its month (a cast through timestamptz).
     rows = (
         AccessRequest.objects.filter(
             responded_on__gte=first[0], responded_on__lte=today, due_on__isnull=False
         )
-        .annotate(month=TruncMonth("responded_on"))
-        .values("month")
+        .values_list("responded_on")
         .annotate(
             on_time=Count("pk", filter=Q(responded_on__lte=F("due_on"))),
             late=Count("pk", filter=Q(responded_on__gt=F("due_on"))),
         )
+        .order_by()
     )
-    by_month = {(row["month"].year, row["month"].month): (row["on_time"], row["late"]) for row in rows}
-    on_time = [by_month.get((month.year, month.month), (0, 0))[0] for month in first]
-    late = [by_month.get((month.year, month.month), (0, 0))[1] for month in first]
+    by_month: dict[tuple[int, int], list[int]] = {(month.year, month.month): [0, 0] for month in first}
+    for day, day_on_time, day_late in rows:
+        tally = by_month[(day.year, day.month)]
+        tally[0] += day_on_time
+        tally[1] += day_late
+    on_time = [by_month[(month.year, month.month)][0] for month in first]
+    late = [by_month[(month.year, month.month)][1] for month in first]
     answered = sum(on_time) + sum(late)
     share = f"{round(100 * sum(on_time) / answered)}%" if answered else "none"
     return stacked_columns(

@@ -44,13 +44,14 @@ def flow_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _may_open_register(request)
     form = FlowFilterForm(request.GET or None)
     filters = form.filters()
+    today = timezone.localdate()
     return list_page(
         request,
         register="data_flows",
         form=form,
         filters=filters,
         rows=selectors.flow_page_rows(
-            selectors.flow_list(user=request.user, today=timezone.localdate(), **filters)
+            selectors.flow_list(user=request.user, today=today, **filters), today=today
         ),
         template="requests_app/flow_list.html",
         context={"own_only": not can_read_registers(request.user)},

@@ -4,7 +4,7 @@ DPO's dashboard."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -28,6 +28,9 @@ from requests_app.selectors.registers import PAGE_SIZE
 from requests_app.services.audit import audit_record
 from requests_app.services.workflow import TransitionConflict, transition
 
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
+
 
 def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Put a service's errors on the fields they name; anything else goes in the summary."""
@@ -49,7 +52,7 @@ def list_page(
     register: str,
     form: forms.Form,
     filters: dict[str, Any],
-    rows: QuerySet[Any],
+    rows: QuerySet[Any] | _SupportsPagination[Any],
     template: str,
     context: dict[str, Any] | None = None,
     decorate: Callable[[list[Any]], Iterable[Any]] | None = None,

@@ -403,3 +403,33 @@ def test_the_flow_csv_lists_what_the_filter_shows(
         "filters": {"overdue": "True"},
         "rows": 1,
     }
+
+
+def test_the_register_pages_overdue_reviews_first_then_soonest_review_across_page_breaks(
+    requester: User, ig_officer: User, dpo: User, client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("requests_app.views.registers.PAGE_SIZE", 2)
+    today = timezone.localdate()
+    made = {
+        days: make_flow(
+            requester=requester, created_by=ig_officer, next_review_on=today + datetime.timedelta(days)
+        )
+        for days in (-1, -30, 40, -10, 20, 10)
+    }
+    ended = make_flow(
+        requester=requester,
+        created_by=ig_officer,
+        status=DataFlowStatus.ENDED,
+        next_review_on=today - datetime.timedelta(days=400),
+    )
+    # Overdue oldest first; then the rest by review date, the ended flow's long-past date among them.
+    expected = [made[-30], made[-10], made[-1], ended, made[10], made[20], made[40]]
+    client = client_for(dpo)
+    shown = []
+    for number in (1, 2, 3, 4):
+        page = client.get(reverse("flow_list"), {"page": number}).content.decode()
+        on_page = sorted((page.index(flow.reference), flow) for flow in expected if flow.reference in page)
+        assert len(on_page) == (2 if number < 4 else 1)
+        assert ("Overdue</strong>" in page) == (number <= 2)
+        shown += [flow for _, flow in on_page]
+    assert shown == expected

@@ -82,7 +82,12 @@ def _withdrawals(n: int, requester: User, ig_officer: User) -> None:
 # (list page, how to add n rows, its own queries after the common ones and the audit; which they are)
 LISTS: list[tuple[str, Callable[[int, User, User], None], int, str]] = [
     ("disclosure_list", _disclosures, 2, "count; the page with recipients, requests and who disclosed"),
-    ("flow_list", _flows, 4, "count; the page; its recipients; its ISAs"),
+    (
+        "flow_list",
+        _flows,
+        5,
+        "count; the overdue flows on the page; the others after them; its recipients; its ISAs",
+    ),
     ("agreement_list", _agreements, 4, "count; the page; the versions shown; their partners"),
     ("dpia_list", _dpias, 3, "count; the page with requests and signers; the risks"),
     ("incident_list", _incidents, 2, "count; the page with requests and flows"),
