@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -21,8 +21,6 @@ from requests_app.forms.documents import DocumentForm
 from requests_app.forms.workflow import AddStageForm, AssignForm, CommentForm, DecisionForm
 from requests_app.models import (
     Assessment,
-    DataFlow,
-    Disclosure,
     RequestStatus,
     SharingRequest,
     SignOffStage,
@@ -105,14 +103,26 @@ def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) 
     ]
 
 
+def _one_to_one(sharing_request: SharingRequest, name: str) -> Any:
+    """The related row, or None; no query when the getter fetched it with ``also_select``."""
+    try:
+        return getattr(sharing_request, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+# What the request page shows beside the request itself, fetched in the getter's query.
+PAGE_RELATIONS = ("disclosure", "data_flow")
+
+
 def _register_context(
     user: User, sharing_request: SharingRequest, assessment: Assessment | None
 ) -> dict[str, object]:
     """Where the request stands in the registers: its log entry or flow, or the buttons to make them."""
     if sharing_request.status == RequestStatus.DRAFT:
         return {}
-    disclosure = Disclosure.objects.filter(request=sharing_request).first()
-    flow = DataFlow.objects.filter(request=sharing_request).first()
+    disclosure = _one_to_one(sharing_request, "disclosure")
+    flow = _one_to_one(sharing_request, "data_flow")
     ig_team = can_change_registers(user)
     return {
         "disclosure": disclosure,
@@ -176,7 +186,9 @@ def render_request_page(
 
 @require_GET
 def request_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    sharing_request = get_sharing_request_for_user(
+        request.user, reference, http_request=request, also_select=PAGE_RELATIONS
+    )
     audit_record(action="request.view", target=sharing_request, request=request)
     return render_request_page(request, sharing_request)
 
