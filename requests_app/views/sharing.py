@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -90,6 +91,22 @@ def _assessment_context(assessment: Assessment | None) -> dict[str, object]:
     }
 
 
+def _earlier_assessments(
+    sharing_request: SharingRequest, latest: Assessment | None
+) -> QuerySet[Assessment] | list[Assessment]:
+    """Rounds before the latest, by number and outcome only; their frozen answers stay in the database.
+
+    Rounds are numbered from 1 without gaps, so a first round has none before it and needs no query.
+    """
+    if latest is None or latest.number <= 1:
+        return []
+    return (
+        sharing_request.assessments.filter(number__lt=latest.number)
+        .order_by("-number")
+        .defer("answers", "result", "required_signoffs")
+    )
+
+
 def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) -> list[dict[str, Any]]:
     signed = (
         {signoff.stage: signoff for signoff in assessment.signoffs.select_related("signer")}
@@ -156,10 +173,7 @@ def render_request_page(
     context: dict[str, Any] = {
         "sharing_request": sharing_request,
         **_assessment_context(assessment),
-        # Earlier rounds are listed by number and outcome only; their frozen answers stay in the database.
-        "assessments": sharing_request.assessments.order_by("-number").defer(
-            "answers", "result", "required_signoffs"
-        ),
+        "earlier_assessments": _earlier_assessments(sharing_request, assessment),
         "history": sharing_request.history.select_related("actor"),
         "comments": sharing_request.comments.select_related("author"),
         "stages": _stage_rows(sharing_request, assessment) if sharing_request.stages else [],
