@@ -61,6 +61,7 @@ class AssignForm(NHSFormMixin, forms.Form):
         required=False,
         queryset=User.objects.none(),
         empty_label="Nobody",
+        widget=LongSelect,  # every IG officer and DPO: a few dozen options on each request page
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -5,8 +5,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +22,6 @@ from requests_app.forms.documents import DocumentForm
 from requests_app.forms.workflow import AddStageForm, AssignForm, CommentForm, DecisionForm
 from requests_app.models import (
     Assessment,
-    DataFlow,
-    Disclosure,
     RequestStatus,
     SharingRequest,
     SignOffStage,
@@ -92,6 +91,22 @@ def _assessment_context(assessment: Assessment | None) -> dict[str, object]:
     }
 
 
+def _earlier_assessments(
+    sharing_request: SharingRequest, latest: Assessment | None
+) -> QuerySet[Assessment] | list[Assessment]:
+    """Rounds before the latest, by number and outcome only; their frozen answers stay in the database.
+
+    Rounds are numbered from 1 without gaps, so a first round has none before it and needs no query.
+    """
+    if latest is None or latest.number <= 1:
+        return []
+    return (
+        sharing_request.assessments.filter(number__lt=latest.number)
+        .order_by("-number")
+        .defer("answers", "result", "required_signoffs")
+    )
+
+
 def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) -> list[dict[str, Any]]:
     signed = (
         {signoff.stage: signoff for signoff in assessment.signoffs.select_related("signer")}
@@ -105,14 +120,26 @@ def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) 
     ]
 
 
+def _one_to_one(sharing_request: SharingRequest, name: str) -> Any:
+    """The related row, or None; no query when the getter fetched it with ``also_select``."""
+    try:
+        return getattr(sharing_request, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+# What the request page shows beside the request itself, fetched in the getter's query.
+PAGE_RELATIONS = ("disclosure", "data_flow")
+
+
 def _register_context(
     user: User, sharing_request: SharingRequest, assessment: Assessment | None
 ) -> dict[str, object]:
     """Where the request stands in the registers: its log entry or flow, or the buttons to make them."""
     if sharing_request.status == RequestStatus.DRAFT:
         return {}
-    disclosure = Disclosure.objects.filter(request=sharing_request).first()
-    flow = DataFlow.objects.filter(request=sharing_request).first()
+    disclosure = _one_to_one(sharing_request, "disclosure")
+    flow = _one_to_one(sharing_request, "data_flow")
     ig_team = can_change_registers(user)
     return {
         "disclosure": disclosure,
@@ -146,10 +173,7 @@ def render_request_page(
     context: dict[str, Any] = {
         "sharing_request": sharing_request,
         **_assessment_context(assessment),
-        # Earlier rounds are listed by number and outcome only; their frozen answers stay in the database.
-        "assessments": sharing_request.assessments.order_by("-number").defer(
-            "answers", "result", "required_signoffs"
-        ),
+        "earlier_assessments": _earlier_assessments(sharing_request, assessment),
         "history": sharing_request.history.select_related("actor"),
         "comments": sharing_request.comments.select_related("author"),
         "stages": _stage_rows(sharing_request, assessment) if sharing_request.stages else [],
@@ -176,7 +200,9 @@ def render_request_page(
 
 @require_GET
 def request_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    sharing_request = get_sharing_request_for_user(
+        request.user, reference, http_request=request, also_select=PAGE_RELATIONS
+    )
     audit_record(action="request.view", target=sharing_request, request=request)
     return render_request_page(request, sharing_request)
 

@@ -47,11 +47,12 @@ def _same_queries_at_3_and_30(client: Client, url: str, add: Callable[[int], Non
     return len(many)
 
 
-# session, user, MFA device, roles; the request with its people and partner; the audit event
-# (savepoint, lock, previous hash, insert, release); latest assessment, its sign-offs, the decision
-# record, the disclosure, the data flow, the unread count, documents, comments, earlier
-# assessments, history. The DPO also sees the DPIAs and the people the request can be assigned to.
-@pytest.mark.parametrize(("viewer", "queries"), [("caldicott", 20), ("dpo", 22)])
+# session, user, MFA device, roles; the request with its people, partner, log entry and data flow;
+# the audit event (savepoint, lock, previous hash, insert, release); latest assessment, its
+# sign-offs, the decision record, the unread count, documents, comments, earlier assessments
+# (asked for only when the latest is not the first), history. The DPO also sees the DPIAs and the
+# people the request can be assigned to.
+@pytest.mark.parametrize(("viewer", "queries"), [("caldicott", 18), ("dpo", 20)])
 def test_a_request_awaiting_the_caldicott_guardian_runs_constant_queries(
     request: pytest.FixtureRequest,
     requester: User,
@@ -87,7 +88,21 @@ def test_a_request_awaiting_the_caldicott_guardian_runs_constant_queries(
     client = client_for(request.getfixturevalue(viewer))
     url = reverse("request_detail", args=[waiting.reference])
     assert _same_queries_at_3_and_30(client, url, add) == queries
-    assert "Checked the items." in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "Checked the items." in page
+    assert "Earlier assessments" in page
+
+
+def test_a_first_round_request_page_lists_no_earlier_rounds_and_does_not_look_for_them(
+    requester: User, caldicott: User, client_for: ClientFor
+) -> None:
+    waiting = make_request(requester=requester, status=RequestStatus.AWAITING_CALDICOTT)
+    assign_perm("view_sharingrequest", Group.objects.get(name=Role.CALDICOTT_GUARDIAN.group_name), waiting)
+    client = client_for(caldicott)
+    url = reverse("request_detail", args=[waiting.reference])
+    # as above, less the query for earlier rounds: assessment 1 is the only one
+    assert len(_queries(client, url)) == 17
+    assert "Earlier assessments" not in client.get(url).content.decode()
 
 
 def test_the_register_dashboard_runs_constant_queries(
