@@ -10,8 +10,9 @@ from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.workflow import QueueFilterForm
 from requests_app.selectors.queues import QUEUES, queue_requests, queues_for
 
-# A reviewer works from the top; a backlog of hundreds is paged rather than rendered whole.
-QUEUE_PAGE_SIZE = 50
+# A reviewer works from the top; a backlog of hundreds is paged rather than rendered whole, in
+# pages as long as the requester's list: the most pressing 25 fill a screen or two.
+QUEUE_PAGE_SIZE = 25
 
 
 @require_GET

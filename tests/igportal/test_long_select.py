@@ -34,3 +34,10 @@ def test_it_carries_the_nhs_class_and_the_error_state_like_any_select() -> None:
     assert not form.is_valid()
     html = str(form.as_div())
     assert 'class="nhsuk-select nhsuk-select--error"' in html and 'aria-invalid="true"' in html
+
+
+def test_it_writes_the_options_django_select_writes() -> None:
+    choices = [("", "Any"), ("1", "Tom & Jerry's <Practice>"), ("North", [("2", "Leeds"), ("1", "Again")])]
+    ours = LongSelect(choices=choices).render("place", "1")
+    django_select = forms.Select(choices=choices).render("place", "1")
+    assert ours.replace("\n", "") == django_select.replace("\n", "").replace("  ", "")

@@ -1,0 +1,74 @@
+"""The request lists' row tags write exactly what the Django tags and filters they replace wrote."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.template import Context, Template
+from django.test import override_settings
+from django.urls import reverse, set_script_prefix
+
+from requests_app.models import RequestStatus
+from requests_app.templatetags.sharing import day_month_time, request_url, status_tag
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("status", "colour"),
+    [
+        (RequestStatus.DRAFT, "grey"),
+        (RequestStatus.SUBMITTED, "blue"),
+        (RequestStatus.AWAITING_CALDICOTT, "blue"),
+        (RequestStatus.CHANGES_REQUESTED, "orange"),
+        (RequestStatus.APPROVED, "green"),
+        (RequestStatus.APPROVED_WITH_CONDITIONS, "green"),
+        (RequestStatus.CLOSED, "green"),
+        (RequestStatus.REJECTED, "red"),
+        (RequestStatus.WITHDRAWN, "red"),
+    ],
+)
+def test_status_tag_colours_each_status_and_names_it(status: RequestStatus, colour: str) -> None:
+    expected = f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{status.label}</strong>'
+    assert status_tag(status.value) == expected
+
+
+def test_status_tag_shows_an_unknown_status_as_stored_and_escaped() -> None:
+    assert status_tag("<odd>") == '<strong class="nhsuk-tag nhsuk-tag--blue">&lt;odd&gt;</strong>'
+
+
+@pytest.mark.parametrize("reference", ["ISR-2025-00001", "ISR-ä b", "a'b&c"])
+def test_request_url_is_the_reversed_request_page(reference: str) -> None:
+    assert request_url(reference) == reverse("request_detail", args=[reference])
+
+
+def test_request_url_follows_the_script_prefix() -> None:
+    set_script_prefix("/portal/")
+    try:
+        assert request_url("ISR-1") == "/portal/requests/ISR-1/"
+    finally:
+        set_script_prefix("/")
+
+
+@override_settings(TIME_ZONE="Europe/London")
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2025, 1, 3, 9, 5, tzinfo=datetime.UTC),
+        datetime.datetime(2025, 3, 30, 0, 59, tzinfo=datetime.UTC),  # an hour before the clocks go forward
+        datetime.datetime(2025, 3, 30, 1, 0, tzinfo=datetime.UTC),  # British Summer Time begins
+        datetime.datetime(2025, 10, 26, 0, 30, tzinfo=datetime.UTC),
+        datetime.datetime(2025, 12, 31, 23, 59, tzinfo=datetime.UTC),
+        datetime.datetime(2025, 6, 30, 23, 30, tzinfo=datetime.UTC),  # the next day and month in London
+        datetime.datetime(2024, 2, 29, 12, 0, tzinfo=LONDON),
+    ],
+)
+def test_day_month_time_matches_the_date_filter(moment: datetime.datetime) -> None:
+    expected = Template('{{ moment|date:"j M Y H:i" }}').render(Context({"moment": moment}))
+    assert day_month_time(moment) == expected
+
+
+def test_day_month_time_of_nothing_is_blank() -> None:
+    assert day_month_time(None) == ""
