@@ -18,7 +18,6 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from igportal.types import AuthenticatedHttpRequest
-from requests_app.charts import Chart
 from requests_app.csv_export import csv_lines
 from requests_app.forms.registers import CommentForm
 from requests_app.permissions import can_read_registers
@@ -162,7 +161,6 @@ def register_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_read_registers(request.user):
         raise Http404("No such page.")
     today, now = timezone.localdate(), timezone.now()
-    charts: list[Chart] = [dashboard.requests_by_outcome_chart(), dashboard.deadlines_met_chart(today=today)]
     audit_record(action="register.view", request=request, detail={"register": "dashboard"})
     return render(
         request,
@@ -170,6 +168,7 @@ def register_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "summaries": dashboard.register_summaries(today=today, now=now),
             "overdue": dashboard.overdue_items(today=today, now=now),
-            "charts": charts,
+            "charts": dashboard.dashboard_charts(today=today),
+            "charts_fresh_minutes": dashboard.CHARTS_FRESH_SECONDS // 60,
         },
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
@@ -13,7 +14,11 @@ from django.utils import timezone
 from requests_app.charts import horizontal_bars, last_months, stacked_columns
 from requests_app.csv_export import csv_cell, csv_lines
 from requests_app.models import AgreementStatus, DpiaStatus, RequestStatus
-from requests_app.selectors.dashboard import deadlines_met_chart, requests_by_outcome_chart
+from requests_app.selectors.dashboard import (
+    CHARTS_FRESH_SECONDS,
+    deadlines_met_chart,
+    requests_by_outcome_chart,
+)
 from tests.conftest import ClientFor
 from tests.factories import (
     AccessRequestFactory,
@@ -227,3 +232,27 @@ def test_the_navigation_offers_each_role_its_registers(
     )
     assert reverse("dpia_list") in pages[siro.username]
     assert "Your disclosures" in pages[requester.username] and dashboard not in pages[requester.username]
+
+
+@pytest.mark.django_db
+def test_the_charts_are_kept_for_minutes_and_say_when_they_were_counted(
+    requester: User, dpo: User, client_for: ClientFor
+) -> None:
+    make_request(requester=requester, status=RequestStatus.REJECTED)
+    client = client_for(dpo)
+    first = client.get(reverse("register_dashboard")).content.decode()
+    assert "1 submitted sharing request: " in first
+    counted_at = re.search(
+        r'data-testid="charts-counted-at">Counted at (\d\d:\d\d); counted again when 5 minutes', first
+    )
+    assert counted_at is not None
+
+    make_request(requester=requester, status=RequestStatus.CLOSED)
+    kept = client.get(reverse("register_dashboard")).content.decode()
+    assert "1 submitted sharing request: " in kept
+    assert f"Counted at {counted_at.group(1)}" in kept
+
+    later = timezone.now() + datetime.timedelta(seconds=CHARTS_FRESH_SECONDS + 1)
+    with mock.patch("django.core.cache.backends.locmem.time.time", return_value=later.timestamp()):
+        recounted = client.get(reverse("register_dashboard")).content.decode()
+    assert "2 submitted sharing requests: " in recounted
