@@ -94,8 +94,9 @@ class OverdueFirst:
 
     Sorting on "is it overdue?" makes PostgreSQL read and sort every flow for each page. The overdue
     flows and the others are instead read as two walks of the ``flow_next_review`` index, each already
-    in order, and a page is cut from the first and continued from the second: a few dozen rows read,
-    and one more count, however large the register.
+    in order, each no further than the page's end, joined (UNION ALL) and cut in one statement: a
+    few dozen rows read for an early page, and the same queries for every page, however large the
+    register.
     """
 
     def __init__(self, flows: QuerySet[DataFlow], *, today: datetime.date) -> None:
@@ -103,10 +104,6 @@ class OverdueFirst:
         self.all = flows
         self.overdue = shown.filter(review_overdue(today))
         self.rest = shown.exclude(review_overdue(today))
-
-    @cached_property
-    def overdue_count(self) -> int:
-        return self.overdue.count()
 
     @cached_property
     def total(self) -> int:
@@ -129,13 +126,16 @@ class OverdueFirst:
         if isinstance(index, int):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop if index.stop is not None else self.total
-        rows = list(self.overdue[start:stop])
-        if len(rows) < stop - start:
-            # Short of a page: the overdue flows end here, so the others follow. Only a page wholly
-            # past them needs their count to know where in the others it starts.
-            split = start + len(rows) if rows or start == 0 else self.overdue_count
-            rows += self.rest[max(start - split, 0) : stop - split]
-        # Once for the whole page, however it was cut.
+        if stop <= start:
+            return []
+        # One statement whatever the page: each band walks its index no further than the page's end,
+        # and the two are put in order and cut once.
+        overdue = self.overdue.annotate(band=Value(0))[:stop]
+        rest = self.rest.annotate(band=Value(1))[:stop]
+        rows: list[DataFlow] = list(
+            overdue.union(rest, all=True).order_by("band", "next_review_on", "-id")[start:stop]
+        )
+        # Once for the whole page.
         prefetch_related_objects(
             rows,
             Prefetch("recipient", Organisation.objects.only("name")),

@@ -85,8 +85,8 @@ LISTS: list[tuple[str, Callable[[int, User, User], None], int, str]] = [
     (
         "flow_list",
         _flows,
-        5,
-        "count; the overdue flows on the page; the others after them; its recipients; its ISAs",
+        4,
+        "count; the page (overdue flows, then the others, in one statement); its recipients; its ISAs",
     ),
     ("agreement_list", _agreements, 4, "count; the page; the versions shown; their partners"),
     ("dpia_list", _dpias, 3, "count; the page with requests and signers; the risks"),
