@@ -11,7 +11,7 @@ PORT ?= 8000
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run ruff, mypy and the whole pytest suite"
-	@echo "make bench  seed PostgreSQL at ICB scale and write bench/RESULTS.md (about 15 minutes; bench/README.md)"
+	@echo "make bench  seed PostgreSQL at ICB scale and write bench/RESULTS.md (about 8 minutes; bench/README.md)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
