@@ -40,6 +40,7 @@ from django.urls import reverse  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
+from bench.seed import personas  # noqa: E402
 from igportal.accounts.session_store import SessionStore  # noqa: E402
 from igportal.accounts.sessions import session_start  # noqa: E402
 from igportal.roles import ROLE_GROUP_NAMES, Role, roles_of  # noqa: E402
@@ -93,16 +94,6 @@ def pages(people: dict[str, Any]) -> list[Page]:
         ),
         Page("dpo_dashboard", "DPO dashboard (registers)", "dpo", reverse("register_dashboard"), "<h1"),
     ]
-
-
-def persona_users() -> dict[str, Any]:
-    from bench.seed import personas
-
-    people = dict(personas())
-    for key, value in list(people.items()):
-        if isinstance(value, str) and key != "detail_reference":
-            people[key] = User.objects.get(username=value)
-    return people
 
 
 def verified_session(user: User) -> str:
@@ -274,7 +265,7 @@ def pdfs(rounds: int) -> list[dict[str, Any]]:
 
 
 def measure(*, rounds: int, full: bool) -> dict[str, Any]:
-    people = persona_users()
+    people: dict[str, Any] = personas()
     cookies = {key: verified_session(people[key]) for key in ("requester", "caldicott", "dpo", "ig")}
     result: dict[str, Any] = {"pages": []}
     for page in pages(people):
