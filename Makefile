@@ -49,12 +49,14 @@ audit-if-reachable: install-dev
 	$(PY) tools/audit.py --skip-if-unreachable
 
 # What the image ships: the runtime part of requirements.lock and package-lock.json without dev packages.
+SBOM_DIR ?= sbom
 sbom: install-dev
-	@mkdir -p sbom
+	@mkdir -p $(SBOM_DIR)
 	$(PY) tools/lock.py runtime > $(VENV)/requirements-runtime.txt
-	$(VENV)/bin/cyclonedx-py requirements --pyproject pyproject.toml --of JSON -o sbom/python.cdx.json $(VENV)/requirements-runtime.txt
-	npm sbom --omit dev --package-lock-only --sbom-format cyclonedx --sbom-type application > sbom/npm.cdx.json
-	@echo "sbom/python.cdx.json and sbom/npm.cdx.json written (CycloneDX JSON)"
+	$(VENV)/bin/cyclonedx-py requirements --pyproject pyproject.toml --of JSON -o $(SBOM_DIR)/python.cdx.json $(VENV)/requirements-runtime.txt
+	npm sbom --omit dev --package-lock-only --sbom-format cyclonedx --sbom-type application > $(SBOM_DIR)/npm.cdx.json.part
+	mv $(SBOM_DIR)/npm.cdx.json.part $(SBOM_DIR)/npm.cdx.json
+	@echo "$(SBOM_DIR)/python.cdx.json and $(SBOM_DIR)/npm.cdx.json written (CycloneDX JSON)"
 # -----------------------------------------------------------------------------------------------
 
 node_modules/.installed: package.json package-lock.json

@@ -158,9 +158,7 @@ def lock(uv: str, extra_args: list[str]) -> None:
         subprocess.run(  # noqa: S603
             [uv, *COMPILE, "-c", "full.txt", "-o", "runtime.txt"], cwd=work, check=True
         )
-        text = assemble(
-            pyproject_text, (work / "runtime.txt").read_text(), (work / "full.txt").read_text()
-        )
+        text = assemble(pyproject_text, (work / "runtime.txt").read_text(), (work / "full.txt").read_text())
     LOCK.write_text(text)
     print(f"requirements.lock: {len(entries(text))} pinned requirements written.")
 
@@ -183,7 +181,9 @@ def main(argv: list[str]) -> int:
     if command == "lock":
         uv = shutil.which("uv", path=str(Path(sys.executable).parent))
         if uv is None:
-            print("tools/lock.py lock: uv is not in this venv; run 'make install-dev' first.", file=sys.stderr)
+            print(
+                "tools/lock.py lock: uv is not in this venv; run 'make install-dev' first.", file=sys.stderr
+            )
             return 1
         lock(uv, argv[2:])
         return 0
