@@ -34,7 +34,9 @@ $(VENV)/.installed-dev: requirements.lock pyproject.toml | $(VENV)/bin/python
 	touch $@ $(VENV)/.installed
 
 # Keeps every pin it can; LOCK_ARGS="--upgrade" or "--upgrade-package NAME" takes newer releases.
-lock: install-dev
+# Runs with the lock that is out of date (that is when it is needed), so it skips the check.
+lock: | $(VENV)/bin/python
+	@test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) tools/lock.py lock $(LOCK_ARGS)
 
 lock-check: | $(VENV)/bin/python
