@@ -10,7 +10,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
-	@echo "make test   set up and run ruff, mypy and the whole pytest suite"
+	@echo "make test   set up, check the lock, and run ruff, mypy, the audit and the whole pytest suite"
 	@echo "make lock   re-resolve pyproject.toml into requirements.lock (LOCK_ARGS=--upgrade to take new releases)"
 	@echo "make audit  check requirements.lock and package-lock.json for known vulnerabilities"
 	@echo "make sbom   write CycloneDX SBOMs of the locked Python and npm packages to sbom/"

@@ -119,7 +119,7 @@ def test_make_test_checks_the_lock_first_and_installs_only_with_hashes() -> None
     assert test_target.group(1).split()[0] == "lock-check"
     assert "audit-if-reachable" in test_target.group(1).split()
     installs = re.findall(r"^\t.*pip install.*$", makefile, re.MULTILINE)
-    assert len(installs) == 2
+    assert len(installs) == 3  # make run's, make test's and make lock's first one
     assert all("--require-hashes -r" in line for line in installs), installs
 
 
