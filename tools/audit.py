@@ -77,6 +77,8 @@ class Result:
     source: str
     packages: int
     findings: tuple[Finding, ...]
+    # Why some packages were not checked, when the advisory data answered for only part of the lock.
+    unchecked: str | None = None
 
 
 def load_exceptions(text: str) -> list[AuditException]:
@@ -114,14 +116,16 @@ def load_exceptions(text: str) -> list[AuditException]:
 
 def python_findings(report: dict[str, Any]) -> Result:
     """pip-audit's JSON. A package it skipped was not checked: pip-audit reads a refused or missing
-    advisory page as "not on PyPI", so a skip means the data was not there, never "no findings"."""
+    advisory page as "not on PyPI", so a skip means the data was not there, never "no findings".
+    What the packages it did check showed still counts."""
     dependencies = report.get("dependencies", [])
     skipped = [dep for dep in dependencies if dep.get("skip_reason")]
-    if skipped:
-        raise Unreachable(
-            f"pip-audit could not check {len(skipped)} of {len(dependencies)} packages "
-            f"({skipped[0]['skip_reason']})"
-        )
+    unchecked = (
+        f"pip-audit could not check {len(skipped)} of {len(dependencies)} packages "
+        f"({skipped[0]['skip_reason']})"
+        if skipped
+        else None
+    )
     findings = [
         Finding(
             ecosystem="Python",
@@ -135,7 +139,9 @@ def python_findings(report: dict[str, Any]) -> Result:
         for dep in dependencies
         for vuln in dep.get("vulns", [])
     ]
-    return Result("Python", "requirements.lock", len(dependencies), tuple(findings))
+    if unchecked and not findings:
+        raise Unreachable(unchecked)
+    return Result("Python", "requirements.lock", len(dependencies), tuple(findings), unchecked)
 
 
 def _advisory_id(via: dict[str, Any]) -> str:
@@ -284,7 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     for check in checks:
         try:
-            results.append(check())
+            result = check()
+            results.append(result)
+            if result.unchecked:
+                unreachable.append(result.unchecked)
         except Unreachable as error:
             unreachable.append(str(error))
         except (AuditError, subprocess.TimeoutExpired) as error:

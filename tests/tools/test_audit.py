@@ -25,6 +25,9 @@ from tools.lock import LOCK
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date.today()
 
+# What pip-audit says of a package whose advisory page answers 404, as this machine's registry does.
+SKIPPED = "Dependency not found on PyPI and could not be audited: amqp (5.4.2)"
+
 # One real entry of requirements.lock (name, version and its published files' hashes).
 SEGNO_VERSION = "1.6.6"
 
@@ -270,8 +273,23 @@ def test_unreachable_advisory_data_is_one_line_in_make_test_and_a_failure_in_mak
     assert "known vulnerabilities not checked for" in captured.err
 
 
+def test_findings_in_the_packages_pip_audit_could_check_still_count_when_others_were_skipped() -> None:
+    vuln = {"id": "PYSEC-0000-TEST1", "fix_versions": ["9.9.9"], "aliases": [], "description": "d"}
+    report = {
+        "dependencies": [
+            {"name": "amqp", "skip_reason": SKIPPED},
+            {"name": "segno", "version": "1.6.6", "vulns": [vuln]},
+        ],
+        "fixes": [],
+    }
+    result = audit.python_findings(report)
+    assert [(f.package, f.id) for f in result.findings] == [("segno", "PYSEC-0000-TEST1")]
+    assert result.unchecked is not None and result.unchecked.startswith("pip-audit could not check 1 of 2")
+    _, unexcepted = audit.judge([result], [], TODAY, complete=False)
+    assert unexcepted == 1
+
+
 def test_packages_pip_audit_skipped_count_as_unchecked_not_as_clean() -> None:
-    # What pip-audit prints when the advisory pages answer 404, as this machine's registry does.
     report = {
         "dependencies": [
             {
