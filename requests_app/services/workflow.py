@@ -256,6 +256,12 @@ def _transition_sharing_request(
     if errors:
         raise ValidationError(errors)
 
+    # The same row lock as sharing_request_add_stage: a decision works out its next state from the
+    # stages as they are once it holds the lock, so a stage added at the same moment is either seen
+    # here or refused there (the request no longer under review), never left unsigned.
+    sharing_request.stages = (
+        SharingRequest.objects.select_for_update().values_list("stages", flat=True).get(pk=sharing_request.pk)
+    )
     stage = current_stage(sharing_request)
     assessment = None
     if spec.is_decision:
