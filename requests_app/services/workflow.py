@@ -37,6 +37,7 @@ from requests_app.models import (
 from requests_app.models.history import StateHistory
 from requests_app.register_workflow import RegisterEntry, RegisterTransition, workflow_for
 from requests_app.services.audit import audit_record
+from requests_app.services.outbox import outbox_enqueue
 from requests_app.tasks import notify_request_history, render_agreement_document, render_decision_record
 from requests_app.workflow import (
     DECIDED_STATUSES,
@@ -147,9 +148,9 @@ def _record(
         request=http_request,
         detail={"action": action, "from": from_status, "to": to_status, "history_id": history.pk},
     )
-    notify_request_history.delay_on_commit(history.pk)  # type: ignore[attr-defined]
+    outbox_enqueue(notify_request_history, history.pk)
     if to_status in DECIDED_STATUSES and from_status != to_status:
-        render_decision_record.delay_on_commit(history.pk)  # type: ignore[attr-defined]
+        outbox_enqueue(render_decision_record, history.pk)
     return history
 
 
@@ -430,7 +431,7 @@ def _agreement_version_came_into_force(
             caused_by=actor,
             http_request=http_request,
         )
-    render_agreement_document.delay_on_commit(version.pk)  # type: ignore[attr-defined]
+    outbox_enqueue(render_agreement_document, version.pk)
 
 
 def _agreement_ended(
