@@ -288,6 +288,8 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {
         "task": "requests_app.tasks.relay_outbox",
         "schedule": timedelta(seconds=OUTBOX_RELAY_SECONDS),
+        # A relay queued behind long renders is dropped once the next one is due: it would find nothing.
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
     },
     "render-missing-documents": {
         "task": "requests_app.tasks.render_missing_documents",
