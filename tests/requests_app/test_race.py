@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Iterator
 
 import pytest
+import redis
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
@@ -14,8 +17,19 @@ from requests_app.models import RequestHistory, RequestStatus, SharingRequest, S
 from requests_app.services.workflow import TransitionConflict, sharing_request_add_stage, transition
 from tests.conftest import MakeUser
 from tests.factories import make_request
+from tests.igportal.processes import publishing_to
 
 REPETITIONS = 50
+
+
+@pytest.fixture(autouse=True)
+def _to_the_broker() -> Iterator[None]:
+    """The work each decision queues goes to Redis, as in production, instead of rendering its record
+    inline 50 times over: the race is between the two transactions, not their aftermath."""
+    url = os.environ.get("IGPORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    with publishing_to(url):
+        yield
+    redis.Redis.from_url(url).flushdb()
 
 
 def _decide(
