@@ -122,9 +122,8 @@ RULES: dict[str, list[Rule]] = {
         )
     ],
     "request_list": [_r(lambda w: "/requests/", EVERYONE)],
-    "request_create": [
-        _r(lambda w: "/requests/new/", frozenset({"owner", "other_requester"}), method="post")
-    ],
+    "request_create": [_r(lambda w: "/requests/new/", frozenset({"owner", "other_requester"}))],
+    "request_delete": [_r(lambda w: f"/requests/{w.draft.reference}/delete/", frozenset({"owner"}))],
     "request_detail": [
         _r(lambda w: f"/requests/{w.draft.reference}/", frozenset({"owner"})),
         _r(lambda w: f"/requests/{w.in_review.reference}/", READERS_OF_IN_REVIEW),
