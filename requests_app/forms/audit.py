@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
-from igportal.forms import NHSFormMixin
+from igportal.forms import NHSFormMixin, date_field
 
 
 class AuditFilterForm(NHSFormMixin, forms.Form):
@@ -18,14 +18,12 @@ class AuditFilterForm(NHSFormMixin, forms.Form):
     )
     target_type = forms.CharField(label="Object type", required=False, max_length=64)
     target_id = forms.CharField(label="Object id", required=False, max_length=64)
-    occurred_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    occurred_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_from = date_field("From", subject="the first day", required=False)
+    occurred_to = date_field("To", subject="the last day", required=False)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("occurred_from"), cleaned.get("occurred_to")
         if start and end and start > end:
-            self.add_error("occurred_to", "The end date must be on or after the start date.")
+            self.add_error("occurred_to", "The last day must be the same as or after the first day")
         return cleaned

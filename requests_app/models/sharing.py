@@ -120,6 +120,15 @@ class SharingRequest(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    @property
+    def recipient_label(self) -> str:
+        """Who receives it: the partner, or the name the requester gave for one not yet listed."""
+        if self.recipient is not None:
+            return self.recipient.name
+        if self.recipient_unlisted:
+            return f"{self.recipient_unlisted} (not yet a partner: the IG team will add it)"
+        return ""
+
     audit_type = "sharing_request"
 
     @property

@@ -154,7 +154,9 @@ def sharing_request_save_step(
         setattr(locked, field, values.get(key) or "")
     if step == "purpose":
         locked.title = values["title"]
-        locked.recipient = Organisation.objects.get(pk=values["recipient"])
+        recipient_id = values.get("recipient")
+        locked.recipient = Organisation.objects.get(pk=recipient_id) if recipient_id else None
+        locked.recipient_unlisted = "" if recipient_id else values.get("recipient_not_listed", "")
     if step == "data":
         _sync_items(locked, values["item_types"])
     if step == "items":
