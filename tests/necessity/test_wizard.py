@@ -393,3 +393,59 @@ def test_the_step_count_stays_the_same_when_steps_appear_or_disappear(
     assert nav.count("(not needed for this request)") == 3
     review = client.get(reverse("wizard_review", args=[draft.reference])).content.decode()
     assert "Step 9 of 9" in review
+
+
+def test_a_recipient_not_yet_a_partner_can_be_named_for_the_ig_team_to_add(
+    client_for: ClientFor, requester: User, police: Organisation
+) -> None:
+    client = client_for(requester)
+    purpose = {**police_request_steps(police)["purpose"], "recipient": ""}
+    response = client.post(reverse("request_create"), {**purpose, "creation_key": str(uuid.uuid4())})
+    assert response.status_code == 400
+    assert (
+        "Choose the organisation the information is shared with, or enter its name"
+        in response.content.decode()
+    )
+
+    unlisted = {**purpose, "recipient_not_listed": "Eastshire Hospice", "recipient_kind": "care_provider"}
+    reference = start_request(client, unlisted)
+    draft = SharingRequest.objects.get(reference=reference)
+    assert draft.recipient is None and draft.recipient_unlisted == "Eastshire Hospice"
+    assert draft.answers["purpose"]["recipient_name"] == "Eastshire Hospice"
+    assert draft.answers["purpose"]["recipient_kind"] == "care_provider"
+    page = client.get(reverse("request_detail", args=[reference])).content.decode()
+    assert "Eastshire Hospice (not yet a partner: the IG team will add it)" in page
+
+    both = {**unlisted, "recipient": str(police.pk)}
+    again = client.post(step_url(reference, "purpose"), {**both, "action": "continue"})
+    assert "not both" in again.content.decode()
+    client.post(
+        step_url(reference, "purpose"), {**police_request_steps(police)["purpose"], "action": "continue"}
+    )
+    draft.refresh_from_db()
+    assert (draft.recipient, draft.recipient_unlisted) == (police, "")
+
+
+def test_public_health_is_a_purpose_and_every_long_answer_has_a_limit(
+    client_for: ClientFor, requester: User
+) -> None:
+    page = client_for(requester).get(reverse("request_create")).content.decode()
+    assert 'value="public_health"' in page
+    assert page.count('data-module="nhsuk-character-count" data-maxlength="1200"') == 3
+    too_long = {"description": "x" * 1201, "creation_key": str(uuid.uuid4())}
+    response = client_for(requester).post(reverse("request_create"), too_long)
+    assert "Your answer must be 1,200 characters or fewer" in response.content.decode()
+
+
+def test_the_caldicott_step_asks_each_principle_in_the_2020_wording(
+    client_for: ClientFor, requester: User, draft: SharingRequest
+) -> None:
+    page = client_for(requester).get(step_url(draft.reference, "caldicott")).content.decode()
+    for wording in (
+        "Principle 2: Use confidential information only when it is necessary.",
+        "Principle 5: Everyone who has access to confidential information should be aware of their "
+        "responsibilities.",
+        "Principle 8: Inform patients and service users about how their confidential information is used.",
+    ):
+        assert wording in page
+    assert "absolutely necessary" not in page and "his or her" not in page

@@ -260,7 +260,9 @@ def test_a_date_that_does_not_exist_is_explained_and_nothing_typed_is_lost(
     assert response.status_code == 200
     assert "The date you received the request must be a real date" in content
     assert 'href="#id_received_on_0"' in content
-    assert 'name="received_on_day" value="31"' in content and 'name="received_on_year" value="2026"' in content
+    assert (
+        'name="received_on_day" value="31"' in content and 'name="received_on_year" value="2026"' in content
+    )
     assert 'value="Sam Jones"' in content
     assert "Copies of my records from the memory clinic" in content
     assert not AccessRequest.objects.exists()
