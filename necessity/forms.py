@@ -87,6 +87,10 @@ def text(
     )
 
 
+def _lower_first(text: str) -> str:
+    return f"{text[0].lower()}{text[1:]}" if text else text
+
+
 def _to_initial(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -450,7 +454,9 @@ def _criteria_form() -> type[StepForm]:
         )
     }
     for entry in LEGITIMATE_RELATIONSHIP_CRITERIA:
-        fields[entry.id] = yes_no(entry.text, error=f"Answer yes or no: {entry.text}")
+        fields[entry.id] = yes_no(
+            f"Is this true? {entry.text}", error=f"Say whether this is true: {_lower_first(entry.text)}"
+        )
     return type("LegitimateRelationshipForm", (StepForm,), fields)
 
 
@@ -521,11 +527,19 @@ class TransferForm(StepForm):
         return cleaned
 
 
+def _question_and_hint(text: str) -> tuple[str, str]:
+    """One question for the Yes/No, and what follows it in the policy's wording as its hint."""
+    question, mark, rest = text.partition("?")
+    return (f"{question}{mark}", rest.strip()) if mark else (text, "")
+
+
 def _dpia_form() -> type[StepForm]:
-    fields = {
-        entry.id: yes_no(f"{entry.number}. {entry.text}", error=f"Answer screening question {entry.number}")
-        for entry in DPIA_SCREENING_QUESTIONS
-    }
+    fields = {}
+    for entry in DPIA_SCREENING_QUESTIONS:
+        question, hint = _question_and_hint(entry.text)
+        fields[entry.id] = yes_no(
+            f"{entry.number}. {question}", hint, error=f"Answer screening question {entry.number}"
+        )
     return type("DpiaScreeningForm", (StepForm,), fields)
 
 
@@ -539,7 +553,7 @@ class CaldicottForm(StepForm):
         super().__init__(*args, **kwargs)
         for entry in CALDICOTT_PRINCIPLES:
             self.fields[f"{entry.id}__confirmed"] = yes_no(
-                f"Principle {entry.number}: {entry.text}",
+                f"Is principle {entry.number} met? {entry.text}",
                 error=f"Say whether principle {entry.number} is met",
             )
             self.fields[f"{entry.id}__evidence"] = text(

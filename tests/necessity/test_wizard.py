@@ -442,10 +442,30 @@ def test_the_caldicott_step_asks_each_principle_in_the_2020_wording(
 ) -> None:
     page = client_for(requester).get(step_url(draft.reference, "caldicott")).content.decode()
     for wording in (
-        "Principle 2: Use confidential information only when it is necessary.",
-        "Principle 5: Everyone who has access to confidential information should be aware of their "
+        "Is principle 2 met? Use confidential information only when it is necessary.",
+        "Is principle 5 met? Everyone who has access to confidential information should be aware of their "
         "responsibilities.",
-        "Principle 8: Inform patients and service users about how their confidential information is used.",
+        "Is principle 8 met? Inform patients and service users about how their confidential information is used.",
     ):
         assert wording in page
     assert "absolutely necessary" not in page and "his or her" not in page
+
+
+def test_every_yes_no_asks_one_question(
+    client_for: ClientFor, requester: User, draft: SharingRequest
+) -> None:
+    """A Yes/No answers one question: its legend holds exactly one question mark, and it is a question."""
+    from necessity.steps import STEPS
+
+    for step in STEPS:
+        form = step.form_class()
+        for name, field in form.fields.items():
+            if getattr(field, "choices", None) and [value for value, _ in field.choices] == ["yes", "no"]:
+                label = str(field.label)
+                assert label.count("?") == 1, (step.name, name, label)
+    page = client_for(requester).get(step_url(draft.reference, "dpia_screening")).content.decode()
+    assert (
+        "3. Will the sharing involve the sharing of identifiers which are unique to an individual or household?</legend>"
+        in page
+    )
+    assert "e.g., Hospital Number, NHS Number" in page
