@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from igportal.forms import DATE_HINT, NHSFormMixin, date_field
+from igportal.people import display_name
 from requests_app.models import (
     AccessRequest,
     AccessRequestChannel,
@@ -22,10 +23,6 @@ from requests_app.models import (
 )
 from requests_app.models.access import CLOSING_OUTCOMES, FEE_KINDS, RESPONSE_OUTCOMES
 from requests_app.selectors.access import access_request_handlers
-
-
-def _person_label(user: User) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class AccessRequestForm(NHSFormMixin, forms.ModelForm):
@@ -88,7 +85,7 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
         handler = self.fields["handler"]
         assert isinstance(handler, forms.ModelChoiceField)
         handler.queryset = access_request_handlers()
-        handler.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
+        handler.label_from_instance = display_name  # type: ignore[method-assign,assignment]
         handler.empty_label = "Not assigned yet"
 
 
@@ -127,7 +124,7 @@ class AccessRequestFilterForm(NHSFormMixin, forms.Form):
         handler = self.fields["handler"]
         assert isinstance(handler, forms.ModelChoiceField)
         handler.queryset = access_request_handlers()
-        handler.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
+        handler.label_from_instance = display_name  # type: ignore[method-assign,assignment]
 
 
 # --- one form per transition; field names are the keyword arguments of access_request_transition ------

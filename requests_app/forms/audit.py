@@ -4,11 +4,22 @@ from django import forms
 from django.contrib.auth.models import User
 
 from igportal.forms import NHSFormMixin, date_field
+from igportal.people import display_name
+
+
+class AnyoneChoiceField(forms.ModelChoiceField):
+    """Everyone who ever acted, former staff included, named as people know them."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return display_name(obj)
 
 
 class AuditFilterForm(NHSFormMixin, forms.Form):
-    actor = forms.ModelChoiceField(
-        label="Who", required=False, queryset=User.objects.order_by("username"), empty_label="Anyone"
+    actor = AnyoneChoiceField(
+        label="Who",
+        required=False,
+        queryset=User.objects.order_by("first_name", "last_name", "username"),
+        empty_label="Anyone",
     )
     action = forms.CharField(
         label="Action",

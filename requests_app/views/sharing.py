@@ -264,7 +264,8 @@ def _fire(
         else:
             form.add_error(None, exc)
         return render_request_page(request, sharing_request, status=400, forms={form_name: form})
-    messages.success(request, f"{sharing_request.reference}: {TRANSITIONS[name].label.lower()} done.")
+    sharing_request.refresh_from_db(fields=["status"])
+    messages.success(request, f"{sharing_request.reference} is now: {sharing_request.get_status_display()}.")
     return redirect("request_detail", reference=sharing_request.reference)
 
 

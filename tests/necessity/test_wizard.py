@@ -445,7 +445,8 @@ def test_the_caldicott_step_asks_each_principle_in_the_2020_wording(
         "Is principle 2 met? Use confidential information only when it is necessary.",
         "Is principle 5 met? Everyone who has access to confidential information should be aware of their "
         "responsibilities.",
-        "Is principle 8 met? Inform patients and service users about how their confidential information is used.",
+        "Is principle 8 met? Inform patients and service users about how their confidential information "
+        "is used.",
     ):
         assert wording in page
     assert "absolutely necessary" not in page and "his or her" not in page
@@ -465,7 +466,7 @@ def test_every_yes_no_asks_one_question(
                 assert label.count("?") == 1, (step.name, name, label)
     page = client_for(requester).get(step_url(draft.reference, "dpia_screening")).content.decode()
     assert (
-        "3. Will the sharing involve the sharing of identifiers which are unique to an individual or household?</legend>"
-        in page
+        "3. Will the sharing involve the sharing of identifiers which are unique to an individual or "
+        "household?</legend>" in page
     )
     assert "e.g., Hospital Number, NHS Number" in page
