@@ -42,7 +42,7 @@ def test_a_reset_link_sets_a_new_password_once_and_ends_other_sessions(
     client = Client()
     _ask(client, "Riya.Patel@example.nhs.uk")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["riya.patel@example.nhs.uk"]
-    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body)
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", str(mail.outbox[0].body))
     assert link is not None
     form = client.get(link.group(1), follow=True)
     assert "Set a new password" in form.content.decode()
