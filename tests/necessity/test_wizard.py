@@ -461,7 +461,8 @@ def test_every_yes_no_asks_one_question(
     for step in STEPS:
         form = step.form_class()
         for name, field in form.fields.items():
-            if getattr(field, "choices", None) and [value for value, _ in field.choices] == ["yes", "no"]:
+            choices = list(getattr(field, "choices", None) or [])
+            if [value for value, _ in choices] == ["yes", "no"]:
                 label = str(field.label)
                 assert label.count("?") == 1, (step.name, name, label)
     page = client_for(requester).get(step_url(draft.reference, "dpia_screening")).content.decode()

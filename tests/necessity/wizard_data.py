@@ -122,7 +122,7 @@ def start_request(client: Client, purpose: dict[str, Any], *, key: str | None = 
     response = client.post(reverse("request_create"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     return SharingRequest.objects.get(
-        requester=response.wsgi_request.user, creation_key=data["creation_key"]
+        requester_id=response.wsgi_request.user.pk, creation_key=data["creation_key"]
     ).reference
 
 
