@@ -112,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "igportal.context_processors.portal",
             ],
+            # display_name names people the same way on every page, without a {% load %} in each.
+            "builtins": ["igportal.templatetags.portal"],
         },
     },
 ]

@@ -20,6 +20,7 @@ from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 from django.utils import dateformat
 
+from igportal.people import display_name
 from igportal.roles import Role
 from requests_app.models import OrganisationSettings
 
@@ -135,7 +136,7 @@ def plural(count: int, word: str) -> str:
 
 
 def person(user: User) -> str:
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def day(value: date) -> str:

@@ -10,11 +10,12 @@ from django.db.models import Field as ModelField
 from django.db.models import Model
 from rest_framework import serializers
 
+from igportal.people import display_name
 from requests_app.api.forms import choice_pairs
 
 
 def person_name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 class PersonSerializer(serializers.Serializer):
