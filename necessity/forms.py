@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 
+from igportal.bounds import DateWithinRange
 from igportal.forms import NHSFormMixin
 from necessity.rules import (
     CALDICOTT_PRINCIPLES,
@@ -35,6 +36,11 @@ from necessity.rules import (
 from requests_app.models import DataItemType, Organisation, RequestItem
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
+# What an invalid step keeps of a field that is not free text (a choice, a number, a date part):
+# longer than this it cannot be a valid answer, so it is not kept.
+KEPT_CHOICE_LENGTH = 100
+# The most values a multiple-choice field keeps; no list the wizard offers is longer.
+KEPT_CHOICE_COUNT = 200
 CONSENT_DATED = {ConsentState.GIVEN, ConsentState.REFUSED, ConsentState.WITHDRAWN}
 
 
@@ -93,6 +99,31 @@ class StepForm(NHSFormMixin, forms.Form):
 
     def to_answers(self) -> dict[str, Any]:
         return {name: _json(value) for name, value in self.cleaned_data.items()}
+
+    def kept_input(self) -> dict[str, list[str]]:
+        """What was typed on this (invalid) step that is worth keeping for later: only this step's own
+        fields, free text cut to the field's length limit, other values only if they could be valid.
+
+        A 2 MB field or 900 junk fields posted to a step were stored whole in ``draft_input``.
+        """
+        kept: dict[str, list[str]] = {}
+        for name, field in self.fields.items():
+            widget = field.widget
+            # A date typed as day, month and year posts one value per part (django-stubs lacks widgets_names).
+            multi = isinstance(widget, forms.MultiWidget)
+            suffixes: list[str] = widget.widgets_names if multi else [""]  # type: ignore[attr-defined]
+            limit = getattr(field, "max_length", None)
+            count = KEPT_CHOICE_COUNT if getattr(widget, "allow_multiple_selected", False) else 1
+            for suffix in suffixes:
+                key = self.add_prefix(name) + suffix
+                values = self.data.getlist(key) if hasattr(self.data, "getlist") else []
+                if limit is not None:
+                    values = [value[:limit] for value in values]
+                else:
+                    values = [value for value in values if len(value) <= KEPT_CHOICE_LENGTH]
+                if values:
+                    kept[key] = values[:count]
+        return kept
 
     @classmethod
     def initial_from(cls, saved: Mapping[str, Any]) -> dict[str, Any]:
@@ -350,6 +381,7 @@ class LawfulBasisForm(StepForm):
         error="Choose where the people concerned stand on consent",
     )
     consent_date = forms.DateField(
+        validators=[DateWithinRange("The consent date")],
         label="Date the consent decision was recorded",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -28,7 +28,6 @@ from requests_app.services.sharing import (
 
 # Steps whose questions are asked about the chosen items; without items there is nothing to ask.
 _NEEDS_ITEMS = frozenset({"items", "police"})
-_CONTROL_FIELDS = frozenset({"csrfmiddlewaretoken", "action"})
 
 
 def _items(sharing_request: SharingRequest) -> list[RequestItem]:
@@ -99,9 +98,12 @@ def wizard_step(request: AuthenticatedHttpRequest, reference: str, step: str) ->
             )
             steps = _steps(saved, _items(saved))
         else:
-            raw = {key: request.POST.getlist(key) for key in request.POST if key not in _CONTROL_FIELDS}
             saved = sharing_request_keep_input(
-                sharing_request=sharing_request, actor=request.user, step=step, raw=raw, current_step=step
+                sharing_request=sharing_request,
+                actor=request.user,
+                step=step,
+                raw=form.kept_input(),
+                current_step=step,
             )
             if action == "continue":
                 return _render_step(request, saved, spec, form, steps)

@@ -4,8 +4,9 @@ A session ends after ``SESSION_IDLE_MINUTES`` without a request or ``SESSION_MAX
 after login, whichever comes first. The time of the last request is written back to the
 session only when it has moved on by a tenth of the idle limit (at most a minute), so most
 requests do not save the session; the idle check allows for that lag, so activity always
-keeps a session alive for the full idle limit, and an idle one ends at most a tenth later. Logout and deactivation end every session of the
-person; a password change ends all but the one that changed it.
+keeps a session alive for the full idle limit, and an idle one ends at most a tenth later.
+Logout and deactivation end every session of the person; a password change ends all but the
+one that changed it.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
+from igportal.bounds import DateWithinRange
 from igportal.forms import NHSFormMixin
 from requests_app.models import (
     AccessRequest,
@@ -31,6 +32,7 @@ def _date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT
     return forms.DateField(
         label=label,
         required=required,
+        validators=[DateWithinRange(label)],
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y"),
         help_text=help_text,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
+from igportal.bounds import DateWithinRange
 from igportal.forms import NHSFormMixin
 
 
@@ -19,9 +20,17 @@ class AuditFilterForm(NHSFormMixin, forms.Form):
     target_type = forms.CharField(label="Object type", required=False, max_length=64)
     target_id = forms.CharField(label="Object id", required=False, max_length=64)
     occurred_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="From",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DateWithinRange("The start date")],
     )
-    occurred_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_to = forms.DateField(
+        label="To",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[DateWithinRange("The end date")],
+    )
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
+from igportal.bounds import DateWithinRange
 from igportal.forms import NHSFormMixin
 from necessity.rules import (
     Art6Condition,
@@ -40,10 +41,13 @@ def _lower(text: str) -> str:
     return f"{text[0].lower()}{text[1:]}"
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
+def date_field(
+    label: str, *, required: bool = True, help_text: str = DATE_HINT, years_ahead: int = 1
+) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
+        validators=[DateWithinRange(label, years_ahead=years_ahead)],
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y"),
         help_text=help_text,
@@ -60,6 +64,7 @@ def datetime_field(
     return forms.DateTimeField(
         label=label,
         required=required,
+        validators=[DateWithinRange(label)],
         input_formats=DATETIME_INPUT_FORMATS,
         widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
         help_text=help_text,
