@@ -109,9 +109,9 @@ class StepForm(NHSFormMixin, forms.Form):
         kept: dict[str, list[str]] = {}
         for name, field in self.fields.items():
             widget = field.widget
-            # A date typed as day, month and year posts one value per part (django-stubs lacks widgets_names).
+            # A date typed as day, month and year posts one value per part.
             multi = isinstance(widget, forms.MultiWidget)
-            suffixes: list[str] = widget.widgets_names if multi else [""]  # type: ignore[attr-defined]
+            suffixes: list[str] = widget.widgets_names if multi else [""]
             limit = getattr(field, "max_length", None)
             count = KEPT_CHOICE_COUNT if getattr(widget, "allow_multiple_selected", False) else 1
             for suffix in suffixes:
