@@ -219,6 +219,24 @@ DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "IG Portal <ig-portal@localh
 # Where the file email backend (django.core.mail.backends.filebased) writes, when that backend is chosen.
 EMAIL_FILE_PATH = env.optional_text("EMAIL_FILE_PATH")
 
+# The audit trail (requests_app.audit_chain). Each event's hash is an HMAC under this key, which must
+# never be stored in the database: set AUDIT_HMAC_KEY_FILE to a secret file. Development and the tests
+# use the fixed key below; production refuses it.
+_DEVELOPMENT_AUDIT_HMAC_KEY = "development-only-audit-chain-key-never-used-in-production"
+AUDIT_HMAC_KEY = env.text("AUDIT_HMAC_KEY", "" if PRODUCTION else _DEVELOPMENT_AUDIT_HMAC_KEY)
+if PRODUCTION and (AUDIT_HMAC_KEY == _DEVELOPMENT_AUDIT_HMAC_KEY or len(AUDIT_HMAC_KEY) < 32):
+    raise ImproperlyConfigured(
+        "Production needs its own audit chain key: at least 32 random characters in the file named by"
+        " AUDIT_HMAC_KEY_FILE."
+    )
+# Where the head of the chain is appended, signed, every AUDIT_CHECKPOINT_MINUTES: outside the
+# database (a file on another volume, or one a log shipper forwards), so that deleting the newest
+# events or emptying the table shows against it (manage.py verify_audit).
+AUDIT_CHECKPOINT_FILE = Path(
+    env.text("AUDIT_CHECKPOINT_FILE", None if PRODUCTION else str(BASE_DIR / "audit-checkpoints.log"))
+)
+AUDIT_CHECKPOINT_MINUTES = env.integer("AUDIT_CHECKPOINT_MINUTES", 15, minimum=1, maximum=24 * 60)
+
 # Celery: with no broker configured tasks run inline, so one command works on any laptop.
 CELERY_BROKER_URL = env.optional_text("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
@@ -278,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
     "chase-deliveries": {
         "task": "requests_app.tasks.requeue_deliveries",
         "schedule": timedelta(seconds=CHASER_DELIVERY_SWEEP_SECONDS),
+    },
+    # Appends the audit chain's head, signed, to AUDIT_CHECKPOINT_FILE.
+    "checkpoint-audit": {
+        "task": "requests_app.tasks.checkpoint_audit",
+        "schedule": timedelta(minutes=AUDIT_CHECKPOINT_MINUTES),
     },
     "expire-agreements": {
         "task": "requests_app.tasks.expire_agreements",
