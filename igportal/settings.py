@@ -202,6 +202,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Supporting documents: the largest file accepted, in bytes (10 MB by default).
 UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# An Office file (a zip archive) is refused if its parts add up to more than this (50 MB by default).
+UPLOAD_MAX_EXPANDED_BYTES = env.integer("UPLOAD_MAX_EXPANDED_BYTES", 50 * 1024 * 1024, minimum=1024)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 EMAIL_BACKEND = env.text(
