@@ -9,6 +9,7 @@ a rewrite with the chain re-hashed, and a truncation. Each of these said "chain 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,16 +18,26 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.test import override_settings
 
 from igportal.celery import app as celery_app
 from requests_app.models import AuditEvent
 from requests_app.models.audit import GENESIS_HASH, canonical_event_json
 from requests_app.services.audit import audit_record
 from requests_app.tasks import checkpoint_audit
+from tests.igportal.processes import (
+    publishing_to,
+    reset_connections,
+    start_worker,
+    stop,
+    wait_for,
+)
+from tests.igportal.processes import test_database_url as database_url_for_processes
 from tests.igportal.test_env import REAL_KEY, _load_settings
 
 pytestmark = [pytest.mark.django_db, pytest.mark.services]
@@ -374,3 +385,37 @@ def test_the_grant_refuses_a_role_that_owns_the_tables() -> None:
     owner = connection.settings_dict["USER"]
     with pytest.raises(CommandError, match=r"superuser|owns tables"):
         call_command("grant_app_role", owner, stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_appends_the_checkpoint_where_the_settings_say(tmp_path: Path) -> None:
+    """As Compose runs it: a prefork worker takes the beat's task from Redis and writes the file."""
+    broker_url = os.environ.get("IGPORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    redis.Redis.from_url(broker_url).flushdb()
+    checkpoints = tmp_path / "checkpoints.log"
+    trail = events(3)
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": broker_url,
+        "DATABASE_URL": database_url_for_processes(),
+        "AUDIT_CHECKPOINT_FILE": str(checkpoints),
+        "LOG_LEVEL": "warning",
+    }
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log)
+    try:
+        with publishing_to(broker_url):
+            checkpoint_audit.delay()
+        wait_for(
+            lambda: checkpoints.exists() and checkpoints.read_text() != "",
+            timeout=60,
+            what="the worker's checkpoint",
+            log=log,
+        )
+    finally:
+        stop(worker)
+        reset_connections()
+    lines = checkpoints.read_text().splitlines()
+    assert len(lines) == 1 and f'"last_id":{trail[-1].id}' in lines[0]
+    with override_settings(AUDIT_CHECKPOINT_FILE=checkpoints):
+        assert verify().splitlines()[1] == f"1 checkpoint in {checkpoints}, all matching the chain"

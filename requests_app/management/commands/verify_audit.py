@@ -30,6 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{report.events} events, chain intact")
         path = settings.AUDIT_CHECKPOINT_FILE
         if report.checkpoints:
-            self.stdout.write(f"{report.checkpoints} checkpoints in {path}, all matching the chain")
+            plural = "" if report.checkpoints == 1 else "s"
+            self.stdout.write(f"{report.checkpoints} checkpoint{plural} in {path}, all matching the chain")
         else:
             self.stdout.write(f"No checkpoints in {path} yet: a deleted tail or a truncation would not show")
