@@ -39,8 +39,11 @@ COPY --from=frontend /app/node_modules ./node_modules
 COPY --from=sbom / ./sbom/
 # collectstatic needs settings to load; these build-time values are never used to serve.
 RUN SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '\n') ALLOWED_HOSTS=build \
+    AUDIT_HMAC_KEY=build-only-$(head -c 48 /dev/urandom | base64 | tr -d '\n') AUDIT_CHECKPOINT_FILE=/dev/null \
     python manage.py collectstatic --noinput
-RUN useradd --system --uid 10001 igportal && mkdir -p /app/media && chown igportal /app/media
+# The audit checkpoint volume takes this directory's owner when Compose first creates it.
+RUN useradd --system --uid 10001 igportal && mkdir -p /app/media /var/lib/igportal/audit \
+    && chown igportal /app/media /var/lib/igportal/audit
 USER igportal
 EXPOSE 8000
 CMD ["gunicorn", "igportal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

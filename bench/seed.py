@@ -2136,13 +2136,14 @@ class _Seeder:
     def write_audit_chain(self) -> None:
         """Every event in time order, each hash covering the event and the hash before it, as
         ``services.audit.audit_record`` computes it, continuing whatever chain the database holds."""
+        from requests_app.audit_chain import event_hash
         from requests_app.models import AuditEvent
-        from requests_app.models.audit import GENESIS_HASH, canonical_event_json
+        from requests_app.models.audit import GENESIS_HASH, audit_key, canonical_event_json
 
         self.events.sort(key=lambda event: (event.at, event.order))
         previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
         first_id = self.loader.next_id(AuditEvent)
-        sha256 = hashlib.sha256
+        key = audit_key()
         micro = timedelta(microseconds=1)
 
         def generate() -> Iterable[tuple[Any, ...]]:
@@ -2167,7 +2168,7 @@ class _Seeder:
                     detail=event.detail,
                     previous_hash=previous,
                 )
-                digest = sha256(payload.encode("utf-8")).hexdigest()
+                digest = event_hash(payload, key=key)
                 yield (
                     first_id + offset,
                     occurred_at,
@@ -2182,6 +2183,7 @@ class _Seeder:
                     json.dumps(event.detail),
                     previous,
                     digest,
+                    True,
                 )
                 previous = digest
 
@@ -2201,6 +2203,7 @@ class _Seeder:
                 "detail",
                 "previous_hash",
                 "hash",
+                "keyed",
             ],
             generate(),
             kind="audit_events",

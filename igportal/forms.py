@@ -13,6 +13,8 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from igportal.bounds import DateWithinRange
+
 _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "nhsuk-textarea",
     forms.Select: "nhsuk-select",
@@ -268,11 +270,17 @@ def date_field(
     subject: str = "",
     required: bool = True,
     help_text: str = DATE_HINT,
+    years_ahead: int = 1,
 ) -> NHSDateField:
-    """A date field with the NHS.UK date input; ``subject`` defaults to "the <label>"."""
+    """A date field with the NHS.UK date input; ``subject`` defaults to "the <label>".
+
+    The date must fall between 1990 and ``years_ahead`` years from today (``igportal.bounds``).
+    """
+    subject = subject or f"the {label[0].lower()}{label[1:]}"
     return NHSDateField(
         label=label,
-        subject=subject or f"the {label[0].lower()}{label[1:]}",
+        subject=subject,
         required=required,
         help_text=help_text,
+        validators=[DateWithinRange(_sentence(subject), years_ahead=years_ahead)],
     )

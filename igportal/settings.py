@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the session or the database: refuses NUL characters and lone surrogates.
+    "igportal.input_guard.MalformedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,6 +204,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Supporting documents: the largest file accepted, in bytes (10 MB by default).
 UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# An Office file (a zip archive) is refused if its parts add up to more than this (50 MB by default).
+UPLOAD_MAX_EXPANDED_BYTES = env.integer("UPLOAD_MAX_EXPANDED_BYTES", 50 * 1024 * 1024, minimum=1024)
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 EMAIL_BACKEND = env.text(
@@ -218,6 +222,24 @@ EMAIL_USE_TLS = env.flag("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "IG Portal <ig-portal@localhost>")
 # Where the file email backend (django.core.mail.backends.filebased) writes, when that backend is chosen.
 EMAIL_FILE_PATH = env.optional_text("EMAIL_FILE_PATH")
+
+# The audit trail (requests_app.audit_chain). Each event's hash is an HMAC under this key, which must
+# never be stored in the database: set AUDIT_HMAC_KEY_FILE to a secret file. Development and the tests
+# use the fixed key below; production refuses it.
+_DEVELOPMENT_AUDIT_HMAC_KEY = "development-only-audit-chain-key-never-used-in-production"
+AUDIT_HMAC_KEY = env.text("AUDIT_HMAC_KEY", "" if PRODUCTION else _DEVELOPMENT_AUDIT_HMAC_KEY)
+if PRODUCTION and (AUDIT_HMAC_KEY == _DEVELOPMENT_AUDIT_HMAC_KEY or len(AUDIT_HMAC_KEY) < 32):
+    raise ImproperlyConfigured(
+        "Production needs its own audit chain key: at least 32 random characters in the file named by"
+        " AUDIT_HMAC_KEY_FILE."
+    )
+# Where the head of the chain is appended, signed, every AUDIT_CHECKPOINT_MINUTES: outside the
+# database (a file on another volume, or one a log shipper forwards), so that deleting the newest
+# events or emptying the table shows against it (manage.py verify_audit).
+AUDIT_CHECKPOINT_FILE = Path(
+    env.text("AUDIT_CHECKPOINT_FILE", None if PRODUCTION else str(BASE_DIR / "audit-checkpoints.log"))
+)
+AUDIT_CHECKPOINT_MINUTES = env.integer("AUDIT_CHECKPOINT_MINUTES", 15, minimum=1, maximum=24 * 60)
 
 # Celery: with no broker configured tasks run inline, so one command works on any laptop.
 CELERY_BROKER_URL = env.optional_text("CELERY_BROKER_URL")
@@ -297,6 +319,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.render_missing_documents",
         "schedule": timedelta(seconds=DOCUMENT_SWEEP_SECONDS),
     },
+    # Appends the audit chain's head, signed, to AUDIT_CHECKPOINT_FILE.
+    "checkpoint-audit": {
+        "task": "requests_app.tasks.checkpoint_audit",
+        "schedule": timedelta(minutes=AUDIT_CHECKPOINT_MINUTES),
+    },
     "expire-agreements": {
         "task": "requests_app.tasks.expire_agreements",
         "schedule": crontab(hour="0", minute="23"),
@@ -359,7 +386,7 @@ REST_FRAMEWORK = {
         "requests_app.api.permissions.TokenScopeAllows",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["requests_app.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "requests_app.api.pagination.PortalPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "requests_app.api.exceptions.api_exception_handler",

@@ -36,6 +36,11 @@ from necessity.rules import (
 from requests_app.models import DataItemType, Organisation, RequestItem
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
+# What an invalid step keeps of a field that is not free text (a choice, a number, a date part):
+# longer than this it cannot be a valid answer, so it is not kept.
+KEPT_CHOICE_LENGTH = 100
+# The most values a multiple-choice field keeps; no list the wizard offers is longer.
+KEPT_CHOICE_COUNT = 200
 CONSENT_DATED = {ConsentState.GIVEN, ConsentState.REFUSED, ConsentState.WITHDRAWN}
 
 
@@ -109,6 +114,31 @@ class StepForm(NHSFormMixin, forms.Form):
 
     def to_answers(self) -> dict[str, Any]:
         return {name: _json(value) for name, value in self.cleaned_data.items()}
+
+    def kept_input(self) -> dict[str, list[str]]:
+        """What was typed on this (invalid) step that is worth keeping for later: only this step's own
+        fields, free text cut to the field's length limit, other values only if they could be valid.
+
+        A 2 MB field or 900 junk fields posted to a step were stored whole in ``draft_input``.
+        """
+        kept: dict[str, list[str]] = {}
+        for name, field in self.fields.items():
+            widget = field.widget
+            # A date typed as day, month and year posts one value per part.
+            multi = isinstance(widget, forms.MultiWidget)
+            suffixes: list[str] = widget.widgets_names if multi else [""]
+            limit = getattr(field, "max_length", None)
+            count = KEPT_CHOICE_COUNT if getattr(widget, "allow_multiple_selected", False) else 1
+            for suffix in suffixes:
+                key = self.add_prefix(name) + suffix
+                values = self.data.getlist(key) if hasattr(self.data, "getlist") else []
+                if limit is not None:
+                    values = [value[:limit] for value in values]
+                else:
+                    values = [value for value in values if len(value) <= KEPT_CHOICE_LENGTH]
+                if values:
+                    kept[key] = values[:count]
+        return kept
 
     @classmethod
     def initial_from(cls, saved: Mapping[str, Any]) -> dict[str, Any]:

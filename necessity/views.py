@@ -42,7 +42,6 @@ from requests_app.services.sharing import (
 
 # Steps whose questions are asked about the chosen items; without items there is nothing to ask.
 _NEEDS_ITEMS = frozenset({"items", "police"})
-_CONTROL_FIELDS = frozenset({"csrfmiddlewaretoken", "action", "creation_key"})
 
 
 def _items(sharing_request: SharingRequest) -> list[RequestItem]:
@@ -116,7 +115,7 @@ def wizard_step(request: AuthenticatedHttpRequest, reference: str, step: str) ->
                 sharing_request=sharing_request,
                 actor=request.user,
                 step=step,
-                raw=_raw(request),
+                raw=form.kept_input(),
                 current_step=step,
             )
             if action == "continue":
@@ -125,10 +124,6 @@ def wizard_step(request: AuthenticatedHttpRequest, reference: str, step: str) ->
 
     form = spec.form_class(initial=_initial(spec, sharing_request), items=items)
     return _render_step(request, sharing_request, spec, form, steps)
-
-
-def _raw(request: AuthenticatedHttpRequest) -> dict[str, list[str]]:
-    return {key: request.POST.getlist(key) for key in request.POST if key not in _CONTROL_FIELDS}
 
 
 def _after_save(
@@ -169,7 +164,7 @@ def wizard_start(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         elif action == "save_exit":
             saved = sharing_request_start(
-                requester=request.user, creation_key=key, step=spec.name, raw=_raw(request)
+                requester=request.user, creation_key=key, step=spec.name, raw=form.kept_input()
             )
         else:
             return _render_step(request, None, spec, form, steps, creation_key=key)

@@ -223,3 +223,16 @@ def notify_consent_withdrawal(notice_id: int) -> int:
         ConsentWithdrawalNotice.objects.filter(pk=notice_id).update(notified_at=None)
         raise
     return 1
+
+
+@shared_task
+def checkpoint_audit() -> int | None:
+    """Append the audit chain's head, signed, to AUDIT_CHECKPOINT_FILE; returns its last event id.
+
+    A second run with no new events writes nothing. A broken chain raises, so the failure is logged
+    by the worker and no checkpoint ever vouches for it.
+    """
+    from requests_app.services.audit_integrity import audit_checkpoint
+
+    checkpoint = audit_checkpoint(now=timezone.now())
+    return checkpoint.last_id if checkpoint is not None else None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +17,43 @@ from igportal.roles import Role
 from tests.factories import UserFactory
 
 SERVICES_AVAILABLE = os.environ.get("IGPORTAL_SERVICES") == "available"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Workers and servers the tests start write audit checkpoints here, never into the working tree.
+    os.environ.setdefault(
+        "AUDIT_CHECKPOINT_FILE", f"{tempfile.mkdtemp(prefix='igportal-audit-')}/checkpoints.log"
+    )
+    _let_the_test_runner_empty_the_audit_table()
+
+
+def _let_the_test_runner_empty_the_audit_table() -> None:
+    """Django empties the tables after each transactional test with one TRUNCATE of them all, which the
+    audit table's trigger refuses. The tests run as the table's owner, who may switch that trigger off
+    for the flush (the application's role cannot: tests/security/test_audit_insider.py)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    sql_flush = DatabaseOperations.sql_flush
+
+    def flush_with_the_audit_table(
+        self: DatabaseOperations, style: Any, tables: Any, **kwargs: Any
+    ) -> list[str]:
+        statements: list[str] = sql_flush(self, style, tables, **kwargs)
+        if statements and "requests_app_auditevent" in tables:
+            trigger = "requests_app_auditevent_no_truncate"
+            statements = [
+                f"ALTER TABLE requests_app_auditevent DISABLE TRIGGER {trigger}",
+                *statements,
+                f"ALTER TABLE requests_app_auditevent ENABLE TRIGGER {trigger}",
+            ]
+        return statements
+
+    DatabaseOperations.sql_flush = flush_with_the_audit_table  # type: ignore[method-assign, assignment]
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_in_a_temporary_file(settings: Any, tmp_path: Any) -> None:
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

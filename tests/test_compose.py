@@ -16,11 +16,12 @@ def _compose() -> dict[str, Any]:
     return data
 
 
-def test_compose_defines_the_five_services_with_health_checks() -> None:
+def test_compose_defines_the_five_services_with_health_checks_and_a_migrate_job() -> None:
     services = _compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"migrate", "web", "worker", "beat", "postgres", "redis"}
     for name, service in services.items():
-        assert "healthcheck" in service, name
+        assert name == "migrate" or "healthcheck" in service, name
+    assert services["migrate"]["restart"] == "no"
 
 
 def test_app_services_share_one_configuration_and_wait_for_healthy_backends() -> None:
@@ -31,6 +32,7 @@ def test_app_services_share_one_configuration_and_wait_for_healthy_backends() ->
         assert service["environment"]["SECRET_KEY_FILE"].startswith("/run/secrets/"), name
         assert service["depends_on"]["postgres"]["condition"] == "service_healthy", name
         assert service["depends_on"]["redis"]["condition"] == "service_healthy", name
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully", name
     assert "celery -A igportal worker" in services["worker"]["command"]
     assert "celery -A igportal beat" in services["beat"]["command"]
 
@@ -91,3 +93,34 @@ def test_the_image_build_writes_sboms_of_both_locks_beside_the_image() -> None:
     assert "cyclonedx-py requirements --pyproject pyproject.toml --of JSON -o python.cdx.json" in python_sbom
     assert stages["sbom"].startswith("FROM scratch AS sbom")
     assert "COPY --from=sbom / ./sbom/" in stages["image"]
+
+
+def test_only_the_migrate_job_connects_as_the_tables_owner() -> None:
+    """The app's role owns no table, so it cannot switch the audit trail's triggers off or truncate it."""
+    services = _compose()["services"]
+    migrate = services["migrate"]
+    assert migrate["environment"]["DATABASE_URL_FILE"] == "/run/secrets/migrate_database_url"
+    assert "manage.py migrate" in migrate["command"] and "grant_app_role igportal_app" in migrate["command"]
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL_FILE"] == "/run/secrets/database_url", name
+        assert "DATABASE_URL" not in environment, name
+        assert "migrate_database_url" not in services[name]["secrets"], name
+        assert "migrate" not in services[name].get("command", ""), name
+    postgres = services["postgres"]
+    assert "POSTGRES_HOST_AUTH_METHOD" not in postgres["environment"]
+    script = next(volume for volume in postgres["volumes"] if "docker-entrypoint-initdb.d" in volume)
+    roles = (ROOT / script.split(":", 1)[0]).read_text()
+    assert "CREATE ROLE igportal_app LOGIN" in roles and "NOSUPERUSER" in roles
+    assert "CREATE DATABASE igportal OWNER igportal_owner" in roles
+
+
+def test_the_audit_key_is_a_secret_file_and_checkpoints_live_on_their_own_volume() -> None:
+    compose = _compose()
+    for name in ("migrate", "web", "worker", "beat"):
+        service = compose["services"][name]
+        assert service["environment"]["AUDIT_HMAC_KEY_FILE"] == "/run/secrets/audit_hmac_key", name
+        assert "audit_hmac_key" in service["secrets"], name
+    worker = compose["services"]["worker"]
+    assert "audit-checkpoints:/var/lib/igportal/audit" in worker["volumes"]
+    assert worker["environment"]["AUDIT_CHECKPOINT_FILE"].startswith("/var/lib/igportal/audit/")

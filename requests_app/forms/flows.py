@@ -56,7 +56,9 @@ class FlowForm(NHSFormMixin, forms.Form):
         "the flow starts when its ISA is in force.",
     )
     next_review_on = date_field(
-        "Next review", help_text="A year from now unless you set otherwise. For example, 27/3/2027"
+        "Next review",
+        help_text="A year from now unless you set otherwise. For example, 27/3/2027",
+        years_ahead=10,
     )
     notes = text_field("Notes", required=False, help_text="Internal; never published.")
 
@@ -78,4 +80,4 @@ class FlowReviewForm(NHSFormMixin, forms.Form):
         help_text="Is the flow still needed, lawful and minimal? After a withdrawal of consent, "
         "which basis applies now?",
     )
-    next_review_on = date_field("Next review")
+    next_review_on = date_field("Next review", years_ahead=10)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from igportal.bounds import MAX_PEOPLE
 from igportal.forms import NHSFormMixin
 from requests_app.forms.registers import YesNoField, choice_field, date_field, datetime_field, text_field
 from requests_app.incident_grading import LIKELIHOOD_LABELS, SEVERITY_LABELS
@@ -50,7 +51,9 @@ class IncidentForm(NHSFormMixin, forms.Form):
     )
     likelihood = _grid("Likelihood that people's rights are affected", LIKELIHOOD_LABELS)
     severity = _grid("Severity of the adverse effect", SEVERITY_LABELS)
-    people_affected = forms.IntegerField(label="Roughly how many people", required=False, min_value=0)
+    people_affected = forms.IntegerField(
+        label="Roughly how many people", required=False, min_value=0, max_value=MAX_PEOPLE
+    )
     ico_reportable = YesNoField(
         "Reportable to the ICO?", help_text="The grading suggests an answer; the DPO decides."
     )

@@ -70,10 +70,16 @@ class AgreementForm(NHSFormMixin, forms.Form):
             "breach_handling": text_field("Breach handling", required=False),
             "start_on": date_field("Start date", required=False),
             "end_on": date_field(
-                "End date", required=False, help_text="Leave empty for an agreement that runs until ended."
+                "End date",
+                required=False,
+                help_text="Leave empty for an agreement that runs until ended.",
+                years_ahead=10,
             ),
             "review_on": date_field(
-                "Review date", required=False, help_text="A year after the start unless set otherwise."
+                "Review date",
+                required=False,
+                help_text="A year after the start unless set otherwise.",
+                years_ahead=10,
             ),
             "change_summary": text_field(
                 "What changes in this version",

@@ -46,6 +46,7 @@ def datetime_field(
     return forms.DateTimeField(
         label=label,
         required=required,
+        validators=[DateWithinRange(label)],
         input_formats=DATETIME_INPUT_FORMATS,
         widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M"),
         help_text=help_text,

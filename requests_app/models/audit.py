@@ -1,14 +1,16 @@
 """The audit trail: an append-only, hash-chained record of who did what, when and from where.
 
-Each event stores the hash of the event before it, so changing or removing any row
-breaks the chain at that point (``manage.py verify_audit`` finds it). On PostgreSQL a
-trigger refuses UPDATE and DELETE on the table, so the application (admin included)
-cannot rewrite history. Rows are written only by ``requests_app.services.audit.audit_record``.
+Each event stores the hash of the event before it, and its own hash is keyed (HMAC-SHA256 under
+``AUDIT_HMAC_KEY``, which is not in the database), so changing or removing any row breaks the
+chain at that point (``manage.py verify_audit`` finds it, and with the checkpoints kept outside the
+database, a deleted tail or an emptied table too: ``requests_app.audit_chain``). On PostgreSQL
+triggers refuse UPDATE, DELETE and TRUNCATE on the table, and the application's own database role
+owns no table, so it can neither switch them off nor truncate (README, "Database roles"). Rows
+are written only by ``requests_app.services.audit.audit_record``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -17,6 +19,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 from django.utils.ipv6 import clean_ipv6_address
+
+from requests_app.audit_chain import event_hash
 
 # The previous_hash of the very first event.
 GENESIS_HASH = "0" * 64
@@ -85,6 +89,8 @@ class AuditEvent(models.Model):
     # Unique: two events can never claim the same predecessor, so the chain cannot fork.
     previous_hash = models.CharField(max_length=64, unique=True)
     hash = models.CharField(max_length=64, unique=True)
+    # False only for events written before the chain was keyed: their hash is a plain SHA-256.
+    keyed = models.BooleanField(db_default=False)
 
     class Meta:
         ordering = ["id"]
@@ -93,9 +99,9 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label or 'system'} {self.action}"
 
-    def compute_hash(self) -> str:
-        """The sha256 this row should carry, recomputed from what is stored."""
-        payload = canonical_event_json(
+    def canonical_json(self) -> str:
+        """The exact text this row's hash covers, rebuilt from what is stored."""
+        return canonical_event_json(
             occurred_at=self.occurred_at,
             actor_id=self.actor_id,
             actor_label=self.actor_label,
@@ -108,4 +114,11 @@ class AuditEvent(models.Model):
             detail=self.detail,
             previous_hash=self.previous_hash,
         )
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def compute_hash(self) -> str:
+        """The hash this row should carry: keyed, unless it was written before the chain was keyed."""
+        return event_hash(self.canonical_json(), key=audit_key() if self.keyed else None)
+
+
+def audit_key() -> bytes:
+    return settings.AUDIT_HMAC_KEY.encode("utf-8")

@@ -1,15 +1,14 @@
 """The one way to write to the audit trail.
 
-``audit_record`` appends an event whose hash covers its contents and the hash of the
-event before it. Appends are serialised (a PostgreSQL transaction-level advisory lock,
-held until the surrounding transaction commits) so that two writers can never both
-link to the same predecessor. Call it inside the transaction that makes the change it
+``audit_record`` appends an event whose keyed hash (HMAC-SHA256 under ``AUDIT_HMAC_KEY``)
+covers its contents and the hash of the event before it. Appends are serialised (a PostgreSQL
+transaction-level advisory lock, held until the surrounding transaction commits) so that two
+writers can never both link to the same predecessor. Call it inside the transaction that makes the change it
 describes, as late as you can: the lock is held until that transaction ends.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from typing import Any
@@ -21,8 +20,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from igportal.client import client_ip, client_user_agent
+from requests_app.audit_chain import event_hash
 from requests_app.models import AuditEvent
-from requests_app.models.audit import GENESIS_HASH, canonical_event_json
+from requests_app.models.audit import GENESIS_HASH, audit_key, canonical_event_json
 
 # Any fixed 64-bit number works; it only has to be the same for every writer.
 AUDIT_APPEND_LOCK = 0x16_0A_0D_17
@@ -113,7 +113,8 @@ def audit_record(
         event = AuditEvent(
             occurred_at=occurred_at,
             previous_hash=previous_hash,
-            hash=hashlib.sha256(payload.encode("utf-8")).hexdigest(),
+            hash=event_hash(payload, key=audit_key()),
+            keyed=True,
             **fields,
         )
         event.save(using=using, force_insert=True)

@@ -1,13 +1,18 @@
 """Supporting documents: accepted only when their content is one of a few document types.
 
 The type is read from the file's bytes (``puremagic``), never from its name or the browser's claim,
-and the stored file gets a generated name with the extension of the type found.
+and the stored file gets a generated name with the extension of the type found; the name it downloads
+under is the uploader's, cleaned, with that same extension (``x.html`` holding a PNG downloads as
+``x.png``). Office files are zip archives: one with macros is refused, and so is one that would expand
+to more than ``UPLOAD_MAX_EXPANDED_BYTES`` or more than ``MAX_COMPRESSION_RATIO`` times its size (a zip
+bomb), checked by reading every member, so a header that lies about its size does not pass either.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import unicodedata
 import uuid
 import zipfile
 
@@ -39,6 +44,13 @@ _OFFICE_FOLDERS = {
     "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _TYPE_NAMES = "PDF, PNG, JPEG, Word (.docx) or Excel (.xlsx)"
+# What marks an Office file as carrying macros (VBA, Excel 4.0 macro sheets) or ActiveX controls.
+_MACRO_CONTENT_TYPE = b"macroEnabled"
+_MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "/macrosheets/", "/activex/", "/embeddings/")
+# A document's parts compress well, but not by more than this; a zip bomb does.
+MAX_COMPRESSION_RATIO = 100
+MAX_ZIP_MEMBERS = 2000
+_READ_CHUNK = 64 * 1024
 
 
 def detect_type(content: bytes) -> str | None:
@@ -62,10 +74,54 @@ def detect_type(content: bytes) -> str | None:
     return None
 
 
-def display_name(name: str) -> str:
-    """The uploader's file name, safe to show: no folders, no control characters, not too long."""
+def _harmless(char: str) -> bool:
+    # isprintable() drops control and format characters (the bidirectional overrides and isolates
+    # among them); the explicit check keeps that true whatever a later Unicode version decides.
+    return char.isprintable() and unicodedata.bidirectional(char) not in _BIDI_CONTROLS
+
+
+_BIDI_CONTROLS = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+
+
+def display_name(name: str, mime: str) -> str:
+    """The name a document is shown and downloaded under: the uploader's, without folders, control or
+    bidirectional characters, ending in the extension of the type its content really is."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    return "".join(char for char in base if char.isprintable()).strip()[:200]
+    clean = "".join(char for char in base if _harmless(char)).strip()
+    stem = clean.rsplit(".", 1)[0].strip(" .") if "." in clean else clean
+    extension = ALLOWED_TYPES.get(mime, "bin")
+    return f"{stem[: 200 - len(extension) - 1] or 'document'}.{extension}"
+
+
+def _office_problem(content: bytes) -> str | None:
+    """Why an Office file (a zip archive) is refused: macros, too many parts, or too much when expanded."""
+    limit = settings.UPLOAD_MAX_EXPANDED_BYTES
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            return f"The file has more than {MAX_ZIP_MEMBERS} parts; no document we accept needs that many."
+        for member in members:
+            lowered = f"/{member.filename.lower()}"
+            if any(part in lowered for part in _MACRO_PARTS):
+                return "The file contains macros or embedded programs; save it as a plain .docx or .xlsx."
+        if _MACRO_CONTENT_TYPE in archive.read("[Content_Types].xml"):
+            return "The file contains macros; save it as a plain .docx or .xlsx."
+        too_big = (
+            f"The file expands to more than {limit // 1048576} MB or {MAX_COMPRESSION_RATIO} times its size"
+            " when opened, as a zip bomb does; it is refused."
+        )
+        ceiling = min(limit, len(content) * MAX_COMPRESSION_RATIO)
+        if sum(member.file_size for member in members) > ceiling:
+            return too_big
+        # The sizes above are what the archive claims; reading every part measures what it holds.
+        expanded = 0
+        for member in members:
+            with archive.open(member) as part:
+                while chunk := part.read(_READ_CHUNK):
+                    expanded += len(chunk)
+                    if expanded > ceiling:
+                        return too_big
+    return None
 
 
 def can_add_documents(user: User, sharing_request: SharingRequest) -> bool:
@@ -89,8 +145,14 @@ def _checked_upload(upload: UploadedFile) -> tuple[bytes, str, str]:
     mime = detect_type(content)
     if mime is None:
         raise ValidationError({"file": f"The file must be a {_TYPE_NAMES}. Its content is none of these."})
-    original = display_name(upload.name or "") or f"document.{ALLOWED_TYPES[mime]}"
-    return content, mime, original
+    if content.startswith(b"PK"):
+        try:
+            problem = _office_problem(content)
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, RuntimeError):
+            problem = f"The file is damaged; it must be a {_TYPE_NAMES}."
+        if problem is not None:
+            raise ValidationError({"file": problem})
+    return content, mime, display_name(upload.name or "", mime)
 
 
 def _store(content: bytes, mime: str, original: str, **owner: object) -> SupportingDocument:

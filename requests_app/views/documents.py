@@ -12,7 +12,12 @@ from requests_app.models import SupportingDocument
 from requests_app.selectors.isas import get_agreement_for_user
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services.audit import audit_record
-from requests_app.services.uploads import agreement_document_add, can_add_documents, supporting_document_add
+from requests_app.services.uploads import (
+    agreement_document_add,
+    can_add_documents,
+    display_name,
+    supporting_document_add,
+)
 from requests_app.views.sharing import render_request_page
 
 
@@ -59,7 +64,8 @@ def _attachment(document: SupportingDocument) -> FileResponse:
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        # Documents stored before names were cleaned keep their uploader's extension: fix it here too.
+        filename=display_name(document.original_name, document.content_type),
         content_type=document.content_type,
     )
     # Even if a browser were persuaded to render it, the file runs no script and reaches nothing.

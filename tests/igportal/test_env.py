@@ -115,7 +115,13 @@ def test_production_refuses_debug() -> None:
 
 
 def test_production_starts_with_a_real_key_and_hosts() -> None:
-    result = _load_settings(IGPORTAL_ENV="production", SECRET_KEY=REAL_KEY, ALLOWED_HOSTS="ig.example.nhs.uk")
+    result = _load_settings(
+        IGPORTAL_ENV="production",
+        SECRET_KEY=REAL_KEY,
+        ALLOWED_HOSTS="ig.example.nhs.uk",
+        AUDIT_HMAC_KEY=REAL_KEY[::-1],
+        AUDIT_CHECKPOINT_FILE="/var/lib/igportal/audit/checkpoints.log",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 

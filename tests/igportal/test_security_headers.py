@@ -19,7 +19,13 @@ from tests.igportal.test_env import REAL_KEY, ROOT
 
 pytestmark = pytest.mark.django_db
 
-PRODUCTION = {"IGPORTAL_ENV": "production", "SECRET_KEY": REAL_KEY, "ALLOWED_HOSTS": "ig.example.nhs.uk"}
+PRODUCTION = {
+    "IGPORTAL_ENV": "production",
+    "SECRET_KEY": REAL_KEY,
+    "ALLOWED_HOSTS": "ig.example.nhs.uk",
+    "AUDIT_HMAC_KEY": REAL_KEY[::-1],
+    "AUDIT_CHECKPOINT_FILE": "/var/lib/igportal/audit/checkpoints.log",
+}
 
 
 def run_in_production(*args: str) -> subprocess.CompletedProcess[str]:

@@ -31,7 +31,8 @@ def test_a_session_belongs_to_its_user_in_the_database(client_for: ClientFor, re
 
 def test_a_session_idle_for_longer_than_the_limit_ends(client_for: ClientFor, requester: User) -> None:
     client = client_for(requester)
-    age_session(client, idle_seconds=30 * MINUTE + 5)
+    # The limit plus the lag allowed for the stored time of the last request (a tenth, at most 60 s).
+    age_session(client, idle_seconds=31 * MINUTE + 5)
     key = client.session.session_key
     response = client.get(reverse("home"))
     assert response["Location"].startswith(reverse("login"))
@@ -55,6 +56,35 @@ def test_the_idle_limit_comes_from_settings(client_for: ClientFor, requester: Us
     client = client_for(requester)
     age_session(client, idle_seconds=6 * MINUTE)
     assert client.get(reverse("home")).status_code == 302
+
+
+class Clock:
+    """Stands in for the session module's clock, so a test can pass minutes in a moment."""
+
+    def __init__(self, start: float) -> None:
+        self.moment = start
+
+    def __call__(self) -> float:
+        return self.moment
+
+
+def test_a_request_every_20_seconds_keeps_a_one_minute_session_alive(
+    client_for: ClientFor, requester: User, settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.SESSION_IDLE_MINUTES = 1
+    clock = Clock(1_800_000_000.0)
+    monkeypatch.setattr("igportal.accounts.sessions.now", clock)
+    client = client_for(requester)
+    client.get(reverse("home"))
+    for _ in range(30):  # ten minutes of activity, a request about every 20 s as a browser would
+        clock.moment += 20.5
+        assert client.get(reverse("home")).status_code == 200
+    # The last request was just now: a minute of quiet is still within the limit.
+    clock.moment += MINUTE
+    assert client.get(reverse("home")).status_code == 200
+    # More than the limit (and its tenth of lag) since that request ends it.
+    clock.moment += MINUTE + 7
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
 
 
 def test_even_an_active_session_ends_at_its_maximum_age(client_for: ClientFor, requester: User) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -52,8 +52,11 @@ def test_an_officer_logs_a_case_and_reads_its_due_date_with_the_working(ig_offic
 
 def test_a_case_is_validated_by_the_pages_form_and_service(ig_officer: User) -> None:
     api = api_for(ig_officer)
-    error = assert_error(api.post(BASE, new_case(requester_email="", received_on="2999-01-01")), 400)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    error = assert_error(api.post(BASE, new_case(requester_email="", received_on=tomorrow)), 400)
     assert error["fields"]["received_on"] == ["The date received cannot be in the future."]
+    error = assert_error(api.post(BASE, new_case(received_on="2999-01-01")), 400)
+    assert error["fields"]["received_on"][0].startswith("Date received must be between 1 January 1990 and")
     error = assert_error(api.post(BASE, new_case(requester_email="")), 400)
     assert error["fields"] == {
         "requester_email": ["Give at least one way to reach the requester: email, phone or address."]
