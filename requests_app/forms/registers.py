@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
+from igportal.bounds import DateWithinRange
 from igportal.forms import NHSFormMixin, date_field
 from igportal.people import display_name
 from necessity.rules import (
