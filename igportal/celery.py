@@ -42,7 +42,7 @@ def _inline_without_a_broker(sender: Celery, **kwargs: object) -> None:
     # newcomer's console. The in-process memory transport, given a host name, connects to nothing and
     # says nothing.
     if sender.conf.task_always_eager and not sender.conf.broker_url:
-        sender.conf.broker_url = "memory://localhost/"
+        sender.conf.update(broker_url="memory://localhost/")
 
 
 app.autodiscover_tasks()

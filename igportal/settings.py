@@ -410,7 +410,18 @@ LOGGING = {
         "handlers": ["console"],
         "level": env.choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
     },
+    "loggers": {
+        # Both narrate every step of every PDF at INFO, hundreds of lines per document.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Its version at every start and each successful login, which the audit trail already records;
+        # lock-outs are warnings and still shown.
+        "axes": {"level": "WARNING"},
+    },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run inline in the web process (make run): "Task ... succeeded" after each one is noise there.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # type: ignore[index]
 
 # Shown in the page header and used in generated record names.
 PORTAL_SERVICE_NAME = "IG Portal"
