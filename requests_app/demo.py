@@ -13,6 +13,7 @@ import datetime
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -180,6 +181,53 @@ DEMO_REQUESTS = (
 )
 
 
+# The worked examples name some items by codes of their own; these are the catalogue's nearest entries.
+CATALOGUE_CODES = {
+    "patient_name": "name",
+    "resident_name": "name",
+    "child_name": "name",
+    "home_address": "address",
+    "clinical_summary": "health_data",
+    "diagnosis": "health_data",
+    "diagnosis_codes": "health_data",
+    "injury_notes": "health_data",
+    "episode_dates": "admission_dates",
+    "account": "social_care",
+    "sibling_school": "social_care",
+    "month": "aggregate_counts",
+    "age_band": "aggregate_counts",
+    "attendances": "aggregate_counts",
+}
+
+
+def catalogue_code(code: str) -> str:
+    return CATALOGUE_CODES.get(code, code)
+
+
+def saved_from_answers(answers: dict[str, Any], *, title: str, recipient: Organisation) -> dict[str, Any]:
+    """The wizard's saved steps for a worked example's engine answers (the inverse of
+    ``necessity.steps.assemble_answers``), so the wizard can reopen and resubmit a demo request."""
+    saved: dict[str, Any] = {name: dict(value) for name, value in answers.items() if value is not None}
+    items = answers["data"]["items"]
+    codes = [catalogue_code(item["code"]) for item in items]
+    saved["purpose"] |= {"title": title, "recipient": recipient.pk}
+    saved["data"] = {key: value for key, value in answers["data"].items() if key != "items"} | {
+        "item_types": list(DataItemType.objects.filter(code__in=codes).values_list("pk", flat=True))
+    }
+    saved["items"] = {
+        catalogue_code(item["code"]): {"essential": item["essential"], "justification": item["justification"]}
+        for item in items
+    }
+    if "police" in saved:
+        necessity = saved["police"].pop("item_necessity", [])
+        saved["police"]["necessary_items"] = [
+            row["item_code"] for row in necessity if row["necessary_for_enquiry"]
+        ]
+    if "lawful_basis" in saved:
+        saved["special_category"] = {"art9": saved["lawful_basis"].pop("art9", "none")}
+    return saved
+
+
 def submit_example(
     *, example: str, title: str, recipient: Organisation, requester: User, days_ago: int = 2
 ) -> SharingRequest:
@@ -199,7 +247,7 @@ def submit_example(
         frequency=purpose["frequency"],
         direction=purpose["direction"],
         data_form=worked["answers"]["data"]["data_form"],
-        answers=worked["answers"],
+        answers=saved_from_answers(worked["answers"], title=title, recipient=recipient),
         stages=ordered_stages([stage.value for stage in result.required_signoffs]),
         submitted_at=timezone.now() - datetime.timedelta(days=days_ago),
     )
@@ -217,7 +265,7 @@ def submit_example(
         assessed_on=today,
         created_by=requester,
     )
-    codes = {item["code"] for item in worked["answers"]["data"]["items"]}
+    codes = {catalogue_code(item["code"]) for item in worked["answers"]["data"]["items"]}
     RequestItem.objects.bulk_create(
         RequestItem(request=sharing_request, item_type=item_type)
         for item_type in DataItemType.objects.filter(code__in=codes)

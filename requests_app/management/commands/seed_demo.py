@@ -1,7 +1,7 @@
 """Demo data for a newcomer's laptop: one user per role, a few partner organisations, a sharing request in
 every state, access requests due soon and overdue, and entries in each of the DPO's registers (an ISA in
 force, data flows, one with its review overdue, a police disclosure and a refusal, DPIAs,
-incidents), made through the same services and workflow the pages use; then the
+incidents, a withdrawal of consent), made through the same services and workflow the pages use; then the
 reminder sweeps run once, so the reminders they owe today are already sent.
 
 Refuses to run in production settings: demo users have known passwords. Safe to run again: the registers
@@ -43,6 +43,7 @@ from requests_app.models import (
     SharingAgreement,
     SharingRequest,
 )
+from requests_app.services.consent import consent_withdrawal_record
 from requests_app.services.disclosures import disclosure_record
 from requests_app.services.dpias import dpia_create, dpia_risk_add, screening_from_request
 from requests_app.services.flows import data_flow_create
@@ -62,7 +63,8 @@ PARTNERS: tuple[tuple[str, OrganisationKind, str, str, str], ...] = (
         OrganisationKind.GP,
         "A81001",
         "Dr Tom Hale",
-        "practice.manager@riverside.example",
+        # No email on record: a withdrawal of consent lists the practice for the IG team to tell by phone.
+        "",
     ),
     (
         "Northshire County Council",
@@ -339,4 +341,25 @@ def _seed_registers(people: dict[Role, User]) -> None:
         ico_reportable=False,
         flow=None,
         request=None,
+    )
+
+    # The GP referral was sent with the patient's explicit consent, which the patient later withdrew:
+    # the withdrawal names that disclosure, and the practice is told [001 s6].
+    referral = SharingRequest.objects.get(title="Referral letter to the patient's GP")
+    consented = disclosure_record(
+        sharing_request=referral,
+        actor=requester,
+        information="Referral letter with the clinic's findings.",
+        disclosed_on=today - datetime.timedelta(days=3),
+        art6="e_public_task",
+        art9="h_health_social_care",
+        confidentiality_basis="explicit_consent",
+        transfer_method="secure_email",
+    )
+    consent_withdrawal_record(
+        actor=officer,
+        subject_reference="MC-2026-117",
+        withdrawn_on=today - datetime.timedelta(days=1),
+        disclosures=[consented],
+        notes="The patient asked the clinic to share nothing more with the practice without asking first.",
     )
