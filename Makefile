@@ -50,10 +50,11 @@ migrate: install frontend
 
 # The newcomer path: the embedded default (SQLite, tasks inline) unless DATABASE_URL / CELERY_BROKER_URL are set.
 # MFA is off for this demo server only, so the demo officers log in with a password; production refuses it.
-# serve_demo is runserver that prints the address and the demo users last, once it listens.
+# serve_demo is runserver that prints the address and the demo users last, once it listens. DEBUG is off
+# so that a refused or missing page shows the product's own page, never Django's debug page.
 run: migrate
 	$(PY) manage.py seed_demo --quiet-users
-	MFA_REQUIRED=false $(PY) manage.py serve_demo $(HOST):$(PORT)
+	DEBUG=false MFA_REQUIRED=false $(PY) manage.py serve_demo $(HOST):$(PORT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
