@@ -8,6 +8,7 @@ fixed development key) or ``production`` (refuses to start without a real
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -204,6 +205,10 @@ MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Supporting documents: the largest file accepted, in bytes (10 MB by default).
 UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # Served from the finders here: the collected directory exists only in production builds, and
+    # WhiteNoise's warning that it is missing would greet every `make run`.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 EMAIL_BACKEND = env.text(
     "EMAIL_BACKEND",
@@ -417,6 +422,8 @@ LOGGING = {
         # Its version at every start and each successful login, which the audit trail already records;
         # lock-outs are warnings and still shown.
         "axes": {"level": "WARNING"},
+        # "Watching for file changes" at every start of the development server.
+        "django.utils.autoreload": {"level": "WARNING"},
     },
 }
 if CELERY_TASK_ALWAYS_EAGER:
