@@ -208,7 +208,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     # Served from the finders here: the collected directory exists only in production builds, and
     # WhiteNoise's warning that it is missing would greet every `make run`.
-    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 EMAIL_BACKEND = env.text(
     "EMAIL_BACKEND",
