@@ -314,7 +314,7 @@ def seed_demo_requests(people: dict[Role, User]) -> int:
 
 
 def seed_access_requests(people: dict[Role, User]) -> None:
-    """Subject access, FOI and EIR cases: one due within days, one overdue, one new, one answered."""
+    """Subject access, FOI and EIR cases: one due within days, one overdue, one new, and answered ones."""
     if AccessRequest.objects.exists():
         return
     officer = people[Role.IG_OFFICER]
@@ -341,6 +341,25 @@ def seed_access_requests(people: dict[Role, User]) -> None:
     )
     access_request_transition(overdue, "start", actor=officer)
     case(AccessRequestKind.EIR, 3, "Priya Patel", "Air quality readings around the hospital car park.")
+    # Answered in earlier months, one of them late, so the dashboard's deadline chart has a history.
+    for kind, received, answered_after, name, asked in (
+        (AccessRequestKind.SAR, 120, 25, "Joan Ellis", "My physiotherapy notes."),
+        (AccessRequestKind.FOI, 80, 45, "Local News Desk", "Spending on agency staff in 2025."),
+        (AccessRequestKind.EIR, 50, 12, "Green Streets Group", "Energy use of the main hospital site."),
+    ):
+        earlier = case(kind, received, name, asked)
+        if kind == AccessRequestKind.SAR:
+            access_request_transition(
+                earlier, "verify_identity", actor=officer, on=earlier.received_on, method="photo_id"
+            )
+        access_request_transition(
+            earlier,
+            "respond",
+            actor=officer,
+            on=earlier.received_on + datetime.timedelta(days=answered_after),
+            outcome="provided_in_full",
+            details="",
+        )
     answered = case(AccessRequestKind.SAR, 20, "Tom Green", "My GP referral letters from last year.")
     access_request_transition(
         answered, "verify_identity", actor=officer, on=answered.received_on, method="known"

