@@ -69,11 +69,15 @@ def test_seed_demo_puts_a_few_entries_in_each_register_once(
     today = timezone.localdate()
     assert flows["Weekly stroke pathway activity"].next_review_on < today
     assert flows["Monthly cardiology activity extract"].next_review_on > today
-    shared = Disclosure.objects.get(kind=DisclosureKind.DISCLOSURE)
+    shared = Disclosure.objects.get(kind=DisclosureKind.DISCLOSURE, police_officer__gt="")
     assert shared.is_police and shared.request is not None
     assert shared.request.status == RequestStatus.CLOSED
     refused = Disclosure.objects.get(kind=DisclosureKind.REFUSAL)
-    assert refused.refusal_rationale and refused.request.status == RequestStatus.REJECTED
+    assert refused.refusal_rationale and refused.request is not None
+    assert refused.request.status == RequestStatus.REJECTED
+    # The GP referral went on the patient's consent, since withdrawn: the practice is to be told.
+    consented = Disclosure.objects.get(confidentiality_basis="explicit_consent")
+    assert consented.consent_withdrawals.get().notices.get().organisation == consented.recipient
     assert Dpia.objects.get().status == DpiaStatus.AWAITING_SIRO
     assert sorted(Incident.objects.values_list("kind", "ico_reportable")) == [
         ("breach", True),
@@ -82,9 +86,9 @@ def test_seed_demo_puts_a_few_entries_in_each_register_once(
     # Every state a request can be in, so each queue and each status on the requester's list shows.
     assert set(SharingRequest.objects.values_list("status", flat=True)) == set(RequestStatus.values)
     # Access requests: one due within days, one overdue.
-    open_cases = AccessRequest.objects.exclude(status__in=["responded", "closed"])
-    assert any(0 <= (case.due_on - today).days <= 7 for case in open_cases)
-    assert any(case.due_on < today for case in open_cases)
+    due = [case.due_on for case in AccessRequest.objects.exclude(status__in=["responded", "closed"])]
+    assert any(on is not None and 0 <= (on - today).days <= 7 for on in due)
+    assert any(on is not None and on < today for on in due)
     # The sweeps ran: the reminders owed today are already in someone's notifications.
     assert Notification.objects.filter(milestone__isnull=False).exists()
     counts = [
