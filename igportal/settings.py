@@ -130,7 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A covering index's INCLUDE columns serve PostgreSQL's index-only scans; SQLite builds the index
     # without them, which is all the embedded default needs, so its warning is only noise there.
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    # Production silences nothing.
+    if not PRODUCTION:
+        SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
