@@ -9,7 +9,7 @@ PORT ?= 8000
 .PHONY: run test lint typecheck pytest install install-dev frontend browser migrate worker beat bench bench-claim wrk clean help lock lock-check audit audit-if-reachable sbom
 
 help:
-	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
+	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT) (PORT=8001 make run for another port)"
 	@echo "make test   set up, check the lock, and run ruff, mypy, the audit and the whole pytest suite"
 	@echo "make lock   re-resolve pyproject.toml into requirements.lock (LOCK_ARGS=--upgrade to take new releases)"
 	@echo "make audit  check requirements.lock and package-lock.json for known vulnerabilities"
@@ -86,10 +86,11 @@ migrate: install frontend
 
 # The newcomer path: the embedded default (SQLite, tasks inline) unless DATABASE_URL / CELERY_BROKER_URL are set.
 # MFA is off for this demo server only, so the demo officers log in with a password; production refuses it.
+# serve_demo is runserver that prints the address and the demo users last, once it listens. DEBUG is off
+# so that a refused or missing page shows the product's own page, never Django's debug page.
 run: migrate
-	$(PY) manage.py seed_demo
-	@echo "Serving IG Portal on http://$(HOST):$(PORT)/ (Ctrl+C to stop; MFA is off on this demo server)"
-	MFA_REQUIRED=false $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py seed_demo --quiet-users
+	DEBUG=false MFA_REQUIRED=false $(PY) manage.py serve_demo $(HOST):$(PORT)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -33,5 +33,17 @@ app.conf.update(
     timezone="Europe/London",
     enable_utc=True,
 )
+
+
+@app.on_after_configure.connect
+def _inline_without_a_broker(sender: Celery, **kwargs: object) -> None:
+    # Without a broker (make run) tasks run inline, yet Celery still takes a producer from its pool
+    # for each one, and the default AMQP address makes kombu warn "No hostname was supplied" in the
+    # newcomer's console. The in-process memory transport, given a host name, connects to nothing and
+    # says nothing.
+    if sender.conf.task_always_eager and not sender.conf.broker_url:
+        sender.conf.update(broker_url="memory://localhost/")
+
+
 app.autodiscover_tasks()
 app.autodiscover_tasks(["igportal"])

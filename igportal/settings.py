@@ -8,6 +8,7 @@ fixed development key) or ``production`` (refuses to start without a real
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -131,6 +132,11 @@ except ValueError as exc:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite keeps no persistent connections worth reusing and locks on long-lived ones.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A covering index's INCLUDE columns serve PostgreSQL's index-only scans; SQLite builds the index
+    # without them, which is all the embedded default needs, so its warning is only noise there.
+    # Production silences nothing.
+    if not PRODUCTION:
+        SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -207,6 +213,10 @@ UPLOAD_MAX_BYTES = env.integer("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=102
 # An Office file (a zip archive) is refused if its parts add up to more than this (50 MB by default).
 UPLOAD_MAX_EXPANDED_BYTES = env.integer("UPLOAD_MAX_EXPANDED_BYTES", 50 * 1024 * 1024, minimum=1024)
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # Served from the finders here: the collected directory exists only in production builds, and
+    # WhiteNoise's warning that it is missing would greet every `make run`.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 
 EMAIL_BACKEND = env.text(
     "EMAIL_BACKEND",
@@ -454,7 +464,20 @@ LOGGING = {
         "handlers": ["console"],
         "level": env.choice("LOG_LEVEL", "info", ("debug", "info", "warning", "error")).upper(),
     },
+    "loggers": {
+        # Both narrate every step of every PDF at INFO, hundreds of lines per document.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Its version at every start and each successful login, which the audit trail already records;
+        # lock-outs are warnings and still shown.
+        "axes": {"level": "WARNING"},
+        # "Watching for file changes" at every start of the development server.
+        "django.utils.autoreload": {"level": "WARNING"},
+    },
 }
+if CELERY_TASK_ALWAYS_EAGER:
+    # Tasks run inline in the web process (make run): "Task ... succeeded" after each one is noise there.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}  # type: ignore[index]
 
 # Shown in the page header and used in generated record names.
 PORTAL_SERVICE_NAME = "IG Portal"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
@@ -12,6 +13,9 @@ from igportal.roles import Role, roles_of
 from requests_app.models import (
     AgreementStatus,
     AgreementVersion,
+    AuditEvent,
+    DataFlow,
+    DataFlowStatus,
     Dpia,
     DpiaStatus,
     Notification,
@@ -221,6 +225,23 @@ def _register_tasks(role: Role) -> list[Task]:
             if waiting
             else []
         )
+    if role is Role.AUDITOR:
+        # Nothing waits on a read-only role: its home leads to what there is to read, and how much.
+        week = AuditEvent.objects.filter(occurred_at__gte=now - datetime.timedelta(days=7)).count()
+        return [
+            Task(
+                _plural(week, "audit event in the last 7 days", "audit events in the last 7 days"),
+                reverse("audit_list"),
+            ),
+            Task(
+                _plural(
+                    DataFlow.objects.filter(status=DataFlowStatus.ACTIVE).count(),
+                    "active data flow in the registers",
+                    "active data flows in the registers",
+                ),
+                reverse("register_dashboard"),
+            ),
+        ]
     return []
 
 

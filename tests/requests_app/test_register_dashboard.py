@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from requests_app.charts import horizontal_bars, last_months, stacked_columns
 from requests_app.csv_export import csv_cell, csv_lines
-from requests_app.models import AgreementStatus, DpiaStatus, RequestStatus
+from requests_app.models import AgreementStatus, DataFlowStatus, DpiaStatus, RequestStatus
 from requests_app.selectors.dashboard import (
     CHARTS_FRESH_SECONDS,
     deadlines_met_chart,
@@ -215,6 +215,18 @@ def test_home_tells_the_dpo_the_caldicott_guardian_and_the_siro_what_waits_in_th
     assert "1 ISA waiting for your approval" in client_for(caldicott).get(reverse("home")).content.decode()
     assert "1 DPIA waiting for your sign-off" in client_for(siro).get(reverse("home")).content.decode()
     assert "reviews overdue" not in client_for(ig_officer).get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_auditors_home_leads_to_what_there_is_to_read_and_says_how_much(
+    requester: User, ig_officer: User, auditor: User, client_for: ClientFor
+) -> None:
+    make_flow(requester=requester, created_by=ig_officer)
+    make_flow(requester=requester, created_by=ig_officer, status=DataFlowStatus.ENDED)
+    page = client_for(auditor).get(reverse("home")).content.decode()
+    assert "1 active data flow in the registers" in page
+    assert re.search(r"\d+ audit events? in the last 7 days", page)
+    assert f'href="{reverse("audit_list")}"' in page and f'href="{reverse("register_dashboard")}"' in page
 
 
 @pytest.mark.django_db

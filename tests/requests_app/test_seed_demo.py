@@ -7,10 +7,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from igportal.roles import Role, roles_of
 from requests_app.management.commands.seed_demo import DEMO_PASSWORD
 from requests_app.models import (
+    AccessRequest,
     AgreementDocument,
     AgreementStatus,
     AgreementVersion,
@@ -18,9 +20,11 @@ from requests_app.models import (
     DataFlow,
     DataFlowStatus,
     Disclosure,
+    DisclosureKind,
     Dpia,
     DpiaStatus,
     Incident,
+    Notification,
     Organisation,
     OrganisationSettings,
     RequestHistory,
@@ -59,21 +63,42 @@ def test_seed_demo_puts_a_few_entries_in_each_register_once(
         agreement.status == AgreementStatus.ACTIVE
         and AgreementDocument.objects.filter(version=agreement).exists()
     )
-    flow = DataFlow.objects.get()
-    assert flow.status == DataFlowStatus.ACTIVE and flow.agreement == agreement.agreement
-    disclosure = Disclosure.objects.get()
-    assert disclosure.is_police and disclosure.request is not None
-    assert disclosure.request.status == RequestStatus.CLOSED
+    flows = {flow.name: flow for flow in DataFlow.objects.all()}
+    assert {flow.status for flow in flows.values()} == {DataFlowStatus.ACTIVE}
+    assert all(flow.agreement == agreement.agreement for flow in flows.values())
+    today = timezone.localdate()
+    assert flows["Weekly stroke pathway activity"].next_review_on < today
+    assert flows["Monthly cardiology activity extract"].next_review_on > today
+    shared = Disclosure.objects.get(kind=DisclosureKind.DISCLOSURE, police_officer__gt="")
+    assert shared.is_police and shared.request is not None
+    assert shared.request.status == RequestStatus.CLOSED
+    refused = Disclosure.objects.get(kind=DisclosureKind.REFUSAL)
+    assert refused.refusal_rationale and refused.request is not None
+    assert refused.request.status == RequestStatus.REJECTED
+    # The GP referral went on the patient's consent, since withdrawn: the practice is to be told.
+    consented = Disclosure.objects.get(confidentiality_basis="explicit_consent")
+    assert consented.consent_withdrawals.get().notices.get().organisation == consented.recipient
     assert Dpia.objects.get().status == DpiaStatus.AWAITING_SIRO
-    assert Incident.objects.get().ico_reportable
+    assert sorted(Incident.objects.values_list("kind", "ico_reportable")) == [
+        ("breach", True),
+        ("near_miss", False),
+    ]
+    # Every state a request can be in, so each queue and each status on the requester's list shows.
+    assert set(SharingRequest.objects.values_list("status", flat=True)) == set(RequestStatus.values)
+    # Access requests: one due within days, one overdue.
+    due = [case.due_on for case in AccessRequest.objects.exclude(status__in=["responded", "closed"])]
+    assert any(on is not None and 0 <= (on - today).days <= 7 for on in due)
+    assert any(on is not None and on < today for on in due)
+    # The sweeps ran: the reminders owed today are already in someone's notifications.
+    assert Notification.objects.filter(milestone__isnull=False).exists()
     counts = [
         model.objects.count()
-        for model in (SharingRequest, AgreementVersion, DataFlow, Disclosure, Dpia, Incident)
+        for model in (SharingRequest, AgreementVersion, DataFlow, Disclosure, Dpia, Incident, AccessRequest)
     ]
     call_command("seed_demo", stdout=StringIO())
     assert [
         model.objects.count()
-        for model in (SharingRequest, AgreementVersion, DataFlow, Disclosure, Dpia, Incident)
+        for model in (SharingRequest, AgreementVersion, DataFlow, Disclosure, Dpia, Incident, AccessRequest)
     ] == counts
 
 

@@ -1,6 +1,8 @@
-"""Demo data for a newcomer's laptop: one user per role, a few partner organisations, and an entry or two
-in each of the DPO's registers (an active ISA with its data flow, a police disclosure, a DPIA waiting for
-the SIRO, an open incident), made through the same services and workflow the pages use.
+"""Demo data for a newcomer's laptop: one user per role, a few partner organisations, a sharing request in
+every state, access requests due soon and overdue, and entries in each of the DPO's registers (an ISA in
+force, data flows, one with its review overdue, a police disclosure and a refusal, DPIAs,
+incidents, a withdrawal of consent), made through the same services and workflow the pages use; then the
+reminder sweeps run once, so the reminders they owe today are already sent.
 
 Refuses to run in production settings: demo users have known passwords. Safe to run again: the registers
 are seeded only while they are empty.
@@ -9,8 +11,6 @@ are seeded only while they are empty.
 from __future__ import annotations
 
 import datetime
-import json
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -22,10 +22,17 @@ from django.test import override_settings
 from django.utils import timezone
 
 from igportal.roles import Role, ensure_role_groups, role_grant
-from necessity.rules import answers_from_dict, answers_to_dict, assess, result_to_dict
-from requests_app.demo import seed_demo_requests
+from requests_app.demo import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    demo_users_table,
+    seed_access_requests,
+    seed_demo_requests,
+    send_due_reminders,
+    submit_example,
+)
 from requests_app.models import (
-    Assessment,
+    AccessRequest,
     DataFlow,
     DataItemType,
     Disclosure,
@@ -33,28 +40,15 @@ from requests_app.models import (
     Organisation,
     OrganisationKind,
     OrganisationSettings,
-    RequestItem,
-    RequestStatus,
     SharingAgreement,
     SharingRequest,
 )
+from requests_app.services.consent import consent_withdrawal_record
 from requests_app.services.disclosures import disclosure_record
 from requests_app.services.dpias import dpia_create, dpia_risk_add, screening_from_request
 from requests_app.services.flows import data_flow_create
 from requests_app.services.incidents import incident_create
-from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import REVIEW_INTERVAL, transition
-
-DEMO_PASSWORD = "demo-password-1234"  # noqa: S105 - printed to the newcomer on purpose; never in production
-
-DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
-    ("requester", "Riya", "Shah", Role.REQUESTER),
-    ("igofficer", "Owen", "Price", Role.IG_OFFICER),
-    ("dpo", "Dana", "Okafor", Role.DPO),
-    ("caldicott", "Clare", "Evans", Role.CALDICOTT_GUARDIAN),
-    ("siro", "Simon", "Reid", Role.SIRO),
-    ("auditor", "Ada", "Lowe", Role.AUDITOR),
-)
 
 PARTNERS: tuple[tuple[str, OrganisationKind, str, str, str], ...] = (
     (
@@ -69,7 +63,8 @@ PARTNERS: tuple[tuple[str, OrganisationKind, str, str, str], ...] = (
         OrganisationKind.GP,
         "A81001",
         "Dr Tom Hale",
-        "practice.manager@riverside.example",
+        # No email on record: a withdrawal of consent lists the practice for the IG team to tell by phone.
+        "",
     ),
     (
         "Northshire County Council",
@@ -142,65 +137,28 @@ class Command(BaseCommand):
             portal.siro = people[Role.SIRO]
             portal.save()
         made = seed_demo_requests(people)
-        if made:
-            self.stdout.write(
-                f"Demo sharing requests: {made}, waiting in the reviewers' queues, and a draft."
-            )
         if not (
             SharingAgreement.objects.exists() or DataFlow.objects.exists() or Disclosure.objects.exists()
         ):
             _seed_registers(people)
+        seed_access_requests(people)
+        reminders = send_due_reminders()
+        if made:
+            self.stdout.write(
+                f"Demo data: {SharingRequest.objects.count()} sharing requests in every state, the registers,"
+                f" {AccessRequest.objects.count()} access requests and {reminders} reminders sent."
+            )
         if not quiet_users:
-            self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
-            for username, first, last, role in DEMO_USERS:
-                self.stdout.write(f"  {username:<10} {first} {last:<8} {role.label}")
-
-
-EXAMPLES = Path(settings.BASE_DIR) / "docs" / "examples"
+            self.stdout.write("Demo users:")
+            self.stdout.write("\n".join(demo_users_table()))
 
 
 def _decided_request(
     *, example: str, requester: User, recipient: Organisation, title: str, signers: dict[str, User]
 ) -> SharingRequest:
     """A request from a worked example, submitted and signed off stage by stage through the workflow."""
-    worked = json.loads((EXAMPLES / f"{example}.json").read_text())
-    answers = answers_from_dict(worked["answers"])
-    today = timezone.localdate()
-    result = result_to_dict(assess(answers, today=today))
-    purpose = worked["answers"]["purpose"]
-    request = SharingRequest.objects.create(
-        reference=reference_allocate(prefix="ISR", year=today.year),
-        requester=requester,
-        status=RequestStatus.SUBMITTED,
-        title=title,
-        recipient=recipient,
-        purpose_category=purpose["category"],
-        urgency=purpose["urgency"],
-        frequency=purpose["frequency"],
-        direction=purpose["direction"],
-        data_form=worked["answers"]["data"]["data_form"],
-        answers=worked["answers"],
-        stages=result["required_signoffs"],
-        submitted_at=timezone.now(),
-    )
-    Assessment.objects.create(
-        request=request,
-        number=1,
-        answers=answers_to_dict(answers),
-        result=result,
-        rules_version=result["rules_version"],
-        outcome=result["outcome"],
-        risk=result["risk"],
-        dpia_required=result["dpia_required"],
-        isa_required=result["isa_required"],
-        required_signoffs=result["required_signoffs"],
-        assessed_on=today,
-        created_by=requester,
-    )
-    codes = {item["code"] for item in worked["answers"]["data"]["items"]}
-    RequestItem.objects.bulk_create(
-        RequestItem(request=request, item_type=item_type)
-        for item_type in DataItemType.objects.filter(code__in=codes)
+    request = submit_example(
+        example=example, title=title, recipient=recipient, requester=requester, days_ago=9
     )
     transition(request, "start_review", actor=signers["ig_dpo"])
     for stage in request.stages:
@@ -308,4 +266,100 @@ def _seed_registers(people: dict[Role, User]) -> None:
         ico_reportable=True,
         flow=None,
         request=None,
+    )
+
+    # A second flow under the same ISA, registered a year ago: its review is overdue, so the sweep
+    # escalates it to the DPO and the dashboard counts it.
+    second = _decided_request(
+        example="commissioning_extract_pseudonymise",
+        requester=requester,
+        recipient=trust,
+        title="Weekly stroke pathway activity for the ICB",
+        signers=signers,
+    )
+    overdue_flow = data_flow_create(
+        sharing_request=second,
+        actor=officer,
+        name="Weekly stroke pathway activity",
+        source_asset="Stroke unit patient administration system",
+        asset_owner=officer,
+        schedule="weekly",
+        next_review_on=today + REVIEW_INTERVAL,
+        data_form="pseudonymised",
+        data_items=DataItemType.objects.filter(code__in=["nhs_number", "health_data"]),
+        art6="e_public_task",
+        art9="h_health_social_care",
+        confidentiality_basis="section_251",
+        transfer_method="secure_file_transfer",
+        agreement=flow.agreement,
+        new_agreement=False,
+    )
+    # Demo only: the register as it would stand a year on, without waiting a year.
+    DataFlow.objects.filter(pk=overdue_flow.pk).update(next_review_on=today - datetime.timedelta(days=12))
+
+    # A police request the Caldicott Guardian refused, and its refusal in the disclosure log [004 6.8.3].
+    refused = submit_example(
+        example="police_admission_dates",
+        title="Police request for a patient's full record (missing person)",
+        recipient=police,
+        requester=requester,
+        days_ago=6,
+    )
+    transition(refused, "start_review", actor=officer)
+    transition(refused, "approve", actor=officer)
+    transition(
+        refused,
+        "reject",
+        actor=signers["caldicott_guardian"],
+        comment="The whole record is not necessary to find the person; the police were told what is.",
+    )
+    disclosure_record(
+        sharing_request=refused,
+        actor=officer,
+        information="The patient's full medical record.",
+        disclosed_on=today,
+        refusal_rationale="Not necessary for the enquiry: the police need only the last contact date,"
+        " which was given under a separate request.",
+        police_officer="PC A. Khan, County Police",
+        police_reference="5510 / MP/2026/0042",
+        police_requested="The full medical record of a missing person.",
+        police_acknowledgement="Email from the officer",
+        police_acknowledged_on=today,
+    )
+
+    incident_create(
+        actor=dpo,
+        kind="near_miss",
+        category="disclosed_in_error",
+        title="Spreadsheet with patient names nearly emailed to a supplier",
+        description="Caught by the sender's check before sending; the supplier needed counts only.",
+        occurred_at=timezone.now() - datetime.timedelta(days=12),
+        aware_at=timezone.now() - datetime.timedelta(days=12),
+        likelihood=1,
+        severity=2,
+        people_affected=0,
+        ico_reportable=False,
+        flow=None,
+        request=None,
+    )
+
+    # The GP referral was sent with the patient's explicit consent, which the patient later withdrew:
+    # the withdrawal names that disclosure, and the practice is told [001 s6].
+    referral = SharingRequest.objects.get(title="Referral letter to the patient's GP")
+    consented = disclosure_record(
+        sharing_request=referral,
+        actor=requester,
+        information="Referral letter with the clinic's findings.",
+        disclosed_on=today - datetime.timedelta(days=3),
+        art6="e_public_task",
+        art9="h_health_social_care",
+        confidentiality_basis="explicit_consent",
+        transfer_method="secure_email",
+    )
+    consent_withdrawal_record(
+        actor=officer,
+        subject_reference="MC-2026-117",
+        withdrawn_on=today - datetime.timedelta(days=1),
+        disclosures=[consented],
+        notes="The patient asked the clinic to share nothing more with the practice without asking first.",
     )

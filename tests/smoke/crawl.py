@@ -1,0 +1,981 @@
+"""The smoke crawl: every URL the resolver knows, as every demo user and anonymously, on seeded demo data.
+
+Run it on a database that ``migrate`` and ``seed_demo`` have just filled; ``crawl()`` returns what went
+wrong (nothing, when all is well). ``python -m tests.smoke.crawl`` runs it against whatever database the
+environment names (the newcomer's SQLite file, in tests/smoke/test_crawl.py) and exits 1 on failures.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin
+
+USERS = ("requester", "igofficer", "dpo", "caldicott", "siro", "auditor")
+
+
+@dataclass
+class Demo:
+    """Real references and ids from the demo data, looked up by what they are."""
+
+    refs: dict[str, str]
+    ids: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> Demo:
+        from django.contrib.auth.models import User
+        from django.db.models import F
+
+        from requests_app import models as m
+
+        # The first request in each state (a state the crawl's own posts have emptied is left out).
+        refs: dict[str, str] = {}
+        for status, reference in m.SharingRequest.objects.order_by("-pk").values_list("status", "reference"):
+            refs[status] = reference
+        flow = m.DataFlow.objects.order_by("pk").first()
+        agreement = m.SharingAgreement.objects.order_by("pk").first()
+        assert flow is not None and agreement is not None
+        dpia = m.Dpia.objects.order_by("pk").first()
+        withdrawal = m.ConsentWithdrawal.objects.order_by("pk").first()
+        assert dpia is not None and withdrawal is not None
+        ids = {
+            # An open subject access request (the one due soonest), while there is one.
+            "access_request": m.AccessRequest.objects.filter(kind="sar")
+            .order_by(F("responded_on").desc(nulls_first=True), "due_on")
+            .values_list("pk", flat=True)[0],
+            "agreement": agreement.pk,
+            "catalogue_item": m.DataItemType.objects.order_by("pk").values_list("pk", flat=True)[0],
+            "consent_withdrawal": withdrawal.pk,
+            "consent_notice": withdrawal.notices.order_by("pk").values_list("pk", flat=True)[0],
+            "disclosure": m.Disclosure.objects.order_by("pk").values_list("pk", flat=True)[0],
+            "dpia": dpia.pk,
+            "dpia_risk": dpia.risks.order_by("pk").values_list("pk", flat=True)[0],
+            "flow": flow.pk,
+            "incident": m.Incident.objects.order_by("pk").values_list("pk", flat=True)[0],
+            "organisation": m.Organisation.objects.order_by("pk").values_list("pk", flat=True)[0],
+            "notification": m.Notification.objects.order_by("pk").values_list("pk", flat=True)[0],
+        }
+        # Made by the crawl's own first POSTs, when it has run them.
+        document = m.SupportingDocument.objects.filter(request__isnull=False).order_by("pk").first()
+        token = m.ApiToken.objects.order_by("pk").first()
+        isa_document = m.SupportingDocument.objects.filter(agreement=agreement).order_by("pk").first()
+        ids |= {
+            "document": document.pk if document else 0,
+            "token": token.pk if token else 0,
+            "agreement_document": isa_document.pk if isa_document else 0,
+        }
+        flowless = (
+            m.SharingRequest.objects.filter(
+                status="approved", frequency__in=["routine", "bulk"], data_flow=None
+            )
+            .order_by("pk")
+            .first()
+        )
+        if flowless is not None:
+            refs["flowless"] = flowless.reference
+        draft_dpia = m.Dpia.objects.filter(status="draft").order_by("-pk").first()
+        draft_isa = m.SharingAgreement.objects.filter(versions__status="draft").order_by("-pk").first()
+        ids |= {
+            "dpia_draft": draft_dpia.pk if draft_dpia else 0,
+            "dpia_draft_risk": draft_dpia.risks.order_by("pk").values_list("pk", flat=True).first() or 0
+            if draft_dpia
+            else 0,
+            "agreement_draft": draft_isa.pk if draft_isa else 0,
+            "notification_dpo": m.Notification.objects.filter(recipient__username="dpo")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0,
+            "user_dpo": User.objects.get(username="dpo").pk,
+            "consented_disclosure": m.Disclosure.objects.filter(confidentiality_basis="explicit_consent")
+            .order_by("pk")
+            .values_list("pk", flat=True)[0],
+        }
+        return cls(refs=refs, ids=ids)
+
+
+Url = Callable[[Demo], str]
+ANONYMOUS = "anonymous"
+# What a person who is not logged in gets: sent to log in (pages), 401 (the API), the page (public).
+LOGIN, API_401, PUBLIC = "login", "401", "public"
+
+
+@dataclass(frozen=True)
+class Get:
+    url_template: str
+    # These users get ``status``; ``refused`` get 403 (they see the object but may not act); the rest 404.
+    ok: frozenset[str]
+    refused: frozenset[str] = frozenset()
+    status: int = 200
+    anonymous: str = LOGIN
+
+
+EVERYONE = frozenset(USERS)
+IG = frozenset({"igofficer", "dpo"})
+READERS = IG | {"auditor"}  # the register readers
+REQ = frozenset({"requester"})
+ISA_READERS = READERS | {"caldicott"}  # the Caldicott Guardian approves every ISA
+DPIA_READERS = READERS | {"siro"}  # the SIRO signs off every DPIA
+NOBODY: frozenset[str] = frozenset()
+
+
+def page(template: str, ok: frozenset[str], refused: frozenset[str] = NOBODY, **kw: Any) -> Get:
+    """A GET of ``template``: {name} is the demo's id of that name, {ref_<status>} a request in that state."""
+    return Get(template, ok, refused, **kw)
+
+
+# Each URL pattern (as tests.igportal.test_auth walks it) -> the GETs that exercise it, expectations by hand.
+GETS: dict[str, list[Get]] = {
+    "/": [page("/", EVERYONE)],
+    "/accounts/": [page("/accounts/", EVERYONE)],
+    "/accounts/login/": [page("/accounts/login/", EVERYONE, status=302, anonymous=PUBLIC)],
+    "/accounts/logout/": [page("/accounts/logout/", NOBODY, status=405)],
+    "/accounts/password/": [page("/accounts/password/", EVERYONE)],
+    "/accounts/password/done/": [page("/accounts/password/done/", EVERYONE)],
+    "/accounts/confirm/": [page("/accounts/confirm/", EVERYONE)],
+    "/accounts/email/": [page("/accounts/email/", EVERYONE)],
+    "/accounts/mfa/setup/": [page("/accounts/mfa/setup/", EVERYONE)],
+    "/accounts/mfa/verify/": [page("/accounts/mfa/verify/", EVERYONE, status=302)],
+    "/accounts/mfa/recovery-codes/": [page("/accounts/mfa/recovery-codes/", EVERYONE, status=302)],
+    "/notifications/": [page("/notifications/", EVERYONE)],
+    "/notifications/read/": [page("/notifications/read/", NOBODY, status=405)],
+    "/notifications/1/read/": [page("/notifications/{notification}/read/", NOBODY, status=405)],
+    "/operations/chasers/": [page("/operations/chasers/", frozenset({"dpo"}))],
+    "/organisations/": [page("/organisations/", EVERYONE)],
+    "/organisations/new/": [page("/organisations/new/", IG)],
+    "/organisations/1/edit/": [page("/organisations/{organisation}/edit/", IG)],
+    "/settings/": [page("/settings/", EVERYONE)],
+    "/settings/edit/": [page("/settings/edit/", frozenset({"dpo"}))],
+    "/catalogue/": [page("/catalogue/", EVERYONE)],
+    "/catalogue/new/": [page("/catalogue/new/", IG)],
+    "/catalogue/1/edit/": [page("/catalogue/{catalogue_item}/edit/", IG)],
+    "/requests/": [page("/requests/", EVERYONE)],
+    "/requests/new/": [page("/requests/new/", NOBODY, status=405)],
+    "/requests/x/": [
+        page("/requests/{ref_draft}/", REQ),
+        page("/requests/{ref_submitted}/", REQ | READERS),
+        page("/requests/{ref_awaiting_caldicott}/", REQ | READERS | {"caldicott"}),
+        page("/requests/{ref_awaiting_siro}/", REQ | READERS | {"caldicott", "siro"}),
+        page("/requests/{ref_closed}/", REQ | READERS),
+    ],
+    "/requests/x/decision-record/": [
+        page("/requests/{ref_approved}/decision-record/", REQ | READERS | {"caldicott", "siro"})
+    ],
+    "/requests/x/decision-record.pdf": [
+        page("/requests/{ref_approved}/decision-record.pdf", REQ | READERS | {"caldicott", "siro"})
+    ],
+    "/requests/x/assessments/1/": [page("/requests/{ref_ig_review}/assessments/1/", REQ | READERS)],
+    "/requests/x/decide/": [page("/requests/{ref_ig_review}/decide/", NOBODY, status=405)],
+    "/requests/x/actions/x/": [page("/requests/{ref_ig_review}/actions/withdraw/", NOBODY, status=405)],
+    "/requests/x/stages/": [page("/requests/{ref_ig_review}/stages/", NOBODY, status=405)],
+    "/requests/x/assign/": [page("/requests/{ref_ig_review}/assign/", NOBODY, status=405)],
+    "/requests/x/comments/": [page("/requests/{ref_ig_review}/comments/", NOBODY, status=405)],
+    "/requests/x/documents/": [page("/requests/{ref_submitted}/documents/", NOBODY, status=405)],
+    "/requests/x/documents/1/": [page("/requests/{ref_submitted}/documents/{document}/", REQ | READERS)],
+    "/requests/x/disclosure/": [
+        page("/requests/{ref_approved_with_conditions}/disclosure/", REQ | IG, refused=frozenset({"auditor"}))
+    ],
+    "/requests/x/data-flow/": [  # Registered already: everyone who sees the request is sent to its flow.
+        page("/requests/{ref_approved}/data-flow/", EVERYONE, status=302)
+    ],
+    "/requests/x/wizard/x/": [
+        page("/requests/{ref_draft}/wizard/purpose/", REQ),
+        page("/requests/{ref_changes_requested}/wizard/data/", REQ, refused=READERS),
+    ],
+    "/requests/x/wizard/review/": [
+        page("/requests/{ref_changes_requested}/wizard/review/", REQ, refused=READERS)
+    ],
+    "/queues/x/": [
+        page("/queues/ig/", IG),
+        page("/queues/caldicott/", frozenset({"caldicott"})),
+        page("/queues/siro/", frozenset({"siro"})),
+    ],
+    "/audit/": [page("/audit/", frozenset({"dpo", "auditor"}))],
+    "/access-requests/": [page("/access-requests/", READERS)],
+    "/access-requests/new/": [page("/access-requests/new/", IG, refused=frozenset({"auditor"}))],
+    "/access-requests/1/": [page("/access-requests/{access_request}/", READERS)],
+    "/access-requests/1/edit/": [
+        page("/access-requests/{access_request}/edit/", IG, refused=frozenset({"auditor"}))
+    ],
+    "/access-requests/1/actions/x/": [
+        page("/access-requests/{access_request}/actions/respond/", NOBODY, status=405)
+    ],
+    "/transparency/": [page("/transparency/", EVERYONE, anonymous=PUBLIC)],
+    "/registers/": [page("/registers/", READERS)],
+    "/registers/disclosures/": [page("/registers/disclosures/", READERS | REQ)],
+    "/registers/disclosures/export.csv": [page("/registers/disclosures/export.csv", READERS | REQ)],
+    "/registers/disclosures/new/": [
+        page("/registers/disclosures/new/", IG, refused=frozenset({"auditor", "requester"}))
+    ],
+    "/registers/disclosures/1/": [page("/registers/disclosures/{disclosure}/", READERS | REQ)],
+    "/registers/flows/": [page("/registers/flows/", READERS | REQ)],
+    "/registers/flows/export.csv": [page("/registers/flows/export.csv", READERS | REQ)],
+    "/registers/flows/1/": [page("/registers/flows/{flow}/", READERS | REQ)],
+    "/registers/flows/1/review/": [page("/registers/flows/{flow}/review/", NOBODY, status=405)],
+    "/registers/flows/1/actions/x/": [page("/registers/flows/{flow}/actions/suspend/", NOBODY, status=405)],
+    "/registers/agreements/": [page("/registers/agreements/", ISA_READERS)],
+    "/registers/agreements/export.csv": [page("/registers/agreements/export.csv", ISA_READERS)],
+    "/registers/agreements/new/": [
+        page("/registers/agreements/new/", IG, refused=frozenset({"auditor", "caldicott"}))
+    ],
+    "/registers/agreements/1/": [page("/registers/agreements/{agreement}/", ISA_READERS)],
+    "/registers/agreements/1/edit/": [
+        page("/registers/agreements/{agreement}/edit/", IG, refused=frozenset({"auditor", "caldicott"}))
+    ],
+    "/registers/agreements/1/v1/": [page("/registers/agreements/{agreement}/v1/", ISA_READERS)],
+    "/registers/agreements/1/v1.pdf": [page("/registers/agreements/{agreement}/v1.pdf", ISA_READERS)],
+    "/registers/agreements/1/v1/preview.pdf": [
+        page("/registers/agreements/{agreement_draft}/v1/preview.pdf", ISA_READERS)
+    ],
+    "/registers/agreements/1/v1/actions/x/": [
+        page("/registers/agreements/{agreement}/v1/actions/terminate/", NOBODY, status=405)
+    ],
+    "/registers/agreements/1/documents/": [
+        page("/registers/agreements/{agreement}/documents/", NOBODY, status=405)
+    ],
+    "/registers/agreements/1/documents/1/": [
+        page("/registers/agreements/{agreement}/documents/{agreement_document}/", ISA_READERS)
+    ],
+    "/registers/dpias/": [page("/registers/dpias/", DPIA_READERS)],
+    "/registers/dpias/export.csv": [page("/registers/dpias/export.csv", DPIA_READERS)],
+    "/registers/dpias/new/": [page("/registers/dpias/new/", IG, refused=frozenset({"auditor", "siro"}))],
+    "/registers/dpias/1/": [page("/registers/dpias/{dpia}/", DPIA_READERS)],
+    "/registers/dpias/1/edit/": [
+        page("/registers/dpias/{dpia}/edit/", IG, refused=frozenset({"auditor", "siro"}))
+    ],
+    "/registers/dpias/1/risks/": [page("/registers/dpias/{dpia}/risks/", NOBODY, status=405)],
+    "/registers/dpias/1/risks/1/remove/": [
+        page("/registers/dpias/{dpia}/risks/{dpia_risk}/remove/", NOBODY, status=405)
+    ],
+    "/registers/dpias/1/actions/x/": [page("/registers/dpias/{dpia}/actions/sign_off/", NOBODY, status=405)],
+    "/registers/incidents/": [page("/registers/incidents/", READERS)],
+    "/registers/incidents/export.csv": [page("/registers/incidents/export.csv", READERS)],
+    "/registers/incidents/new/": [page("/registers/incidents/new/", IG, refused=frozenset({"auditor"}))],
+    "/registers/incidents/1/": [page("/registers/incidents/{incident}/", READERS)],
+    "/registers/incidents/1/edit/": [
+        page("/registers/incidents/{incident}/edit/", IG, refused=frozenset({"auditor"}))
+    ],
+    "/registers/incidents/1/actions/x/": [
+        page("/registers/incidents/{incident}/actions/close/", NOBODY, status=405)
+    ],
+    "/registers/consent-withdrawals/": [page("/registers/consent-withdrawals/", READERS)],
+    "/registers/consent-withdrawals/export.csv": [page("/registers/consent-withdrawals/export.csv", READERS)],
+    "/registers/consent-withdrawals/new/": [
+        page("/registers/consent-withdrawals/new/", IG, refused=frozenset({"auditor"}))
+    ],
+    "/registers/consent-withdrawals/1/": [
+        page("/registers/consent-withdrawals/{consent_withdrawal}/", READERS)
+    ],
+    "/registers/consent-withdrawals/1/notices/1/told/": [
+        page(
+            "/registers/consent-withdrawals/{consent_withdrawal}/notices/{consent_notice}/told/",
+            NOBODY,
+            status=405,
+        )
+    ],
+    # The REST API, with the browser session (the same permissions as the pages).
+    "/api/v1/schema/": [page("/api/v1/schema/", EVERYONE, anonymous=API_401)],
+    "/api/v1/docs/": [page("/api/v1/docs/", EVERYONE, anonymous=API_401)],
+    "/api/v1/tokens/": [page("/api/v1/tokens/", EVERYONE, anonymous=API_401)],
+    "/api/v1/tokens/1/": [page("/api/v1/tokens/{token}/", frozenset({"dpo"}), anonymous=API_401)],
+    "/api/v1/assess": [page("/api/v1/assess", NOBODY, status=405, anonymous=API_401)],
+    "/api/v1/requests/": [page("/api/v1/requests/", EVERYONE, anonymous=API_401)],
+    "/api/v1/requests/x/": [page("/api/v1/requests/{ref_submitted}/", REQ | READERS, anonymous=API_401)],
+    "/api/v1/requests/x/answers/x/": [
+        page("/api/v1/requests/{ref_draft}/answers/purpose/", REQ, anonymous=API_401)
+    ],
+    "/api/v1/requests/x/submit/": [
+        page("/api/v1/requests/{ref_draft}/submit/", NOBODY, status=405, anonymous=API_401)
+    ],
+    "/api/v1/requests/x/transitions/": [
+        page("/api/v1/requests/{ref_submitted}/transitions/", REQ | READERS, anonymous=API_401)
+    ],
+    "/api/v1/requests/x/history/": [
+        page("/api/v1/requests/{ref_submitted}/history/", REQ | READERS, anonymous=API_401)
+    ],
+    "/api/v1/requests/x/decision-record.pdf": [
+        page(
+            "/api/v1/requests/{ref_approved}/decision-record.pdf",
+            REQ | READERS | {"caldicott", "siro"},
+            anonymous=API_401,
+        )
+    ],
+    "/api/v1/requests/x/comments/": [
+        page("/api/v1/requests/{ref_submitted}/comments/", REQ | READERS, anonymous=API_401)
+    ],
+    "/api/v1/access-requests/": [page("/api/v1/access-requests/", READERS, anonymous=API_401)],
+    "/api/v1/access-requests/1/": [
+        page("/api/v1/access-requests/{access_request}/", READERS, anonymous=API_401)
+    ],
+    "/api/v1/access-requests/1/transitions/": [
+        page("/api/v1/access-requests/{access_request}/transitions/", NOBODY, status=405, anonymous=API_401)
+    ],
+    "/api/v1/disclosures/": [page("/api/v1/disclosures/", READERS | REQ, anonymous=API_401)],
+    "/api/v1/disclosures/1/": [page("/api/v1/disclosures/{disclosure}/", READERS | REQ, anonymous=API_401)],
+    "/api/v1/data-flows/": [page("/api/v1/data-flows/", READERS | REQ, anonymous=API_401)],
+    "/api/v1/data-flows/1/": [page("/api/v1/data-flows/{flow}/", READERS | REQ, anonymous=API_401)],
+    "/api/v1/agreements/": [page("/api/v1/agreements/", ISA_READERS, anonymous=API_401)],
+    "/api/v1/agreements/1/": [page("/api/v1/agreements/{agreement}/", ISA_READERS, anonymous=API_401)],
+    "/api/v1/agreements/1/v1.pdf": [
+        page("/api/v1/agreements/{agreement}/v1.pdf", ISA_READERS, anonymous=API_401)
+    ],
+    "/api/v1/incidents/": [page("/api/v1/incidents/", READERS, anonymous=API_401)],
+    "/api/v1/incidents/1/": [page("/api/v1/incidents/{incident}/", READERS, anonymous=API_401)],
+    "/api/v1/audit-events/": [
+        page("/api/v1/audit-events/", frozenset({"dpo", "auditor"}), anonymous=API_401)
+    ],
+}
+
+
+class Forms(HTMLParser):
+    """The POST forms of a page: each form's action and the values a browser would send as it stands
+    (text, hidden and checked inputs, the selected option or else the first, textareas)."""
+
+    def __init__(self, page_url: str) -> None:
+        super().__init__()
+        self.page_url = page_url
+        self.forms: list[tuple[str, dict[str, list[str]]]] = []
+        self._form: dict[str, list[str]] | None = None
+        self._select: tuple[str, list[str], list[str]] | None = None  # name, selected, first
+        self._textarea: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "get").lower() == "post":
+            self._form = {}
+            self.forms.append((urljoin(self.page_url, a.get("action") or self.page_url), self._form))
+        if self._form is None or "disabled" in a:
+            return
+        name = a.get("name", "")
+        if tag == "input" and name:
+            kind = a.get("type", "text").lower()
+            if kind in {"checkbox", "radio"}:
+                if "checked" in a:
+                    self._form.setdefault(name, []).append(a.get("value", "on"))
+            elif kind not in {"submit", "button", "file", "image", "reset"}:
+                self._form.setdefault(name, []).append(a.get("value", ""))
+        elif tag == "select" and name:
+            self._select = (name, [], [])
+        elif tag == "option" and self._select is not None:
+            value = a.get("value", "")
+            if not self._select[2]:
+                self._select[2].append(value)
+            if "selected" in a:
+                self._select[1].append(value)
+        elif tag == "textarea" and name:
+            self._textarea = (name, [])
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea[1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            name, selected, first = self._select
+            self._form[name] = selected or first
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+            self._form[self._textarea[0]] = ["".join(self._textarea[1]).lstrip("\n")]
+            self._textarea = None
+
+    def values_for(self, action: str) -> dict[str, list[str]]:
+        target = urljoin(self.page_url, action)
+        for form_action, values in self.forms:
+            if form_action.split("?")[0] == target:
+                return dict(values)
+        raise LookupError(f"no form posting to {action} on {self.page_url}: {[a for a, _ in self.forms]}")
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@dataclass(frozen=True)
+class Post:
+    url: str  # a template, filled as page() fills it
+    user: str
+    # The page whose form posts to ``url``: its values as they stand are sent, with ``data`` over them.
+    form: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    status: int = 302
+    upload: bool = False
+    json: bool = False
+
+
+TODAY = "{today}"
+# Made before the GETs, so the pages that show them have real ids: they change no one's state.
+SETUP_POSTS: dict[str, list[Post]] = {
+    "/requests/x/documents/": [Post("/requests/{ref_submitted}/documents/", "requester", upload=True)],
+    "/registers/agreements/1/documents/": [
+        Post("/registers/agreements/{agreement}/documents/", "igofficer", upload=True)
+    ],
+    "/api/v1/tokens/": [
+        Post("/api/v1/tokens/", "dpo", data={"name": "Crawl", "scope": "read"}, status=201, json=True)
+    ],
+    "/registers/agreements/new/": [
+        Post(
+            "/registers/agreements/new/",
+            "igofficer",
+            form="/registers/agreements/new/",
+            data={
+                "title": "Community equipment loans with the county council",
+                "parties": ["{organisation}"],
+                "purpose": "Arrange equipment for people leaving hospital.",
+                "art6": "e_public_task",
+                "art9": "h_health_social_care",
+                "confidentiality_basis": "implied_consent",
+                "data_subjects": "Patients discharged with equipment needs.",
+                "data_form": "identifiable",
+                "transfer_method": "secure_email",
+                "retention": "Two years after the loan ends.",
+                "data_items": ["1", "2"],
+                "change_summary": "First version.",
+            },
+        )
+    ],
+    "/registers/dpias/new/": [
+        Post(
+            "/registers/dpias/new/",
+            "igofficer",
+            form="/registers/dpias/new/",
+            data={
+                "title": "Virtual ward monitoring",
+                "processing_description": "Home readings sent to the virtual ward team.",
+                "necessity_assessment": "Needed to monitor patients safely at home.",
+                **{
+                    q: "no"
+                    for q in (
+                        "q1_personal_data",
+                        "q2_sensitive_data",
+                        "q3_unique_identifiers",
+                        "q4_reidentifiable_pseudonymised",
+                        "q5_new_access",
+                        "q6_new_purpose",
+                        "q7_intrusive_technology",
+                        "q8_significant_decisions",
+                        "q9_additional_collection",
+                        "q10_intrusive_contact",
+                    )
+                },
+                "q1_personal_data": "yes",
+            },
+        )
+    ],
+}
+
+# Every other form, once, by someone allowed to use it, with valid data; in an order that keeps each
+# one's object in a state where the form applies.
+POSTS: dict[str, list[Post]] = {
+    "/notifications/1/read/": [Post("/notifications/{notification_dpo}/read/", "dpo")],
+    "/notifications/read/": [Post("/notifications/read/", "dpo")],
+    "/organisations/new/": [
+        Post(
+            "/organisations/new/",
+            "dpo",
+            form="/organisations/new/",
+            data={
+                "name": "Northshire Hospice",
+                "kind": "care_provider",
+                "contact_email": "ig@hospice.example",
+            },
+        )
+    ],
+    "/organisations/1/edit/": [
+        Post("/organisations/{organisation}/edit/", "igofficer", form="/organisations/{organisation}/edit/")
+    ],
+    "/settings/edit/": [Post("/settings/edit/", "dpo", form="/settings/edit/")],
+    "/catalogue/new/": [
+        Post(
+            "/catalogue/new/",
+            "igofficer",
+            form="/catalogue/new/",
+            data={
+                "code": "blood_results",
+                "name": "Blood test results",
+                "description": "Recent blood tests.",
+            },
+        )
+    ],
+    "/catalogue/1/edit/": [
+        Post("/catalogue/{catalogue_item}/edit/", "igofficer", form="/catalogue/{catalogue_item}/edit/")
+    ],
+    "/requests/new/": [Post("/requests/new/", "requester")],
+    "/requests/x/wizard/x/": [
+        Post(
+            "/requests/{ref_draft}/wizard/purpose/", "requester", form="/requests/{ref_draft}/wizard/purpose/"
+        )
+    ],
+    "/requests/x/wizard/review/": [
+        Post(
+            "/requests/{ref_changes_requested}/wizard/review/",
+            "requester",
+            form="/requests/{ref_changes_requested}/wizard/review/",
+        )
+    ],
+    "/requests/x/comments/": [
+        Post(
+            "/requests/{ref_ig_review}/comments/",
+            "requester",
+            form="/requests/{ref_ig_review}/",
+            data={"body": "Any news?"},
+        )
+    ],
+    "/requests/x/assign/": [
+        Post(
+            "/requests/{ref_ig_review}/assign/",
+            "igofficer",
+            form="/requests/{ref_ig_review}/",
+            data={"assignee": "{user_dpo}"},
+        )
+    ],
+    "/requests/x/stages/": [
+        Post(
+            "/requests/{ref_ig_review}/stages/",
+            "igofficer",
+            form="/requests/{ref_ig_review}/",
+            data={"stage": "caldicott_guardian", "reason": "The counts are small in places."},
+        )
+    ],
+    "/requests/x/decide/": [
+        Post(
+            "/requests/{ref_ig_review}/decide/",
+            "igofficer",
+            form="/requests/{ref_ig_review}/",
+            data={"decision": "approve", "comment": "Aggregated with small numbers suppressed."},
+        ),
+        Post(
+            "/requests/{ref_awaiting_siro}/decide/",
+            "siro",
+            form="/requests/{ref_awaiting_siro}/",
+            data={"decision": "approve", "comment": "The DPIA covers it."},
+        ),
+    ],
+    "/requests/x/data-flow/": [
+        Post(
+            "/requests/{ref_flowless}/data-flow/",
+            "igofficer",
+            form="/requests/{ref_flowless}/data-flow/",
+            data={
+                "agreement": "{agreement}",
+                "next_review_on": "{next_year}",
+                "source_asset": "Community nursing caseload system",
+                "schedule": "monthly",
+            },
+        )
+    ],
+    "/requests/x/actions/x/": [
+        Post(
+            "/requests/{ref_submitted}/actions/withdraw/",
+            "requester",
+            data={"comment": "Asked the police to use the published figures."},
+        )
+    ],
+    "/requests/x/disclosure/": [
+        Post(
+            "/requests/{ref_approved_with_conditions}/disclosure/",
+            "requester",
+            form="/requests/{ref_approved_with_conditions}/disclosure/",
+            data={"information": "Discharge summary.", "disclosed_on": TODAY},
+        )
+    ],
+    "/access-requests/new/": [
+        Post(
+            "/access-requests/new/",
+            "igofficer",
+            form="/access-requests/new/",
+            data={
+                "kind": "foi",
+                "channel": "email",
+                "received_on": TODAY,
+                "requester_name": "Alex Reporter",
+                "requester_email": "alex@example.org",
+                "description": "Parking income for 2025.",
+            },
+        )
+    ],
+    "/access-requests/1/edit/": [
+        Post(
+            "/access-requests/{access_request}/edit/",
+            "igofficer",
+            form="/access-requests/{access_request}/edit/",
+        )
+    ],
+    "/access-requests/1/actions/x/": [
+        Post(
+            "/access-requests/{access_request}/actions/respond/",
+            "igofficer",
+            form="/access-requests/{access_request}/",
+            data={"on": TODAY, "outcome": "provided_in_full"},
+        )
+    ],
+    "/registers/agreements/1/edit/": [
+        Post(
+            "/registers/agreements/{agreement_draft}/edit/",
+            "igofficer",
+            form="/registers/agreements/{agreement_draft}/edit/",
+        )
+    ],
+    "/registers/agreements/1/v1/actions/x/": [
+        Post(
+            "/registers/agreements/{agreement_draft}/v1/actions/submit_for_approval/",
+            "igofficer",
+            form="/registers/agreements/{agreement_draft}/",
+        )
+    ],
+    "/registers/disclosures/new/": [
+        Post(
+            "/registers/disclosures/new/",
+            "igofficer",
+            form="/registers/disclosures/new/",
+            data={
+                "kind": "disclosure",
+                "recipient": "{organisation}",
+                "purpose_category": "direct_care",
+                "information": "Medication list for a shared care patient.",
+                "art6": "e_public_task",
+                "art9": "h_health_social_care",
+                "confidentiality_basis": "implied_consent",
+                "transfer_method": "secure_email",
+            },
+        )
+    ],
+    "/registers/consent-withdrawals/new/": [
+        Post(
+            "/registers/consent-withdrawals/new/",
+            "igofficer",
+            form="/registers/consent-withdrawals/new/",
+            data={
+                "subject_reference": "MC-2026-200",
+                "withdrawn_on": TODAY,
+                "disclosures": ["{consented_disclosure}"],
+            },
+        )
+    ],
+    "/registers/consent-withdrawals/1/notices/1/told/": [
+        Post(
+            "/registers/consent-withdrawals/{consent_withdrawal}/notices/{consent_notice}/told/",
+            "igofficer",
+            data={"how": "By phone to the practice manager."},
+        )
+    ],
+    "/registers/dpias/1/edit/": [
+        Post("/registers/dpias/{dpia_draft}/edit/", "igofficer", form="/registers/dpias/{dpia_draft}/edit/")
+    ],
+    # Two risks: the first is removed below; the second stays, so the DPIA can go for advice.
+    "/registers/dpias/1/risks/": [
+        Post(
+            "/registers/dpias/{dpia_draft}/risks/",
+            "igofficer",
+            form="/registers/dpias/{dpia_draft}/",
+            data={
+                "description": "Readings seen by the wrong team.",
+                "likelihood": "2",
+                "severity": "2",
+                "mitigation": "Role-based access in the monitoring system.",
+                "residual_likelihood": "1",
+                "residual_severity": "2",
+            },
+        ),
+        Post(
+            "/registers/dpias/{dpia_draft}/risks/",
+            "igofficer",
+            form="/registers/dpias/{dpia_draft}/",
+            data={
+                "description": "Readings seen by the wrong team.",
+                "likelihood": "2",
+                "severity": "2",
+                "mitigation": "Role-based access in the monitoring system.",
+                "residual_likelihood": "1",
+                "residual_severity": "2",
+            },
+        ),
+    ],
+    "/registers/dpias/1/risks/1/remove/": [
+        Post("/registers/dpias/{dpia_draft}/risks/{dpia_draft_risk}/remove/", "igofficer")
+    ],
+    "/registers/dpias/1/actions/x/": [
+        Post(
+            "/registers/dpias/{dpia_draft}/actions/submit_for_advice/",
+            "igofficer",
+            form="/registers/dpias/{dpia_draft}/",
+        )
+    ],
+    "/registers/flows/1/review/": [
+        Post(
+            "/registers/flows/{flow}/review/",
+            "igofficer",
+            form="/registers/flows/{flow}/",
+            data={"note": "Still needed; the ICB confirmed.", "next_review_on": "{next_year}"},
+        )
+    ],
+    "/registers/flows/1/actions/x/": [
+        Post(
+            "/registers/flows/{flow}/actions/suspend/",
+            "igofficer",
+            form="/registers/flows/{flow}/",
+            data={"comment": "The trust's transfer server is being replaced."},
+        )
+    ],
+    "/registers/incidents/new/": [
+        Post(
+            "/registers/incidents/new/",
+            "igofficer",
+            form="/registers/incidents/new/",
+            data={
+                "kind": "near_miss",
+                "category": "disclosed_in_error",
+                "title": "Fax number typed wrongly",
+                "description": "Noticed before sending.",
+                "occurred_at": TODAY + " 09:30",
+                "aware_at": TODAY + " 09:35",
+                "people_affected": "0",
+                "likelihood": "1",
+                "severity": "1",
+                "ico_reportable": "no",
+                "reportability_reason": "Nothing was sent.",
+            },
+        )
+    ],
+    "/registers/incidents/1/edit/": [
+        Post(
+            "/registers/incidents/{incident}/edit/",
+            "igofficer",
+            form="/registers/incidents/{incident}/edit/",
+            # What closing a reportable breach needs: the report, the actions, the person told [002 Rec 5].
+            data={
+                "reported_to_ico_at": TODAY + " 10:00",
+                "ico_reference": "IC-123456-A1B2",
+                "actions": "Letter retrieved from the practice and destroyed; address checks added.",
+                "person_informed_on": TODAY,
+                "explanation": "The letter went to your previous practice; it has been destroyed.",
+                "apology_given": "on",
+            },
+        )
+    ],
+    "/registers/incidents/1/actions/x/": [
+        Post(
+            "/registers/incidents/{incident}/actions/close/",
+            "igofficer",
+            form="/registers/incidents/{incident}/",
+            data={"comment": "Letter retrieved; the practice confirmed it was destroyed."},
+        )
+    ],
+    "/accounts/password/": [
+        Post(
+            "/accounts/password/",
+            "auditor",
+            form="/accounts/password/",
+            data={
+                "old_password": "demo-password-1234",
+                "new_password1": "a-new-long-passphrase-77",
+                "new_password2": "a-new-long-passphrase-77",
+            },
+        )
+    ],
+    "/accounts/confirm/": [
+        Post("/accounts/confirm/", "siro", form="/accounts/confirm/", data={"password": "demo-password-1234"})
+    ],
+    "/accounts/email/": [
+        Post("/accounts/email/", "siro", form="/accounts/email/", data={"email": "simon.reid@example.nhs.uk"})
+    ],
+    "/accounts/login/": [
+        Post("/accounts/login/", ANONYMOUS, data={"username": "caldicott", "password": "demo-password-1234"})
+    ],
+    "/accounts/logout/": [Post("/accounts/logout/", "caldicott")],
+}
+
+# URLs with no form to post, each for a reason.
+NO_FORM = {
+    "/": "a page only",
+    "/accounts/": "the account summary links to the forms",
+    "/accounts/password/done/": "a confirmation",
+    "/accounts/mfa/setup/": "needs a code from an authenticator app: tests/igportal/test_mfa.py",
+    "/accounts/mfa/verify/": "needs a code from an authenticator app: tests/igportal/test_mfa.py",
+    "/accounts/mfa/recovery-codes/": "needs MFA set up first: tests/igportal/test_mfa.py",
+    "/operations/chasers/": "a report",
+    "/transparency/": "a public page",
+}
+
+
+# Markers of Django's debug pages (technical 404 and 500): a newcomer must never meet one.
+TECHNICAL_MARKERS = (b'content="NONE,NOARCHIVE"', b"Traceback (most recent call last)", b"technical_500")
+
+
+@dataclass
+class Report:
+    failures: list[str] = field(default_factory=list)
+    requests: int = 0
+
+    def check(self, response: Any, expected: int, what: str, *, login_redirect: bool = False) -> None:
+        self.requests += 1
+        body = response.content if not getattr(response, "streaming", False) else b""
+        if response.status_code >= 500:
+            self.failures.append(f"{what}: {response.status_code}")
+        elif any(marker in body for marker in TECHNICAL_MARKERS):
+            self.failures.append(f"{what}: Django's technical page ({response.status_code})")
+        elif response.status_code != expected:
+            self.failures.append(f"{what}: {response.status_code}, expected {expected}")
+        elif login_redirect and not response["Location"].startswith("/accounts/login/"):
+            self.failures.append(f"{what}: sent to {response['Location']}, not to log in")
+
+
+def client_for(username: str | None) -> Any:
+    """A test client signed in as the demo user (past MFA, as after entering a code), or anonymous."""
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from igportal.accounts.mfa import mfa_required_by_role
+
+    client = Client(raise_request_exception=False)
+    if username is None:
+        return client
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    if settings.MFA_REQUIRED and mfa_required_by_role(user):
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="Crawl", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def _values(demo: Demo) -> dict[str, Any]:
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        **demo.ids,
+        **{f"ref_{k}": v for k, v in demo.refs.items()},
+        "today": today.strftime("%d/%m/%Y"),
+        "next_year": (today + datetime.timedelta(days=300)).strftime("%d/%m/%Y"),
+    }
+
+
+def _fill(value: Any, values: dict[str, Any]) -> Any:
+    if isinstance(value, list):
+        return [_fill(each, values) for each in value]
+    return value.format(**values) if isinstance(value, str) else value
+
+
+def pattern_of(path: str) -> str | None:
+    """The crawl's key for a path: its route, converters replaced as tests.igportal.test_auth does."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(path.split("?")[0])
+    except Resolver404:
+        return None
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "x", match.route)
+
+
+def crawl_gets(demo: Demo, report: Report, form_actions: dict[str, str]) -> None:
+    clients = {user: client_for(user) for user in USERS}
+    anonymous = client_for(None)
+    values = _values(demo)
+    for pattern, gets in GETS.items():
+        for get in gets:
+            url = _fill(get.url_template, values)
+            for user, client in clients.items():
+                if get.status == 405:
+                    expected = 405  # a POST-only URL refuses GET for everyone
+                elif user in get.ok:
+                    expected = get.status
+                else:
+                    expected = 403 if user in get.refused else 404
+                response = client.get(url)
+                report.check(response, expected, f"{user} GET {url} ({pattern})")
+                if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                    forms = Forms("http://testserver" + url)
+                    forms.feed(response.content.decode())
+                    for action, _ in forms.forms:
+                        target = pattern_of(action.removeprefix("http://testserver"))
+                        if target is not None:
+                            form_actions.setdefault(target, url)
+            response = anonymous.get(url)
+            if get.anonymous == LOGIN:
+                report.check(response, 302, f"anonymous GET {url}", login_redirect=True)
+            elif get.anonymous == API_401:
+                report.check(response, 401, f"anonymous GET {url}")
+            else:
+                report.check(response, 200, f"anonymous GET {url}")
+
+
+def crawl_posts(posts: dict[str, list[Post]], report: Report) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    clients: dict[str, Any] = {}
+    for pattern, entries in posts.items():
+        for post in entries:
+            values = _values(Demo.load())
+            try:
+                url = _fill(post.url, values)
+            except KeyError as exc:
+                report.failures.append(f"{post.user} POST {post.url} ({pattern}): no demo object {exc}")
+                continue
+            client = clients.setdefault(post.user, client_for(None if post.user == ANONYMOUS else post.user))
+            data: dict[str, Any] = {}
+            if post.form is not None:
+                page_url = _fill(post.form, values)
+                page = client.get(page_url)
+                forms = Forms("http://testserver" + page_url)
+                forms.feed(page.content.decode())
+                try:
+                    data = forms.values_for(url)
+                except LookupError as exc:
+                    report.failures.append(f"{post.user} POST {url} ({pattern}): {exc}")
+                    continue
+            data.update({key: _fill(value, values) for key, value in post.data.items()})
+            if post.upload:
+                data["file"] = SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
+            if post.json:
+                response = client.post(url, data, content_type="application/json")
+            else:
+                response = client.post(url, data)
+            what = f"{post.user} POST {url} ({pattern})"
+            report.check(response, post.status, what)
+            if response.status_code in {200, 400} and b"There is a problem" in response.content:
+                errors = re.findall(rb'<a href="#[^"]*">([^<]*)</a>', response.content)
+                report.failures.append(f"{what}: the form refused its data: {errors[:5]}")
+
+
+def crawl() -> Report:
+    """Setup posts, then every GET as everyone, then every other form once; also checks the tables."""
+    report = Report()
+    crawl_posts(SETUP_POSTS, report)
+    form_actions: dict[str, str] = {}
+    crawl_gets(Demo.load(), report, form_actions)
+    crawl_posts(POSTS, report)
+    for pattern, page_url in sorted(form_actions.items()):
+        if pattern not in SETUP_POSTS and pattern not in POSTS and pattern not in NO_FORM:
+            report.failures.append(f"{page_url} has a form posting to {pattern}, which the crawl never posts")
+    return report
+
+
+def main() -> int:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "igportal.settings")
+    django.setup()
+    started = time.monotonic()
+    report = crawl()
+    seconds = time.monotonic() - started
+    print(f"crawl: {report.requests} requests in {seconds:.0f} s, {len(report.failures)} failures")
+    for failure in report.failures:
+        print(f"  {failure}")
+    return 1 if report.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
