@@ -31,6 +31,7 @@ from requests_app.models import (
 from requests_app.models.flows import legal_bases
 from requests_app.naming import record_name
 from requests_app.permissions import can_change_registers
+from requests_app.register_workflow import REVIEW_INTERVAL
 from requests_app.services.audit import audit_record
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import TransitionConflict, system_transition
@@ -77,7 +78,6 @@ STANDARD_SECURITY = (
     "Information is encrypted in transit and at rest, reaches named staff only on a need-to-know basis, "
     "and is held on systems that meet the Data Security and Protection Toolkit standards."
 )
-REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
 def _require_ig_team(actor: User) -> None:

@@ -51,10 +51,10 @@ def _due_cases() -> tuple[AccessRequest, AccessRequest, AccessRequest, AccessReq
     today = timezone.localdate()
     overdue = AccessRequestFactory.create(kind="foi", status=S.IN_PROGRESS, due_on=today - timedelta(days=2))
     soon = AccessRequestFactory.create(
-        kind="foi", status=S.IN_PROGRESS, due_on=add_working_days(today, 4, kind="foi")
+        kind="foi", status=S.IN_PROGRESS, due_on=add_working_days(today, 4, kind="foi", nation="england")
     )
     later = AccessRequestFactory.create(
-        kind="foi", status=S.IN_PROGRESS, due_on=add_working_days(today, 8, kind="foi")
+        kind="foi", status=S.IN_PROGRESS, due_on=add_working_days(today, 8, kind="foi", nation="england")
     )
     stopped = AccessRequestFactory.create(kind="sar", status=S.AWAITING_CLARIFICATION, due_on=None)
     return overdue, soon, later, stopped
