@@ -13,7 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.access_workflow import ACCESS_WORKFLOW, nation
 from requests_app.forms.access import TRANSITION_FORMS, AccessRequestFilterForm, AccessRequestForm
-from requests_app.permissions import can_change_access_requests, can_view_access_requests
+from requests_app.permissions import (
+    can_change_access_requests,
+    can_read_audit_trail,
+    can_view_access_requests,
+)
 from requests_app.selectors import access as selectors
 from requests_app.services import access as services
 from requests_app.services.audit import audit_record
@@ -99,6 +103,8 @@ def access_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "deadline": case.deadline(today=timezone.localdate(), nation=nation()),
             "actions": actions,
             "can_change": can_change,
+            "history": case.history.select_related("actor"),
+            "can_read_audit": can_read_audit_trail(request.user),
         },
     )
 

@@ -5,8 +5,13 @@ against the gov.uk bank holiday lists, never produced by the code under test. We
 to the dates so that a reader can check them the same way.
 """
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -710,3 +715,56 @@ def test_working_days_between_uses_the_nation_for_sar() -> None:
 )
 def test_add_working_days(day: date, count: int, kind: str, nation: str, expected: date) -> None:
     assert add_working_days(day, count, kind=kind, nation=nation) == expected
+
+
+# --- purity ---------------------------------------------------------------------------------------------
+
+_PURE_IMPORT = """
+import sys
+from datetime import date
+
+from requests_app.deadlines import due_date
+from requests_app.deadlines_deceased import deceased_records_due_date
+from django.conf import settings
+
+assert due_date("sar", date(2025, 12, 2), nation="scotland") == date(2026, 1, 5)
+assert due_date("foi", date(2025, 9, 3), nation="england") == date(2025, 10, 1)
+# Wed 3 Sep 2025 is day 1 (AHRA 1990 s3(5)); day 40 is Sun 12 Oct 2025.
+assert deceased_records_due_date(date(2025, 9, 3), nation="wales") == date(2025, 10, 12)
+assert not settings.configured, "importing the deadline modules configured Django"
+loaded = sorted(name for name in sys.modules if name.startswith(("requests_app.models", "django.db")))
+assert not loaded, loaded
+print("pure")
+"""
+
+
+def test_the_deadline_modules_run_with_django_unconfigured() -> None:
+    """No database and no settings: the caller passes the nation, so the module never looks it up."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(  # noqa: S603 (our own interpreter and a fixed script)
+        [sys.executable, "-c", _PURE_IMPORT],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "pure"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: due_date("sar", date(2025, 9, 3)),  # type: ignore[call-arg]
+        lambda: deadline_working("foi", date(2025, 9, 3)),  # type: ignore[call-arg]
+        lambda: is_working_day(date(2025, 9, 3), kind="sar"),  # type: ignore[call-arg]
+        lambda: add_working_days(date(2025, 9, 3), 1, kind="foi"),  # type: ignore[call-arg]
+        lambda: working_days_between(date(2025, 9, 3), date(2025, 9, 4), kind="sar"),  # type: ignore[call-arg]
+    ],
+    ids=["due_date", "deadline_working", "is_working_day", "add_working_days", "working_days_between"],
+)
+def test_every_deadline_function_requires_the_nation(call: Callable[[], object]) -> None:
+    with pytest.raises(TypeError, match="nation"):
+        call()
