@@ -6,11 +6,12 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install install-dev frontend browser migrate worker beat bench bench-claim wrk clean help
+.PHONY: run test test-fast lint typecheck pytest install install-dev frontend browser migrate worker beat bench bench-claim wrk clean help
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up and run ruff, mypy and the whole pytest suite"
+	@echo "make test-fast  pytest without the slow tests (browser, benchmark, real workers), for the edit-test loop"
 	@echo "make bench  seed PostgreSQL at ICB scale and write bench/RESULTS.md (about 8 minutes; bench/README.md)"
 
 $(VENV)/bin/python:
@@ -67,6 +68,10 @@ pytest: install-dev frontend browser
 	@exports="$$($(PY) tests/services.py)" && eval "$$exports" && $(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# The edit-test loop: everything but the tests marked slow (tests/conftest.py says which); no browser.
+test-fast: install-dev frontend
+	@exports="$$($(PY) tests/services.py)" && eval "$$exports" && $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A igportal worker --loglevel=info

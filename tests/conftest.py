@@ -18,6 +18,18 @@ from tests.factories import UserFactory
 SERVICES_AVAILABLE = os.environ.get("IGPORTAL_SERVICES") == "available"
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """``slow``: what ``make test-fast`` leaves out of the edit-test loop (``make test`` runs it all).
+
+    The browser journeys, the benchmark's seeding and sweeps, and every test that needs the real
+    services in a committed transaction (a Celery worker, separate processes, two people racing).
+    """
+    database = item.get_closest_marker("django_db")
+    committed = database is not None and bool(database.kwargs.get("transaction"))
+    if "e2e" in item.keywords or ("services" in item.keywords and committed):
+        item.add_marker(pytest.mark.slow)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # The browser tests go last (a stable sort keeps pytest-django's order otherwise): the quick tests
     # report first, and nothing runs after them while the browser's event loop is up (tests/e2e).

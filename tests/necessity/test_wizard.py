@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -10,12 +8,11 @@ from django.utils import timezone
 
 from necessity.rules import RULES_VERSION
 from requests_app.models import Assessment, Organisation, RequestStatus, SharingRequest
+from tests.conftest import ClientFor
 from tests.factories import OrganisationFactory
 from tests.necessity.wizard_data import police_request_steps, post_all_steps, post_step, step_url
 
 pytestmark = pytest.mark.django_db
-
-ClientFor = Callable[[User], Client]
 
 
 @pytest.fixture

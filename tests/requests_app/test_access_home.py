@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from igportal.roles import Role
 from requests_app.deadlines import add_working_days
 from requests_app.models import AccessRequest, AccessRequestStatus
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import AccessRequestFactory
 
 pytestmark = pytest.mark.django_db
 
-ClientFor = Callable[[User], Client]
 S = AccessRequestStatus
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,12 +12,11 @@ from django.utils import timezone
 from igportal.roles import Role
 from requests_app.deadlines import add_working_days
 from requests_app.models import AccessRequest, AccessRequestStatus
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import AccessRequestClarificationFactory, AccessRequestFactory
 
 pytestmark = pytest.mark.django_db
 
-ClientFor = Callable[[User], Client]
 S = AccessRequestStatus
 OUTSIDER_ROLES = [Role.REQUESTER, Role.CALDICOTT_GUARDIAN, Role.SIRO]
 

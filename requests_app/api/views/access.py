@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.api.forms import bind_form, json_object
 from requests_app.api.schema import filter_parameters
+from requests_app.api.views.registers import audit_register_view
 from requests_app.api.serializers.access import (
     AccessRequestDetailSerializer,
     AccessRequestSerializer,
@@ -84,6 +85,7 @@ class AccessRequestListView(PortalGenericAPIView):
         if not can_view_access_requests(user):
             raise Http404("No such page.")
         filters = self.filters()
+        audit_register_view(request, "access requests", filters)
         cases = access_request_list(
             user=user,
             today=timezone.localdate(),
