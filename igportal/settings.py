@@ -112,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "igportal.context_processors.portal",
             ],
+            # The portal's display name, date formats and status tag, on every page.
+            "builtins": ["requests_app.templatetags.portal"],
         },
     },
 ]

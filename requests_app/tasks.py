@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from igportal.people import display_name
 from requests_app.models import (
     ConsentWithdrawalNotice,
     DeliveryStatus,
@@ -72,7 +73,7 @@ def notify_request_history(self: Task, history_id: int) -> int:
         )
         request = history.request
         status = history.get_to_status_display()
-        actor = history.actor.get_full_name() or history.actor.get_username()
+        actor = display_name(history.actor)
         recipients = list(_next_signers(history))
         if request.requester_id != history.actor_id and request.requester.is_active:
             recipients.append(request.requester)

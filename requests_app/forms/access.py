@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from igportal.forms import NHSFormMixin
+from igportal.people import display_name
 from requests_app.models import (
     AccessRequest,
     AccessRequestChannel,
@@ -39,10 +40,6 @@ def _date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT
             "invalid": f"Enter the {label[0].lower()}{label[1:]} as day/month/year, for example 27/3/2026.",
         },
     )
-
-
-def _person_label(user: User) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class AccessRequestForm(NHSFormMixin, forms.ModelForm):
@@ -105,7 +102,7 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
         handler = self.fields["handler"]
         assert isinstance(handler, forms.ModelChoiceField)
         handler.queryset = access_request_handlers()
-        handler.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
+        handler.label_from_instance = display_name  # type: ignore[method-assign,assignment]
         handler.empty_label = "Not assigned yet"
 
 
@@ -144,7 +141,7 @@ class AccessRequestFilterForm(NHSFormMixin, forms.Form):
         handler = self.fields["handler"]
         assert isinstance(handler, forms.ModelChoiceField)
         handler.queryset = access_request_handlers()
-        handler.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
+        handler.label_from_instance = display_name  # type: ignore[method-assign,assignment]
 
 
 # --- one form per transition; field names are the keyword arguments of access_request_transition ------

@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
 
 from igportal.forms import NHSFormMixin
+from igportal.people import display_name
 from igportal.roles import Role
 from requests_app.models import Organisation, OrganisationSettings
 
@@ -18,10 +18,6 @@ class OrganisationForm(NHSFormMixin, forms.ModelForm):
 
     def clean_ods_code(self) -> str:
         return str(self.cleaned_data["ods_code"]).strip().upper()
-
-
-def _person_label(user: User) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class OrganisationSettingsForm(NHSFormMixin, forms.ModelForm):
@@ -43,7 +39,7 @@ class OrganisationSettingsForm(NHSFormMixin, forms.ModelForm):
             field = self.fields[field_name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = users.filter(groups__name=role.group_name)
-            field.label_from_instance = _person_label  # type: ignore[method-assign,assignment]
+            field.label_from_instance = display_name  # type: ignore[method-assign,assignment]
             field.help_text = f"Only people who hold the {role.label} role are listed."
 
     def clean_ods_code(self) -> str:

@@ -13,6 +13,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from igportal.forms import NHSFormMixin
+from igportal.people import display_name
 from necessity.rules import (
     Art6Condition,
     Art9Condition,
@@ -120,10 +121,6 @@ def method_field(label: str = "How it is shared", *, required: bool = True) -> f
     return choice_field(label, choices(TransferMethod), required=required)
 
 
-def person_label(user: User) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 class PersonChoiceField(forms.ModelChoiceField):
     """An active member of staff, named as people know them."""
 
@@ -136,7 +133,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         )
 
     def label_from_instance(self, obj: User) -> str:
-        return person_label(obj)
+        return display_name(obj)
 
 
 def organisations() -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from enum import StrEnum, nonmember
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -20,6 +20,7 @@ from igportal.dates import long_date as _fmt
 from requests_app.deadlines import Working, deadline_working
 from requests_app.deadlines_deceased import DeceasedWorking, deceased_records_working
 from requests_app.models.history import StateHistory
+from requests_app.models.status import StatusChoices
 
 
 class AccessRequestKind(models.TextChoices):
@@ -34,7 +35,7 @@ class AccessRequestKind(models.TextChoices):
         return "DEC" if self is AccessRequestKind.DECEASED else self.value.upper()
 
 
-class AccessRequestStatus(models.TextChoices):
+class AccessRequestStatus(StatusChoices):
     RECEIVED = "received", "Received"
     AWAITING_IDENTITY = "awaiting_identity", "Awaiting identity"
     AWAITING_CLARIFICATION = "awaiting_clarification", "Awaiting clarification (clock stopped)"
@@ -42,6 +43,17 @@ class AccessRequestStatus(models.TextChoices):
     EXTENDED = "extended", "Extended"
     RESPONDED = "responded", "Responded"
     CLOSED = "closed", "Closed"
+
+    colours = nonmember(
+        {
+            "awaiting_identity": "yellow",
+            "awaiting_clarification": "purple",
+            "in_progress": "aqua-green",
+            "extended": "orange",
+            "responded": "green",
+            "closed": "grey",
+        }
+    )
 
 
 OPEN_STATUSES: frozenset[str] = frozenset(
@@ -123,17 +135,6 @@ class CaseDeadline:
     def projected(self) -> date:
         """The engine's date: the statutory due date, or what it would be if the awaited item came today."""
         return self.working.due
-
-
-_STATUS_TAG_CLASSES: dict[AccessRequestStatus, str] = {
-    AccessRequestStatus.RECEIVED: "nhsuk-tag--blue",
-    AccessRequestStatus.AWAITING_IDENTITY: "nhsuk-tag--yellow",
-    AccessRequestStatus.AWAITING_CLARIFICATION: "nhsuk-tag--purple",
-    AccessRequestStatus.IN_PROGRESS: "nhsuk-tag--aqua-green",
-    AccessRequestStatus.EXTENDED: "nhsuk-tag--orange",
-    AccessRequestStatus.RESPONDED: "nhsuk-tag--green",
-    AccessRequestStatus.CLOSED: "nhsuk-tag--grey",
-}
 
 
 # --- models ----------------------------------------------------------------------------------------------
@@ -269,11 +270,6 @@ class AccessRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    @property
-    def status_tag_class(self) -> str:
-        """The NHS.UK tag colour for the status, so every page shows a status the same way."""
-        return _STATUS_TAG_CLASSES[AccessRequestStatus(self.status)]
 
     def deadline(self, *, today: date, nation: str) -> CaseDeadline:
         """The deadline and its working as of ``today``; a finished case is read as of the day it ended.

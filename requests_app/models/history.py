@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from igportal.people import display_name
+
 SYSTEM_ACTOR_NAME = "IG Portal (scheduled task)"
 
 
@@ -35,7 +37,7 @@ class StateHistory(models.Model):
     def actor_name(self) -> str:
         if self.actor is None:
             return SYSTEM_ACTOR_NAME
-        return self.actor.get_full_name() or self.actor.get_username()
+        return display_name(self.actor)
 
     @property
     def to_status_label(self) -> str:

@@ -134,10 +134,6 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def person(user: User) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def day(value: date) -> str:
     # Django's formatter, so that the words follow LANGUAGE_CODE rather than the server's locale.
     return dateformat.format(value, "D j M Y")

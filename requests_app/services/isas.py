@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from igportal.people import display_name
 from necessity.rules import DataForm, TransferMethod, label
 from requests_app.models import (
     AgreementStatus,
@@ -360,9 +361,7 @@ def agreement_document(version: AgreementVersion, *, today: datetime.date) -> Is
         start_on=version.start_on,
         end_on=version.end_on,
         review_on=version.review_on,
-        approved_by=(version.approved_by.get_full_name() or version.approved_by.get_username())
-        if version.approved_by
-        else "",
+        approved_by=display_name(version.approved_by) if version.approved_by else "",
         approved_on=approved_on,
         versions=[
             DocumentVersion(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from igportal.people import display_name
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.consent import ConsentWithdrawalForm, NoticeToldForm
 from requests_app.forms.registers import WithdrawalFilterForm
@@ -67,7 +68,7 @@ def _csv_row(withdrawal: ConsentWithdrawal) -> list[object]:
         "; ".join(sorted(disclosure.reference for disclosure in withdrawal.disclosures.all())),
         "; ".join(notice.organisation.name for notice in notices if notice.notified_at),
         "; ".join(notice.organisation.name for notice in notices if not notice.notified_at),
-        withdrawal.recorded_by.get_full_name() or withdrawal.recorded_by.get_username(),
+        display_name(withdrawal.recorded_by),
         timezone.localtime(withdrawal.recorded_at),
     ]
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from igportal.people import display_name
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.disclosures import DisclosureForm
 from requests_app.forms.registers import DisclosureFilterForm
@@ -92,7 +93,7 @@ def _csv_row(entry: Disclosure) -> list[object]:
         entry.information,
         entry.legal_basis_summary,
         entry.get_transfer_method_display(),
-        entry.disclosed_by.get_full_name() or entry.disclosed_by.get_username(),
+        display_name(entry.disclosed_by),
         entry.refusal_rationale,
         entry.request.reference if entry.request else "",
         entry.outside_wizard,
@@ -102,7 +103,7 @@ def _csv_row(entry: Disclosure) -> list[object]:
         entry.police_given,
         entry.police_acknowledgement,
         entry.police_acknowledged_on,
-        entry.recorded_by.get_full_name() or entry.recorded_by.get_username(),
+        display_name(entry.recorded_by),
         timezone.localtime(entry.recorded_at),
     ]
 

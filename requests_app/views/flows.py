@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from igportal.people import display_name
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.flows import FlowForm, FlowReviewForm
 from requests_app.forms.registers import CommentForm, FlowFilterForm
@@ -88,7 +89,7 @@ def _csv_row(flow: DataFlow) -> list[object]:
         flow.recipient.name,
         flow.get_purpose_category_display(),
         flow.source_asset,
-        flow.asset_owner.get_full_name() or flow.asset_owner.get_username(),
+        display_name(flow.asset_owner),
         flow.get_data_form_display(),
         "; ".join(item.name for item in flow.data_items.all()),
         flow.legal_basis_summary,

@@ -6,12 +6,27 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db.models import Model
 from django.template import Context, Template
 from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 
-from requests_app.models import RequestStatus
-from requests_app.templatetags.sharing import day_month_time, request_url, status_tag
+from requests_app.models import (
+    AccessRequest,
+    AccessRequestStatus,
+    AgreementStatus,
+    AgreementVersion,
+    DataFlow,
+    DataFlowStatus,
+    Disclosure,
+    Dpia,
+    DpiaStatus,
+    Incident,
+    RequestStatus,
+    SharingRequest,
+)
+from requests_app.templatetags.portal import status_tag
+from requests_app.templatetags.sharing import day_month_time, request_url
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -32,11 +47,44 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 )
 def test_status_tag_colours_each_status_and_names_it(status: RequestStatus, colour: str) -> None:
     expected = f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{status.label}</strong>'
-    assert status_tag(status.value) == expected
+    assert status_tag(SharingRequest(status=status.value)) == expected
 
 
 def test_status_tag_shows_an_unknown_status_as_stored_and_escaped() -> None:
-    assert status_tag("<odd>") == '<strong class="nhsuk-tag nhsuk-tag--blue">&lt;odd&gt;</strong>'
+    odd = SharingRequest(status="<odd>")
+    assert status_tag(odd) == '<strong class="nhsuk-tag nhsuk-tag--blue">&lt;odd&gt;</strong>'
+
+
+REGISTER_TAGS: list[tuple[Model, str, str]] = [
+    # Written out from the pages as they were: one colour per status, whichever enum it is in.
+    (AccessRequest(status=AccessRequestStatus.RECEIVED), "blue", "Received"),
+    (AccessRequest(status=AccessRequestStatus.AWAITING_IDENTITY), "yellow", "Awaiting identity"),
+    (AccessRequest(status=AccessRequestStatus.IN_PROGRESS), "aqua-green", "In progress"),
+    (AccessRequest(status=AccessRequestStatus.CLOSED), "grey", "Closed"),
+    (AgreementVersion(status=AgreementStatus.ACTIVE), "green", "Active"),
+    (AgreementVersion(status=AgreementStatus.EXPIRED), "orange", "Expired"),
+    (AgreementVersion(status=AgreementStatus.TERMINATED), "red", "Terminated"),
+    (DataFlow(status=DataFlowStatus.AWAITING_ISA), "blue", "Awaiting its ISA"),
+    (DataFlow(status=DataFlowStatus.ENDED), "grey", "Ended"),
+    (Dpia(status=DpiaStatus.AWAITING_SIRO), "blue", "Awaiting SIRO sign-off"),
+    (Incident(status="closed"), "green", "Closed"),
+    (Incident(status="open"), "blue", "Open"),
+]
+
+
+@pytest.mark.parametrize(
+    ("entry", "colour", "label"),
+    REGISTER_TAGS,
+    ids=[f"{type(entry).__name__} {label}" for entry, _, label in REGISTER_TAGS],
+)
+def test_every_register_status_has_its_enums_colour(entry: Model, colour: str, label: str) -> None:
+    assert status_tag(entry) == f'<strong class="nhsuk-tag nhsuk-tag--{colour}">{label}</strong>'
+
+
+def test_a_disclosures_outcome_is_tagged_by_its_kind() -> None:
+    assert status_tag(Disclosure(kind="refusal"), "kind") == (
+        '<strong class="nhsuk-tag nhsuk-tag--red">Refused</strong>'
+    )
 
 
 @pytest.mark.parametrize("reference", ["ISR-2025-00001", "ISR-ä b", "a'b&c"])

@@ -10,11 +10,8 @@ from django.db.models import Field as ModelField
 from django.db.models import Model
 from rest_framework import serializers
 
+from igportal.people import display_name
 from requests_app.api.forms import choice_pairs
-
-
-def person_name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class PersonSerializer(serializers.Serializer):
@@ -22,7 +19,7 @@ class PersonSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField()
 
     def get_name(self, user: User) -> str:
-        return person_name(user)
+        return display_name(user)
 
 
 class OrganisationRefSerializer(serializers.Serializer):

@@ -20,7 +20,6 @@ from rest_framework.response import Response
 from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.api.forms import bind_form, json_object
 from requests_app.api.schema import filter_parameters
-from requests_app.api.views.registers import audit_register_view
 from requests_app.api.serializers.access import (
     AccessRequestDetailSerializer,
     AccessRequestSerializer,
@@ -28,6 +27,7 @@ from requests_app.api.serializers.access import (
 )
 from requests_app.api.serializers.common import form_schema
 from requests_app.api.views.base import PortalAPIView, PortalGenericAPIView, acting_user
+from requests_app.api.views.registers import audit_register_view
 from requests_app.forms.access import TRANSITION_FORMS, AccessRequestFilterForm, AccessRequestForm
 from requests_app.models import AccessRequest
 from requests_app.permissions import can_change_access_requests, can_view_access_requests
