@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -116,3 +117,13 @@ class LongSelect(forms.Select):
             f'<option value="{conditional_escape(value)}"{attribute}>{conditional_escape(label)}</option>',
             has_selected or selected,
         )
+
+
+def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: each message on the field it names, anything else
+    (or a message with no field) in the summary. The one way views show a service's refusal."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

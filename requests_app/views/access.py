@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.access_workflow import ACCESS_WORKFLOW, nation
 from requests_app.forms.access import TRANSITION_FORMS, AccessRequestFilterForm, AccessRequestForm
@@ -22,7 +23,6 @@ from requests_app.selectors import access as selectors
 from requests_app.services import access as services
 from requests_app.services.audit import audit_record
 from requests_app.services.workflow import TransitionConflict
-from requests_app.views.registers import show_errors
 
 PAGE_SIZE = 50
 

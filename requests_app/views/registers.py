@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.csv_export import csv_lines
 from requests_app.forms.registers import CommentForm
@@ -29,15 +30,6 @@ from requests_app.services.workflow import TransitionConflict, transition, workf
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
-
-
-def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name; anything else goes in the summary."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _plain_filters(filters: dict[str, Any]) -> dict[str, Any]:

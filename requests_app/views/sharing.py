@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from igportal.forms import show_errors
 from igportal.roles import Role, has_role
 from igportal.types import AuthenticatedHttpRequest
 from necessity.presenters import present_result, summarise_answers
@@ -235,11 +236,7 @@ def _fire(
             return JsonResponse({"error": str(exc), "status": exc.sharing_request.status}, status=409)
         return render_request_page(request, exc.sharing_request, status=409, error=str(exc))
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        show_errors(form, exc)
         return render_request_page(request, sharing_request, status=400, forms={form_name: form})
     messages.success(request, f"{sharing_request.reference}: {TRANSITIONS[name].label.lower()} done.")
     return redirect("request_detail", reference=sharing_request.reference)
@@ -309,7 +306,7 @@ def _request_form_action(
         try:
             act(sharing_request, form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("request_detail", reference=reference)
