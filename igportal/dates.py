@@ -28,24 +28,40 @@ MONTH_NAMES = (
 )
 
 
-def long_date(day: date) -> str:
-    """A deadline or event date with its weekday: "Wed 3 Sep 2025"."""
+def long_date(day: date | None) -> str:
+    """A deadline or event date with its weekday: "Wed 3 Sep 2025"; empty for no date."""
+    if day is None:
+        return ""
     return f"{DAY_ABBR[day.weekday()]} {day.day} {MONTH_ABBR[day.month - 1]} {day.year}"
 
 
-def short_date(day: date) -> str:
-    """A date in a table or a list: "3 Sep 2025"."""
+def short_date(day: date | None) -> str:
+    """A date in a table or a list: "3 Sep 2025"; empty for no date."""
+    if day is None:
+        return ""
     return f"{day.day} {MONTH_ABBR[day.month - 1]} {day.year}"
 
 
-def full_date(day: date) -> str:
-    """A date in running text or a document: "3 September 2025"."""
+def full_date(day: date | None) -> str:
+    """A date in running text or a document: "3 September 2025"; empty for no date."""
+    if day is None:
+        return ""
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def date_time(moment: datetime) -> str:
     """When something happened, already in local time: "3 Sep 2025 14:05"."""
     return f"{short_date(moment)} {moment:%H:%M}"
+
+
+def long_date_time(moment: datetime) -> str:
+    """A deadline to the minute, already in local time: "Wed 3 Sep 2025 14:05"."""
+    return f"{long_date(moment)} {moment:%H:%M}"
+
+
+def full_date_time(moment: datetime) -> str:
+    """A moment in running text, already in local time: "3 September 2025 14:05"."""
+    return f"{full_date(moment)} {moment:%H:%M}"
 
 
 def file_stamp(day: date) -> str:

@@ -18,8 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
-from django.utils import dateformat
 
+from igportal.dates import long_date
 from igportal.roles import Role
 from requests_app.models import OrganisationSettings
 
@@ -135,8 +135,7 @@ def plural(count: int, word: str) -> str:
 
 
 def day(value: date) -> str:
-    # Django's formatter, so that the words follow LANGUAGE_CODE rather than the server's locale.
-    return dateformat.format(value, "D j M Y")
+    return long_date(value)
 
 
 def overdue_milestone(due: date, *, today: date, repeat_days: int) -> Milestone:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from igportal.dates import full_date
+from igportal.dates import full_date, short_date
 from igportal.log_redaction import redact
 from requests_app.models import (
     ConsentWithdrawal,
@@ -99,7 +99,7 @@ def consent_withdrawal_record(
     )
     withdrawal.flows.set(flows)
     withdrawal.disclosures.set(disclosures)
-    reason = f"{withdrawal.reference}: a data subject withdrew consent on {withdrawn_on:%d %b %Y}."
+    reason = f"{withdrawal.reference}: a data subject withdrew consent on {short_date(withdrawn_on)}."
     for flow in flows:
         flow.needs_reassessment = True
         flow.reassessment_reason = (

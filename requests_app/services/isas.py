@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from igportal.dates import short_date
 from igportal.people import display_name
 from necessity.rules import DataForm, TransferMethod, label
 from requests_app.models import (
@@ -398,7 +399,9 @@ def agreements_expire(*, today: datetime.date) -> list[AgreementVersion]:
     expired = []
     for version in agreements_past_end(today=today):
         try:
-            system_transition(version, "expire", comment=f"The end date, {version.end_on:%d %b %Y}, passed.")
+            system_transition(
+                version, "expire", comment=f"The end date, {short_date(version.end_on)}, passed."
+            )
         except TransitionConflict:
             continue
         expired.append(version)

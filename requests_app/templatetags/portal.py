@@ -99,3 +99,19 @@ def status_tag(entry: models.Model | None, field: str = "status") -> SafeString:
     return mark_safe(  # noqa: S308 (the label is escaped; the class comes from the enum)
         f'<strong class="nhsuk-tag {css}">{escape(label)}</strong>'
     )
+
+
+def _local(value: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.filter
+def long_date_time(value: datetime.datetime | None) -> str:
+    """ "Wed 3 Sep 2025 14:05", in the portal's time zone."""
+    return dates.long_date_time(_local(value)) if value is not None else ""
+
+
+@register.filter
+def full_date_time(value: datetime.datetime | None) -> str:
+    """ "3 September 2025 14:05", in the portal's time zone."""
+    return dates.full_date_time(_local(value)) if value is not None else ""

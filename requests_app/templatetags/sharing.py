@@ -8,14 +8,11 @@ on a 25-row list was a third of the page's time. The output is exactly theirs.
 
 from __future__ import annotations
 
-import datetime
 from functools import lru_cache
 from urllib.parse import quote
 
 from django import template
 from django.urls import get_script_prefix, reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.http import RFC3986_SUBDELIMS
 
 register = template.Library()
@@ -38,12 +35,3 @@ def request_url(reference: str) -> str:
     """The request page's address, as ``{% url 'request_detail' reference %}`` makes it, reversed once."""
     before, after = _detail_url_parts(get_script_prefix())
     return f"{before}{quote(reference, safe=_URL_SAFE)}{after}"
-
-
-@register.filter
-def day_month_time(value: datetime.datetime | None) -> str:
-    """``{{ value|date:"j M Y H:i" }}`` in the current time zone, e.g. "3 Feb 2025 14:05"."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{local.day} {str(MONTHS_3[local.month]).title()} {local.year} {local:%H:%M}"

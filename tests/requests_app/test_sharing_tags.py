@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Callable
 
 import pytest
 from django.db.models import Model
@@ -25,8 +26,9 @@ from requests_app.models import (
     RequestStatus,
     SharingRequest,
 )
+from requests_app.templatetags import portal
 from requests_app.templatetags.portal import status_tag
-from requests_app.templatetags.sharing import day_month_time, request_url
+from requests_app.templatetags.sharing import request_url
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
@@ -113,10 +115,25 @@ def test_request_url_follows_the_script_prefix() -> None:
         datetime.datetime(2024, 2, 29, 12, 0, tzinfo=LONDON),
     ],
 )
-def test_day_month_time_matches_the_date_filter(moment: datetime.datetime) -> None:
-    expected = Template('{{ moment|date:"j M Y H:i" }}').render(Context({"moment": moment}))
-    assert day_month_time(moment) == expected
+@pytest.mark.parametrize(
+    ("portal_filter", "django_format"),
+    [
+        (portal.date_time, "j M Y H:i"),
+        (portal.long_date_time, "D j M Y H:i"),
+        (portal.full_date_time, "j F Y H:i"),
+        (portal.short_date, "j M Y"),
+        (portal.long_date, "D j M Y"),
+        (portal.full_date, "j F Y"),
+    ],
+    ids=["date_time", "long_date_time", "full_date_time", "short_date", "long_date", "full_date"],
+)
+def test_the_portal_date_filters_say_what_the_date_filter_said(
+    moment: datetime.datetime, portal_filter: Callable[[datetime.datetime], str], django_format: str
+) -> None:
+    """The templates swapped ``date:"…"`` for these filters: the pages must read the same."""
+    expected = Template(f'{{{{ moment|date:"{django_format}" }}}}').render(Context({"moment": moment}))
+    assert portal_filter(moment) == expected
 
 
-def test_day_month_time_of_nothing_is_blank() -> None:
-    assert day_month_time(None) == ""
+def test_a_date_filter_of_nothing_is_blank() -> None:
+    assert portal.date_time(None) == portal.short_date(None) == portal.long_date(None) == ""
