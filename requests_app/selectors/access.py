@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from igportal.dates import long_date as _fmt
-from igportal.roles import Role
+from igportal.roles import IG_TEAM
 from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.deadlines import add_working_days
 from requests_app.models import AccessRequest, AccessRequestKind, OrganisationSettings
@@ -60,7 +60,7 @@ def access_request_handlers() -> QuerySet[User]:
     """Active people who may be assigned a case: IG officers and the DPO."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[Role.IG_OFFICER.group_name, Role.DPO.group_name])
+        .objects.filter(is_active=True, groups__name__in=[role.group_name for role in IG_TEAM])
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from igportal.forms import show_errors
-from igportal.roles import Role, has_role
+from igportal.roles import is_ig_team
 from igportal.types import AuthenticatedHttpRequest
 from necessity.presenters import present_result, summarise_answers
 from necessity.steps import STEPS_BY_NAME
@@ -169,7 +169,7 @@ def render_request_page(
     user = request.user
     assessment = _latest_assessment(sharing_request)
     actions = available_transitions(user, sharing_request)
-    ig_team = has_role(user, Role.IG_OFFICER, Role.DPO) and sharing_request.requester_id != user.pk
+    ig_team = is_ig_team(user) and sharing_request.requester_id != user.pk
     current = STEPS_BY_NAME.get(sharing_request.current_step)
     context: dict[str, Any] = {
         "sharing_request": sharing_request,
@@ -281,7 +281,7 @@ def request_transition(request: AuthenticatedHttpRequest, reference: str, name: 
 
 
 def is_ig_team_reviewer(user: User, sharing_request: SharingRequest) -> bool:
-    return has_role(user, Role.IG_OFFICER, Role.DPO) and sharing_request.requester_id != user.pk
+    return is_ig_team(user) and sharing_request.requester_id != user.pk
 
 
 def _request_form_action(
