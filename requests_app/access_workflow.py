@@ -100,7 +100,19 @@ def _verify_identity(move: Move[AccessRequest]) -> None:
     move.set(identity_verified_on=move.inputs.get("on"), identity_method=move.inputs.get("method", ""))
 
 
+def _still_as_seen(move: Move[AccessRequest]) -> bool:
+    """Lock the case before a move writes its clarifications; False when someone moved it first.
+
+    The conditional update then reports who did (TransitionConflict); without the lock the second of two
+    people asking at once would break the one-open-clarification constraint instead.
+    """
+    status = AccessRequest.objects.select_for_update().values_list("status", flat=True).get(pk=move.entry.pk)
+    return status == move.from_status
+
+
 def _ask_clarification(move: Move[AccessRequest]) -> None:
+    if not _still_as_seen(move):
+        return
     on = move.inputs.get("on")
     _date(move, "on", "clarification was asked for")
     latest = move.entry.clarifications.order_by("-asked_on").first()
@@ -115,6 +127,8 @@ def _ask_clarification(move: Move[AccessRequest]) -> None:
 
 
 def _record_clarification(move: Move[AccessRequest]) -> None:
+    if not _still_as_seen(move):
+        return
     on = move.inputs.get("on")
     pending = move.entry.clarifications.get(answered_on__isnull=True)
     _date(move, "on", "the clarification arrived")
