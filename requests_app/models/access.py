@@ -99,6 +99,23 @@ RESPONSE_OUTCOMES: tuple[str, ...] = (
     AccessRequestOutcome.NOT_HELD,
 )
 CLOSING_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.WITHDRAWN, AccessRequestOutcome.REFUSED)
+# A case's details, as the form edits them and the service takes them (not its kind, status or the dated
+# events its moves record).
+DETAIL_FIELDS: tuple[str, ...] = (
+    "received_on",
+    "channel",
+    "requester_name",
+    "requester_email",
+    "requester_phone",
+    "requester_address",
+    "subject_name",
+    "description",
+    "handler",
+    "recent_records_only",
+    "fee_amount",
+    "fee_requested_on",
+    "fee_paid_on",
+)
 # The kinds whose requester must prove who they are (or, for AHRA, their entitlement) before the clock runs.
 IDENTITY_KINDS: frozenset[str] = frozenset({AccessRequestKind.SAR, AccessRequestKind.DECEASED})
 # UK GDPR Art 12(5) and AHRA 1990 s3(4) allow a fee in some cases; a FOI fees notice is not modelled.

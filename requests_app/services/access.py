@@ -26,30 +26,15 @@ from requests_app.models import (
     AccessRequestKind,
     AccessRequestStatus,
 )
-from requests_app.models.access import FEE_KINDS
+from requests_app.models.access import DETAIL_FIELDS, FEE_KINDS
 from requests_app.permissions import can_change_access_requests
 from requests_app.services.workflow import record_event, transition
 
-_DETAIL_FIELDS = (
-    "received_on",
-    "channel",
-    "requester_name",
-    "requester_email",
-    "requester_phone",
-    "requester_address",
-    "subject_name",
-    "description",
-    "handler",
-    "recent_records_only",
-    "fee_amount",
-    "fee_requested_on",
-    "fee_paid_on",
-)
 Errors = dict[str, list[str]]
 _DETAIL_LABELS = {
     field.name: str(field.verbose_name)
     for field in AccessRequest._meta.get_fields()
-    if isinstance(field, models.Field) and field.name in _DETAIL_FIELDS
+    if isinstance(field, models.Field) and field.name in DETAIL_FIELDS
 }
 
 
@@ -120,7 +105,7 @@ def _validate_details(case: AccessRequest, *, today: date) -> None:
 
 
 def _apply_details(case: AccessRequest, data: dict[str, Any]) -> None:
-    unknown = set(data) - set(_DETAIL_FIELDS)
+    unknown = set(data) - set(DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"Unexpected fields: {', '.join(sorted(unknown))}")
     for name, value in data.items():
@@ -181,13 +166,13 @@ def access_request_update(
     _require_change(actor)
     today = today or timezone.localdate()
     locked = AccessRequest.objects.select_for_update().get(pk=case.pk)
-    before = {name: getattr(locked, name) for name in _DETAIL_FIELDS}
+    before = {name: getattr(locked, name) for name in DETAIL_FIELDS}
     _apply_details(locked, data)
     locked.full_clean()
     _validate_details(locked, today=today)
     refresh_due_on(locked, today=today, field="received_on")
     locked.save()
-    changed = [name for name in _DETAIL_FIELDS if getattr(locked, name) != before[name]]
+    changed = [name for name in DETAIL_FIELDS if getattr(locked, name) != before[name]]
     if changed:
         labels = ", ".join(_DETAIL_LABELS[name] for name in changed)
         record_event(
