@@ -55,9 +55,8 @@ def full_date(value: datetime.date | datetime.datetime | None) -> str:
 @register.filter
 def date_time(value: datetime.datetime | None) -> str:
     """ "3 Sep 2025 14:05", in the portal's time zone."""
-    if value is None:
-        return ""
-    return dates.date_time(timezone.localtime(value) if timezone.is_aware(value) else value)
+    # Like the date filter: a missing value (None, or "" from an unresolved variable) shows nothing.
+    return dates.date_time(_local(value)) if value else ""
 
 
 @cache
@@ -108,10 +107,10 @@ def _local(value: datetime.datetime) -> datetime.datetime:
 @register.filter
 def long_date_time(value: datetime.datetime | None) -> str:
     """ "Wed 3 Sep 2025 14:05", in the portal's time zone."""
-    return dates.long_date_time(_local(value)) if value is not None else ""
+    return dates.long_date_time(_local(value)) if value else ""
 
 
 @register.filter
 def full_date_time(value: datetime.datetime | None) -> str:
     """ "3 September 2025 14:05", in the portal's time zone."""
-    return dates.full_date_time(_local(value)) if value is not None else ""
+    return dates.full_date_time(_local(value)) if value else ""

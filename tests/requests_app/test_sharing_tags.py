@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db.models import Model
@@ -135,5 +136,18 @@ def test_the_portal_date_filters_say_what_the_date_filter_said(
     assert portal_filter(moment) == expected
 
 
-def test_a_date_filter_of_nothing_is_blank() -> None:
-    assert portal.date_time(None) == portal.short_date(None) == portal.long_date(None) == ""
+@pytest.mark.parametrize("nothing", [None, ""], ids=["None", "an unresolved variable"])
+@pytest.mark.parametrize(
+    "portal_filter",
+    [
+        portal.date_time,
+        portal.long_date_time,
+        portal.full_date_time,
+        portal.short_date,
+        portal.long_date,
+        portal.full_date,
+    ],
+)
+def test_a_date_filter_of_nothing_is_blank(portal_filter: Callable[[Any], str], nothing: object) -> None:
+    """As the date filter: ``{{ decision.occurred_at|… }}`` with no decision renders nothing."""
+    assert portal_filter(nothing) == ""
