@@ -365,7 +365,7 @@ FOI_CASES = [
 
 @pytest.mark.parametrize(("received", "keywords", "expected"), FOI_CASES)
 def test_foi_due_date(received: date, keywords: dict[str, Any], expected: date) -> None:
-    assert due_date("foi", received, **keywords) == expected
+    assert due_date("foi", received, nation=ENG, **keywords) == expected
 
 
 @pytest.mark.parametrize("nation", [ENG, WLS, SCT, NIR])
@@ -394,7 +394,7 @@ EIR_CASES = [
 
 @pytest.mark.parametrize(("received", "keywords", "expected"), EIR_CASES)
 def test_eir_due_date(received: date, keywords: dict[str, Any], expected: date) -> None:
-    assert due_date("eir", received, **keywords) == expected
+    assert due_date("eir", received, nation=ENG, **keywords) == expected
 
 
 # --- what the page shows ---------------------------------------------------------------------------------
