@@ -21,8 +21,9 @@ SERVICES_AVAILABLE = os.environ.get("IGPORTAL_SERVICES") == "available"
 def pytest_itemcollected(item: pytest.Item) -> None:
     """``slow``: what ``make test-fast`` leaves out of the edit-test loop (``make test`` runs it all).
 
-    The browser journeys, the benchmark's seeding and sweeps, and every test that needs the real
-    services in a committed transaction (a Celery worker, separate processes, two people racing).
+    The browser journeys, the benchmark's seeding and sweeps, the API schema fuzz, and every test that
+    needs the real services in a committed transaction (a Celery worker, separate processes, two people
+    racing). Modules may also mark themselves ``slow``.
     """
     database = item.get_closest_marker("django_db")
     committed = database is not None and bool(database.kwargs.get("transaction"))
