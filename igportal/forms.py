@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -14,7 +17,6 @@ _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "nhsuk-textarea",
     forms.Select: "nhsuk-select",
     forms.SelectMultiple: "nhsuk-select",
-    forms.DateInput: "nhsuk-input nhsuk-input--width-10",
     forms.NumberInput: "nhsuk-input nhsuk-input--width-10",
     forms.PasswordInput: "nhsuk-input",
     forms.EmailInput: "nhsuk-input",
@@ -39,8 +41,21 @@ class NHSFormMixin:
         return super().get_context()  # type: ignore[misc]
 
     def _style_widgets(self) -> None:
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             widget = field.widget
+            if isinstance(field, forms.CharField) and field.max_length and isinstance(widget, forms.Textarea):
+                # The NHS.UK character count says how many are left; a maxlength attribute would cut a
+                # pasted answer off silently instead, so the limit is checked on the server with a message.
+                widget.attrs.pop("maxlength", None)
+                if "nhsuk-js-character-count" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = (
+                        f"{widget.attrs.get('class', '')} nhsuk-js-character-count".strip()
+                    )
+                if isinstance(self, forms.BaseForm):
+                    auto_id = self[name].auto_id
+                    described = widget.attrs.get("aria-describedby", "").split()
+                    wanted = ([f"{auto_id}_helptext"] if field.help_text else []) + [f"{auto_id}-info"]
+                    widget.attrs["aria-describedby"] = " ".join(dict.fromkeys([*wanted, *described]))
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.CheckboxInput):
                 continue
             for widget_type, css in _WIDGET_CLASSES.items():
@@ -51,6 +66,11 @@ class NHSFormMixin:
                     break
 
     def full_clean(self) -> None:
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is not None:
+                field.error_messages["max_length"] = too_long_message(
+                    str(field.label or ""), field.max_length
+                )
         super().full_clean()  # type: ignore[misc]
         errors: dict[str, Any] = getattr(self, "_errors", None) or {}
         for name in errors:
@@ -61,7 +81,12 @@ class NHSFormMixin:
                     bound = self[name]
                     described = widget.attrs.get("aria-describedby", "")
                     widget.attrs["aria-describedby"] = f"{described} {bound.auto_id}_error".strip()
-                    if isinstance(
+                    if isinstance(widget, NHSDateInput):
+                        for part in widget.widgets:
+                            existing = part.attrs.get("class", "")
+                            if "nhsuk-input--error" not in existing.split():
+                                part.attrs["class"] = f"{existing} nhsuk-input--error".strip()
+                    elif isinstance(
                         widget, forms.TextInput | forms.Textarea | forms.Select | forms.NumberInput
                     ):
                         existing = widget.attrs.get("class", "")
@@ -127,3 +152,137 @@ def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         return
     for field, errors in exc.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def too_long_message(label: str, limit: int) -> str:
+    """NHS.UK wording for a text over its limit: "[Whatever] must be [number] characters or fewer"."""
+    subject = "Your answer" if not label or label.rstrip().endswith("?") else label.rstrip(".: ")
+    return f"{subject} must be {limit:,} characters or fewer"
+
+
+_DATE_PARTS = ("day", "month", "year")
+# What a date field also accepts as one value: the API, saved links and filters from before.
+DATE_INPUT_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %m %Y", "%d-%m-%Y")
+
+
+class NHSDateInput(forms.MultiWidget):
+    """The NHS.UK date input: day, month and year in three labelled boxes, in one fieldset."""
+
+    template_name = "forms/widgets/nhs_date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        def part(width: int) -> forms.TextInput:
+            return forms.TextInput(
+                attrs={
+                    "class": f"nhsuk-input nhsuk-date-input__input nhsuk-input--width-{width}",
+                    "inputmode": "numeric",
+                }
+            )
+
+        super().__init__({"day": part(2), "month": part(2), "year": part(4)}, attrs)
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and value:
+            parsed = _parse_one(value)
+            if parsed is not None:
+                return [parsed.day, parsed.month, parsed.year]
+            # Not a date: show what was typed, split where the person split it, so nothing is lost.
+            parts = re.split(r"[/\s.-]+", value.strip(), maxsplit=2)
+            return [*parts, *[None] * (3 - len(parts))]
+        if isinstance(value, list | tuple):
+            return list(value)
+        return [None, None, None]
+
+    def value_from_datadict(self, data: Mapping[str, Any], files: Any, name: str) -> Any:
+        if name in data:
+            return data.get(name)
+        return [data.get(f"{name}_{part}", "") for part in _DATE_PARTS]
+
+    def value_omitted_from_data(self, data: Mapping[str, Any], files: Any, name: str) -> bool:
+        return name not in data and all(f"{name}_{part}" not in data for part in _DATE_PARTS)
+
+
+def _parse_one(value: str) -> datetime.date | None:
+    for pattern in DATE_INPUT_FORMATS:
+        try:
+            return datetime.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _sentence(text: str) -> str:
+    return f"{text[0].upper()}{text[1:]}" if text else text
+
+
+def _joined(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+class NHSDateField(forms.DateField):
+    """A date entered as day, month and year, with the NHS.UK error messages.
+
+    ``subject`` names the date in the messages: "the date you received the request" gives "Enter the
+    date you received the request", "The date you received the request must be a real date".
+    """
+
+    widget = NHSDateInput
+
+    def __init__(self, *, subject: str, **kwargs: Any) -> None:
+        self.subject = subject
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("required", f"Enter {subject}")
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, datetime.date):
+            return value
+        if value in self.empty_values:
+            return None
+        subject = _sentence(self.subject)
+        if isinstance(value, str):
+            parsed = _parse_one(value)
+            if parsed is None:
+                raise ValidationError(f"{subject} must be a real date", code="invalid")
+            return parsed
+        day, month, year = (str(part or "").strip() for part in value)
+        if not (day or month or year):
+            return None
+        missing = [name for name, part in zip(_DATE_PARTS, (day, month, year), strict=True) if not part]
+        if missing:
+            raise ValidationError(f"{subject} must include a {_joined(missing)}", code="incomplete")
+        if not all(re.fullmatch(r"\d{1,4}", part) for part in (day, month, year)):
+            raise ValidationError(f"{subject} must be a real date", code="invalid")
+        if len(year) != 4:
+            raise ValidationError("Year must include 4 numbers", code="invalid_year")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(f"{subject} must be a real date", code="invalid") from None
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.to_python(data) != self.to_python(initial)
+        except ValidationError:
+            return True
+
+
+DATE_HINT = "For example, 27 3 2026"
+
+
+def date_field(
+    label: str,
+    *,
+    subject: str = "",
+    required: bool = True,
+    help_text: str = DATE_HINT,
+) -> NHSDateField:
+    """A date field with the NHS.UK date input; ``subject`` defaults to "the <label>"."""
+    return NHSDateField(
+        label=label,
+        subject=subject or f"the {label[0].lower()}{label[1:]}",
+        required=required,
+        help_text=help_text,
+    )

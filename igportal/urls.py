@@ -2,14 +2,37 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from igportal import views
+from igportal import password_reset, views
 from igportal.accounts import views as account_views
 from igportal.accounts.mfa import mfa_not_required
 
 urlpatterns = [
     path("accounts/", account_views.account, name="account"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", mfa_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "accounts/logout/",
+        mfa_not_required(auth_views.LogoutView.as_view(next_page="logged_out")),
+        name="logout",
+    ),
+    path("accounts/logged-out/", views.logged_out, name="logged_out"),
+    path("accounts/password/reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password/done/",

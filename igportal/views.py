@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from igportal.accounts.sessions import sessions_end_for_user
 from igportal.forms import NHSFormMixin
@@ -38,3 +41,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             detail={"other_sessions_ended": ended},
         )
         return response
+
+
+@login_not_required
+@require_GET
+def logged_out(request: HttpRequest) -> HttpResponse:
+    """Where signing out lands: a page that says so, rather than the sign-in form without a word."""
+    return render(request, "registration/logged_out.html")

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 
-from igportal.forms import NHSFormMixin
+from igportal.forms import DATE_HINT, NHSFormMixin, date_field
 from necessity.rules import (
     CALDICOTT_PRINCIPLES,
     DPIA_SCREENING_QUESTIONS,
@@ -28,6 +28,7 @@ from necessity.rules import (
     Frequency,
     PoliceExemption,
     PurposeCategory,
+    RecipientKind,
     TransferMethod,
     Urgency,
     choices,
@@ -62,17 +63,32 @@ def enum_choice(
     )
 
 
+# Long answers are a few sentences (about 200 words) and show a character count; short ones are a line.
+LONG_TEXT_LIMIT = 1200
+SHORT_TEXT_LIMIT = 200
+
+
 def text(
-    label: str, *, error: str = "", required: bool = True, long: bool = True, help_text: str = ""
+    label: str,
+    *,
+    error: str = "",
+    required: bool = True,
+    long: bool = True,
+    help_text: str = "",
+    max_length: int | None = None,
 ) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=required,
-        max_length=4000 if long else 300,
-        widget=forms.Textarea(attrs={"rows": 3}) if long else forms.TextInput,
+        max_length=max_length or (LONG_TEXT_LIMIT if long else SHORT_TEXT_LIMIT),
+        widget=forms.Textarea(attrs={"rows": 4}) if long else forms.TextInput,
         error_messages={"required": error or "Enter an answer"},
     )
+
+
+def _lower_first(text: str) -> str:
+    return f"{text[0].lower()}{text[1:]}" if text else text
 
 
 def _to_initial(value: Any) -> Any:
@@ -115,11 +131,12 @@ def _json(value: Any) -> Any:
 
 
 class PurposeForm(StepForm):
-    extra_keys = ("title", "recipient")
+    extra_keys = ("title", "recipient", "recipient_not_listed")
 
     title = text(
         "A short title for this request",
         long=False,
+        max_length=120,
         help_text="For example: 'Discharge summary to GP'.",
         error="Enter a short title for this request",
     )
@@ -155,8 +172,21 @@ class PurposeForm(StepForm):
     recipient = forms.ModelChoiceField(
         label="Which organisation is it shared with?",
         queryset=Organisation.objects.filter(active=True).order_by("name"),
-        help_text="For information we receive, the organisation that sends it. Ask the IG team to add one.",
-        error_messages={"required": "Choose the organisation the information is shared with."},
+        help_text="For information we receive, the organisation that sends it.",
+        required=False,
+        empty_label="Not listed",
+    )
+    recipient_not_listed = text(
+        "If it is not listed, the organisation's name",
+        required=False,
+        long=False,
+        max_length=200,
+        help_text="The IG team will add it to the list of partners.",
+    )
+    recipient_kind = forms.ChoiceField(
+        label="If it is not listed, what kind of organisation is it?",
+        choices=(("", "Choose one"), *choices(RecipientKind)),
+        required=False,
     )
     background = text(
         "Background", required=False, help_text="Links to a national initiative or project, if any."
@@ -166,19 +196,38 @@ class PurposeForm(StepForm):
         cleaned = super().clean() or {}
         if cleaned.get("category") == PurposeCategory.DIRECT_CARE and cleaned.get("direct_care") is False:
             self.add_error("direct_care", "You chose direct care as the purpose, so answer yes here.")
+        recipient, unlisted = cleaned.get("recipient"), cleaned.get("recipient_not_listed")
+        if recipient is None and not unlisted and "recipient" not in self.errors:
+            self.add_error(
+                "recipient",
+                "Choose the organisation the information is shared with, or enter its name if it is "
+                "not listed",
+            )
+        elif recipient is not None and unlisted:
+            self.add_error(
+                "recipient_not_listed",
+                "Choose an organisation from the list or enter one that is not listed, not both",
+            )
+        elif recipient is None and not cleaned.get("recipient_kind"):
+            self.add_error("recipient_kind", "Choose what kind of organisation it is")
         return cleaned
 
     def to_answers(self) -> dict[str, Any]:
         answers = super().to_answers()
-        recipient: Organisation = self.cleaned_data["recipient"]
-        answers["recipient_kind"] = recipient.kind if recipient.kind != "icb" else "nhs_trust"
-        answers["recipient_name"] = recipient.name
+        recipient: Organisation | None = self.cleaned_data["recipient"]
+        if recipient is not None:
+            answers["recipient_kind"] = recipient.kind if recipient.kind != "icb" else "nhs_trust"
+            answers["recipient_name"] = recipient.name
+            answers["recipient_not_listed"] = ""
+        else:
+            answers["recipient_name"] = self.cleaned_data["recipient_not_listed"]
         return answers
 
     @classmethod
     def initial_from(cls, saved: Mapping[str, Any]) -> dict[str, Any]:
         initial = super().initial_from(saved)
-        initial.pop("recipient_kind", None)
+        if saved.get("recipient"):
+            initial.pop("recipient_kind", None)
         initial.pop("recipient_name", None)
         return initial
 
@@ -349,11 +398,11 @@ class LawfulBasisForm(StepForm):
         "Where do the people concerned stand on consent?",
         error="Choose where the people concerned stand on consent",
     )
-    consent_date = forms.DateField(
-        label="Date the consent decision was recorded",
+    consent_date = date_field(
+        "Date the consent decision was recorded",
+        subject="the date the consent decision was recorded",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Needed when consent was given, refused or withdrawn.",
+        help_text=f"Needed when consent was given, refused or withdrawn. {DATE_HINT}",
     )
     how_informed = text(
         "How are the people concerned told about the sharing?",
@@ -373,11 +422,13 @@ class LawfulBasisForm(StepForm):
         cleaned = super().clean() or {}
         consent = cleaned.get("consent")
         if consent in CONSENT_DATED and not cleaned.get("consent_date"):
-            self.add_error("consent_date", "Enter the date the consent decision was recorded.")
+            self.add_error("consent_date", "Enter the date the consent decision was recorded")
         if consent not in CONSENT_DATED:
             cleaned["consent_date"] = None
         if cleaned.get("consent_date") and cleaned["consent_date"] > timezone.localdate():
-            self.add_error("consent_date", "The consent date cannot be in the future.")
+            self.add_error(
+                "consent_date", "The date the consent decision was recorded must be today or in the past"
+            )
         if cleaned.get("objections_raised") and not cleaned.get("objection_details"):
             self.add_error("objection_details", "Say what was objected to.")
         if cleaned.get("objections_raised") is False:
@@ -403,7 +454,9 @@ def _criteria_form() -> type[StepForm]:
         )
     }
     for entry in LEGITIMATE_RELATIONSHIP_CRITERIA:
-        fields[entry.id] = yes_no(entry.text, error=f"Answer yes or no: {entry.text}")
+        fields[entry.id] = yes_no(
+            f"Is this true? {entry.text}", error=f"Say whether this is true: {_lower_first(entry.text)}"
+        )
     return type("LegitimateRelationshipForm", (StepForm,), fields)
 
 
@@ -474,11 +527,19 @@ class TransferForm(StepForm):
         return cleaned
 
 
+def _question_and_hint(text: str) -> tuple[str, str]:
+    """One question for the Yes/No, and what follows it in the policy's wording as its hint."""
+    question, mark, rest = text.partition("?")
+    return (f"{question}{mark}", rest.strip()) if mark else (text, "")
+
+
 def _dpia_form() -> type[StepForm]:
-    fields = {
-        entry.id: yes_no(f"{entry.number}. {entry.text}", error=f"Answer screening question {entry.number}")
-        for entry in DPIA_SCREENING_QUESTIONS
-    }
+    fields = {}
+    for entry in DPIA_SCREENING_QUESTIONS:
+        question, hint = _question_and_hint(entry.text)
+        fields[entry.id] = yes_no(
+            f"{entry.number}. {question}", hint, error=f"Answer screening question {entry.number}"
+        )
     return type("DpiaScreeningForm", (StepForm,), fields)
 
 
@@ -492,7 +553,7 @@ class CaldicottForm(StepForm):
         super().__init__(*args, **kwargs)
         for entry in CALDICOTT_PRINCIPLES:
             self.fields[f"{entry.id}__confirmed"] = yes_no(
-                f"Principle {entry.number}: {entry.text}",
+                f"Is principle {entry.number} met? {entry.text}",
                 error=f"Say whether principle {entry.number} is met",
             )
             self.fields[f"{entry.id}__evidence"] = text(

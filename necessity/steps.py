@@ -44,6 +44,22 @@ def _direct_care(saved: Saved, special: bool) -> bool:
     return _personal(saved, special) and saved.get("purpose", {}).get("direct_care") is True
 
 
+# The wizard's numbered sections. Their count never changes with the answers, so "Step 4 of 9" stays
+# "of 9" when a step is shown or hidden: a section can hold several pages, and a section none of whose
+# pages apply (lawful basis for data that is not about people) is shown as not needed, not renumbered.
+SECTIONS: tuple[str, ...] = (
+    "Purpose",
+    "Data",
+    "Lawful basis",
+    "Necessity",
+    "Proportionality",
+    "Transfer and security",
+    "DPIA screening",
+    "Caldicott principles",
+    "Check and submit",
+)
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
@@ -51,11 +67,18 @@ class Step:
     form_class: type[step_forms.StepForm]
     applies: Callable[[Saved, bool], bool]
     intro: str = ""
+    # The section this step opens; empty: it belongs to the section of the step before it.
+    section: str = ""
 
 
 STEPS: tuple[Step, ...] = (
     Step(
-        "purpose", "Purpose", step_forms.PurposeForm, _always, "What the information is for and who gets it."
+        "purpose",
+        "Purpose",
+        step_forms.PurposeForm,
+        _always,
+        "What the information is for and who gets it.",
+        section="Purpose",
     ),
     Step(
         "safeguarding",
@@ -65,7 +88,12 @@ STEPS: tuple[Step, ...] = (
         "Safeguarding information is shared without delay when someone is at risk of serious harm.",
     ),
     Step(
-        "data", "Data", step_forms.DataStepForm, _always, "Who the information is about and what it contains."
+        "data",
+        "Data",
+        step_forms.DataStepForm,
+        _always,
+        "Who the information is about and what it contains.",
+        section="Data",
     ),
     Step(
         "items",
@@ -81,7 +109,7 @@ STEPS: tuple[Step, ...] = (
         _category_is(PurposeCategory.POLICE_CRIME),
         "Only what is necessary for the enquiry may be given, and the request is recorded.",
     ),
-    Step("lawful_basis", "Lawful basis", step_forms.LawfulBasisForm, _personal),
+    Step("lawful_basis", "Lawful basis", step_forms.LawfulBasisForm, _personal, section="Lawful basis"),
     Step("special_category", "Special category data", step_forms.SpecialCategoryForm, _special_category),
     Step(
         "legitimate_relationship",
@@ -95,22 +123,27 @@ STEPS: tuple[Step, ...] = (
         "Necessity",
         step_forms.NecessityForm,
         _personal,
-        "Step 1 of the necessity test: could less identifying data do?",
+        "The first part of the necessity test: could less identifying data do?",
+        section="Necessity",
     ),
     Step(
         "proportionality",
         "Proportionality",
         step_forms.ProportionalityForm,
         _personal,
-        "Step 2 of the necessity test: the impact on people against the public interest.",
+        "The second part of the necessity test: the impact on people against the public interest.",
+        section="Proportionality",
     ),
-    Step("transfer", "Transfer and security", step_forms.TransferForm, _always),
+    Step(
+        "transfer", "Transfer and security", step_forms.TransferForm, _always, section="Transfer and security"
+    ),
     Step(
         "dpia_screening",
         "DPIA screening",
         step_forms.DpiaScreeningForm,
         _always,
         "Any 'yes' means a full data protection impact assessment is needed.",
+        section="DPIA screening",
     ),
     Step(
         "caldicott",
@@ -118,10 +151,44 @@ STEPS: tuple[Step, ...] = (
         step_forms.CaldicottForm,
         _always,
         "Confirm each principle with one line of evidence, or explain why it is not met.",
+        section="Caldicott principles",
     ),
 )
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 REVIEW = "review"
+
+
+def _section_numbers(steps: Sequence[Step]) -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    current = 1
+    for step in steps:
+        if step.section:
+            current = SECTIONS.index(step.section) + 1
+        numbers[step.name] = current
+    return numbers
+
+
+SECTION_NUMBER = _section_numbers(STEPS)
+REVIEW_NUMBER = len(SECTIONS)
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int
+    title: str
+    steps: tuple[Step, ...]
+
+
+def sections(applicable: Sequence[Step]) -> list[Section]:
+    """Every numbered section with the steps of it that apply (none: the section is not needed)."""
+    return [
+        Section(
+            number,
+            title,
+            tuple(step for step in applicable if SECTION_NUMBER[step.name] == number),
+        )
+        for number, title in enumerate(SECTIONS[:-1], start=1)
+    ]
 
 
 def chosen_item_types(saved: Saved) -> list[DataItemType]:

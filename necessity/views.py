@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,18 +18,31 @@ from igportal.types import AuthenticatedHttpRequest
 from necessity.assessment import assess_saved, step_for_path
 from necessity.presenters import present_result, summarise_answers
 from necessity.rules import AnswersError, answers_to_dict, result_to_dict
-from necessity.steps import REVIEW, STEPS_BY_NAME, Step, applicable_steps, missing_steps
+from necessity.steps import (
+    REVIEW,
+    REVIEW_NUMBER,
+    SECTION_NUMBER,
+    SECTIONS,
+    STEPS,
+    STEPS_BY_NAME,
+    Step,
+    applicable_steps,
+    missing_steps,
+    sections,
+)
 from requests_app.models import RequestItem, SharingRequest
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services.sharing import (
+    can_raise_requests,
     sharing_request_keep_input,
     sharing_request_save_step,
+    sharing_request_start,
     sharing_request_submit,
 )
 
 # Steps whose questions are asked about the chosen items; without items there is nothing to ask.
 _NEEDS_ITEMS = frozenset({"items", "police"})
-_CONTROL_FIELDS = frozenset({"csrfmiddlewaretoken", "action"})
+_CONTROL_FIELDS = frozenset({"csrfmiddlewaretoken", "action", "creation_key"})
 
 
 def _items(sharing_request: SharingRequest) -> list[RequestItem]:
@@ -97,50 +111,96 @@ def wizard_step(request: AuthenticatedHttpRequest, reference: str, step: str) ->
                 values=form.to_answers(),
                 next_step=step,
             )
-            steps = _steps(saved, _items(saved))
         else:
-            raw = {key: request.POST.getlist(key) for key in request.POST if key not in _CONTROL_FIELDS}
             saved = sharing_request_keep_input(
-                sharing_request=sharing_request, actor=request.user, step=step, raw=raw, current_step=step
+                sharing_request=sharing_request,
+                actor=request.user,
+                step=step,
+                raw=_raw(request),
+                current_step=step,
             )
             if action == "continue":
                 return _render_step(request, saved, spec, form, steps)
-        if action == "save_exit":
-            messages.success(
-                request, f"Your draft {saved.reference} is saved. Continue it from your requests."
-            )
-            return redirect("request_list")
-        offset = -1 if action == "back" else 1
-        target = _neighbour(steps, step, offset)
-        if target != REVIEW:
-            SharingRequest.objects.filter(pk=saved.pk).update(current_step=target)
-        return redirect(step_url(saved, target))
+        return _after_save(request, saved, step, action)
 
     form = spec.form_class(initial=_initial(spec, sharing_request), items=items)
     return _render_step(request, sharing_request, spec, form, steps)
 
 
+def _raw(request: AuthenticatedHttpRequest) -> dict[str, list[str]]:
+    return {key: request.POST.getlist(key) for key in request.POST if key not in _CONTROL_FIELDS}
+
+
+def _after_save(
+    request: AuthenticatedHttpRequest, saved: SharingRequest, step: str, action: str
+) -> HttpResponse:
+    if action == "save_exit":
+        messages.success(request, f"Your draft {saved.reference} is saved. Continue it from your requests.")
+        return redirect("request_list")
+    steps = _steps(saved, _items(saved))
+    target = _neighbour(steps, step, -1 if action == "back" else 1)
+    if target != REVIEW:
+        SharingRequest.objects.filter(pk=saved.pk).update(current_step=target)
+    return redirect(step_url(saved, target))
+
+
+def _creation_key(value: str | None) -> uuid.UUID:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        raise BadRequest("The form is missing its key; open 'Start a new sharing request' again.") from None
+
+
+@require_http_methods(["GET", "POST"])
+def wizard_start(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The first step of a new request. Nothing is stored until it is saved: opening it and leaving
+    makes no empty draft, and the form's key makes the same form posted twice one draft, not two."""
+    if not can_raise_requests(request.user):
+        raise Http404("No such page.")
+    spec = STEPS[0]
+    steps = applicable_steps({}, special_category=False)
+    if request.method == "POST":
+        key = _creation_key(request.POST.get("creation_key"))
+        action = request.POST.get("action", "continue")
+        form = spec.form_class(request.POST)
+        if form.is_valid():
+            saved = sharing_request_start(
+                requester=request.user, creation_key=key, step=spec.name, values=form.to_answers()
+            )
+        elif action == "save_exit":
+            saved = sharing_request_start(
+                requester=request.user, creation_key=key, step=spec.name, raw=_raw(request)
+            )
+        else:
+            return _render_step(request, None, spec, form, steps, creation_key=key)
+        return _after_save(request, saved, spec.name, action)
+    return _render_step(request, None, spec, spec.form_class(), steps, creation_key=uuid.uuid4())
+
+
 def _render_step(
     request: AuthenticatedHttpRequest,
-    sharing_request: SharingRequest,
+    sharing_request: SharingRequest | None,
     spec: Step,
     form: forms.Form,
     steps: list[Step],
+    *,
+    creation_key: uuid.UUID | None = None,
 ) -> HttpResponse:
-    names = [step.name for step in steps]
     return render(
         request,
         "necessity/wizard_step.html",
         {
             "sharing_request": sharing_request,
+            "creation_key": creation_key,
             "step": spec,
             "form": form,
-            "steps": steps,
-            "position": names.index(spec.name) + 1,
-            "total": len(names) + 1,
-            "is_first": names[0] == spec.name,
-            "completed": set(sharing_request.answers),
-            "unsaved": set(sharing_request.draft_input),
+            "sections": sections(steps),
+            "position": SECTION_NUMBER[spec.name],
+            "total": REVIEW_NUMBER,
+            "section_title": SECTIONS[SECTION_NUMBER[spec.name] - 1],
+            "is_first": steps[0].name == spec.name,
+            "completed": set(sharing_request.answers) if sharing_request else set(),
+            "unsaved": set(sharing_request.draft_input) if sharing_request else set(),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -191,7 +251,6 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
         "necessity/review.html",
         {
             "sharing_request": sharing_request,
-            "steps": steps,
             "missing": missing,
             "unsaved_steps": [
                 STEPS_BY_NAME[name] for name in sharing_request.draft_input if name in STEPS_BY_NAME
@@ -200,8 +259,9 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
             "problems": problems,
             "result": result,
             "answers": answers,
-            "position": len(steps) + 1,
-            "total": len(steps) + 1,
+            "sections": sections(steps),
+            "position": REVIEW_NUMBER,
+            "total": REVIEW_NUMBER,
             "completed": set(sharing_request.answers),
         },
         status=400 if problems and request.method == "POST" else 200,

@@ -36,6 +36,7 @@ from requests_app.models import (
     IncidentKind,
     IncidentStatus,
 )
+from requests_app.services.outbox import outbox_enqueue
 from requests_app.tasks import render_agreement_document
 from requests_app.transitions import Move, Transition, Workflow, table
 
@@ -141,7 +142,7 @@ def _came_into_force(move: Move[AgreementVersion]) -> None:
     )
     for flow in waiting.select_related("agreement"):
         move.then(flow, "activate", f"{version.audit_label} came into force.")
-    render_agreement_document.delay_on_commit(version.pk)  # type: ignore[attr-defined]
+    outbox_enqueue(render_agreement_document, version.pk)
 
 
 def _agreement_ended(move: Move[AgreementVersion]) -> None:

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from necessity import views as wizard_views
 from requests_app.views import (
     access,
     audit,
@@ -36,8 +37,9 @@ urlpatterns = [
     path("catalogue/new/", catalogue.catalogue_create, name="catalogue_create"),
     path("catalogue/<int:pk>/edit/", catalogue.catalogue_edit, name="catalogue_edit"),
     path("requests/", sharing.request_list, name="request_list"),
-    path("requests/new/", sharing.request_create, name="request_create"),
+    path("requests/new/", wizard_views.wizard_start, name="request_create"),
     path("requests/<str:reference>/", sharing.request_detail, name="request_detail"),
+    path("requests/<str:reference>/delete/", sharing.request_delete, name="request_delete"),
     path("requests/<str:reference>/decision-record/", sharing.decision_record, name="decision_record"),
     path(
         "requests/<str:reference>/decision-record.pdf",

@@ -31,6 +31,7 @@ from requests_app.models import (
     SignOff,
     SignOffStage,
 )
+from requests_app.services.outbox import outbox_enqueue
 from requests_app.tasks import notify_request_history, render_decision_record
 from requests_app.transitions import Move, Transition, Workflow, table
 
@@ -113,6 +114,12 @@ def _prepare_decision(move: Move[SharingRequest]) -> None:
         move.add_error("conditions", "Set out the conditions of the approval.")
     if move.errors:
         return
+    # The same row lock as sharing_request_add_stage: a decision works out its next state from the
+    # stages as they are once it holds the lock, so a stage added at the same moment is either seen
+    # here or refused there (the request no longer under review), never left unsigned.
+    move.entry.stages = (
+        SharingRequest.objects.select_for_update().values_list("stages", flat=True).get(pk=move.entry.pk)
+    )
     stage = current_stage(move.entry)
     assessment = _latest_assessment(move.entry)
     assert move.actor is not None
@@ -164,9 +171,10 @@ def _grant_stage_access(move: Move[SharingRequest]) -> None:
 def _announce(move: Move[SharingRequest]) -> None:
     """The requester and the next signers are told; a decision is written up as a record."""
     history: RequestHistory = move.history
-    notify_request_history.delay_on_commit(history.pk)  # type: ignore[attr-defined]
+    # Through the outbox: written in this transaction, handed to the broker once it commits.
+    outbox_enqueue(notify_request_history, history.pk)
     if history.to_status in DECIDED_STATUSES and history.from_status != history.to_status:
-        render_decision_record.delay_on_commit(history.pk)  # type: ignore[attr-defined]
+        outbox_enqueue(render_decision_record, history.pk)
 
 
 _SIGNER = "the signer of this stage, on someone else's request,"

@@ -259,24 +259,22 @@ class PrincipleCheck:
 
 @dataclass(frozen=True)
 class CaldicottConfirmations:
-    """Step 8: the eight Caldicott principles of [003]; wording in `catalogue.py`."""
+    """Step 8: the eight Caldicott principles (NDG, 2020, cited by [003]); wording in `catalogue.py`."""
 
     p1_justify_purpose: Annotated[PrincipleCheck, f.answer("Principle 1: justify the purpose.")]
     p2_only_when_necessary: Annotated[
-        PrincipleCheck, f.answer("Principle 2: only use it when absolutely necessary.")
+        PrincipleCheck, f.answer("Principle 2: use confidential information only when it is necessary.")
     ]
     p3_minimum_necessary: Annotated[
-        PrincipleCheck, f.answer("Principle 3: use the minimum that is required.")
+        PrincipleCheck, f.answer("Principle 3: use the minimum necessary confidential information.")
     ]
     p4_need_to_know: Annotated[
         PrincipleCheck, f.answer("Principle 4: access on a strict need-to-know basis.")
     ]
     p5_understand_responsibilities: Annotated[
-        PrincipleCheck, f.answer("Principle 5: everyone understands their duties.")
+        PrincipleCheck, f.answer("Principle 5: everyone with access is aware of their responsibilities.")
     ]
-    p6_comply_with_law: Annotated[
-        PrincipleCheck, f.answer("Principle 6: understand and comply with the law.")
-    ]
+    p6_comply_with_law: Annotated[PrincipleCheck, f.answer("Principle 6: comply with the law.")]
     p7_duty_to_share: Annotated[
         PrincipleCheck, f.answer("Principle 7: the duty to share for individual care.")
     ]

@@ -103,26 +103,41 @@ DPIA_HIGH_RISK_QUESTION_IDS: frozenset[str] = frozenset(
     {"q7_intrusive_technology", "q8_significant_decisions"}
 )
 
+# The National Data Guardian's wording of 8 December 2020 (Eight Caldicott Principles), which [003] cites
+# under Guidance; [003]'s own list paraphrases the older wording ("client", "his or her").
 CALDICOTT_PRINCIPLES: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
         "p1_justify_purpose", 1, "Justify the purpose(s) for using confidential information.", "003"
     ),
-    CatalogueEntry("p2_only_when_necessary", 2, "Only use it when absolutely necessary.", "003"),
-    CatalogueEntry("p3_minimum_necessary", 3, "Use the minimum that is required.", "003"),
-    CatalogueEntry("p4_need_to_know", 4, "Access should be on a strict 'need to know' basis.", "003"),
     CatalogueEntry(
-        "p5_understand_responsibilities", 5, "Everyone must understand his or her responsibilities.", "003"
+        "p2_only_when_necessary", 2, "Use confidential information only when it is necessary.", "003"
     ),
-    CatalogueEntry("p6_comply_with_law", 6, "Understand and comply with the law.", "003"),
+    CatalogueEntry("p3_minimum_necessary", 3, "Use the minimum necessary confidential information.", "003"),
+    CatalogueEntry(
+        "p4_need_to_know",
+        4,
+        "Access to confidential information should be on a strict need-to-know basis.",
+        "003",
+    ),
+    CatalogueEntry(
+        "p5_understand_responsibilities",
+        5,
+        "Everyone who has access to confidential information should be aware of their responsibilities.",
+        "003",
+    ),
+    CatalogueEntry("p6_comply_with_law", 6, "Comply with the law.", "003"),
     CatalogueEntry(
         "p7_duty_to_share",
         7,
         "The duty to share information for individual care is as important as the duty to protect "
-        "client confidentiality.",
+        "patient confidentiality.",
         "003",
     ),
     CatalogueEntry(
-        "p8_inform_people", 8, "Inform clients about how their confidential information is used.", "003"
+        "p8_inform_people",
+        8,
+        "Inform patients and service users about how their confidential information is used.",
+        "003",
     ),
 )
 

@@ -16,6 +16,7 @@ class PurposeCategory(StrEnum):
     DIRECT_CARE = "direct_care"
     SAFEGUARDING = "safeguarding"
     PLANNING_COMMISSIONING = "planning_commissioning"
+    PUBLIC_HEALTH = "public_health"
     RESEARCH = "research"
     REGULATION = "regulation"
     POLICE_CRIME = "police_crime"
@@ -175,6 +176,7 @@ _LABELS: Mapping[type[StrEnum], Mapping[str, str]] = {
         "direct_care": "Direct care",
         "safeguarding": "Safeguarding",
         "planning_commissioning": "Planning or commissioning",
+        "public_health": "Public health (for example disease surveillance or outbreak control)",
         "research": "Research",
         "regulation": "Regulation",
         "police_crime": "Police or crime",

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from igportal.forms import NHSFormMixin
+from igportal.forms import DATE_HINT, NHSFormMixin, date_field
 from igportal.people import display_name
 from requests_app.models import (
     AccessRequest,
@@ -23,23 +23,6 @@ from requests_app.models import (
 )
 from requests_app.models.access import CLOSING_OUTCOMES, DETAIL_FIELDS, FEE_KINDS, RESPONSE_OUTCOMES
 from requests_app.selectors.access import access_request_handlers
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%d-%m-%Y", "%Y-%m-%d"]
-DATE_HINT = "For example, 27/3/2026"
-
-
-def _date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(format="%d/%m/%Y"),
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {label[0].lower()}{label[1:]}.",
-            "invalid": f"Enter the {label[0].lower()}{label[1:]} as day/month/year, for example 27/3/2026.",
-        },
-    )
 
 
 class AccessRequestForm(NHSFormMixin, forms.ModelForm):
@@ -74,10 +57,10 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
             if name in self.fields:
                 # Radios need no "---------" choice: nothing checked already means nothing chosen.
                 self.fields[name].choices = choices  # type: ignore[attr-defined]
-        self.fields["received_on"] = _date_field("Date received")
+        self.fields["received_on"] = date_field("Date received", subject="the date you received the request")
         for name in ("fee_requested_on", "fee_paid_on"):
             if name in self.fields:
-                self.fields[name] = _date_field(str(self.fields[name].label), required=False)
+                self.fields[name] = date_field(str(self.fields[name].label), required=False)
         self.fields["channel"].error_messages["required"] = "Choose how the request arrived."
         self.fields["requester_name"].error_messages["required"] = "Enter the requester's name."
         self.fields["description"].error_messages["required"] = "Say what the requester asked for."
@@ -139,12 +122,12 @@ class TransitionForm(NHSFormMixin, forms.Form):
 
 
 class RequestIdentityForm(TransitionForm):
-    on = _date_field("Date proof of identity was asked for")
+    on = date_field("Date proof of identity was asked for")
 
     def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
         if case.kind == AccessRequestKind.DECEASED:
-            self.fields["on"] = _date_field(
+            self.fields["on"] = date_field(
                 "Date proof of identity or entitlement was asked for",
                 help_text="Asked within 14 days of the application, the 40 days run from its arrival. "
                 + DATE_HINT,
@@ -152,7 +135,7 @@ class RequestIdentityForm(TransitionForm):
 
 
 class VerifyIdentityForm(TransitionForm):
-    on = _date_field("Date identity was verified")
+    on = date_field("Date identity was verified")
     method = forms.ChoiceField(
         label="How identity was verified",
         choices=IdentityMethod.choices,
@@ -175,7 +158,7 @@ _CLARIFICATION_EFFECT = {
 
 
 class AskClarificationForm(TransitionForm):
-    on = _date_field("Date clarification was asked for")
+    on = date_field("Date clarification was asked for")
     details = forms.CharField(
         label="What you asked",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -188,7 +171,7 @@ class AskClarificationForm(TransitionForm):
 
 
 class RecordClarificationForm(TransitionForm):
-    on = _date_field("Date the clarification arrived")
+    on = date_field("Date the clarification arrived")
 
 
 class ExtendForm(TransitionForm):
@@ -197,8 +180,8 @@ class ExtendForm(TransitionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Give the reason for the extension."},
     )
-    told_on = _date_field("Date the requester was told", required=False)
-    extended_until = _date_field("Date the full response is now due", required=False)
+    told_on = date_field("Date the requester was told", required=False)
+    extended_until = date_field("Date the full response is now due", required=False)
 
     def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
@@ -218,7 +201,7 @@ class ExtendForm(TransitionForm):
 
 
 class RespondForm(TransitionForm):
-    on = _date_field("Date the response was sent")
+    on = date_field("Date the response was sent")
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[(value, AccessRequestOutcome(value).label) for value in RESPONSE_OUTCOMES],
@@ -240,7 +223,7 @@ class CloseForm(TransitionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the request was withdrawn or refused."},
     )
-    on = _date_field(
+    on = date_field(
         "Date withdrawn or refusal sent",
         help_text="A refusal is the response: it must be sent by the due date. " + DATE_HINT,
     )

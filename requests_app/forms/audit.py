@@ -4,12 +4,23 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth.models import User
 
-from igportal.forms import NHSFormMixin
+from igportal.forms import NHSFormMixin, date_field
+from igportal.people import display_name
+
+
+class AnyoneChoiceField(forms.ModelChoiceField):
+    """Everyone who ever acted, former staff included, named as people know them."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return display_name(obj)
 
 
 class AuditFilterForm(NHSFormMixin, forms.Form):
-    actor = forms.ModelChoiceField(
-        label="Who", required=False, queryset=User.objects.order_by("username"), empty_label="Anyone"
+    actor = AnyoneChoiceField(
+        label="Who",
+        required=False,
+        queryset=User.objects.order_by("first_name", "last_name", "username"),
+        empty_label="Anyone",
     )
     action = forms.CharField(
         label="Action",
@@ -19,10 +30,8 @@ class AuditFilterForm(NHSFormMixin, forms.Form):
     )
     target_type = forms.ChoiceField(label="Object type", required=False)
     target_id = forms.CharField(label="Object id", required=False, max_length=64)
-    occurred_from = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    occurred_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_from = date_field("From", subject="the first day", required=False)
+    occurred_to = date_field("To", subject="the last day", required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -34,7 +43,7 @@ class AuditFilterForm(NHSFormMixin, forms.Form):
         cleaned = super().clean() or {}
         start, end = cleaned.get("occurred_from"), cleaned.get("occurred_to")
         if start and end and start > end:
-            self.add_error("occurred_to", "The end date must be on or after the start date.")
+            self.add_error("occurred_to", "The last day must be the same as or after the first day")
         return cleaned
 
 

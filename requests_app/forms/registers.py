@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from igportal.forms import NHSFormMixin
+from igportal.forms import NHSFormMixin, date_field
 from igportal.people import display_name
 from necessity.rules import (
     Art6Condition,
@@ -22,7 +22,6 @@ from necessity.rules import (
     TransferMethod,
     choices,
 )
-from requests_app.forms.access import DATE_HINT, DATE_INPUT_FORMATS
 from requests_app.models import (
     AgreementStatus,
     DataFlowStatus,
@@ -39,20 +38,6 @@ DATETIME_HINT = "Day/month/year and 24-hour time, for example 27/3/2026 14:30"
 
 def _lower(text: str) -> str:
     return f"{text[0].lower()}{text[1:]}"
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(format="%d/%m/%Y"),
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {_lower(label)}.",
-            "invalid": f"Enter the {_lower(label)} as day/month/year, for example 27/3/2026.",
-        },
-    )
 
 
 def datetime_field(

@@ -96,6 +96,8 @@ class SharingRequest(models.Model):
     recipient = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A recipient the requester named because it is not yet a partner; the IG team adds it and links it.
+    recipient_unlisted = models.CharField(max_length=200, blank=True)
     purpose_category = models.CharField(max_length=32, blank=True)
     urgency = models.CharField(max_length=16, blank=True)
     frequency = models.CharField(max_length=16, blank=True)
@@ -114,9 +116,15 @@ class SharingRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The key of the first-step form that created this draft: posting that form twice (a double click,
+    # a retried request) finds this draft instead of making a second one.
+    creation_key = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["requester", "creation_key"], name="request_creation_key_unique")
+        ]
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["requester", "-created_at"]),
@@ -126,6 +134,15 @@ class SharingRequest(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def recipient_label(self) -> str:
+        """Who receives it: the partner, or the name the requester gave for one not yet listed."""
+        if self.recipient is not None:
+            return self.recipient.name
+        if self.recipient_unlisted:
+            return f"{self.recipient_unlisted} (not yet a partner: the IG team will add it)"
+        return ""
 
     audit_type = "sharing_request"
 

@@ -2,7 +2,7 @@
 
 Each status ``TextChoices`` derives from ``StatusChoices`` and names its colours beside its members
 (``colours``, keyed by value; blue where none is named). The ``status_tag`` template tag
-(``requests_app.templatetags.portal``) renders any model's status, or a disclosure's outcome, from it.
+(``requests_app.templatetags.formats``) renders any model's status, or a disclosure's outcome, from it.
 """
 
 from __future__ import annotations

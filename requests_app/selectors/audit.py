@@ -48,4 +48,4 @@ def audit_event_list(
         events = events.filter(occurred_at__gte=_start_of_day(occurred_from))
     if occurred_to is not None:
         events = events.filter(occurred_at__lt=_start_of_day(occurred_to + timedelta(days=1)))
-    return events.order_by("-id")
+    return events.select_related("actor").order_by("-id")

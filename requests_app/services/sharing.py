@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from igportal.roles import Role, has_role
@@ -51,13 +52,84 @@ def can_edit_answers(user: User, sharing_request: SharingRequest) -> bool:
 
 
 @transaction.atomic
-def sharing_request_create(*, requester: User) -> SharingRequest:
+def sharing_request_create(*, requester: User, creation_key: uuid.UUID | None = None) -> SharingRequest:
+    """A new numbered draft; with ``creation_key``, the draft that key already made, if there is one.
+
+    The wizard passes the key of its first-step form, so that form posted twice (a double click, a
+    retry after a timeout, two tabs) makes one draft. Two posts at the same moment both try the insert;
+    the unique constraint makes the second wait for the first and then fail, and it reads the first's.
+    """
     if not can_raise_requests(requester):
         raise PermissionDenied("Only staff with the Staff requester role can start a sharing request.")
-    reference = reference_allocate(prefix="ISR", year=timezone.localdate().year)
-    created = SharingRequest.objects.create(reference=reference, requester=requester, current_step="purpose")
+    if creation_key is not None:
+        existing = SharingRequest.objects.filter(requester=requester, creation_key=creation_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            reference = reference_allocate(prefix="ISR", year=timezone.localdate().year)
+            created = SharingRequest.objects.create(
+                reference=reference, requester=requester, current_step="purpose", creation_key=creation_key
+            )
+    except IntegrityError:
+        if creation_key is None:
+            raise
+        return SharingRequest.objects.get(requester=requester, creation_key=creation_key)
     audit_record(action="request.create", actor=requester, target=created)
     return created
+
+
+@transaction.atomic
+def sharing_request_start(
+    *,
+    requester: User,
+    creation_key: uuid.UUID,
+    step: str,
+    values: Mapping[str, Any] | None = None,
+    raw: Mapping[str, list[str]] | None = None,
+) -> SharingRequest:
+    """The wizard's first save: the draft is made here, with the first step's answers (or what was typed).
+
+    Until this save nothing exists, so opening the wizard and leaving makes no empty draft; the same form
+    posted twice saves into the one draft its key made.
+    """
+    draft = sharing_request_create(requester=requester, creation_key=creation_key)
+    if values is not None:
+        return sharing_request_save_step(
+            sharing_request=draft, actor=requester, step=step, values=values, next_step=step
+        )
+    return sharing_request_keep_input(
+        sharing_request=draft, actor=requester, step=step, raw=raw or {}, current_step=step
+    )
+
+
+def can_delete_draft(user: User, sharing_request: SharingRequest) -> bool:
+    """Only the requester's own draft that was never submitted: once submitted, it is part of the record."""
+    return (
+        sharing_request.requester_id == user.pk
+        and sharing_request.status == RequestStatus.DRAFT
+        and sharing_request.submitted_at is None
+    )
+
+
+@transaction.atomic
+def sharing_request_delete_draft(*, sharing_request: SharingRequest, actor: User) -> None:
+    """Delete a draft its requester no longer wants; the audit trail keeps that it existed and who
+    deleted it."""
+    locked = SharingRequest.objects.select_for_update().filter(pk=sharing_request.pk).first()
+    if locked is None:
+        raise ValidationError(f"{sharing_request.reference} has already been deleted.")
+    if not can_delete_draft(actor, locked):
+        raise PermissionDenied("Only the requester can delete a draft, and only before it is submitted.")
+    if locked.assessments.exists():
+        raise PermissionDenied("This request has been assessed before, so it is kept as part of the record.")
+    audit_record(
+        action="request.delete_draft",
+        actor=actor,
+        target=locked,
+        detail={"title": locked.title, "steps_saved": sorted(locked.answers)},
+    )
+    locked.delete()
 
 
 def _locked_for_edit(sharing_request: SharingRequest, actor: User) -> SharingRequest:
@@ -82,7 +154,9 @@ def sharing_request_save_step(
         setattr(locked, field, values.get(key) or "")
     if step == "purpose":
         locked.title = values["title"]
-        locked.recipient = Organisation.objects.get(pk=values["recipient"])
+        recipient_id = values.get("recipient")
+        locked.recipient = Organisation.objects.get(pk=recipient_id) if recipient_id else None
+        locked.recipient_unlisted = "" if recipient_id else values.get("recipient_not_listed", "")
     if step == "data":
         _sync_items(locked, values["item_types"])
     if step == "items":

@@ -1,5 +1,5 @@
 """The register pages' own filter: an ISA version's status label from an annotation (the tag colours
-are the status enums' own; see ``requests_app.templatetags.portal``)."""
+are the status enums' own; see ``requests_app.templatetags.formats``)."""
 
 from __future__ import annotations
 

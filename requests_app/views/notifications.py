@@ -7,14 +7,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from igportal.types import AuthenticatedHttpRequest
-from requests_app.selectors.notifications import get_notification_for_user, notifications_for
+from requests_app.selectors.notifications import (
+    get_notification_for_user,
+    notification_thread_rows,
+    notification_threads,
+)
 from requests_app.services import notifications as services
+
+THREADS_PER_PAGE = 20
 
 
 @require_GET
 def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "requests_app/notification_list.html", {"page": page})
+    """Notifications grouped by what they are about (a request, a register entry), busiest first."""
+    page = Paginator(notification_thread_rows(request.user), THREADS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    threads = notification_threads(request.user, list(page.object_list))
+    return render(request, "requests_app/notification_list.html", {"page": page, "threads": threads})
 
 
 @require_POST

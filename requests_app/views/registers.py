@@ -128,7 +128,8 @@ def fire(
     except ValidationError as exc:
         show_errors(form, exc)
         return render_page({"action_form": form, "failed_action": name}, 400)
-    messages.success(request, f"{entry.audit_label}: {spec.label[0].lower()}{spec.label[1:]} done.")
+    entry.refresh_from_db(fields=["status"])
+    messages.success(request, f"{entry.audit_label} is now: {entry.get_status_display()}.")
     return redirect(success_url)
 
 

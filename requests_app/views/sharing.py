@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.forms import show_errors
 from igportal.roles import is_ig_team
@@ -37,7 +37,12 @@ from requests_app.selectors.sharing import get_sharing_request_for_user, request
 from requests_app.services.audit import audit_record
 from requests_app.services.disclosures import disclosure_kind_for, may_record_for
 from requests_app.services.flows import flow_registration_problem
-from requests_app.services.sharing import can_edit_answers, can_raise_requests, sharing_request_create
+from requests_app.services.sharing import (
+    can_delete_draft,
+    can_edit_answers,
+    can_raise_requests,
+    sharing_request_delete_draft,
+)
 from requests_app.services.uploads import can_add_documents
 from requests_app.services.workflow import (
     TransitionConflict,
@@ -70,12 +75,29 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
-def request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not can_raise_requests(request.user):
-        raise Http404("No such page.")
-    sharing_request = sharing_request_create(requester=request.user)
-    return redirect(step_url(sharing_request, "purpose"))
+@require_http_methods(["GET", "POST"])
+def request_delete(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Ask, then delete the requester's own unsubmitted draft."""
+    sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
+    if not can_delete_draft(request.user, sharing_request):
+        audit_record(
+            action="access.denied",
+            actor=request.user,
+            target=sharing_request,
+            request=request,
+            detail={"answered": 403, "wanted": "delete draft"},
+        )
+        raise PermissionDenied("Only the requester can delete a draft, and only before it is submitted.")
+    if request.method == "POST":
+        label = sharing_request.title or "Untitled draft"
+        try:
+            sharing_request_delete_draft(sharing_request=sharing_request, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Draft {sharing_request.reference} ({label}) deleted.")
+        return redirect("request_list")
+    return render(request, "requests_app/request_delete.html", {"sharing_request": sharing_request})
 
 
 def _latest_assessment(sharing_request: SharingRequest) -> Assessment | None:
@@ -179,6 +201,7 @@ def render_request_page(
         "comments": sharing_request.comments.select_related("author"),
         "stages": _stage_rows(sharing_request, assessment) if sharing_request.stages else [],
         "can_edit": can_edit_answers(user, sharing_request),
+        "can_delete": can_delete_draft(user, sharing_request),
         "continue_url": step_url(sharing_request, current.name if current else "purpose"),
         "can_decide": any(action.is_decision for action in actions),
         "actions": [action for action in actions if not action.is_decision],
@@ -238,7 +261,8 @@ def _fire(
     except ValidationError as exc:
         show_errors(form, exc)
         return render_request_page(request, sharing_request, status=400, forms={form_name: form})
-    messages.success(request, f"{sharing_request.reference}: {TRANSITIONS[name].label.lower()} done.")
+    sharing_request.refresh_from_db(fields=["status"])
+    messages.success(request, f"{sharing_request.reference} is now: {sharing_request.get_status_display()}.")
     return redirect("request_detail", reference=sharing_request.reference)
 
 

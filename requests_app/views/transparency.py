@@ -8,8 +8,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from igportal.accounts.mfa import mfa_not_required
-from requests_app.models import OrganisationSettings
-from requests_app.selectors.transparency import published_flows
+from requests_app.selectors.transparency import (
+    NATIONAL_DATA_OPT_OUT_URL,
+    published_flows,
+    published_organisation,
+)
 
 
 @login_not_required
@@ -17,8 +20,14 @@ from requests_app.selectors.transparency import published_flows
 @require_GET
 def transparency(request: HttpRequest) -> HttpResponse:
     """Open to anyone, without logging in; it shows only the whitelisted fields of active flows."""
+    organisation, dpo = published_organisation()
     return render(
         request,
         "requests_app/transparency.html",
-        {"flows": published_flows(), "organisation": OrganisationSettings.load().name},
+        {
+            "flows": published_flows(),
+            "organisation": organisation,
+            "dpo": dpo,
+            "opt_out_url": NATIONAL_DATA_OPT_OUT_URL,
+        },
     )

@@ -124,7 +124,7 @@ class Journey:
 
     def log_out(self) -> None:
         self.page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out").click()
-        self.at("Log in to IG Portal")
+        self.at("You have logged out")
 
     def finish(self, *expected_shots: str) -> None:
         """The journey is over: every page was checked, no script failed, and the screenshots are real.

@@ -30,7 +30,7 @@ def test_a_requester_completes_the_wizard_for_a_police_request_and_submits_it(
     j.at(re.compile("here is what needs you"), shot="home")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Your requests").click()
     j.at("Your sharing requests", shot="your-requests")
-    page.get_by_role("button", name="Start a new sharing request").click()
+    page.get_by_role("link", name="Start a new sharing request").click()
 
     step = "purpose"
     while step != "review":

@@ -30,7 +30,7 @@ def test_a_requester_leaves_the_wizard_half_way_and_resumes_the_draft_after_logg
     j.at(re.compile("here is what needs you"))
     menu.get_by_role("link", name="Your requests").click()
     j.at("Your sharing requests")
-    page.get_by_role("button", name="Start a new sharing request").click()
+    page.get_by_role("link", name="Start a new sharing request").click()
     j.at("Purpose", shot="step-purpose")
     fill_step(page, answers["purpose"])
     page.get_by_role("button", name="Save and continue").click()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -7,10 +9,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from necessity.rules import RULES_VERSION
-from requests_app.models import Assessment, Organisation, RequestStatus, SharingRequest
+from requests_app.models import Assessment, AuditEvent, Organisation, RequestStatus, SharingRequest
+from requests_app.services.sharing import sharing_request_create
 from tests.conftest import ClientFor
 from tests.factories import OrganisationFactory
-from tests.necessity.wizard_data import police_request_steps, post_all_steps, post_step, step_url
+from tests.necessity.wizard_data import (
+    police_request_steps,
+    post_all_steps,
+    post_step,
+    start_request,
+    step_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,34 +30,109 @@ def police() -> Organisation:
 
 
 @pytest.fixture
-def draft(client_for: ClientFor, requester: User) -> SharingRequest:
-    client_for(requester).post(reverse("request_create"))
-    return SharingRequest.objects.get()
+def draft(requester: User) -> SharingRequest:
+    return sharing_request_create(requester=requester)
 
 
-def test_starting_a_request_makes_a_numbered_draft_and_opens_the_first_step(
+def _purpose(recipient: Organisation) -> dict[str, str]:
+    return police_request_steps(recipient)["purpose"]
+
+
+def test_opening_a_new_request_stores_nothing_until_the_first_save(
     client_for: ClientFor, requester: User
 ) -> None:
-    response = client_for(requester).post(reverse("request_create"))
-    sharing_request = SharingRequest.objects.get()
-    assert sharing_request.reference == f"ISR-{timezone.localdate().year}-00001"
-    assert sharing_request.status == RequestStatus.DRAFT
-    assert response["Location"] == step_url(sharing_request.reference, "purpose")
-
-
-def test_references_count_up(client_for: ClientFor, requester: User) -> None:
     client = client_for(requester)
-    client.post(reverse("request_create"))
-    client.post(reverse("request_create"))
-    assert sorted(SharingRequest.objects.values_list("reference", flat=True))[-1].endswith("-00002")
+    for _ in range(2):
+        page = client.get(reverse("request_create"))
+        assert page.status_code == 200
+        assert "New sharing request · Step 1 of 9" in page.content.decode()
+    assert not SharingRequest.objects.exists()
+    assert not AuditEvent.objects.filter(action="request.create").exists()
 
 
-def test_starting_a_request_is_post_only(client_for: ClientFor, requester: User) -> None:
-    assert client_for(requester).get(reverse("request_create")).status_code == 405
+def test_the_first_save_makes_a_numbered_draft_with_its_answers_and_opens_the_next_step(
+    client_for: ClientFor, requester: User, police: Organisation
+) -> None:
+    reference = start_request(client_for(requester), _purpose(police))
+    sharing_request = SharingRequest.objects.get()
+    assert reference == sharing_request.reference == f"ISR-{timezone.localdate().year}-00001"
+    assert sharing_request.status == RequestStatus.DRAFT
+    assert sharing_request.answers["purpose"]["title"] == "Admission dates for CID enquiry"
+    assert sharing_request.current_step == "data"
+
+
+def test_the_same_first_step_posted_twice_makes_one_draft(
+    client_for: ClientFor, requester: User, police: Organisation
+) -> None:
+    client = client_for(requester)
+    key = str(uuid.uuid4())
+    first = start_request(client, _purpose(police), key=key)
+    second = start_request(client, {**_purpose(police), "title": "Second click"}, key=key)
+    assert first == second
+    assert SharingRequest.objects.get().title == "Second click"
+    assert AuditEvent.objects.filter(action="request.create").count() == 1
+    # A fresh form (a new "Start") is a new request.
+    assert start_request(client, _purpose(police)).endswith("-00002")
+
+
+def test_a_first_step_with_errors_makes_nothing_and_keeps_its_key(
+    client_for: ClientFor, requester: User
+) -> None:
+    key = str(uuid.uuid4())
+    response = client_for(requester).post(
+        reverse("request_create"), {"title": "Half typed", "creation_key": key, "action": "continue"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter what the information is for" in page
+    assert f'name="creation_key" value="{key}"' in page
+    assert 'value="Half typed"' in page
+    assert not SharingRequest.objects.exists()
+
+
+def test_save_and_come_back_later_on_a_first_step_with_errors_keeps_what_was_typed(
+    client_for: ClientFor, requester: User
+) -> None:
+    response = client_for(requester).post(
+        reverse("request_create"),
+        {"title": "Half typed", "creation_key": str(uuid.uuid4()), "action": "save_exit"},
+    )
+    assert response["Location"] == reverse("request_list")
+    draft = SharingRequest.objects.get()
+    assert draft.answers == {}
+    assert draft.draft_input["purpose"]["title"] == ["Half typed"]
+
+
+def test_a_first_step_without_its_key_is_a_bad_request(
+    client_for: ClientFor, requester: User, police: Organisation
+) -> None:
+    response = client_for(requester).post(
+        reverse("request_create"), {**_purpose(police), "creation_key": "not-a-key", "action": "continue"}
+    )
+    assert response.status_code == 400
+    assert not SharingRequest.objects.exists()
+
+
+def test_one_persons_key_never_opens_another_persons_draft(
+    client_for: ClientFor, requester: User, other_requester: User, police: Organisation
+) -> None:
+    key = str(uuid.uuid4())
+    mine = start_request(client_for(requester), _purpose(police), key=key)
+    theirs = start_request(client_for(other_requester), _purpose(police), key=key)
+    assert mine != theirs
+    assert SharingRequest.objects.get(reference=theirs).requester == other_requester
+
+
+def test_starting_a_request_refuses_other_methods(client_for: ClientFor, requester: User) -> None:
+    assert client_for(requester).put(reverse("request_create")).status_code == 405
 
 
 def test_only_requesters_start_requests(client_for: ClientFor, auditor: User) -> None:
-    assert client_for(auditor).post(reverse("request_create")).status_code == 404
+    assert client_for(auditor).get(reverse("request_create")).status_code == 404
+    response = client_for(auditor).post(
+        reverse("request_create"), {"creation_key": str(uuid.uuid4()), "action": "save_exit"}
+    )
+    assert response.status_code == 404
     assert not SharingRequest.objects.exists()
 
 
@@ -280,3 +364,108 @@ def test_wizard_steps_refuse_other_methods(
     client = client_for(requester)
     assert client.put(step_url(draft.reference, "purpose")).status_code == 405
     assert client.delete(reverse("wizard_review", args=[draft.reference])).status_code == 405
+
+
+def test_the_step_count_stays_the_same_when_steps_appear_or_disappear(
+    client_for: ClientFor, requester: User, draft: SharingRequest, police: Organisation
+) -> None:
+    client = client_for(requester)
+    steps = police_request_steps(police)
+
+    def caption(step: str) -> str:
+        page = client.get(step_url(draft.reference, step)).content.decode()
+        start = page.index('<span class="nhsuk-caption-l">')
+        return page[start : page.index("</span>", start)].split("·")[1].strip()
+
+    assert caption("purpose") == "Step 1 of 9"
+    post_step(client, draft.reference, "purpose", steps["purpose"])
+    post_step(client, draft.reference, "data", steps["data"])
+    # A police request adds a page to the data section; the count does not change.
+    assert caption("police") == "Step 2 of 9: Data"
+    assert caption("transfer") == "Step 6 of 9"
+    non_personal = {**steps["data"], "data_form": "non_personal"}
+    post_step(client, draft.reference, "data", non_personal)
+    # Data not about people needs no lawful basis: the sections are skipped, not renumbered.
+    assert caption("transfer") == "Step 6 of 9"
+    nav = client.get(step_url(draft.reference, "transfer")).content.decode()
+    assert nav.count("(not needed for this request)") == 3
+    review = client.get(reverse("wizard_review", args=[draft.reference])).content.decode()
+    assert "Step 9 of 9" in review
+
+
+def test_a_recipient_not_yet_a_partner_can_be_named_for_the_ig_team_to_add(
+    client_for: ClientFor, requester: User, police: Organisation
+) -> None:
+    client = client_for(requester)
+    purpose = {**police_request_steps(police)["purpose"], "recipient": ""}
+    response = client.post(reverse("request_create"), {**purpose, "creation_key": str(uuid.uuid4())})
+    assert response.status_code == 400
+    assert (
+        "Choose the organisation the information is shared with, or enter its name"
+        in response.content.decode()
+    )
+
+    unlisted = {**purpose, "recipient_not_listed": "Eastshire Hospice", "recipient_kind": "care_provider"}
+    reference = start_request(client, unlisted)
+    draft = SharingRequest.objects.get(reference=reference)
+    assert draft.recipient is None and draft.recipient_unlisted == "Eastshire Hospice"
+    assert draft.answers["purpose"]["recipient_name"] == "Eastshire Hospice"
+    assert draft.answers["purpose"]["recipient_kind"] == "care_provider"
+    page = client.get(reverse("request_detail", args=[reference])).content.decode()
+    assert "Eastshire Hospice (not yet a partner: the IG team will add it)" in page
+
+    both = {**unlisted, "recipient": str(police.pk)}
+    again = client.post(step_url(reference, "purpose"), {**both, "action": "continue"})
+    assert "not both" in again.content.decode()
+    client.post(
+        step_url(reference, "purpose"), {**police_request_steps(police)["purpose"], "action": "continue"}
+    )
+    draft.refresh_from_db()
+    assert (draft.recipient, draft.recipient_unlisted) == (police, "")
+
+
+def test_public_health_is_a_purpose_and_every_long_answer_has_a_limit(
+    client_for: ClientFor, requester: User
+) -> None:
+    page = client_for(requester).get(reverse("request_create")).content.decode()
+    assert 'value="public_health"' in page
+    assert page.count('data-module="nhsuk-character-count" data-maxlength="1200"') == 3
+    too_long = {"description": "x" * 1201, "creation_key": str(uuid.uuid4())}
+    response = client_for(requester).post(reverse("request_create"), too_long)
+    assert "Your answer must be 1,200 characters or fewer" in response.content.decode()
+
+
+def test_the_caldicott_step_asks_each_principle_in_the_2020_wording(
+    client_for: ClientFor, requester: User, draft: SharingRequest
+) -> None:
+    page = client_for(requester).get(step_url(draft.reference, "caldicott")).content.decode()
+    for wording in (
+        "Is principle 2 met? Use confidential information only when it is necessary.",
+        "Is principle 5 met? Everyone who has access to confidential information should be aware of their "
+        "responsibilities.",
+        "Is principle 8 met? Inform patients and service users about how their confidential information "
+        "is used.",
+    ):
+        assert wording in page
+    assert "absolutely necessary" not in page and "his or her" not in page
+
+
+def test_every_yes_no_asks_one_question(
+    client_for: ClientFor, requester: User, draft: SharingRequest
+) -> None:
+    """A Yes/No answers one question: its legend holds exactly one question mark, and it is a question."""
+    from necessity.steps import STEPS
+
+    for step in STEPS:
+        form = step.form_class()
+        for name, field in form.fields.items():
+            choices = list(getattr(field, "choices", None) or [])
+            if [value for value, _ in choices] == ["yes", "no"]:
+                label = str(field.label)
+                assert label.count("?") == 1, (step.name, name, label)
+    page = client_for(requester).get(step_url(draft.reference, "dpia_screening")).content.decode()
+    assert (
+        "3. Will the sharing involve the sharing of identifiers which are unique to an individual or "
+        "household?</legend>" in page
+    )
+    assert "e.g., Hospital Number, NHS Number" in page

@@ -5,6 +5,7 @@ Tests change one step at a time from here; `post_all_steps` drives the wizard th
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.test import Client
@@ -113,6 +114,18 @@ def police_request_steps(recipient: Organisation) -> dict[str, dict[str, Any]]:
     }
 
 
+def start_request(client: Client, purpose: dict[str, Any], *, key: str | None = None) -> str:
+    """Save the first step of a new request, as the browser does, and return the reference it made."""
+    from requests_app.models import SharingRequest
+
+    data = {**purpose, "creation_key": key or str(uuid.uuid4()), "action": "continue"}
+    response = client.post(reverse("request_create"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return SharingRequest.objects.get(
+        requester_id=response.wsgi_request.user.pk, creation_key=data["creation_key"]
+    ).reference
+
+
 def step_url(reference: str, step: str) -> str:
     return reverse("wizard_step", args=[reference, step])
 
@@ -123,9 +136,11 @@ def post_step(
     return client.post(step_url(reference, step), {**data, "action": action})
 
 
-def post_all_steps(client: Client, reference: str, steps: dict[str, dict[str, Any]]) -> None:
-    """Post every step in wizard order, following the wizard's own redirects."""
-    url = step_url(reference, "purpose")
+def post_all_steps(
+    client: Client, reference: str, steps: dict[str, dict[str, Any]], *, from_step: str = "purpose"
+) -> None:
+    """Post every step in wizard order from ``from_step``, following the wizard's own redirects."""
+    url = step_url(reference, from_step)
     review = reverse("wizard_review", args=[reference])
     while url != review:
         step = url.rstrip("/").rsplit("/", 1)[-1]

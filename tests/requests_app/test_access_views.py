@@ -254,14 +254,17 @@ def test_an_ig_officer_logs_a_request_and_lands_on_it(client_for: ClientFor, ig_
 def test_a_date_that_does_not_exist_is_explained_and_nothing_typed_is_lost(
     client_for: ClientFor, ig_officer: User
 ) -> None:
-    response = client_for(ig_officer).post(
-        reverse("access_request_create"), _new_case_form(received_on="31/02/2026")
-    )
+    form = _new_case_form()
+    del form["received_on"]
+    form |= {"received_on_day": "31", "received_on_month": "02", "received_on_year": "2026"}
+    response = client_for(ig_officer).post(reverse("access_request_create"), form)
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Enter the date received as day/month/year, for example 27/3/2026." in content
-    assert 'href="#id_received_on"' in content
-    assert 'value="31/02/2026"' in content
+    assert "The date you received the request must be a real date" in content
+    assert 'href="#id_received_on_0"' in content
+    assert (
+        'name="received_on_day" value="31"' in content and 'name="received_on_year" value="2026"' in content
+    )
     assert 'value="Sam Jones"' in content
     assert "Copies of my records from the memory clinic" in content
     assert not AccessRequest.objects.exists()
@@ -365,8 +368,9 @@ def test_bad_transition_input_is_explained_on_the_field_and_kept(
     content = response.content.decode()
     assert response.status_code == 200
     assert "The answer cannot arrive before the question was asked" in content
-    assert 'href="#id_on"' in content
-    assert f'value="{typed}"' in content
+    assert 'href="#id_on_0"' in content
+    day = asked - timedelta(days=1)
+    assert f'name="on_day" value="{day.day}"' in content and f'name="on_year" value="{day.year}"' in content
     assert "How this date was worked out" in content
     case.refresh_from_db()
     assert case.status == S.AWAITING_CLARIFICATION
@@ -376,7 +380,7 @@ def test_a_missing_date_is_asked_for_by_name(client_for: ClientFor, ig_officer: 
     case = AccessRequestFactory.create(status=S.IN_PROGRESS)
     response = client_for(ig_officer).post(_action(case, "respond"), {"outcome": "not_held"})
     content = response.content.decode()
-    assert "Enter the date the response was sent." in content
+    assert "Enter the date the response was sent" in content
     assert 'value="not_held" checked' in content
 
 

@@ -178,8 +178,9 @@ def test_the_next_review_defaults_to_a_year_and_must_be_after_today(
 ) -> None:
     request = _routine(requester)
     form = client_for(ig_officer).get(reverse("request_flow", args=[request.reference])).content.decode()
-    a_year = (timezone.localdate() + datetime.timedelta(days=365)).strftime("%d/%m/%Y")
-    assert f'value="{a_year}"' in form
+    a_year = timezone.localdate() + datetime.timedelta(days=365)
+    for part, value in (("day", a_year.day), ("month", a_year.month), ("year", a_year.year)):
+        assert f'name="next_review_on_{part}" value="{value}"' in form
     with pytest.raises(ValidationError) as caught:
         data_flow_create(
             sharing_request=request,

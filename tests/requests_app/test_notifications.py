@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from igportal.people import display_name
 from igportal.roles import Role
 from requests_app.models import (
     AccessRequestKind,
@@ -351,22 +352,42 @@ def test_marking_all_read_marks_only_ones_own(
     assert mine.read_at is not None and theirs.read_at is None
 
 
-def test_the_notification_list_runs_the_same_queries_for_1_and_60_notifications(
+def test_the_notification_list_runs_the_same_queries_for_1_and_60_threads(
     requester: User, client_for: ClientFor, django_assert_num_queries: Any
 ) -> None:
     client = client_for(requester)
     _note(requester)
-    # session, user, the user's roles, the paginator's count, the page of notifications, the unread count
-    with django_assert_num_queries(6):
+    # session, user, the user's roles, the paginator's count of threads, the page of threads, their
+    # notifications (with each one's history, actor and request), the unread count
+    with django_assert_num_queries(7):
+        assert client.get(reverse("notification_list")).status_code == 200
+    for number in range(59):
+        Notification.objects.filter(pk=_note(requester).pk).update(link=f"/requests/{number}/")
+    with django_assert_num_queries(7):
         response = client.get(reverse("notification_list"))
     assert response.status_code == 200
-    assert response.content.decode().count('class="nhsuk-card portal-notification--unread"') == 1
-    for _ in range(59):
-        _note(requester)
-    with django_assert_num_queries(6):
-        response = client.get(reverse("notification_list"))
-    assert response.status_code == 200
-    assert response.content.decode().count('class="nhsuk-card portal-notification--unread"') == 50
+    page = response.content.decode()
+    assert page.count('class="portal-notification-thread"') == 20
+    assert page.count('class="nhsuk-card portal-notification--unread"') == 20
+    assert "?page=2" in page
+
+
+def test_notifications_are_grouped_by_request_and_say_what_changed_and_why(
+    requester: User, ig_officer: User, client_for: ClientFor
+) -> None:
+    first = make_request(requester=requester, status=RequestStatus.IG_REVIEW, title="Discharge summaries")
+    second = make_request(requester=requester, status=RequestStatus.SUBMITTED, title="Clinic letters")
+    notify_request_history(transition(second, "start_review", actor=ig_officer).pk)
+    reason = "Leave out the diagnosis: the referral does not need it."
+    notify_request_history(transition(first, "request_changes", actor=ig_officer, comment=reason).pk)
+    page = client_for(requester).get(reverse("notification_list")).content.decode()
+    # The request changed last comes first, each under its own heading.
+    assert page.index(f"{first.reference}: Discharge summaries") < page.index(
+        f"{second.reference}: Clinic letters"
+    )
+    assert f"Changes requested, by {display_name(ig_officer)}." in page
+    assert f"<strong>Reason:</strong> {reason}" in page.replace("&#x27;", "'")
+    assert page.count('class="portal-notification-thread"') == 2
 
 
 def test_the_list_needs_a_login(client: Client, requester: User) -> None:

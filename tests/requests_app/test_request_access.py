@@ -33,6 +33,8 @@ def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:
         ("post", reverse("request_add_stage", args=[ref])),
         ("post", reverse("request_assign", args=[ref])),
         ("post", reverse("request_comment", args=[ref])),
+        ("get", reverse("request_delete", args=[ref])),
+        ("post", reverse("request_delete", args=[ref])),
         ("post", reverse("document_upload", args=[ref])),
         ("get", reverse("document_download", args=[ref, 1])),
         # The API: the same getter, so the same 404 for whoever may not see the request.
@@ -77,6 +79,7 @@ def test_every_request_url_is_listed() -> None:
         "request_add_stage",
         "request_assign",
         "request_comment",
+        "request_delete",
     }
     listed |= {
         "api:request_detail",

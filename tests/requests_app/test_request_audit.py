@@ -207,14 +207,13 @@ def test_the_audit_page_runs_constant_queries(
 
 def test_drafting_and_submitting_are_recorded_step_by_step(requester: User, client_for: ClientFor) -> None:
     from tests.factories import OrganisationFactory
-    from tests.necessity.wizard_data import police_request_steps, post_all_steps
+    from tests.necessity.wizard_data import police_request_steps, post_all_steps, start_request
 
     police = OrganisationFactory.create(kind="police")
     client = client_for(requester)
-    client.post(reverse("request_create"))
-    created = AuditEvent.objects.get(action="request.create")
-    reference = created.target_label
-    post_all_steps(client, reference, police_request_steps(police))
+    reference = start_request(client, police_request_steps(police)["purpose"])
+    assert AuditEvent.objects.get(action="request.create").target_label == reference
+    post_all_steps(client, reference, police_request_steps(police), from_step="data")
     client.post(reverse("wizard_review", args=[reference]))
     saved_steps = [
         event.detail["step"] for event in AuditEvent.objects.filter(action="request.answers_saved")

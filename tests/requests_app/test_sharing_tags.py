@@ -27,8 +27,8 @@ from requests_app.models import (
     RequestStatus,
     SharingRequest,
 )
-from requests_app.templatetags import portal
-from requests_app.templatetags.portal import status_tag
+from requests_app.templatetags import formats as portal
+from requests_app.templatetags.formats import status_tag
 from requests_app.templatetags.sharing import request_url
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

@@ -16,6 +16,7 @@ from requests_app.models import (
     OrganisationSettings,
     SharingAgreement,
 )
+from tests.conftest import ClientFor
 from tests.factories import OrganisationFactory, make_agreement, make_flow
 from tests.igportal.test_security_headers import INLINE_HANDLER, INLINE_SCRIPT, INLINE_STYLE
 
@@ -56,7 +57,14 @@ def test_the_page_is_public_and_lists_active_flows_in_words(ig_officer: User, re
     assert "Northshire Community Trust" in content
     assert "Planning or commissioning" in content
     assert "Pseudonymised: NHS number, Health data (diagnoses, conditions, treatment)" in content
-    assert "Art 6(1)(e) public task; Art 9(2)(h) health or social care" in content
+    assert (
+        "It is part of the work the law gives us as a public body "
+        '<span class="nhsuk-body-s portal-citation">(UK GDPR Art 6(1)(e) public task)</span>'
+    ) in content
+    assert "It is needed to provide or manage health or social care" in content
+    assert "(UK GDPR Art 9(2)(h) health or social care)" in content
+    assert 'href="https://www.nhs.uk/your-nhs-data-matters/"' in content
+    assert "OFFICIAL SENSITIVE" not in content
     assert "Routine (regular flow), monthly; secure file transfer" in content
     assert "1 active data flow" in content and "Hidden" not in content
     assert active.reference not in content
@@ -128,3 +136,18 @@ def test_it_reads_only_the_published_columns(
     content = response.content.decode()
     assert "1 active data flow" in content
     assert str(flow.recipient) in content
+
+
+def test_the_page_names_the_dpo_and_how_to_contact_them(dpo: User) -> None:
+    dpo.first_name, dpo.last_name, dpo.email = "Dana", "Okafor", "dpo@northshire.nhs.uk"
+    dpo.save()
+    settings = OrganisationSettings.load()
+    settings.dpo = dpo
+    settings.save()
+    content = Client().get(reverse("transparency")).content.decode()
+    assert "Our Data Protection Officer is Dana Okafor." in content.replace("\n", " ")
+    assert 'href="mailto:dpo@northshire.nhs.uk"' in content
+
+
+def test_other_pages_keep_their_marking(client_for: ClientFor, requester: User) -> None:
+    assert "OFFICIAL SENSITIVE" in client_for(requester).get(reverse("home")).content.decode()

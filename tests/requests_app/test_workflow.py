@@ -18,7 +18,7 @@ from requests_app.services.workflow import (
 from requests_app.tasks import notify_request_history
 from tests.conftest import ClientFor, MakeUser
 from tests.factories import make_request
-from tests.necessity.wizard_data import item_pks, police_request_steps, post_all_steps
+from tests.necessity.wizard_data import item_pks, police_request_steps, post_all_steps, start_request
 
 pytestmark = pytest.mark.django_db
 S = RequestStatus
@@ -73,9 +73,8 @@ def test_changes_requested_then_resubmitted_makes_a_new_assessment_and_keeps_bot
 
     police = OrganisationFactory.create(kind="police", name="Northshire Constabulary")
     client = client_for(requester)
-    client.post(reverse("request_create"))
-    request = SharingRequest.objects.get()
     steps = police_request_steps(police)
+    request = SharingRequest.objects.get(reference=start_request(client, steps["purpose"]))
     post_all_steps(client, request.reference, steps)
     client.post(reverse("wizard_review", args=[request.reference]))
     request.refresh_from_db()

@@ -11,9 +11,9 @@ from requests_app.models import (
     AccessRequestStatus,
     RequestComment,
     RequestStatus,
-    SharingRequest,
     SignOff,
 )
+from requests_app.services.sharing import sharing_request_create
 from tests.conftest import ClientFor
 from tests.factories import AccessRequestFactory, OrganisationFactory, make_request
 from tests.necessity.wizard_data import police_request_steps
@@ -27,8 +27,7 @@ def test_a_wizard_step_cannot_set_the_status_requester_or_reference(
     requester: User, other_requester: User, client_for: ClientFor
 ) -> None:
     client = client_for(requester)
-    client.post(reverse("request_create"))
-    draft = SharingRequest.objects.get()
+    draft = sharing_request_create(requester=requester)
     police = OrganisationFactory.create(kind="police")
     data = {
         **police_request_steps(police)["purpose"],

@@ -41,6 +41,13 @@ NOT_IN_MATRIX = {
     "recovery_codes",
     "reauthenticate",
     "email_change",
+    # Public by design (signed out, or unable to sign in): tests/igportal/test_password_reset.py and
+    # test_auth.py's list of public pages.
+    "logged_out",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 # The public transparency page and the request pages that lead into the registers are in the
 # registers' own matrix (tests/requests_app/test_register_access.py) and the guessed-reference walk
@@ -122,9 +129,8 @@ RULES: dict[str, list[Rule]] = {
         )
     ],
     "request_list": [_r(lambda w: "/requests/", EVERYONE)],
-    "request_create": [
-        _r(lambda w: "/requests/new/", frozenset({"owner", "other_requester"}), method="post")
-    ],
+    "request_create": [_r(lambda w: "/requests/new/", frozenset({"owner", "other_requester"}))],
+    "request_delete": [_r(lambda w: f"/requests/{w.draft.reference}/delete/", frozenset({"owner"}))],
     "request_detail": [
         _r(lambda w: f"/requests/{w.draft.reference}/", frozenset({"owner"})),
         _r(lambda w: f"/requests/{w.in_review.reference}/", READERS_OF_IN_REVIEW),

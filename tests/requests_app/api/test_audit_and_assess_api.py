@@ -30,7 +30,7 @@ def test_the_dpo_and_auditors_read_the_audit_trail_filtered(
     error = assert_error(
         api.get("/api/v1/audit-events/?occurred_from=2026-02-02&occurred_to=2026-01-01"), 400
     )
-    assert error["fields"] == {"occurred_to": ["The end date must be on or after the start date."]}
+    assert error["fields"] == {"occurred_to": ["The last day must be the same as or after the first day"]}
 
 
 @pytest.mark.parametrize("example", sorted(path.stem for path in EXAMPLES.glob("*.json")))

@@ -1,7 +1,8 @@
-"""The portal's one way of showing a person, a date and a status on a page (a template builtin).
+"""The portal's one way of showing a date and a status on a page (a template builtin, beside
+``igportal.templatetags.portal`` and its ``display_name``).
 
-``display_name`` is ``igportal.people.display_name``; the date filters are ``igportal.dates``; the
-status tag reads its colour and label from the status enum (``requests_app.models.status``).
+The date filters are ``igportal.dates``; the status tag reads its colour and label from the status
+enum (``requests_app.models.status``).
 """
 
 from __future__ import annotations
@@ -10,22 +11,15 @@ import datetime
 from functools import cache
 
 from django import template
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from igportal import dates, people
+from igportal import dates
 from requests_app.models.status import StatusChoices
 
 register = template.Library()
-
-
-@register.filter
-def display_name(user: AbstractBaseUser | None) -> str:
-    """A person's full name, or their username when no name is recorded."""
-    return people.display_name(user)
 
 
 def _day(value: datetime.date | datetime.datetime) -> datetime.date:
