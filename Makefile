@@ -6,11 +6,12 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install install-dev frontend browser migrate worker beat bench bench-claim wrk clean help lock lock-check audit audit-if-reachable sbom
+.PHONY: run test test-fast lint typecheck pytest install install-dev frontend browser migrate worker beat bench bench-claim wrk clean help lock lock-check audit audit-if-reachable sbom
 
 help:
 	@echo "make run    set up, migrate, load demo data and serve on http://$(HOST):$(PORT) (PORT=8001 make run for another port)"
 	@echo "make test   set up, check the lock, and run ruff, mypy, the audit and the whole pytest suite"
+	@echo "make test-fast  pytest without the slow tests (browser, benchmark, real workers, schema fuzz), for the edit-test loop"
 	@echo "make lock   re-resolve pyproject.toml into requirements.lock (LOCK_ARGS=--upgrade to take new releases)"
 	@echo "make audit  check requirements.lock and package-lock.json for known vulnerabilities"
 	@echo "make sbom   write CycloneDX SBOMs of the locked Python and npm packages to sbom/"
@@ -104,6 +105,10 @@ pytest: install-dev frontend browser
 	@exports="$$($(PY) tests/services.py)" && eval "$$exports" && $(PY) -m pytest $(PYTEST_ARGS)
 
 test: lock-check lint typecheck audit-if-reachable pytest
+
+# The edit-test loop: everything but the tests marked slow (tests/conftest.py says which); no browser.
+test-fast: install-dev frontend
+	@exports="$$($(PY) tests/services.py)" && eval "$$exports" && $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 worker: install
 	$(VENV)/bin/celery -A igportal worker --loglevel=info

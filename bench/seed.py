@@ -1749,7 +1749,7 @@ class _Seeder:
         def due(kind: str, received: date, verified: date | None, extended: bool) -> date:
             if kind == "sar":
                 return due_date("sar", received, identity_verified=verified, extended=extended, nation=nation)
-            return due_date(kind, received, extended=extended)
+            return due_date(kind, received, extended=extended, nation=nation)
 
         case_id = self.loader.next_id(AccessRequest)
         clarification_id = self.loader.next_id(AccessRequestClarification)

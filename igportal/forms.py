@@ -146,6 +146,16 @@ class LongSelect(forms.Select):
         )
 
 
+def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: each message on the field it names, anything else
+    (or a message with no field) in the summary. The one way views show a service's refusal."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 def too_long_message(label: str, limit: int) -> str:
     """NHS.UK wording for a text over its limit: "[Whatever] must be [number] characters or fewer"."""
     subject = "Your answer" if not label or label.rstrip().endswith("?") else label.rstrip(".: ")

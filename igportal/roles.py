@@ -42,6 +42,10 @@ _ROLE_BY_GROUP_NAME = {name: role for role, name in ROLE_GROUP_NAMES.items()}
 # Roles that review or sign off other people's requests; the others only ask or read.
 REVIEWING_ROLES = frozenset({Role.IG_OFFICER, Role.DPO, Role.CALDICOTT_GUARDIAN, Role.SIRO})
 
+# The IG team: IG officers and the Data Protection Officer triage, route, keep the registers and handle
+# access requests. Written once here; ``is_ig_team`` is the predicate.
+IG_TEAM = frozenset({Role.IG_OFFICER, Role.DPO})
+
 _CACHE_ATTRIBUTE = "_igportal_roles"
 
 
@@ -60,6 +64,11 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
 def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
     """True when the user holds at least one of ``roles``."""
     return not roles_of(user).isdisjoint(roles)
+
+
+def is_ig_team(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """An IG officer or the DPO."""
+    return not roles_of(user).isdisjoint(IG_TEAM)
 
 
 def _forget_cached_roles(user: User) -> None:

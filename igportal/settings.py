@@ -115,8 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "igportal.context_processors.portal",
             ],
-            # display_name names people the same way on every page, without a {% load %} in each.
-            "builtins": ["igportal.templatetags.portal"],
+            # display_name, the date formats and the status tag on every page, without a {% load %} in each.
+            "builtins": ["igportal.templatetags.portal", "requests_app.templatetags.formats"],
         },
     },
 ]

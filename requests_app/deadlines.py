@@ -1,7 +1,8 @@
 """Statutory response deadlines for subject access (SAR), FOI and EIR requests.
 
-Pure functions: every date comes in as an argument (no ``date.today()``), so the same inputs always give
-the same deadline and the reminders, the pages and the tests agree. ``deadline_working`` returns the
+Pure functions: every date and the organisation's nation come in as arguments (no ``date.today()``, no
+database: the caller passes ``OrganisationSettings.nation``), so the same inputs always give the same
+deadline and the reminders, the pages and the tests agree. ``deadline_working`` returns the
 whole calculation (start, rule, steps, skipped days, clock stops) for the case page; ``due_date`` is its
 ``.due``. The rules and the decisions behind them are written up in ``docs/deadlines.md``.
 
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import calendar
 import functools
-import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -23,6 +23,9 @@ from types import MappingProxyType
 from typing import Final
 
 import holidays
+
+from igportal.dates import MONTH_NAMES
+from igportal.dates import long_date as _fmt
 
 __all__ = [
     "ClockStopped",
@@ -84,25 +87,7 @@ EIR_EXTENDED_WORKING_DAYS: Final = 40
 SAR_MONTHS: Final = 1
 SAR_EXTENDED_MONTHS: Final = 3
 
-# English names written out rather than taken from strftime/calendar, which follow the process locale:
-# a deadline shown on a page or quoted in a letter must not change language with the server.
-_DAY_ABBR: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_NAMES: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_ABBR: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTH_NAMES: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _OBSERVED_SUFFIX: Final = " (observed)"
 
 
@@ -164,6 +149,9 @@ class Working:
     clock_stopped: ClockStopped | None
     notes: tuple[str, ...]
     due: date
+    # SAR only, when extended: the date the first month ended, within which the requester must be told
+    # of the extension (UK GDPR Art 12(3)); None otherwise.
+    first_month_due: date | None = None
 
 
 # --- public API ----------------------------------------------------------------------------------------
@@ -177,7 +165,7 @@ def due_date(
     clarified: date | None = None,
     fee_paid: date | None = None,
     extended: bool = False,
-    nation: Nation | str | None = None,
+    nation: Nation | str,
     pauses: Sequence[tuple[date, date | None]] = (),
     today: date | None = None,
 ) -> date:
@@ -203,7 +191,7 @@ def deadline_working(
     clarified: date | None = None,
     fee_paid: date | None = None,
     extended: bool = False,
-    nation: Nation | str | None = None,
+    nation: Nation | str,
     pauses: Sequence[tuple[date, date | None]] = (),
     today: date | None = None,
 ) -> Working:
@@ -214,8 +202,8 @@ def deadline_working(
     SAR only: ``identity_verified`` (the day identity evidence arrived), ``fee_paid`` (the day a fee,
     where one may be charged, was paid; the clock starts at the latest of these and receipt),
     ``extended`` (three months
-    instead of one), ``nation`` (whose bank holidays decide the working-day roll; None means the
-    organisation's setting), ``pauses`` ((asked, answered) clarification clock stops; answered None
+    instead of one), ``nation`` (whose bank holidays decide the working-day roll: the caller
+    passes the organisation's setting), ``pauses`` ((asked, answered) clarification clock stops; answered None
     means still awaited, which needs ``today``).
     FOI/EIR only: ``clarified`` (the day the clarification arrived; the count restarts from it).
     ``extended`` for EIR means 40 working days; for FOI it leaves the date unchanged (see the notes).
@@ -235,7 +223,7 @@ def deadline_working(
             identity_verified=identity_verified,
             fee_paid=fee_paid,
             extended=extended,
-            nation=_parse_nation(nation if nation is not None else _organisation_nation()),
+            nation=_parse_nation(nation),
             pauses=pauses,
             today=today,
         )
@@ -256,27 +244,24 @@ def deadline_working(
             f"pauses= does not apply to {request_kind.label}: clarification restarts the count "
             "(FOIA s1(3) and s10(6); EIR reg 9(4)); pass clarified=<date the clarification arrived>."
         )
-    if nation is not None:
-        # Validated although unused, so that a typo in the caller fails here rather than later on a SAR.
-        _parse_nation(nation)
+    # Validated although unused, so that a typo in the caller fails here rather than later on a SAR.
+    _parse_nation(nation)
     return _working_days_working(request_kind, received, clarified=clarified, extended=extended)
 
 
-def is_working_day(day: date, *, kind: RequestKind | str, nation: Nation | str | None = None) -> bool:
+def is_working_day(day: date, *, kind: RequestKind | str, nation: Nation | str) -> bool:
     """Whether ``day`` is a working day for this kind of request.
 
     FOI/EIR: UK-wide (weekends, Christmas Day, Good Friday and bank holidays anywhere in the UK are not
-    working days); ``nation`` is ignored. SAR: weekends and the bank holidays of ``nation`` (None means
-    the organisation's setting).
+    working days); ``nation`` is ignored. SAR: weekends and the bank holidays of ``nation`` (the
+    organisation's setting, passed by the caller).
     """
     request_kind = _parse_kind(kind)
     _require_date("day", day)
     return _is_working(day, request_kind, _calendar_nation(request_kind, nation))
 
 
-def add_working_days(
-    day: date, count: int, *, kind: RequestKind | str, nation: Nation | str | None = None
-) -> date:
+def add_working_days(day: date, count: int, *, kind: RequestKind | str, nation: Nation | str) -> date:
     """The ``count``-th working day after ``day`` (before it when ``count`` is negative).
 
     ``day`` itself is never counted, as in FOIA s10(1); ``count == 0`` returns ``day`` unchanged.
@@ -287,9 +272,7 @@ def add_working_days(
     return _add_working(day, count, request_kind, _calendar_nation(request_kind, nation))
 
 
-def working_days_between(
-    start: date, end: date, *, kind: RequestKind | str, nation: Nation | str | None = None
-) -> int:
+def working_days_between(start: date, end: date, *, kind: RequestKind | str, nation: Nation | str) -> int:
     """Working days in (start, end]: the days a clock running from ``start`` has used by ``end``.
 
     Negative when ``end`` is before ``start`` (minus the working days in (end, start]), so
@@ -308,15 +291,6 @@ def working_days_between(
 # --- argument parsing ------------------------------------------------------------------------------------
 
 
-def _organisation_nation() -> str:
-    # Imported on call, not at module level, so that this module and its tests run without Django; and
-    # through importlib so that type-checking this module alone does not pull in the Django models,
-    # which only type-check with the django-stubs plugin.
-    models = importlib.import_module("requests_app.models")
-    nation: str = models.OrganisationSettings.load().nation
-    return nation
-
-
 def _parse_kind(kind: RequestKind | str) -> RequestKind:
     try:
         return RequestKind(kind)
@@ -333,12 +307,11 @@ def _parse_nation(nation: Nation | str) -> Nation:
         raise ValueError(f"Unknown nation {nation!r}: expected one of {expected}.") from None
 
 
-def _calendar_nation(kind: RequestKind, nation: Nation | str | None) -> Nation | None:
+def _calendar_nation(kind: RequestKind, nation: Nation | str) -> Nation | None:
     if kind is not RequestKind.SAR:
-        if nation is not None:
-            _parse_nation(nation)
+        _parse_nation(nation)
         return None
-    return _parse_nation(nation if nation is not None else _organisation_nation())
+    return _parse_nation(nation)
 
 
 def _require_date(name: str, value: object) -> None:
@@ -450,7 +423,7 @@ def _sar_working(
     step = f"{_fmt(start)} + {months} {month_word} -> {_fmt(corresponding)}"
     if clamped:
         step += (
-            f" ({_MONTH_NAMES[corresponding.month - 1]} {corresponding.year} has no {_ordinal(start.day)}, "
+            f" ({MONTH_NAMES[corresponding.month - 1]} {corresponding.year} has no {_ordinal(start.day)}, "
             "so the last day of the month)"
         )
     else:
@@ -501,6 +474,17 @@ def _sar_working(
         )
     if clock_stopped is not None:
         notes.append(str(clock_stopped))
+    first_month_due = None
+    if extended:
+        first_month_due = _sar_working(
+            received,
+            identity_verified=identity_verified,
+            fee_paid=fee_paid,
+            extended=False,
+            nation=nation,
+            pauses=pauses,
+            today=today,
+        ).due
     return Working(
         kind=RequestKind.SAR,
         nation=nation,
@@ -515,6 +499,7 @@ def _sar_working(
         clock_stopped=clock_stopped,
         notes=tuple(notes),
         due=due,
+        first_month_due=first_month_due,
     )
 
 
@@ -721,10 +706,6 @@ def _working_days_working(
 
 
 # --- formatting ------------------------------------------------------------------------------------------
-
-
-def _fmt(day: date) -> str:
-    return f"{_DAY_ABBR[day.weekday()]} {day.day} {_MONTH_ABBR[day.month - 1]} {day.year}"
 
 
 def _ordinal(number: int) -> str:

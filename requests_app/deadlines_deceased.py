@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from igportal.dates import long_date as _fmt
 from requests_app.deadlines import Nation, SkippedDay, is_working_day
 
 __all__ = [
@@ -39,9 +40,6 @@ AHRA_RECENT_DAYS: Final = 21
 # s3(6)(b): a request for further information only moves the date if made within 14 days beginning
 # with the date of the application.
 FURTHER_INFORMATION_WINDOW_DAYS: Final = 14
-
-_DAY_ABBR: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTH_ABBR: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +75,7 @@ def deceased_records_due_date(
     *,
     recent_records_only: bool = False,
     further_information: Sequence[tuple[date, date | None]] = (),
-    nation: Nation | str | None = None,
+    nation: Nation | str,
     today: date | None = None,
 ) -> date:
     """The AHRA 1990 due date; see ``deceased_records_working`` for the arguments."""
@@ -95,7 +93,7 @@ def deceased_records_working(
     *,
     recent_records_only: bool = False,
     further_information: Sequence[tuple[date, date | None]] = (),
-    nation: Nation | str | None = None,
+    nation: Nation | str,
     today: date | None = None,
 ) -> DeceasedWorking:
     """Compute when access to a deceased patient's records is due, and show the working.
@@ -104,8 +102,8 @@ def deceased_records_working(
     for was made in the 40 days before the application (21 days instead of 40).
     ``further_information``: (asked, answered) requests for information needed to identify the patient
     or confirm the applicant's entitlement; answered None means still awaited, which needs ``today``.
-    ``nation``: whose bank holidays the note about a non-working last day uses (None: the
-    organisation's setting); it never changes the date.
+    ``nation``: whose bank holidays the note about a non-working last day uses (the organisation's
+    setting, passed by the caller); it never changes the date.
     Raises ValueError when the dates contradict one another.
     """
     _require_date("received", received)
@@ -231,7 +229,3 @@ def _require_date(name: str, value: object) -> None:
             f"{name} must be a datetime.date, not {type(value).__name__}; "
             "convert timestamps with django.utils.timezone.localdate()."
         )
-
-
-def _fmt(day: date) -> str:
-    return f"{_DAY_ABBR[day.weekday()]} {day.day} {_MONTH_ABBR[day.month - 1]} {day.year}"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from igportal.roles import Role, has_role
+from igportal.roles import IG_TEAM, Role, has_role, is_ig_team
 
 User = AbstractBaseUser | AnonymousUser
 
 
 def can_manage_organisations(user: User) -> bool:
-    return has_role(user, Role.IG_OFFICER, Role.DPO)
+    return is_ig_team(user)
 
 
 def can_edit_organisation_settings(user: User) -> bool:
@@ -19,11 +19,11 @@ def can_edit_organisation_settings(user: User) -> bool:
 
 def can_view_access_requests(user: User) -> bool:
     # Need-to-know: the cases hold requesters' and data subjects' personal data.
-    return has_role(user, Role.IG_OFFICER, Role.DPO, Role.AUDITOR)
+    return has_role(user, *IG_TEAM, Role.AUDITOR)
 
 
 def can_change_access_requests(user: User) -> bool:
-    return has_role(user, Role.IG_OFFICER, Role.DPO)
+    return is_ig_team(user)
 
 
 def can_read_audit_trail(user: User) -> bool:
@@ -42,19 +42,19 @@ def can_view_chaser_health(user: User) -> bool:
 
 
 def can_read_registers(user: User) -> bool:
-    return has_role(user, Role.IG_OFFICER, Role.DPO, Role.AUDITOR)
+    return has_role(user, *IG_TEAM, Role.AUDITOR)
 
 
 def can_change_registers(user: User) -> bool:
-    return has_role(user, Role.IG_OFFICER, Role.DPO)
+    return is_ig_team(user)
 
 
 def can_read_agreements(user: User) -> bool:
-    return has_role(user, Role.IG_OFFICER, Role.DPO, Role.AUDITOR, Role.CALDICOTT_GUARDIAN)
+    return has_role(user, *IG_TEAM, Role.AUDITOR, Role.CALDICOTT_GUARDIAN)
 
 
 def can_read_dpias(user: User) -> bool:
-    return has_role(user, Role.IG_OFFICER, Role.DPO, Role.AUDITOR, Role.SIRO)
+    return has_role(user, *IG_TEAM, Role.AUDITOR, Role.SIRO)
 
 
 def can_see_own_disclosures_and_flows(user: User) -> bool:

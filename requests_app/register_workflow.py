@@ -1,10 +1,9 @@
 """The lifecycles of the registers as tables: ISA versions, data flows, DPIAs and incidents.
 
-Data and predicates only, like ``requests_app.workflow`` for sharing requests. The same
-``requests_app.services.workflow.transition`` applies every table: it checks who may fire, the source
-state and the guard, changes the state with a conditional update, writes one history row and one audit
-event, and then does what the move brings with it (an approved ISA supersedes the version before it,
-starts the flows waiting for it and is rendered to PDF, for example).
+Each table is a ``requests_app.transitions.Workflow`` with what its moves bring with them declared
+beside it: an approved ISA version supersedes the one before it, starts the flows waiting for it and is
+rendered to PDF; an ended one suspends its flows; the DPO's advice and the SIRO's sign-off are written
+onto the DPIA. ``requests_app.services.workflow.transition`` applies every table the same way.
 
 A guard returns the reasons a move cannot happen now (empty when it can); it may read the entry's
 related rows. ``system`` moves may also be made by the portal itself: by a scheduled task, with no
@@ -14,14 +13,13 @@ person, or as the consequence of another person's move.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import models
+from django.utils import timezone
 
-from igportal.roles import Role, roles_of
+from igportal.roles import IG_TEAM, Role, roles_of
 from necessity.rules import Art6Condition, ConfidentialityBasis
 from requests_app.models import (
     AgreementHistory,
@@ -38,56 +36,14 @@ from requests_app.models import (
     IncidentKind,
     IncidentStatus,
 )
-from requests_app.models.history import StateHistory
+from requests_app.services.outbox import outbox_enqueue
+from requests_app.tasks import render_agreement_document
+from requests_app.transitions import Move, Transition, Workflow, table
 
-Entry = TypeVar("Entry", AgreementVersion, DataFlow, Dpia, Incident)
 RegisterEntry = AgreementVersion | DataFlow | Dpia | Incident
 
-IG_TEAM = frozenset({Role.IG_OFFICER, Role.DPO})
-
-
-@dataclass(frozen=True)
-class RegisterTransition(Generic[Entry]):
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    may_fire: Callable[[User, Entry], bool]
-    who: str
-    comment_required: bool = False
-    guard: Callable[[Entry, datetime.date], list[str]] | None = None
-    system: bool = False
-    # How conflict messages say it was done: "already approved by Clare Evans at 10:02".
-    done: str = ""
-    # Shown as a warning button: the move ends or stops something.
-    warning: bool = False
-    # Offered on the page only when its guard passes (expiring before the end date is never the answer);
-    # other moves are offered anyway, and pressing them explains what is missing.
-    offered_only_when_ready: bool = False
-
-
-@dataclass(frozen=True)
-class RegisterWorkflow(Generic[Entry]):
-    model: type[Entry]
-    history_model: type[StateHistory]
-    # The history row's foreign key to the entry.
-    history_field: str
-    audit_type: str
-    transitions: dict[str, RegisterTransition[Entry]]
-
-    def available(self, user: User, entry: Entry, *, today: datetime.date) -> list[RegisterTransition[Entry]]:
-        """What the user may do to the entry now, for the buttons on its page."""
-        return [
-            t
-            for t in self.transitions.values()
-            if entry.status in t.sources
-            and t.may_fire(user, entry)
-            and not (t.offered_only_when_ready and t.guard is not None and t.guard(entry, today))
-        ]
-
-
-def _table(*transitions: RegisterTransition[Any]) -> dict[str, RegisterTransition[Any]]:
-    return {t.name: t for t in transitions}
+# A year between reviews unless the owner sets otherwise [001 s13].
+REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
 def _ig_team(user: User, entry: models.Model) -> bool:
@@ -164,74 +120,115 @@ def _end_date_passed(version: AgreementVersion, today: datetime.date) -> list[st
     return []
 
 
+def _supersede_earlier_versions(move: Move[AgreementVersion]) -> None:
+    """Before the update: the database allows one version in force per agreement at a time."""
+    version = move.entry
+    earlier = (
+        AgreementVersion.objects.select_for_update()
+        .select_related("agreement")
+        .filter(agreement_id=version.agreement_id, status=AgreementStatus.ACTIVE)
+        .exclude(pk=version.pk)
+    )
+    for previous in earlier:
+        move.then(previous, "supersede", f"Replaced by version {version.number}.")
+    move.set(approved_by=move.actor, approved_at=timezone.now())
+
+
+def _came_into_force(move: Move[AgreementVersion]) -> None:
+    """The flows waiting for the agreement start, and the version is rendered to PDF."""
+    version = move.entry
+    waiting = DataFlow.objects.select_for_update().filter(
+        agreement_id=version.agreement_id, status=DataFlowStatus.AWAITING_ISA
+    )
+    for flow in waiting.select_related("agreement"):
+        move.then(flow, "activate", f"{version.audit_label} came into force.")
+    outbox_enqueue(render_agreement_document, version.pk)
+
+
+def _agreement_ended(move: Move[AgreementVersion]) -> None:
+    """No flow runs without an agreement in force: the flows it covered are suspended, saying why."""
+    version = move.entry
+    ended = "expired" if move.spec.name == "expire" else "was terminated"
+    reason = f"{version.audit_label} {ended}" + (f": {move.comment}" if move.comment else ".")
+    running = DataFlow.objects.select_for_update().filter(
+        agreement_id=version.agreement_id, status=DataFlowStatus.ACTIVE
+    )
+    for flow in running:
+        move.then(flow, "suspend", reason)
+
+
 A = AgreementStatus
-ISA_WORKFLOW: RegisterWorkflow[AgreementVersion] = RegisterWorkflow(
+ISA_WORKFLOW: Workflow[AgreementVersion] = Workflow(
     model=AgreementVersion,
     history_model=AgreementHistory,
     history_field="version",
-    audit_type="isa",
-    transitions=_table(
-        RegisterTransition(
-            "submit_for_approval",
-            "Send to the Caldicott Guardian",
-            frozenset({A.DRAFT}),
-            A.AWAITING_CALDICOTT,
-            _ig_team,
-            "an IG officer or the DPO",
+    audit_verb="isa",
+    transitions=table(
+        Transition(
+            name="submit_for_approval",
+            label="Send to the Caldicott Guardian",
+            sources=frozenset({A.DRAFT}),
+            target=A.AWAITING_CALDICOTT,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
             guard=_agreement_incomplete,
             done="sent for approval",
         ),
-        RegisterTransition(
-            "approve",
-            "Approve the agreement",
-            frozenset({A.AWAITING_CALDICOTT}),
-            A.ACTIVE,
-            _caldicott_not_author,
-            "the Caldicott Guardian, who did not draft or send it,",
+        Transition(
+            name="approve",
+            label="Approve the agreement",
+            sources=frozenset({A.AWAITING_CALDICOTT}),
+            target=A.ACTIVE,
+            may_fire=_caldicott_not_author,
+            who="the Caldicott Guardian, who did not draft or send it,",
             guard=_agreement_incomplete,
+            prepare=_supersede_earlier_versions,
+            consequences=_came_into_force,
             done="approved",
         ),
-        RegisterTransition(
-            "return_to_draft",
-            "Return to draft",
-            frozenset({A.AWAITING_CALDICOTT}),
-            A.DRAFT,
-            _caldicott_or_ig_team,
-            "the Caldicott Guardian or the IG team",
-            comment_required=True,
+        Transition(
+            name="return_to_draft",
+            label="Return to draft",
+            sources=frozenset({A.AWAITING_CALDICOTT}),
+            target=A.DRAFT,
+            may_fire=_caldicott_or_ig_team,
+            who="the Caldicott Guardian or the IG team",
+            reason_required=True,
             done="returned to draft",
         ),
-        RegisterTransition(
-            "expire",
-            "Mark as expired",
-            frozenset({A.ACTIVE}),
-            A.EXPIRED,
-            _dpo,
-            "the DPO",
+        Transition(
+            name="expire",
+            label="Mark as expired",
+            sources=frozenset({A.ACTIVE}),
+            target=A.EXPIRED,
+            may_fire=_dpo,
+            who="the DPO",
             guard=_end_date_passed,
             system=True,
+            consequences=_agreement_ended,
             done="marked expired",
             warning=True,
             offered_only_when_ready=True,
         ),
-        RegisterTransition(
-            "terminate",
-            "Terminate the agreement",
-            frozenset({A.ACTIVE}),
-            A.TERMINATED,
-            _ig_team,
-            "an IG officer or the DPO",
-            comment_required=True,
+        Transition(
+            name="terminate",
+            label="Terminate the agreement",
+            sources=frozenset({A.ACTIVE}),
+            target=A.TERMINATED,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
+            reason_required=True,
+            consequences=_agreement_ended,
             done="terminated",
             warning=True,
         ),
-        RegisterTransition(
-            "supersede",
-            "Replace by the next version",
-            frozenset({A.ACTIVE}),
-            A.SUPERSEDED,
-            _nobody,
-            "the portal, when the next version is approved,",
+        Transition(
+            name="supersede",
+            label="Replace by the next version",
+            sources=frozenset({A.ACTIVE}),
+            target=A.SUPERSEDED,
+            may_fire=_nobody,
+            who="the portal, when the next version is approved,",
             system=True,
             done="replaced by a later version",
         ),
@@ -251,55 +248,55 @@ def _needs_active_agreement(flow: DataFlow, today: datetime.date) -> list[str]:
 
 
 F = DataFlowStatus
-FLOW_WORKFLOW: RegisterWorkflow[DataFlow] = RegisterWorkflow(
+FLOW_WORKFLOW: Workflow[DataFlow] = Workflow(
     model=DataFlow,
     history_model=DataFlowHistory,
     history_field="flow",
-    audit_type="data_flow",
-    transitions=_table(
-        RegisterTransition(
-            "activate",
-            "Start the flow",
-            frozenset({F.AWAITING_ISA}),
-            F.ACTIVE,
-            _ig_team,
-            "an IG officer or the DPO",
+    audit_verb="data_flow",
+    transitions=table(
+        Transition(
+            name="activate",
+            label="Start the flow",
+            sources=frozenset({F.AWAITING_ISA}),
+            target=F.ACTIVE,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
             guard=_needs_active_agreement,
             system=True,
             done="started",
             offered_only_when_ready=True,
         ),
-        RegisterTransition(
-            "suspend",
-            "Suspend the flow",
-            frozenset({F.ACTIVE}),
-            F.SUSPENDED,
-            _ig_team,
-            "an IG officer or the DPO",
-            comment_required=True,
+        Transition(
+            name="suspend",
+            label="Suspend the flow",
+            sources=frozenset({F.ACTIVE}),
+            target=F.SUSPENDED,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
+            reason_required=True,
             system=True,
             done="suspended",
             warning=True,
         ),
-        RegisterTransition(
-            "resume",
-            "Resume the flow",
-            frozenset({F.SUSPENDED}),
-            F.ACTIVE,
-            _ig_team,
-            "an IG officer or the DPO",
+        Transition(
+            name="resume",
+            label="Resume the flow",
+            sources=frozenset({F.SUSPENDED}),
+            target=F.ACTIVE,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
             guard=_needs_active_agreement,
             done="resumed",
             offered_only_when_ready=True,
         ),
-        RegisterTransition(
-            "end",
-            "End the flow",
-            frozenset({F.AWAITING_ISA, F.ACTIVE, F.SUSPENDED}),
-            F.ENDED,
-            _ig_team,
-            "an IG officer or the DPO",
-            comment_required=True,
+        Transition(
+            name="end",
+            label="End the flow",
+            sources=frozenset({F.AWAITING_ISA, F.ACTIVE, F.SUSPENDED}),
+            target=F.ENDED,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
+            reason_required=True,
             done="ended",
             warning=True,
         ),
@@ -343,70 +340,88 @@ def _dpo_or_siro(user: User, dpia: Dpia) -> bool:
     return bool(roles_of(user) & {Role.DPO, Role.SIRO})
 
 
+def _record_advice(move: Move[Dpia]) -> None:
+    move.set(dpo_advice=move.comment, dpo_advice_by=move.actor, dpo_advice_at=timezone.now())
+
+
+def _record_sign_off(move: Move[Dpia]) -> None:
+    """The SIRO's sign-off starts the review clock: a year unless a later review is already set."""
+    changes: dict[str, Any] = {
+        "siro_signed_by": move.actor,
+        "siro_signed_at": timezone.now(),
+        "siro_comment": move.comment,
+    }
+    if move.entry.next_review_on is None or move.entry.next_review_on <= move.today:
+        changes["next_review_on"] = move.today + REVIEW_INTERVAL
+    move.set(**changes)
+
+
 D = DpiaStatus
-DPIA_WORKFLOW: RegisterWorkflow[Dpia] = RegisterWorkflow(
+DPIA_WORKFLOW: Workflow[Dpia] = Workflow(
     model=Dpia,
     history_model=DpiaHistory,
     history_field="dpia",
-    audit_type="dpia",
-    transitions=_table(
-        RegisterTransition(
-            "screen_out",
-            "Record that a full DPIA is not required",
-            frozenset({D.DRAFT}),
-            D.NOT_REQUIRED,
-            _ig_team,
-            "an IG officer or the DPO",
+    audit_verb="dpia",
+    transitions=table(
+        Transition(
+            name="screen_out",
+            label="Record that a full DPIA is not required",
+            sources=frozenset({D.DRAFT}),
+            target=D.NOT_REQUIRED,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
             guard=_screened_no,
             done="screened out",
         ),
-        RegisterTransition(
-            "submit_for_advice",
-            "Send to the DPO for advice",
-            frozenset({D.DRAFT}),
-            D.AWAITING_DPO,
-            _ig_team,
-            "an IG officer or the DPO",
+        Transition(
+            name="submit_for_advice",
+            label="Send to the DPO for advice",
+            sources=frozenset({D.DRAFT}),
+            target=D.AWAITING_DPO,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
             guard=_full_dpia_ready,
             done="sent to the DPO",
         ),
-        RegisterTransition(
-            "give_advice",
-            "Give DPO advice and send to the SIRO",
-            frozenset({D.AWAITING_DPO}),
-            D.AWAITING_SIRO,
-            _dpo_not_author,
-            "the DPO, on a DPIA someone else wrote,",
-            comment_required=True,
+        Transition(
+            name="give_advice",
+            label="Give DPO advice and send to the SIRO",
+            sources=frozenset({D.AWAITING_DPO}),
+            target=D.AWAITING_SIRO,
+            may_fire=_dpo_not_author,
+            who="the DPO, on a DPIA someone else wrote,",
+            reason_required=True,
+            prepare=_record_advice,
             done="advised on",
         ),
-        RegisterTransition(
-            "sign_off",
-            "Sign off the DPIA",
-            frozenset({D.AWAITING_SIRO}),
-            D.SIGNED_OFF,
-            _siro_independent,
-            "the SIRO, who neither wrote nor advised on it,",
+        Transition(
+            name="sign_off",
+            label="Sign off the DPIA",
+            sources=frozenset({D.AWAITING_SIRO}),
+            target=D.SIGNED_OFF,
+            may_fire=_siro_independent,
+            who="the SIRO, who neither wrote nor advised on it,",
+            prepare=_record_sign_off,
             done="signed off",
         ),
-        RegisterTransition(
-            "return_to_draft",
-            "Return to draft",
-            frozenset({D.AWAITING_DPO, D.AWAITING_SIRO}),
-            D.DRAFT,
-            _dpo_or_siro,
-            "the DPO or the SIRO",
-            comment_required=True,
+        Transition(
+            name="return_to_draft",
+            label="Return to draft",
+            sources=frozenset({D.AWAITING_DPO, D.AWAITING_SIRO}),
+            target=D.DRAFT,
+            may_fire=_dpo_or_siro,
+            who="the DPO or the SIRO",
+            reason_required=True,
             done="returned to draft",
         ),
-        RegisterTransition(
-            "reopen",
-            "Reopen for review",
-            frozenset({D.SIGNED_OFF, D.NOT_REQUIRED}),
-            D.DRAFT,
-            _ig_team,
-            "an IG officer or the DPO",
-            comment_required=True,
+        Transition(
+            name="reopen",
+            label="Reopen for review",
+            sources=frozenset({D.SIGNED_OFF, D.NOT_REQUIRED}),
+            target=D.DRAFT,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
+            reason_required=True,
             done="reopened",
         ),
     ),
@@ -432,40 +447,38 @@ def _incident_closable(incident: Incident, today: datetime.date) -> list[str]:
 
 
 INC = IncidentStatus
-INCIDENT_WORKFLOW: RegisterWorkflow[Incident] = RegisterWorkflow(
+INCIDENT_WORKFLOW: Workflow[Incident] = Workflow(
     model=Incident,
     history_model=IncidentHistory,
     history_field="incident",
-    audit_type="incident",
-    transitions=_table(
-        RegisterTransition(
-            "close",
-            "Close the incident",
-            frozenset({INC.OPEN}),
-            INC.CLOSED,
-            _ig_team,
-            "an IG officer or the DPO",
+    audit_verb="incident",
+    transitions=table(
+        Transition(
+            name="close",
+            label="Close the incident",
+            sources=frozenset({INC.OPEN}),
+            target=INC.CLOSED,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
             guard=_incident_closable,
             done="closed",
         ),
-        RegisterTransition(
-            "reopen",
-            "Reopen the incident",
-            frozenset({INC.CLOSED}),
-            INC.OPEN,
-            _ig_team,
-            "an IG officer or the DPO",
-            comment_required=True,
+        Transition(
+            name="reopen",
+            label="Reopen the incident",
+            sources=frozenset({INC.CLOSED}),
+            target=INC.OPEN,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
+            reason_required=True,
             done="reopened",
         ),
     ),
 )
 
-
-REGISTER_WORKFLOWS: dict[type[models.Model], RegisterWorkflow[Any]] = {
-    workflow.model: workflow for workflow in (ISA_WORKFLOW, FLOW_WORKFLOW, DPIA_WORKFLOW, INCIDENT_WORKFLOW)
-}
-
-
-def workflow_for(entry: RegisterEntry) -> RegisterWorkflow[Any]:
-    return REGISTER_WORKFLOWS[type(entry)]
+REGISTER_WORKFLOWS: tuple[Workflow[Any], ...] = (
+    ISA_WORKFLOW,
+    FLOW_WORKFLOW,
+    DPIA_WORKFLOW,
+    INCIDENT_WORKFLOW,
+)

@@ -1,7 +1,8 @@
-"""The sharing request workflow as a table: states, named transitions, who may fire them, guards.
+"""The sharing request workflow as a table: states, named transitions, who may fire them, and what a
+decision brings with it (the stage's sign-off, the next stage's reviewers, the decision record).
 
-Data and predicates only; `requests_app.services.workflow.transition` is the one function that
-applies it, so nothing else ever assigns ``SharingRequest.status``.
+``requests_app.services.workflow.transition`` is the one function that applies it (the same one for
+every workflow), so nothing else ever assigns ``SharingRequest.status``.
 
 A submitted request waits in the IG inbox (submitted) until an IG officer or the DPO takes it into
 review; it then passes through its stages in order (``SharingRequest.stages``: IG/DPO first, then
@@ -13,12 +14,26 @@ request changes (back to the requester, who resubmits as a new assessment) or re
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
-from igportal.roles import Role, roles_of
-from requests_app.models import RequestStatus, SharingRequest, SignOffStage
+from igportal.roles import IG_TEAM, Role, roles_of
+from requests_app.models import (
+    Assessment,
+    Decision,
+    RequestHistory,
+    RequestStatus,
+    SharingRequest,
+    SignOff,
+    SignOffStage,
+)
+from requests_app.services.outbox import outbox_enqueue
+from requests_app.tasks import notify_request_history, render_decision_record
+from requests_app.transitions import Move, Transition, Workflow, table
 
 S = RequestStatus
 
@@ -29,7 +44,7 @@ STAGE_STATUS: dict[str, RequestStatus] = {
 }
 STATUS_STAGE: dict[RequestStatus, str] = {status: stage for stage, status in STAGE_STATUS.items()}
 STAGE_ROLES: dict[str, frozenset[Role]] = {
-    SignOffStage.IG_DPO: frozenset({Role.IG_OFFICER, Role.DPO}),
+    SignOffStage.IG_DPO: IG_TEAM,
     SignOffStage.CALDICOTT_GUARDIAN: frozenset({Role.CALDICOTT_GUARDIAN}),
     SignOffStage.SIRO: frozenset({Role.SIRO}),
 }
@@ -60,6 +75,7 @@ def stage_after(request: SharingRequest, stage: str) -> str | None:
 
 # Who may fire: each predicate also enforces segregation of duties (never on one's own request).
 Check = Callable[[User, SharingRequest], bool]
+VIEW = "requests_app.view_sharingrequest"
 
 
 def _requester(user: User, request: SharingRequest) -> bool:
@@ -67,7 +83,7 @@ def _requester(user: User, request: SharingRequest) -> bool:
 
 
 def _ig_team(user: User, request: SharingRequest) -> bool:
-    return request.requester_id != user.pk and bool(roles_of(user) & {Role.IG_OFFICER, Role.DPO})
+    return request.requester_id != user.pk and bool(roles_of(user) & IG_TEAM)
 
 
 def _stage_signer(user: User, request: SharingRequest) -> bool:
@@ -76,111 +92,180 @@ def _stage_signer(user: User, request: SharingRequest) -> bool:
 
 
 def _requester_or_ig_team(user: User, request: SharingRequest) -> bool:
-    return _requester(user, request) or bool(roles_of(user) & {Role.IG_OFFICER, Role.DPO})
+    return _requester(user, request) or bool(roles_of(user) & IG_TEAM)
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[RequestStatus]
-    may_fire: Check
-    who: str
-    # None: the target depends on the request's stages and sign-offs (see services.workflow).
-    target: RequestStatus | None
-    comment_required: bool = False
-    is_decision: bool = False
-    # How the request's page and conflict messages say it was done: "already {done} by Fay at 10:02".
-    done: str = ""
+# --- what a decision checks and brings with it ---------------------------------------------------------
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
+def _latest_assessment(sharing_request: SharingRequest) -> Assessment:
+    assessment = sharing_request.assessments.order_by("-number").first()
+    if assessment is None:
+        raise ValidationError(f"{sharing_request.reference} has no submitted assessment to sign.")
+    return assessment
+
+
+def _prepare_decision(move: Move[SharingRequest]) -> None:
+    """One person signs one stage: a signer of another stage of this request may not sign this one."""
+    if (
+        move.spec.name == Decision.APPROVE_WITH_CONDITIONS
+        and not str(move.inputs.get("conditions", "")).strip()
+    ):
+        move.add_error("conditions", "Set out the conditions of the approval.")
+    if move.errors:
+        return
+    # The same row lock as sharing_request_add_stage: a decision works out its next state from the
+    # stages as they are once it holds the lock, so a stage added at the same moment is either seen
+    # here or refused there (the request no longer under review), never left unsigned.
+    move.entry.stages = (
+        SharingRequest.objects.select_for_update().values_list("stages", flat=True).get(pk=move.entry.pk)
+    )
+    stage = current_stage(move.entry)
+    assessment = _latest_assessment(move.entry)
+    assert move.actor is not None
+    if assessment.signoffs.filter(signer=move.actor).exclude(stage=stage).exists():
+        raise PermissionDenied(
+            "You have signed another stage of this request; a different person must sign this one."
+        )
+    move.context["assessment"], move.context["stage"] = assessment, stage
+
+
+def _after_approval(move: Move[SharingRequest]) -> str:
+    """The next stage of the request, or approved (with conditions if any stage set them) at the last."""
+    request = move.entry
+    stage = move.context["stage"]
+    following = stage_after(request, stage)
+    if following is not None:
+        return STAGE_STATUS[following]
+    conditional = (
+        move.spec.name == Decision.APPROVE_WITH_CONDITIONS
+        or move.context["assessment"].signoffs.filter(decision=Decision.APPROVE_WITH_CONDITIONS).exists()
+    )
+    return RequestStatus.APPROVED_WITH_CONDITIONS if conditional else RequestStatus.APPROVED
+
+
+def _sign_the_stage(move: Move[SharingRequest]) -> None:
+    """The decision's sign-off; a unique constraint makes it single per stage and assessment."""
+    assert move.actor is not None
+    SignOff.objects.create(
+        request=move.entry,
+        assessment=move.context["assessment"],
+        stage=move.context["stage"],
+        decision=move.spec.name,
+        conditions=str(move.inputs.get("conditions", "")).strip(),
+        reasons=move.comment,
+        signer=move.actor,
+    )
+
+
+def _grant_stage_access(move: Move[SharingRequest]) -> None:
+    """Reviewers keep seeing a request once it has reached their stage (need-to-know, not role-wide)."""
+    stage = STATUS_STAGE.get(RequestStatus(move.to_status))
+    if stage is None:
+        return
+    for role in STAGE_ROLES[stage]:
+        group, _ = Group.objects.get_or_create(name=role.group_name)
+        assign_perm(VIEW, group, move.entry)
+
+
+def _announce(move: Move[SharingRequest]) -> None:
+    """The requester and the next signers are told; a decision is written up as a record."""
+    history: RequestHistory = move.history
+    # Through the outbox: written in this transaction, handed to the broker once it commits.
+    outbox_enqueue(notify_request_history, history.pk)
+    if history.to_status in DECIDED_STATUSES and history.from_status != history.to_status:
+        outbox_enqueue(render_decision_record, history.pk)
+
+
+_SIGNER = "the signer of this stage, on someone else's request,"
+
+
+def _decision(
+    name: str, label: str, *, target: RequestStatus | None, done: str, **extra: Any
+) -> Transition[Any]:
+    return Transition(
+        name=name,
+        label=label,
+        sources=REVIEW_STATUSES,
+        may_fire=_stage_signer,
+        who=_SIGNER,
+        target=target,
+        resolve_target=None if target is not None else _after_approval,
+        prepare=_prepare_decision,
+        consequences=_sign_the_stage,
+        is_decision=True,
+        done=done,
+        **extra,
+    )
+
+
+SHARING_WORKFLOW: Workflow[SharingRequest] = Workflow(
+    model=SharingRequest,
+    history_model=RequestHistory,
+    history_field="request",
+    audit_verb="request",
+    inputs=frozenset({"conditions"}),
+    after_every_move=_grant_stage_access,
+    on_commit=_announce,
+    transitions=table(
         Transition(
-            "submit",
-            "Submit for review",
-            frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
-            _requester,
-            "the requester",
-            S.SUBMITTED,
+            name="submit",
+            label="Submit for review",
+            sources=frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
+            may_fire=_requester,
+            who="the requester",
+            target=S.SUBMITTED,
             done="submitted",
         ),
         Transition(
-            "start_review",
-            "Start the IG review",
-            frozenset({S.SUBMITTED}),
-            _ig_team,
-            "an IG officer or the DPO, on someone else's request,",
-            S.IG_REVIEW,
+            name="start_review",
+            label="Start the IG review",
+            sources=frozenset({S.SUBMITTED}),
+            may_fire=_ig_team,
+            who="an IG officer or the DPO, on someone else's request,",
+            target=S.IG_REVIEW,
             done="taken into IG review",
         ),
-        Transition(
-            "approve",
-            "Approve",
-            REVIEW_STATUSES,
-            _stage_signer,
-            "the signer of this stage, on someone else's request,",
-            None,
-            is_decision=True,
-            done="approved",
-        ),
-        Transition(
+        _decision("approve", "Approve", target=None, done="approved"),
+        _decision(
             "approve_with_conditions",
             "Approve with conditions",
-            REVIEW_STATUSES,
-            _stage_signer,
-            "the signer of this stage, on someone else's request,",
-            None,
-            comment_required=True,
-            is_decision=True,
+            target=None,
+            reason_required=True,
             done="approved with conditions",
         ),
-        Transition(
+        _decision(
             "request_changes",
             "Request changes",
-            REVIEW_STATUSES,
-            _stage_signer,
-            "the signer of this stage, on someone else's request,",
-            S.CHANGES_REQUESTED,
-            comment_required=True,
-            is_decision=True,
+            target=S.CHANGES_REQUESTED,
+            reason_required=True,
             done="sent back for changes",
         ),
+        _decision("reject", "Reject", target=S.REJECTED, reason_required=True, done="rejected"),
         Transition(
-            "reject",
-            "Reject",
-            REVIEW_STATUSES,
-            _stage_signer,
-            "the signer of this stage, on someone else's request,",
-            S.REJECTED,
-            comment_required=True,
-            is_decision=True,
-            done="rejected",
-        ),
-        Transition(
-            "withdraw",
-            "Withdraw the request",
-            frozenset({S.DRAFT, S.CHANGES_REQUESTED, *OPEN_STATUSES}),
-            _requester,
-            "the requester",
-            S.WITHDRAWN,
-            comment_required=True,
+            name="withdraw",
+            label="Withdraw the request",
+            sources=frozenset({S.DRAFT, S.CHANGES_REQUESTED, *OPEN_STATUSES}),
+            may_fire=_requester,
+            who="the requester",
+            target=S.WITHDRAWN,
+            reason_required=True,
             done="withdrawn",
         ),
         Transition(
-            "close",
-            "Mark as shared and closed",
-            APPROVED_STATUSES,
-            _requester_or_ig_team,
-            "the requester or the IG team",
-            S.CLOSED,
+            name="close",
+            label="Mark as shared and closed",
+            sources=APPROVED_STATUSES,
+            may_fire=_requester_or_ig_team,
+            who="the requester or the IG team",
+            target=S.CLOSED,
             done="closed",
         ),
-    )
-}
+    ),
+)
+TRANSITIONS: dict[str, Transition[SharingRequest]] = SHARING_WORKFLOW.transitions
 
 
-def available_transitions(user: User, request: SharingRequest) -> list[Transition]:
+def available_transitions(user: User, request: SharingRequest) -> list[Transition[SharingRequest]]:
     """What the user may do to the request now, for the buttons on its page."""
-    return [t for t in TRANSITIONS.values() if request.status in t.sources and t.may_fire(user, request)]
+    return SHARING_WORKFLOW.available(user, request, today=timezone.localdate())

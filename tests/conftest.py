@@ -56,6 +56,19 @@ def _audit_checkpoints_in_a_temporary_file(settings: Any, tmp_path: Any) -> None
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """``slow``: what ``make test-fast`` leaves out of the edit-test loop (``make test`` runs it all).
+
+    The browser journeys, the benchmark's seeding and sweeps, the API schema fuzz, and every test that
+    needs the real services in a committed transaction (a Celery worker, separate processes, two people
+    racing). Modules may also mark themselves ``slow``.
+    """
+    database = item.get_closest_marker("django_db")
+    committed = database is not None and bool(database.kwargs.get("transaction"))
+    if "e2e" in item.keywords or ("services" in item.keywords and committed):
+        item.add_marker(pytest.mark.slow)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # The browser tests go last (a stable sort keeps pytest-django's order otherwise): the quick tests
     # report first, and nothing runs after them while the browser's event loop is up (tests/e2e).

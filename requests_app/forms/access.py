@@ -21,7 +21,7 @@ from requests_app.models import (
     AccessRequestStatus,
     IdentityMethod,
 )
-from requests_app.models.access import CLOSING_OUTCOMES, FEE_KINDS, RESPONSE_OUTCOMES
+from requests_app.models.access import CLOSING_OUTCOMES, DETAIL_FIELDS, FEE_KINDS, RESPONSE_OUTCOMES
 from requests_app.selectors.access import access_request_handlers
 
 
@@ -30,22 +30,7 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
 
     class Meta:
         model = AccessRequest
-        fields = [
-            "kind",
-            "received_on",
-            "channel",
-            "requester_name",
-            "requester_email",
-            "requester_phone",
-            "requester_address",
-            "subject_name",
-            "description",
-            "handler",
-            "recent_records_only",
-            "fee_amount",
-            "fee_requested_on",
-            "fee_paid_on",
-        ]
+        fields = ["kind", *DETAIL_FIELDS]
         widgets = {
             "kind": forms.RadioSelect,
             "channel": forms.RadioSelect,

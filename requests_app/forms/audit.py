@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.models import User
 
 from igportal.forms import NHSFormMixin, date_field
@@ -27,10 +28,16 @@ class AuditFilterForm(NHSFormMixin, forms.Form):
         max_length=64,
         help_text="For example request.view, or auth. for every sign-in event.",
     )
-    target_type = forms.CharField(label="Object type", required=False, max_length=64)
+    target_type = forms.ChoiceField(label="Object type", required=False)
     target_id = forms.CharField(label="Object id", required=False, max_length=64)
     occurred_from = date_field("From", subject="the first day", required=False)
     occurred_to = date_field("To", subject="the last day", required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["target_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Any"), *audited_object_types()]
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
@@ -38,3 +45,13 @@ class AuditFilterForm(NHSFormMixin, forms.Form):
         if start and end and start > end:
             self.add_error("occurred_to", "The last day must be the same as or after the first day")
         return cleaned
+
+
+def audited_object_types() -> list[tuple[str, str]]:
+    """Every kind of object the trail names, from the models that declare an ``audit_type``."""
+    kinds: dict[str, str] = {}
+    for model in apps.get_models():
+        audit_type = getattr(model, "audit_type", None)
+        if isinstance(audit_type, str):
+            kinds.setdefault(audit_type, str(model._meta.verbose_name).capitalize())
+    return sorted(kinds.items(), key=lambda kind: kind[1])

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from igportal.forms import LongSelect, NHSFormMixin
-from igportal.roles import Role
+from igportal.roles import IG_TEAM
 from necessity.rules import PurposeCategory, Urgency, choices
 from requests_app.models import Decision, Organisation, SignOffStage
 
@@ -69,9 +69,7 @@ class AssignForm(NHSFormMixin, forms.Form):
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
-            User.objects.filter(
-                is_active=True, groups__name__in=[Role.IG_OFFICER.group_name, Role.DPO.group_name]
-            )
+            User.objects.filter(is_active=True, groups__name__in=[role.group_name for role in IG_TEAM])
             .distinct()
             .order_by("first_name", "last_name")
         )

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from enum import StrEnum, nonmember
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import dateformat
 
+from igportal.dates import long_date as _fmt
 from requests_app.deadlines import Working, deadline_working
 from requests_app.deadlines_deceased import DeceasedWorking, deceased_records_working
+from requests_app.models.history import StateHistory
+from requests_app.models.status import StatusChoices
 
 
 class AccessRequestKind(models.TextChoices):
@@ -33,7 +35,7 @@ class AccessRequestKind(models.TextChoices):
         return "DEC" if self is AccessRequestKind.DECEASED else self.value.upper()
 
 
-class AccessRequestStatus(models.TextChoices):
+class AccessRequestStatus(StatusChoices):
     RECEIVED = "received", "Received"
     AWAITING_IDENTITY = "awaiting_identity", "Awaiting identity"
     AWAITING_CLARIFICATION = "awaiting_clarification", "Awaiting clarification (clock stopped)"
@@ -41,6 +43,17 @@ class AccessRequestStatus(models.TextChoices):
     EXTENDED = "extended", "Extended"
     RESPONDED = "responded", "Responded"
     CLOSED = "closed", "Closed"
+
+    colours = nonmember(
+        {
+            "awaiting_identity": "yellow",
+            "awaiting_clarification": "purple",
+            "in_progress": "aqua-green",
+            "extended": "orange",
+            "responded": "green",
+            "closed": "grey",
+        }
+    )
 
 
 OPEN_STATUSES: frozenset[str] = frozenset(
@@ -86,77 +99,27 @@ RESPONSE_OUTCOMES: tuple[str, ...] = (
     AccessRequestOutcome.NOT_HELD,
 )
 CLOSING_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.WITHDRAWN, AccessRequestOutcome.REFUSED)
+# A case's details, as the form edits them and the service takes them (not its kind, status or the dated
+# events its moves record).
+DETAIL_FIELDS: tuple[str, ...] = (
+    "received_on",
+    "channel",
+    "requester_name",
+    "requester_email",
+    "requester_phone",
+    "requester_address",
+    "subject_name",
+    "description",
+    "handler",
+    "recent_records_only",
+    "fee_amount",
+    "fee_requested_on",
+    "fee_paid_on",
+)
 # The kinds whose requester must prove who they are (or, for AHRA, their entitlement) before the clock runs.
 IDENTITY_KINDS: frozenset[str] = frozenset({AccessRequestKind.SAR, AccessRequestKind.DECEASED})
 # UK GDPR Art 12(5) and AHRA 1990 s3(4) allow a fee in some cases; a FOI fees notice is not modelled.
 FEE_KINDS: frozenset[str] = IDENTITY_KINDS
-
-
-# --- workflow ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AccessTransition:
-    """One move a handler can make; ``target`` None means back to in progress, or extended if it was."""
-
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str | None
-    kinds: frozenset[str] = frozenset(AccessRequestKind.values)
-
-
-_S = AccessRequestStatus
-_K = AccessRequestKind
-# The one table of allowed moves. ``services.access.access_request_transition`` is the only code that
-# changes a case's status, and only along these rows.
-ACCESS_TRANSITIONS: dict[str, AccessTransition] = {
-    t.name: t
-    for t in (
-        AccessTransition(
-            "request_identity",
-            "Ask for proof of identity",
-            frozenset({_S.RECEIVED}),
-            _S.AWAITING_IDENTITY,
-            IDENTITY_KINDS,
-        ),
-        AccessTransition(
-            "verify_identity",
-            "Record identity verified",
-            frozenset({_S.RECEIVED, _S.AWAITING_IDENTITY}),
-            _S.IN_PROGRESS,
-            IDENTITY_KINDS,
-        ),
-        AccessTransition("start", "Start work on it", frozenset({_S.RECEIVED}), _S.IN_PROGRESS),
-        AccessTransition(
-            "ask_clarification",
-            "Ask for clarification",
-            frozenset({_S.RECEIVED, _S.IN_PROGRESS, _S.EXTENDED}),
-            _S.AWAITING_CLARIFICATION,
-        ),
-        AccessTransition(
-            "record_clarification",
-            "Record the clarification received",
-            frozenset({_S.AWAITING_CLARIFICATION}),
-            None,
-        ),
-        AccessTransition(
-            "extend",
-            "Extend the deadline",
-            frozenset({_S.RECEIVED, _S.IN_PROGRESS}),
-            _S.EXTENDED,
-            # AHRA 1990 has no extension.
-            frozenset({_K.SAR, _K.FOI, _K.EIR}),
-        ),
-        AccessTransition(
-            "respond",
-            "Record the response",
-            frozenset({_S.RECEIVED, _S.IN_PROGRESS, _S.EXTENDED}),
-            _S.RESPONDED,
-        ),
-        AccessTransition("close", "Close: withdrawn or refused", frozenset(OPEN_STATUSES), _S.CLOSED),
-    )
-}
 
 
 # --- the case's clock ------------------------------------------------------------------------------------
@@ -191,22 +154,6 @@ class CaseDeadline:
         return self.working.due
 
 
-def _fmt(day: date) -> str:
-    # Django's formatter, not strftime, so that the words follow LANGUAGE_CODE rather than the server locale.
-    return dateformat.format(day, "D j M Y")
-
-
-_STATUS_TAG_CLASSES: dict[AccessRequestStatus, str] = {
-    AccessRequestStatus.RECEIVED: "nhsuk-tag--blue",
-    AccessRequestStatus.AWAITING_IDENTITY: "nhsuk-tag--yellow",
-    AccessRequestStatus.AWAITING_CLARIFICATION: "nhsuk-tag--purple",
-    AccessRequestStatus.IN_PROGRESS: "nhsuk-tag--aqua-green",
-    AccessRequestStatus.EXTENDED: "nhsuk-tag--orange",
-    AccessRequestStatus.RESPONDED: "nhsuk-tag--green",
-    AccessRequestStatus.CLOSED: "nhsuk-tag--grey",
-}
-
-
 # --- models ----------------------------------------------------------------------------------------------
 
 
@@ -225,7 +172,10 @@ class AccessRequestCounter(models.Model):
 
 
 class AccessRequest(models.Model):
-    """One access request case. Changed only through ``requests_app.services.access``."""
+    """One access request case. Changed only through ``requests_app.services.access``; its status only
+    along ``requests_app.access_workflow``, each move with a history row and an audit event."""
+
+    audit_type = "access_request"
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     kind = models.CharField("Type", max_length=16, choices=AccessRequestKind.choices)
@@ -331,19 +281,18 @@ class AccessRequest(models.Model):
         return reverse("access_request_detail", args=[self.pk])
 
     @property
+    def audit_label(self) -> str:
+        return self.reference
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @property
-    def status_tag_class(self) -> str:
-        """The NHS.UK tag colour for the status, so every page shows a status the same way."""
-        return _STATUS_TAG_CLASSES[AccessRequestStatus(self.status)]
-
-    def deadline(self, *, today: date) -> CaseDeadline:
+    def deadline(self, *, today: date, nation: str) -> CaseDeadline:
         """The deadline and its working as of ``today``; a finished case is read as of the day it ended.
 
-        SAR deadlines use the organisation's nation (``deadline_working``'s default), read from
-        ``OrganisationSettings`` on each call.
+        ``nation`` is the organisation's setting (``OrganisationSettings.nation``), whose bank holidays a
+        SAR's date skips; the caller reads it once per page or batch.
         """
         ended = self.responded_on or self.withdrawn_on
         as_of = ended if ended is not None and not self.is_open else today
@@ -367,6 +316,7 @@ class AccessRequest(models.Model):
                 self.received_on,
                 recent_records_only=self.recent_records_only,
                 further_information=further_information,
+                nation=nation,
                 today=as_of,
             )
             waiting_since, waiting_for = working.waiting_since, "further information (AHRA 1990 s3(6))"
@@ -379,6 +329,7 @@ class AccessRequest(models.Model):
                 identity_verified=as_of if awaiting_identity else self.identity_verified_on,
                 fee_paid=as_of if awaiting_fee else self.fee_paid_on,
                 extended=self.extended,
+                nation=nation,
                 pauses=clarifications,
                 today=as_of,
             )
@@ -388,17 +339,14 @@ class AccessRequest(models.Model):
                 waiting_since, waiting_for = self.fee_requested_on, "the fee"
             elif working.clock_stopped is not None:
                 waiting_since, waiting_for = working.clock_stopped.since, "clarification"
-            if self.extended and self.extension_told_on is not None:
-                first_month = deadline_working(
-                    "sar", self.received_on, identity_verified=self.identity_verified_on,
-                    fee_paid=self.fee_paid_on, pauses=clarifications, today=as_of,
-                ).due  # fmt: skip
-                if self.extension_told_on > first_month:
-                    notes.append(
-                        f"The requester was told of the extension on {_fmt(self.extension_told_on)}, after "
-                        f"the first month ended on {_fmt(first_month)}: UK GDPR Art 12(3) requires telling "
-                        "them within it."
-                    )
+            first_month = working.first_month_due
+            told = self.extension_told_on
+            if first_month is not None and told is not None and told > first_month:
+                notes.append(
+                    f"The requester was told of the extension on {_fmt(told)}, after "
+                    f"the first month ended on {_fmt(first_month)}: UK GDPR Art 12(3) requires telling "
+                    "them within it."
+                )
         else:
             answered = [answered for _, answered in clarifications if answered is not None]
             working = deadline_working(
@@ -406,6 +354,7 @@ class AccessRequest(models.Model):
                 self.received_on,
                 clarified=as_of if awaiting_clarification else max(answered, default=None),
                 extended=self.extended,
+                nation=nation,
             )
             if awaiting_clarification:
                 waiting_since = max(asked for asked, answered in clarifications if answered is None)
@@ -487,3 +436,18 @@ class AccessRequestClarification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.access_request} clarification asked {self.asked_on}"
+
+
+class AccessRequestHistory(StateHistory):
+    """One row per move or change of a case: append-only, written only by ``services.workflow``."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.PROTECT, related_name="history")
+
+    status_choices = AccessRequestStatus
+
+    class Meta:
+        ordering = ["access_request", "occurred_at", "id"]
+        verbose_name_plural = "access request history"
+
+    def __str__(self) -> str:
+        return f"{self.access_request_id}: {self.from_status} -> {self.to_status}"

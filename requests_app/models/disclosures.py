@@ -8,6 +8,8 @@ for a request handled outside the wizard (then it has no request).
 
 from __future__ import annotations
 
+from enum import nonmember
+
 from django.conf import settings
 from django.db import models
 
@@ -15,11 +17,14 @@ from necessity.rules import PurposeCategory, TransferMethod, choices
 from requests_app.models.flows import LegalBasisFields
 from requests_app.models.organisations import Organisation
 from requests_app.models.sharing import SharingRequest
+from requests_app.models.status import StatusChoices
 
 
-class DisclosureKind(models.TextChoices):
+class DisclosureKind(StatusChoices):
     DISCLOSURE = "disclosure", "Disclosed"
     REFUSAL = "refusal", "Refused"
+
+    colours = nonmember({"disclosure": "green", "refusal": "red"})
 
 
 class Disclosure(LegalBasisFields):

@@ -9,20 +9,25 @@ is the table of moves.
 
 from __future__ import annotations
 
+from enum import nonmember
+
 from django.conf import settings
 from django.db import models
 
 from necessity.rules import DPIA_SCREENING_QUESTIONS
 from requests_app.models.history import StateHistory
 from requests_app.models.sharing import SharingRequest
+from requests_app.models.status import StatusChoices
 
 
-class DpiaStatus(models.TextChoices):
+class DpiaStatus(StatusChoices):
     DRAFT = "draft", "Draft"
     NOT_REQUIRED = "not_required", "Screened: full DPIA not required"
     AWAITING_DPO = "awaiting_dpo", "Awaiting DPO advice"
     AWAITING_SIRO = "awaiting_siro", "Awaiting SIRO sign-off"
     SIGNED_OFF = "signed_off", "Signed off"
+
+    colours = nonmember({"draft": "grey", "not_required": "green", "signed_off": "green"})
 
 
 class RiskLikelihood(models.IntegerChoices):

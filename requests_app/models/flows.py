@@ -8,6 +8,8 @@ published (``requests_app.selectors.transparency``); every free-text field here 
 
 from __future__ import annotations
 
+from enum import nonmember
+
 from django.conf import settings
 from django.db import models
 
@@ -26,13 +28,16 @@ from requests_app.models.history import StateHistory
 from requests_app.models.isas import SharingAgreement
 from requests_app.models.organisations import Organisation
 from requests_app.models.sharing import DataItemType, SharingRequest
+from requests_app.models.status import StatusChoices
 
 
-class DataFlowStatus(models.TextChoices):
+class DataFlowStatus(StatusChoices):
     AWAITING_ISA = "awaiting_isa", "Awaiting its ISA"
     ACTIVE = "active", "Active"
     SUSPENDED = "suspended", "Suspended"
     ENDED = "ended", "Ended"
+
+    colours = nonmember({"active": "green", "suspended": "orange", "ended": "grey"})
 
 
 class FlowSchedule(models.TextChoices):

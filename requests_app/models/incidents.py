@@ -9,6 +9,7 @@ For every breach the person affected is given an explanation and an apology [002
 from __future__ import annotations
 
 import datetime
+from enum import nonmember
 
 from django.conf import settings
 from django.db import models
@@ -24,6 +25,7 @@ from requests_app.incident_grading import (
 from requests_app.models.flows import DataFlow
 from requests_app.models.history import StateHistory
 from requests_app.models.sharing import SharingRequest
+from requests_app.models.status import StatusChoices
 
 
 class IncidentKind(models.TextChoices):
@@ -40,9 +42,11 @@ class IncidentCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class IncidentStatus(models.TextChoices):
+class IncidentStatus(StatusChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+
+    colours = nonmember({"closed": "green"})
 
 
 class Incident(models.Model):

@@ -8,6 +8,8 @@ is approved. ``requests_app.register_workflow`` holds the table of moves.
 
 from __future__ import annotations
 
+from enum import nonmember
+
 from django.conf import settings
 from django.db import models
 
@@ -22,15 +24,20 @@ from necessity.rules import (
 from requests_app.models.history import StateHistory
 from requests_app.models.organisations import Organisation
 from requests_app.models.sharing import DataItemType
+from requests_app.models.status import StatusChoices
 
 
-class AgreementStatus(models.TextChoices):
+class AgreementStatus(StatusChoices):
     DRAFT = "draft", "Draft"
     AWAITING_CALDICOTT = "awaiting_caldicott", "Awaiting Caldicott Guardian"
     ACTIVE = "active", "Active"
     SUPERSEDED = "superseded", "Replaced by a later version"
     EXPIRED = "expired", "Expired"
     TERMINATED = "terminated", "Terminated"
+
+    colours = nonmember(
+        {"draft": "grey", "active": "green", "superseded": "grey", "expired": "orange", "terminated": "red"}
+    )
 
 
 class SharingAgreement(models.Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import nonmember
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -9,13 +11,14 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from necessity.rules import PurposeCategory, choices
 from requests_app.models.organisations import Organisation
+from requests_app.models.status import StatusChoices
 
 _PURPOSE_LABELS = dict(choices(PurposeCategory))
 # History rows the IG team's routing writes, which are not transitions of the workflow table.
 _ROUTING_ACTIONS = {"add_stage": "Add a sign-off stage", "assign": "Assign"}
 
 
-class RequestStatus(models.TextChoices):
+class RequestStatus(StatusChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
     IG_REVIEW = "ig_review", "In IG review"
@@ -27,6 +30,18 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
     CLOSED = "closed", "Shared and closed"
+
+    colours = nonmember(
+        {
+            "draft": "grey",
+            "changes_requested": "orange",
+            "approved": "green",
+            "approved_with_conditions": "green",
+            "closed": "green",
+            "rejected": "red",
+            "withdrawn": "red",
+        }
+    )
 
 
 class DataItemType(models.Model):

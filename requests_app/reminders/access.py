@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
+from igportal.people import display_name
 from requests_app.deadlines import add_working_days
 from requests_app.models import AccessRequest, AccessRequestKind
 from requests_app.models.access import OPEN_STATUSES
@@ -20,7 +21,6 @@ from requests_app.reminders.base import (
     ig_team,
     latest_of,
     overdue_milestone,
-    person,
     plural,
 )
 
@@ -75,7 +75,7 @@ class AccessRequestDeadlines(ReminderSource):
     ) -> list[Message]:
         assert obj.due_on is not None
         kind = AccessRequestKind(obj.kind).label
-        handler = person(obj.handler) if obj.handler else "nobody yet"
+        handler = display_name(obj.handler) if obj.handler else "nobody yet"
         link = obj.get_absolute_url()
         # Emails leave the organisation: the reference and dates only, never the requester or the subject.
         facts = f"{kind} {obj.reference}\nDue: {day(obj.due_on)}\nHandler: {handler}\n"

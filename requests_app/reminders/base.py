@@ -18,9 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
-from django.utils import dateformat
 
-from igportal.people import display_name
+from igportal.dates import long_date
 from igportal.roles import Role
 from requests_app.models import OrganisationSettings
 
@@ -135,13 +134,8 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def person(user: User) -> str:
-    return display_name(user)
-
-
 def day(value: date) -> str:
-    # Django's formatter, so that the words follow LANGUAGE_CODE rather than the server's locale.
-    return dateformat.format(value, "D j M Y")
+    return long_date(value)
 
 
 def overdue_milestone(due: date, *, today: date, repeat_days: int) -> Milestone:

@@ -22,6 +22,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 
+from igportal.people import display_name
 from requests_app.reminders.base import (
     Message,
     Milestone,
@@ -33,7 +34,6 @@ from requests_app.reminders.base import (
     ig_team,
     latest_of,
     overdue_milestone,
-    person,
     plural,
 )
 
@@ -102,7 +102,7 @@ class ReviewDates(ReminderSource):
         review_on: date = getattr(obj, self.review_date_field)
         owner: User | None = getattr(obj, self.owner_field)
         reference = self.reference(obj)
-        owner_name = person(owner) if owner else "nobody"
+        owner_name = display_name(owner) if owner else "nobody"
         facts = f"{self.noun.capitalize()}: {reference}\nReview date: {day(review_on)}\nOwner: {owner_name}\n"
         if milestone.step == "overdue":
             return [

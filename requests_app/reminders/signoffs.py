@@ -9,7 +9,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from igportal.roles import Role
+from igportal.roles import IG_TEAM, Role
 from requests_app.deadlines import add_working_days
 from requests_app.models import OrganisationSettings, RequestHistory, RequestStatus, SharingRequest
 from requests_app.reminders.base import (
@@ -118,7 +118,7 @@ def _signers(obj: SharingRequest) -> tuple[User, ...]:
     if obj.status in (S.SUBMITTED, S.IG_REVIEW):
         if obj.status == S.IG_REVIEW and obj.assigned_to is not None and obj.assigned_to.is_active:
             return (obj.assigned_to,)
-        return role_members(Role.IG_OFFICER, Role.DPO)
+        return role_members(*IG_TEAM)
     portal = OrganisationSettings.load()
     if obj.status == S.AWAITING_CALDICOTT:
         return active_users([portal.caldicott_guardian]) or role_members(Role.CALDICOTT_GUARDIAN)

@@ -11,13 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import timezone
 
-from igportal.roles import Role
+from igportal.dates import long_date as _fmt
+from igportal.roles import IG_TEAM
+from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.deadlines import add_working_days
-from requests_app.models import AccessRequest, AccessRequestKind
-from requests_app.models.access import ACCESS_TRANSITIONS, OPEN_STATUSES, AccessTransition
+from requests_app.models import AccessRequest, AccessRequestKind, OrganisationSettings
+from requests_app.models.access import OPEN_STATUSES
 from requests_app.permissions import can_change_access_requests, can_view_access_requests
+from requests_app.transitions import Transition
 
 # Home page tasks list at most this many cases of each sort before linking to the full list.
 HOME_TASK_LIMIT = 10
@@ -43,16 +46,21 @@ def get_access_request_for_user(
     return case
 
 
-def access_request_actions(case: AccessRequest) -> list[AccessTransition]:
-    """The transitions the case's kind and status allow now, in the table's order."""
-    return [t for t in ACCESS_TRANSITIONS.values() if case.status in t.sources and case.kind in t.kinds]
+def access_request_actions(case: AccessRequest) -> list[Transition[AccessRequest]]:
+    """The moves the case's kind and status allow now, in the table's order (the IG team makes them all)."""
+    today = timezone.localdate()
+    return [
+        t
+        for t in ACCESS_WORKFLOW.transitions.values()
+        if case.status in t.sources and not (t.guard is not None and t.guard(case, today))
+    ]
 
 
 def access_request_handlers() -> QuerySet[User]:
     """Active people who may be assigned a case: IG officers and the DPO."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[Role.IG_OFFICER.group_name, Role.DPO.group_name])
+        .objects.filter(is_active=True, groups__name__in=[role.group_name for role in IG_TEAM])
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -64,8 +72,9 @@ def _due_within(today: date, working_days: int) -> Q:
     SAR and deceased person's records count the organisation's nation's working days; FOI and EIR the
     UK-wide calendar of FOIA s10(6). Reading the nation for a SAR costs one query.
     """
-    sar_until = add_working_days(today, working_days, kind="sar")
-    foi_until = add_working_days(today, working_days, kind="foi")
+    nation = OrganisationSettings.load().nation
+    sar_until = add_working_days(today, working_days, kind="sar", nation=nation)
+    foi_until = add_working_days(today, working_days, kind="foi", nation=nation)
     return Q(status__in=OPEN_STATUSES, due_on__gte=today) & (
         Q(kind__in=[AccessRequestKind.FOI, AccessRequestKind.EIR], due_on__lte=foi_until)
         | Q(kind__in=[AccessRequestKind.SAR, AccessRequestKind.DECEASED], due_on__lte=sar_until)
@@ -124,10 +133,6 @@ def access_request_list(
 class DueTask:
     text: str
     url: str
-
-
-def _fmt(day: date) -> str:
-    return dateformat.format(day, "D j M Y")
 
 
 def access_request_due_tasks(*, today: date) -> list[DueTask]:

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from igportal.dates import date_time, short_date
 from requests_app.charts import Chart, horizontal_bars, last_months, stacked_columns
 from requests_app.incident_grading import ICO_DEADLINE
 from requests_app.models import (
@@ -274,7 +275,7 @@ def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[Overd
     """What is late, most urgent kinds first, at most ``OVERDUE_LIMIT`` of each kind."""
     items = [
         OverdueItem(
-            f"{incident.reference}: ICO report was due {_due(incident.aware_at):%d %b %Y %H:%M}",
+            f"{incident.reference}: ICO report was due {date_time(_due(incident.aware_at))}",
             reverse("incident_detail", args=[incident.pk]),
         )
         for incident in Incident.objects.filter(incident_selectors.ico_overdue(now)).order_by("aware_at")[
@@ -292,7 +293,7 @@ def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[Overd
     ]
     items += [
         OverdueItem(
-            f"{flow.reference}: review was due {flow.next_review_on:%d %b %Y}",
+            f"{flow.reference}: review was due {short_date(flow.next_review_on)}",
             reverse("flow_detail", args=[flow.pk]),
         )
         for flow in DataFlow.objects.filter(flow_selectors.review_overdue(today))
@@ -301,7 +302,7 @@ def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[Overd
     ]
     items += [
         OverdueItem(
-            f"{version.audit_label}: review was due {version.review_on:%d %b %Y}",
+            f"{version.audit_label}: review was due {short_date(version.review_on)}",
             reverse("agreement_detail", args=[version.agreement_id]),
         )
         for version in AgreementVersion.objects.select_related("agreement")

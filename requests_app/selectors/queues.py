@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from igportal.roles import Role, roles_of
+from igportal.roles import IG_TEAM, Role, roles_of
 from requests_app.models import RequestStatus, SharingRequest
 from requests_app.selectors.sharing import LIST_DEFERRED
 
@@ -30,7 +30,7 @@ QUEUES: dict[str, Queue] = {
             "ig",
             "IG review",
             frozenset({RequestStatus.SUBMITTED, RequestStatus.IG_REVIEW}),
-            frozenset({Role.IG_OFFICER, Role.DPO}),
+            IG_TEAM,
             "New requests to triage and requests in IG review.",
         ),
         Queue(

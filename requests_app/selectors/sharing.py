@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from igportal.roles import Role, roles_of
+from igportal.roles import IG_TEAM, Role, roles_of
 from requests_app.models import (
     RequestStatus,
     SharingRequest,
@@ -20,7 +20,7 @@ from requests_app.services.sharing import can_edit_answers
 VIEW_PERMISSION = "view_sharingrequest"
 # The IG team triages every submitted request and the DPO and auditor review them all; nobody but the
 # requester sees a draft.
-_SEE_ALL_SUBMITTED = frozenset({Role.IG_OFFICER, Role.DPO, Role.AUDITOR})
+_SEE_ALL_SUBMITTED = frozenset({*IG_TEAM, Role.AUDITOR})
 
 
 def visible_requests(user: User, *, reference: str | None = None) -> QuerySet[SharingRequest]:

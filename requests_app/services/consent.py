@@ -12,10 +12,12 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from igportal.dates import full_date, short_date
 from igportal.log_redaction import redact
 from requests_app.models import (
     ConsentWithdrawal,
@@ -24,6 +26,7 @@ from requests_app.models import (
     Disclosure,
     DisclosureKind,
     Organisation,
+    OrganisationSettings,
 )
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
@@ -97,7 +100,7 @@ def consent_withdrawal_record(
     )
     withdrawal.flows.set(flows)
     withdrawal.disclosures.set(disclosures)
-    reason = f"{withdrawal.reference}: a data subject withdrew consent on {withdrawn_on:%d %b %Y}."
+    reason = f"{withdrawal.reference}: a data subject withdrew consent on {short_date(withdrawn_on)}."
     for flow in flows:
         flow.needs_reassessment = True
         flow.reassessment_reason = (
@@ -156,3 +159,49 @@ def consent_notice_told(
         detail={"organisation": notice.organisation.name},
     )
     return notice
+
+
+def consent_withdrawal_notice_send(*, notice_id: int) -> int:
+    """Email one recipient organisation that consent was withdrawn [001 s6]; returns 1, or 0 when the
+    notice was already sent (or has no address).
+
+    The notice is claimed before sending and released if sending fails, so a retry sends it. The
+    message names the pseudonymous reference and our references, never the person.
+    """
+    claimed = (
+        ConsentWithdrawalNotice.objects.filter(pk=notice_id, notified_at=None)
+        .exclude(email="")
+        .update(notified_at=timezone.now())
+    )
+    if not claimed:
+        return 0
+    notice = ConsentWithdrawalNotice.objects.select_related("withdrawal", "organisation").get(pk=notice_id)
+    withdrawal = notice.withdrawal
+    received = [
+        f"- data flow {flow.reference} ({flow.get_schedule_display().lower()})"
+        for flow in withdrawal.flows.filter(recipient=notice.organisation)
+    ] + [
+        f"- disclosure {disclosure.reference} of {full_date(disclosure.disclosed_on)}"
+        for disclosure in withdrawal.disclosures.filter(recipient=notice.organisation)
+    ]
+    portal = OrganisationSettings.load()
+    body = (
+        f"Dear {notice.organisation.contact_name or 'IG lead'},\n\n"
+        f"A data subject has withdrawn the consent on which {portal.name} shared their information with "
+        f"{notice.organisation.name}. Our reference for the person is {withdrawal.subject_reference}; "
+        f"the withdrawal is recorded as {withdrawal.reference}, "
+        f"dated {full_date(withdrawal.withdrawn_on)}.\n\n"
+        "It concerns what you received under:\n" + "\n".join(received) + "\n\n"
+        "Please stop any sharing or use that relies on this consent, and assess whether another condition "
+        "under the UK GDPR lawfully applies to the information you already hold. Reply to this message "
+        "when you have done so.\n"
+    )
+    message = EmailMessage(
+        subject=f"Consent withdrawn: {withdrawal.reference} ({portal.name})", body=body, to=[notice.email]
+    )
+    try:
+        message.send()
+    except Exception:
+        ConsentWithdrawalNotice.objects.filter(pk=notice_id).update(notified_at=None)
+        raise
+    return 1

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from igportal.dates import short_date
+from igportal.people import display_name
 from necessity.rules import DataForm, TransferMethod, label
 from requests_app.models import (
     AgreementStatus,
@@ -31,6 +33,7 @@ from requests_app.models import (
 from requests_app.models.flows import legal_bases
 from requests_app.naming import record_name
 from requests_app.permissions import can_change_registers
+from requests_app.register_workflow import REVIEW_INTERVAL
 from requests_app.services.audit import audit_record
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import TransitionConflict, system_transition
@@ -77,7 +80,6 @@ STANDARD_SECURITY = (
     "Information is encrypted in transit and at rest, reaches named staff only on a need-to-know basis, "
     "and is held on systems that meet the Data Security and Protection Toolkit standards."
 )
-REVIEW_INTERVAL = datetime.timedelta(days=365)
 
 
 def _require_ig_team(actor: User) -> None:
@@ -360,9 +362,7 @@ def agreement_document(version: AgreementVersion, *, today: datetime.date) -> Is
         start_on=version.start_on,
         end_on=version.end_on,
         review_on=version.review_on,
-        approved_by=(version.approved_by.get_full_name() or version.approved_by.get_username())
-        if version.approved_by
-        else "",
+        approved_by=display_name(version.approved_by) if version.approved_by else "",
         approved_on=approved_on,
         versions=[
             DocumentVersion(
@@ -399,7 +399,9 @@ def agreements_expire(*, today: datetime.date) -> list[AgreementVersion]:
     expired = []
     for version in agreements_past_end(today=today):
         try:
-            system_transition(version, "expire", comment=f"The end date, {version.end_on:%d %b %Y}, passed.")
+            system_transition(
+                version, "expire", comment=f"The end date, {short_date(version.end_on)}, passed."
+            )
         except TransitionConflict:
             continue
         expired.append(version)

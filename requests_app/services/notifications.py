@@ -23,11 +23,21 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
+from igportal.people import display_name
+from igportal.roles import Role
 from requests_app import tasks
-from requests_app.models import DeliveryStatus, Notification, ReminderMilestone, RequestHistory
+from requests_app.models import (
+    DeliveryStatus,
+    Notification,
+    OrganisationSettings,
+    ReminderMilestone,
+    RequestHistory,
+    RequestStatus,
+)
 from requests_app.models.notifications import OWED_STATUSES
 from requests_app.services.outbox import outbox_enqueue
 
@@ -200,3 +210,72 @@ def notification_mark_read(*, notification: Notification, user: User, now: datet
 
 def notifications_mark_all_read(*, user: User, now: datetime) -> int:
     return Notification.objects.filter(recipient=user, read_at=None).update(read_at=now)
+
+
+# --- workflow events ---------------------------------------------------------------------------------
+
+# Who is told when a request reaches each status, besides the requester: the roles that act next.
+_NEXT_SIGNER_ROLES: dict[str, tuple[Role, ...]] = {
+    RequestStatus.SUBMITTED: (Role.IG_OFFICER,),
+    RequestStatus.IG_REVIEW: (),
+    RequestStatus.AWAITING_CALDICOTT: (Role.CALDICOTT_GUARDIAN,),
+    RequestStatus.AWAITING_SIRO: (Role.SIRO,),
+}
+
+
+def _next_signers(history: RequestHistory) -> QuerySet[User]:
+    request = history.request
+    status = RequestStatus(history.to_status)
+    if status == RequestStatus.IG_REVIEW and request.assigned_to_id is not None:
+        people = Q(pk=request.assigned_to_id)
+    elif status == RequestStatus.AWAITING_CALDICOTT and OrganisationSettings.load().caldicott_guardian_id:
+        # The named Caldicott Guardian first; the deputies in the role group are not mailed for every request.
+        people = Q(pk=OrganisationSettings.load().caldicott_guardian_id)
+    else:
+        groups = [role.group_name for role in _NEXT_SIGNER_ROLES.get(status, ())]
+        people = Q(groups__name__in=groups)
+    return (
+        User.objects.filter(people, is_active=True)
+        .exclude(pk__in=[history.actor_id, request.requester_id])
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def request_history_announce(*, history_id: int, task_id: str) -> int:
+    """Tell the requester and the next signers about one workflow event; returns the emails sent.
+
+    The event is claimed (``notified_at``) in the same transaction that makes each person's
+    notification, so it is announced once; the emails then go out one by one, each failure recorded
+    on its own notification. A second call sends nothing.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = RequestHistory.objects.filter(pk=history_id, notified_at=None).update(notified_at=now)
+        if not claimed:
+            return 0
+        history = RequestHistory.objects.select_related("request", "request__requester", "actor").get(
+            pk=history_id
+        )
+        request = history.request
+        status = history.get_to_status_display()
+        recipients = list(_next_signers(history))
+        if request.requester_id != history.actor_id and request.requester.is_active:
+            recipients.append(request.requester)
+        # Emails leave the organisation's systems: they carry the reference and the status, never the answers.
+        made = notifications_create(
+            recipients=recipients,
+            subject=f"{request.reference}: {status}",
+            body=(
+                f"Sharing request {request.reference} is now: {status}.\n"
+                f"Action: {history.action.replace('_', ' ')} by {display_name(history.actor)}."
+            ),
+            link=reverse("request_detail", args=[request.reference]),
+            now=now,
+            history=history,
+        )
+    return sum(
+        notification_deliver(notification_id=notification.pk, task_id=task_id, now=timezone.now()) == "sent"
+        for notification in made
+        if notification.status == DeliveryStatus.PENDING
+    )

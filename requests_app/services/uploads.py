@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 
-from igportal.roles import Role, has_role
+from igportal.roles import is_ig_team
 from requests_app.models import SharingAgreement, SharingRequest, SupportingDocument
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
@@ -126,7 +126,7 @@ def _office_problem(content: bytes) -> str | None:
 
 def can_add_documents(user: User, sharing_request: SharingRequest) -> bool:
     """Participants add documents: the requester and the IG team; the auditor only reads."""
-    return sharing_request.requester_id == user.pk or has_role(user, Role.IG_OFFICER, Role.DPO)
+    return sharing_request.requester_id == user.pk or is_ig_team(user)
 
 
 def _checked_upload(upload: UploadedFile) -> tuple[bytes, str, str]:

@@ -1,9 +1,22 @@
-"""The one service that changes the state of a sharing request or a register entry, and the writes beside it.
+"""The one service that changes the state of anything with a workflow, and the history events beside it.
 
-``transition`` fires a named move from a workflow table: ``requests_app.workflow`` for sharing requests,
-``requests_app.register_workflow`` for ISA versions, data flows, DPIAs and incidents. Either way the state
-changes by a conditional update, one history row and one audit event are written in the same
-transaction, and what the move brings with it follows (notifications, documents, dependent entries).
+``transition`` fires a named move of the entry's table (``requests_app.workflow`` for sharing requests,
+``requests_app.register_workflow`` for ISA versions, data flows, DPIAs and incidents,
+``requests_app.access_workflow`` for access requests). Every kind goes through the same steps:
+
+1. who may fire it (a refusal is audited as ``access.denied``);
+2. the source state and the guard (a refusal is audited as ``<verb>.transition_refused``);
+3. the reason rule and the move's own checks of its inputs (``prepare``), reported together by field;
+4. the target (fixed, or resolved from the entry) and the workflow's ``settle`` step;
+5. a conditional update of the status (and the fields the move sets) on the status the caller saw, so
+   of two people acting at once exactly one succeeds and the other gets a ``TransitionConflict`` that
+   names who acted first (audited as a refusal too);
+6. one history row and one audit event, in the same transaction;
+7. the move's consequences and the workflow's ``after_every_move``;
+8. the workflow's notifications, queued on commit.
+
+``record_event`` writes a history row and an audit event for something that happens to an entry without
+changing its state (an assignment, an added stage, an edited access request).
 """
 
 from __future__ import annotations
@@ -11,75 +24,63 @@ from __future__ import annotations
 import datetime
 from typing import Any, overload
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
-from igportal.roles import Role, has_role
+from igportal.dates import date_time
+from igportal.people import display_name
+from igportal.roles import is_ig_team
+from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.models import (
-    AgreementStatus,
-    AgreementVersion,
-    Assessment,
-    DataFlow,
-    DataFlowStatus,
-    Decision,
-    Dpia,
+    AccessRequest,
     RequestComment,
     RequestHistory,
-    RequestStatus,
     SharingRequest,
-    SignOff,
     SignOffStage,
 )
-from requests_app.models.history import StateHistory
-from requests_app.register_workflow import RegisterEntry, RegisterTransition, workflow_for
+from requests_app.models.history import SYSTEM_ACTOR_NAME, StateHistory
+from requests_app.register_workflow import REGISTER_WORKFLOWS, REVIEW_INTERVAL, RegisterEntry
 from requests_app.services.audit import audit_record
-from requests_app.services.outbox import outbox_enqueue
-from requests_app.tasks import notify_request_history, render_agreement_document, render_decision_record
+from requests_app.transitions import Move, Transition, Workflow, lower_first
 from requests_app.workflow import (
-    DECIDED_STATUSES,
     OPEN_STATUSES,
-    STAGE_ROLES,
-    STAGE_STATUS,
-    TRANSITIONS,
-    Transition,
+    SHARING_WORKFLOW,
     current_stage,
     ordered_stages,
-    stage_after,
 )
 
-VIEW = "requests_app.view_sharingrequest"
+__all__ = ["REVIEW_INTERVAL", "TransitionConflict", "record_event", "system_transition", "transition"]
+
+Entry = SharingRequest | RegisterEntry | AccessRequest
+History = RequestHistory | StateHistory
+
+WORKFLOWS: dict[type[models.Model], Workflow[Any]] = {
+    workflow.model: workflow for workflow in (SHARING_WORKFLOW, *REGISTER_WORKFLOWS, ACCESS_WORKFLOW)
+}
 
 
-# A year between reviews unless the owner sets otherwise [001 s13].
-REVIEW_INTERVAL = datetime.timedelta(days=365)
+def workflow_for(entry: models.Model | type[models.Model]) -> Workflow[Any]:
+    """The table of the entry's kind."""
+    return WORKFLOWS[entry if isinstance(entry, type) else type(entry)]
 
 
 class TransitionConflict(Exception):
     """The entry moved on since the page was shown: someone else acted first."""
 
-    def __init__(
-        self, entry: SharingRequest | RegisterEntry, latest: RequestHistory | StateHistory | None
-    ) -> None:
+    def __init__(self, entry: Entry, latest: History | None) -> None:
         self.entry = entry
         self.latest = latest
         label = entry.audit_label
         if latest is None:
             message = f"{label} is now {entry.get_status_display().lower()}."
         else:
-            if isinstance(latest, RequestHistory):
-                who = latest.actor.get_full_name() or latest.actor.get_username()
-                spec = TRANSITIONS.get(latest.action)
-                outcome = spec.done if spec else latest.get_to_status_display().lower()
-            else:
-                who = latest.actor_name
-                assert not isinstance(entry, SharingRequest)
-                register_spec = workflow_for(entry).transitions.get(latest.action)
-                outcome = register_spec.done if register_spec else latest.to_status_label.lower()
-            when = timezone.localtime(latest.occurred_at).strftime("%d %b %Y %H:%M")
+            who = display_name(latest.actor) if latest.actor is not None else SYSTEM_ACTOR_NAME
+            spec = workflow_for(entry).transitions.get(latest.action)
+            outcome = spec.done if spec and spec.done else _status_label(entry, latest.to_status).lower()
+            when = date_time(timezone.localtime(latest.occurred_at))
             message = f"{label} was already {outcome} by {who} at {when}."
         super().__init__(message)
 
@@ -89,69 +90,10 @@ class TransitionConflict(Exception):
         return self.entry
 
 
-def _latest_assessment(sharing_request: SharingRequest) -> Assessment:
-    assessment = sharing_request.assessments.order_by("-number").first()
-    if assessment is None:
-        raise ValidationError(f"{sharing_request.reference} has no submitted assessment to sign.")
-    return assessment
-
-
-def _decision_target(
-    sharing_request: SharingRequest, spec: Transition, assessment: Assessment
-) -> RequestStatus:
-    if spec.target is not None:
-        return spec.target
-    stage = current_stage(sharing_request)
-    assert stage is not None
-    following = stage_after(sharing_request, stage)
-    if following is not None:
-        return STAGE_STATUS[following]
-    conditional = (
-        spec.name == Decision.APPROVE_WITH_CONDITIONS
-        or assessment.signoffs.filter(decision=Decision.APPROVE_WITH_CONDITIONS).exists()
-    )
-    return RequestStatus.APPROVED_WITH_CONDITIONS if conditional else RequestStatus.APPROVED
-
-
-def _grant_stage_access(sharing_request: SharingRequest, status: RequestStatus) -> None:
-    """Reviewers keep seeing a request once it has reached their stage (need-to-know, not role-wide)."""
-    stage = next((stage for stage, stage_status in STAGE_STATUS.items() if stage_status == status), None)
-    if stage is None:
-        return
-    for role in STAGE_ROLES[stage]:
-        group, _ = Group.objects.get_or_create(name=role.group_name)
-        assign_perm(VIEW, group, sharing_request)
-
-
-def _record(
-    sharing_request: SharingRequest,
-    action: str,
-    from_status: str,
-    to_status: str,
-    actor: User,
-    comment: str,
-    http_request: HttpRequest | None,
-) -> RequestHistory:
-    """One history row, one audit event and the notifications for one workflow event."""
-    history = RequestHistory.objects.create(
-        request=sharing_request,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        comment=comment,
-    )
-    audit_record(
-        action="request.transition" if action in TRANSITIONS else f"request.{action}",
-        actor=actor,
-        target=sharing_request,
-        request=http_request,
-        detail={"action": action, "from": from_status, "to": to_status, "history_id": history.pk},
-    )
-    outbox_enqueue(notify_request_history, history.pk)
-    if to_status in DECIDED_STATUSES and from_status != to_status:
-        outbox_enqueue(render_decision_record, history.pk)
-    return history
+def _status_label(entry: models.Model, status: str) -> str:
+    field = entry._meta.get_field("status")
+    assert isinstance(field, models.CharField)
+    return str(dict(field.choices or []).get(status, status))
 
 
 @overload
@@ -160,49 +102,45 @@ def transition(
     name: str,
     *,
     actor: User,
-    comment: str = "",
-    conditions: str = "",
-    http_request: HttpRequest | None = None,
+    comment: str = ...,
+    http_request: HttpRequest | None = ...,
+    today: datetime.date | None = ...,
+    **inputs: Any,
 ) -> RequestHistory: ...
 
 
 @overload
 def transition(
-    entry: RegisterEntry,
+    entry: RegisterEntry | AccessRequest,
     name: str,
     *,
     actor: User,
-    comment: str = "",
-    conditions: str = "",
-    http_request: HttpRequest | None = None,
+    comment: str = ...,
+    http_request: HttpRequest | None = ...,
+    today: datetime.date | None = ...,
+    **inputs: Any,
 ) -> StateHistory: ...
 
 
-@transaction.atomic
 def transition(
-    entry: SharingRequest | RegisterEntry,
+    entry: Entry,
     name: str,
     *,
     actor: User,
     comment: str = "",
-    conditions: str = "",
     http_request: HttpRequest | None = None,
-) -> RequestHistory | StateHistory:
-    """Fire the named move of the entry's workflow table; raises PermissionDenied, ValidationError or
-    TransitionConflict. Only sharing request decisions carry ``conditions``.
+    today: datetime.date | None = None,
+    **inputs: Any,
+) -> History:
+    """Fire the named move of the entry's workflow table and return its history row.
+
+    Raises PermissionDenied, ValidationError (keyed by field where a field is at fault) or
+    TransitionConflict. ``inputs`` are what the move's form collects besides the reason (a sharing
+    request's conditions; an access request's dates and outcome).
     """
-    if isinstance(entry, SharingRequest):
-        return _transition_sharing_request(
-            entry, name, actor=actor, comment=comment, conditions=conditions, http_request=http_request
-        )
-    if conditions:
-        raise ValidationError("Only a sharing request's approval carries conditions.")
-    return _transition_register_entry(
-        entry, name, actor=actor, comment=comment, http_request=http_request, by_the_portal=False
-    )
+    return _fire(entry, name, actor=actor, comment=comment, http_request=http_request, today=today, **inputs)
 
 
-@transaction.atomic
 def system_transition(
     entry: RegisterEntry,
     name: str,
@@ -216,240 +154,247 @@ def system_transition(
     ``caused_by`` is the person whose move brought this one with it (recorded as its actor: the Caldicott
     Guardian who approved version 2 superseded version 1); None for a scheduled task.
     """
-    return _transition_register_entry(
+    history = _fire(
         entry, name, actor=caused_by, comment=comment, http_request=http_request, by_the_portal=True
     )
-
-
-def _transition_sharing_request(
-    sharing_request: SharingRequest,
-    name: str,
-    *,
-    actor: User,
-    comment: str,
-    conditions: str,
-    http_request: HttpRequest | None,
-) -> RequestHistory:
-    """Fire the named transition; raises PermissionDenied, ValidationError or TransitionConflict.
-
-    The state is changed by a conditional update on the status the caller saw, so of two people
-    acting at once exactly one succeeds and the other gets a TransitionConflict naming who won.
-    Decisions also write the stage's sign-off, which a unique constraint makes single.
-    """
-    spec = TRANSITIONS.get(name)
-    if spec is None:
-        raise ValidationError(f"There is no action called {name!r}.")
-    if not spec.may_fire(actor, sharing_request):
-        raise PermissionDenied(f"Only {spec.who} can {spec.label[0].lower()}{spec.label[1:]}.")
-    seen = sharing_request.status
-    if seen not in spec.sources:
-        raise ValidationError(
-            f"{sharing_request.reference} is {sharing_request.get_status_display().lower()}: "
-            f"you cannot {spec.label[0].lower()}{spec.label[1:]} now."
-        )
-    errors = {}
-    if spec.comment_required and not comment.strip():
-        errors["comment"] = (
-            f"Give your reasons: they are required to {spec.label[0].lower()}{spec.label[1:]}."
-        )
-    if name == Decision.APPROVE_WITH_CONDITIONS and not conditions.strip():
-        errors["conditions"] = "Set out the conditions of the approval."
-    if errors:
-        raise ValidationError(errors)
-
-    # The same row lock as sharing_request_add_stage: a decision works out its next state from the
-    # stages as they are once it holds the lock, so a stage added at the same moment is either seen
-    # here or refused there (the request no longer under review), never left unsigned.
-    sharing_request.stages = (
-        SharingRequest.objects.select_for_update().values_list("stages", flat=True).get(pk=sharing_request.pk)
-    )
-    stage = current_stage(sharing_request)
-    assessment = None
-    if spec.is_decision:
-        assessment = _latest_assessment(sharing_request)
-        if assessment.signoffs.filter(signer=actor).exclude(stage=stage).exists():
-            raise PermissionDenied(
-                "You have signed another stage of this request; a different person must sign this one."
-            )
-        target = _decision_target(sharing_request, spec, assessment)
-    else:
-        assert spec.target is not None
-        target = spec.target
-
-    changed = SharingRequest.objects.filter(pk=sharing_request.pk, status=seen).update(
-        status=target, updated_at=timezone.now()
-    )
-    if changed == 0:
-        sharing_request.refresh_from_db()
-        raise TransitionConflict(sharing_request, sharing_request.history.select_related("actor").last())
-    sharing_request.status = target
-    if spec.is_decision:
-        assert assessment is not None and stage is not None
-        SignOff.objects.create(
-            request=sharing_request,
-            assessment=assessment,
-            stage=stage,
-            decision=name,
-            conditions=conditions.strip(),
-            reasons=comment.strip(),
-            signer=actor,
-        )
-    _grant_stage_access(sharing_request, target)
-    return _record(sharing_request, name, seen, target, actor, comment.strip(), http_request)
-
-
-def _lower_first(text: str) -> str:
-    return f"{text[0].lower()}{text[1:]}"
-
-
-def _transition_register_entry(
-    entry: RegisterEntry,
-    name: str,
-    *,
-    actor: User | None,
-    comment: str,
-    http_request: HttpRequest | None,
-    by_the_portal: bool,
-) -> StateHistory:
-    workflow = workflow_for(entry)
-    spec: RegisterTransition[Any] | None = workflow.transitions.get(name)
-    if spec is None:
-        raise ValidationError(f"There is no action called {name!r}.")
-    if by_the_portal:
-        if not spec.system:
-            raise PermissionDenied(f"The portal does not {_lower_first(spec.label)} by itself.")
-    elif actor is None or not spec.may_fire(actor, entry):
-        raise PermissionDenied(f"Only {spec.who} can {_lower_first(spec.label)}.")
-    seen = entry.status
-    if seen not in spec.sources:
-        raise ValidationError(
-            f"{entry.audit_label} is {entry.get_status_display().lower()}: "
-            f"you cannot {_lower_first(spec.label)} now."
-        )
-    if spec.comment_required and not comment.strip():
-        raise ValidationError(
-            {"comment": f"Give your reasons: they are required to {_lower_first(spec.label)}."}
-        )
-    problems = spec.guard(entry, timezone.localdate()) if spec.guard is not None else []
-    if problems:
-        raise ValidationError(problems)
-
-    if isinstance(entry, AgreementVersion) and name == "approve":
-        # Before the update: the database allows one version in force per agreement at a time.
-        _supersede_earlier_versions(entry, actor=actor, http_request=http_request)
-    model: type[models.Model] = type(entry)
-    changed = model._default_manager.filter(pk=entry.pk, status=seen).update(
-        status=spec.target, updated_at=timezone.now()
-    )
-    if changed == 0:
-        entry.refresh_from_db(fields=["status"])
-        latest = (
-            workflow.history_model._default_manager.filter(**{workflow.history_field: entry})
-            .select_related("actor")
-            .order_by("occurred_at", "id")
-            .last()
-        )
-        raise TransitionConflict(entry, latest)
-    entry.status = spec.target
-    history: StateHistory = workflow.history_model._default_manager.create(
-        **{workflow.history_field: entry},
-        action=name,
-        from_status=seen,
-        to_status=spec.target,
-        actor=actor,
-        comment=comment.strip(),
-    )
-    audit_record(
-        action=f"{workflow.audit_type}.transition",
-        actor=actor,
-        target=entry,
-        request=http_request,
-        detail={"action": name, "from": seen, "to": spec.target, "history_id": history.pk},
-    )
-    _consequences(entry, name, actor=actor, comment=comment.strip(), http_request=http_request)
+    assert isinstance(history, StateHistory)
     return history
 
 
-# --- what a register move brings with it -----------------------------------------------------------------
-
-
-def _consequences(
-    entry: RegisterEntry, name: str, *, actor: User | None, comment: str, http_request: HttpRequest | None
-) -> None:
-    if isinstance(entry, AgreementVersion):
-        if name == "approve":
-            assert actor is not None
-            _agreement_version_came_into_force(entry, actor=actor, http_request=http_request)
-        elif name in {"expire", "terminate"}:
-            _agreement_ended(entry, name=name, actor=actor, comment=comment, http_request=http_request)
-    elif isinstance(entry, Dpia):
-        now = timezone.now()
-        if name == "give_advice":
-            entry.dpo_advice, entry.dpo_advice_by, entry.dpo_advice_at = comment, actor, now
-            entry.save(update_fields=["dpo_advice", "dpo_advice_by", "dpo_advice_at"])
-        elif name == "sign_off":
-            entry.siro_signed_by, entry.siro_signed_at, entry.siro_comment = actor, now, comment
-            today = timezone.localdate()
-            if entry.next_review_on is None or entry.next_review_on <= today:
-                entry.next_review_on = today + REVIEW_INTERVAL
-            entry.save(update_fields=["siro_signed_by", "siro_signed_at", "siro_comment", "next_review_on"])
-
-
-def _supersede_earlier_versions(
-    version: AgreementVersion, *, actor: User | None, http_request: HttpRequest | None
-) -> None:
-    earlier = (
-        AgreementVersion.objects.select_for_update()
-        .select_related("agreement")
-        .filter(agreement_id=version.agreement_id, status=AgreementStatus.ACTIVE)
-        .exclude(pk=version.pk)
-    )
-    for previous in earlier:
-        system_transition(
-            previous,
-            "supersede",
-            comment=f"Replaced by version {version.number}.",
-            caused_by=actor,
-            http_request=http_request,
-        )
-
-
-def _agreement_version_came_into_force(
-    version: AgreementVersion, *, actor: User, http_request: HttpRequest | None
-) -> None:
-    """The flows waiting for the agreement start, and the version is rendered to PDF."""
-    version.approved_by, version.approved_at = actor, timezone.now()
-    version.save(update_fields=["approved_by", "approved_at"])
-    waiting = DataFlow.objects.select_for_update().filter(
-        agreement_id=version.agreement_id, status=DataFlowStatus.AWAITING_ISA
-    )
-    for flow in waiting.select_related("agreement"):
-        system_transition(
-            flow,
-            "activate",
-            comment=f"{version.audit_label} came into force.",
-            caused_by=actor,
-            http_request=http_request,
-        )
-    outbox_enqueue(render_agreement_document, version.pk)
-
-
-def _agreement_ended(
-    version: AgreementVersion,
-    *,
+def _fire(
+    entry: Entry,
     name: str,
+    *,
     actor: User | None,
     comment: str,
     http_request: HttpRequest | None,
-) -> None:
-    """No flow runs without an agreement in force: the flows it covered are suspended, saying why."""
-    ended = "expired" if name == "expire" else "was terminated"
-    reason = f"{version.audit_label} {ended}" + (f": {comment}" if comment else ".")
-    running = DataFlow.objects.select_for_update().filter(
-        agreement_id=version.agreement_id, status=DataFlowStatus.ACTIVE
+    today: datetime.date | None = None,
+    by_the_portal: bool = False,
+    **inputs: Any,
+) -> History:
+    workflow = workflow_for(entry)
+    spec: Transition[Any] | None = workflow.transitions.get(name)
+    if spec is None:
+        raise ValidationError(f"There is no action called {name!r}.")
+    unexpected = set(inputs) - workflow.inputs
+    if unexpected:
+        raise TypeError(f"{workflow.model.__name__} moves take no {', '.join(sorted(unexpected))}.")
+    move: Move[Any] = Move(
+        entry=entry,
+        spec=spec,
+        workflow=workflow,
+        actor=actor,
+        comment=comment.strip(),
+        inputs=inputs,
+        today=today or timezone.localdate(),
+        http_request=http_request,
+        from_status=entry.status,
     )
-    for flow in running:
-        system_transition(flow, "suspend", comment=reason, caused_by=actor, http_request=http_request)
+
+    def cascade(other: models.Model, other_name: str, other_comment: str) -> object:
+        return _fire(
+            other,  # type: ignore[arg-type]
+            other_name,
+            actor=actor,
+            comment=other_comment,
+            http_request=http_request,
+            by_the_portal=True,
+        )
+
+    move.cascade = cascade
+    try:
+        with transaction.atomic():
+            return _steps(move, by_the_portal=by_the_portal)
+    except PermissionDenied:
+        audit_record(
+            action="access.denied",
+            actor=actor,
+            target=entry,
+            request=http_request,
+            detail={"answered": 403, "wanted": name},
+        )
+        raise
+    except _Refused as refused:
+        audit_record(
+            action=f"{workflow.audit_verb}.transition_refused",
+            actor=actor,
+            target=entry,
+            request=http_request,
+            detail={"action": name, "from": move.from_status, "why": refused.messages},
+        )
+        raise refused.error from None
+    except TransitionConflict as conflict:
+        audit_record(
+            action=f"{workflow.audit_verb}.transition_refused",
+            actor=actor,
+            target=entry,
+            request=http_request,
+            detail={"action": name, "from": move.from_status, "why": [str(conflict)]},
+        )
+        raise
+
+
+class _Refused(Exception):
+    """The move cannot happen from this state or past this guard; carries the ValidationError to raise."""
+
+    def __init__(self, error: ValidationError) -> None:
+        self.error = error
+        self.messages = error.messages
+
+
+def _steps(move: Move[Any], *, by_the_portal: bool) -> History:
+    entry, spec, workflow = move.entry, move.spec, move.workflow
+    if by_the_portal:
+        if not spec.system:
+            raise PermissionDenied(f"The portal does not {lower_first(spec.label)} by itself.")
+    elif move.actor is None or not spec.may_fire(move.actor, entry):
+        raise PermissionDenied(f"Only {spec.who} can {lower_first(spec.label)}.")
+    if move.from_status not in spec.sources:
+        status = _status_label(entry, move.from_status).lower()
+        raise _Refused(
+            ValidationError(f"{entry.audit_label} is {status}: you cannot {lower_first(spec.label)} now.")
+        )
+    problems = spec.guard(entry, move.today) if spec.guard is not None else []
+    if problems:
+        raise _Refused(ValidationError(problems))
+    if spec.reason_required and not move.comment:
+        move.add_error(
+            workflow.reason_field,
+            spec.reason_prompt or f"Give your reasons: they are required to {lower_first(spec.label)}.",
+        )
+    if spec.prepare is not None:
+        spec.prepare(move)
+    if move.errors:
+        raise ValidationError(move.errors)
+    if spec.resolve_target is not None:
+        move.to_status = spec.resolve_target(move)
+    else:
+        assert spec.target is not None
+        move.to_status = spec.target
+    if workflow.settle is not None:
+        workflow.settle(move)
+
+    model: type[models.Model] = type(entry)
+    changed = model._default_manager.filter(pk=entry.pk, status=move.from_status).update(
+        status=move.to_status, updated_at=timezone.now(), **move.changes
+    )
+    if changed == 0:
+        entry.refresh_from_db(fields=["status"])
+        raise TransitionConflict(entry, _latest_history(workflow, entry))
+    entry.status = move.to_status
+    move.history = _write_history(
+        workflow,
+        entry,
+        action=spec.name,
+        from_status=move.from_status,
+        to_status=move.to_status,
+        actor=move.actor,
+        comment=move.comment,
+        http_request=move.http_request,
+        audit_action=f"{workflow.audit_verb}.transition",
+    )
+    if spec.consequences is not None:
+        spec.consequences(move)
+    if workflow.after_every_move is not None:
+        workflow.after_every_move(move)
+    if workflow.on_commit is not None:
+        workflow.on_commit(move)
+    history: History = move.history
+    return history
+
+
+def _latest_history(workflow: Workflow[Any], entry: models.Model) -> History | None:
+    latest = (
+        workflow.history_model._default_manager.filter(**{workflow.history_field: entry})
+        .select_related("actor")
+        .order_by("occurred_at", "id")
+        .last()
+    )
+    assert latest is None or isinstance(latest, RequestHistory | StateHistory)
+    return latest
+
+
+def _write_history(
+    workflow: Workflow[Any],
+    entry: models.Model,
+    *,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: User | None,
+    comment: str,
+    http_request: HttpRequest | None,
+    audit_action: str,
+    detail: dict[str, Any] | None = None,
+) -> History:
+    history = workflow.history_model._default_manager.create(
+        **{workflow.history_field: entry},
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        comment=comment,
+    )
+    audit_record(
+        action=audit_action,
+        actor=actor,
+        target=entry,
+        request=http_request,
+        detail={
+            "action": action,
+            "from": from_status,
+            "to": to_status,
+            "history_id": history.pk,
+            **(detail or {}),
+        },
+    )
+    assert isinstance(history, RequestHistory | StateHistory)
+    return history
+
+
+def record_event(
+    entry: Entry,
+    action: str,
+    *,
+    actor: User,
+    comment: str = "",
+    http_request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> History:
+    """A history row and an audit event (``<verb>.<action>``) for an event that leaves the state as it is.
+
+    Call it inside the transaction that makes the change it records. The workflow's notifications
+    follow on commit, as for a move.
+    """
+    workflow = workflow_for(entry)
+    history = _write_history(
+        workflow,
+        entry,
+        action=action,
+        from_status=entry.status,
+        to_status=entry.status,
+        actor=actor,
+        comment=comment,
+        http_request=http_request,
+        audit_action=f"{workflow.audit_verb}.{action}",
+        detail=detail,
+    )
+    if workflow.on_commit is not None:
+        move: Move[Any] = Move(
+            entry=entry,
+            spec=next(iter(workflow.transitions.values())),
+            workflow=workflow,
+            actor=actor,
+            comment=comment,
+            inputs={},
+            today=timezone.localdate(),
+            http_request=http_request,
+            from_status=entry.status,
+            to_status=entry.status,
+            history=history,
+        )
+        workflow.on_commit(move)
+    return history
 
 
 @transaction.atomic
@@ -462,7 +407,7 @@ def sharing_request_add_stage(
     http_request: HttpRequest | None = None,
 ) -> None:
     """The IG team routes a request to a further sign-off than the engine asked for, saying why."""
-    if not has_role(actor, Role.IG_OFFICER, Role.DPO) or sharing_request.requester_id == actor.pk:
+    if not is_ig_team(actor) or sharing_request.requester_id == actor.pk:
         raise PermissionDenied("Only the IG team can add a sign-off stage, and not to their own request.")
     locked = SharingRequest.objects.select_for_update().get(pk=sharing_request.pk)
     if stage not in SignOffStage.values:
@@ -482,14 +427,12 @@ def sharing_request_add_stage(
         raise ValidationError({"reason": "Say why this sign-off is needed."})
     locked.stages = ordered_stages([*locked.stages, stage])
     locked.save(update_fields=["stages", "updated_at"])
-    _record(
+    record_event(
         locked,
         "add_stage",
-        locked.status,
-        locked.status,
-        actor,
-        f"{SignOffStage(stage).label}: {reason.strip()}",
-        http_request,
+        actor=actor,
+        comment=f"{SignOffStage(stage).label}: {reason.strip()}",
+        http_request=http_request,
     )
     sharing_request.stages = locked.stages
 
@@ -502,9 +445,9 @@ def sharing_request_assign(
     actor: User,
     http_request: HttpRequest | None = None,
 ) -> None:
-    if not has_role(actor, Role.IG_OFFICER, Role.DPO):
+    if not is_ig_team(actor):
         raise PermissionDenied("Only the IG team assigns requests.")
-    if assignee is not None and not has_role(assignee, Role.IG_OFFICER, Role.DPO):
+    if assignee is not None and not is_ig_team(assignee):
         raise ValidationError({"assignee": "Assign the request to an IG officer or the DPO."})
     if assignee is not None and assignee.pk == sharing_request.requester_id:
         raise ValidationError({"assignee": "Nobody reviews their own request."})
@@ -512,15 +455,9 @@ def sharing_request_assign(
         assigned_to=assignee, updated_at=timezone.now()
     )
     sharing_request.assigned_to = assignee
-    name = (assignee.get_full_name() or assignee.get_username()) if assignee else "nobody"
-    _record(
-        sharing_request,
-        "assign",
-        sharing_request.status,
-        sharing_request.status,
-        actor,
-        f"Assigned to {name}",
-        http_request,
+    name = display_name(assignee) if assignee else "nobody"
+    record_event(
+        sharing_request, "assign", actor=actor, comment=f"Assigned to {name}", http_request=http_request
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,23 +10,25 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
+from requests_app.access_workflow import ACCESS_WORKFLOW, nation
 from requests_app.forms.access import TRANSITION_FORMS, AccessRequestFilterForm, AccessRequestForm
-from requests_app.models.access import ACCESS_TRANSITIONS
-from requests_app.permissions import can_change_access_requests, can_view_access_requests
+from requests_app.permissions import (
+    can_change_access_requests,
+    can_read_audit_trail,
+    can_view_access_requests,
+)
 from requests_app.selectors import access as selectors
 from requests_app.services import access as services
+from requests_app.services.audit import audit_record
+from requests_app.services.workflow import TransitionConflict
 
 PAGE_SIZE = 50
 
 
-def _show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name; anything else goes in the summary."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+def _plain(filters: dict[str, object]) -> dict[str, str]:
+    return {name: str(value) for name, value in filters.items() if value not in ("", None, False)}
 
 
 @require_GET
@@ -48,6 +49,11 @@ def access_request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         }
     cases = selectors.access_request_list(user=request.user, today=today, **filters)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_record(
+        action="register.view",
+        request=request,
+        detail={"register": "access requests", "filters": _plain(filters), "page": page.number},
+    )
     return render(
         request,
         "requests_app/access_list.html",
@@ -64,9 +70,11 @@ def access_request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.access_request_create(actor=request.user, **form.cleaned_data)
+            case = services.access_request_create(
+                actor=request.user, http_request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, f"{case.reference} logged.")
             return redirect(case)
@@ -76,6 +84,7 @@ def access_request_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def access_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_access_request_for_user(request.user, pk)
+    audit_record(action="access_request.view", target=case, request=request)
     can_change = can_change_access_requests(request.user)
     # Several forms share the page, so each gets its own ids (the field names stay what the action expects).
     actions = (
@@ -91,9 +100,11 @@ def access_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         "requests_app/access_detail.html",
         {
             "case": case,
-            "deadline": case.deadline(today=timezone.localdate()),
+            "deadline": case.deadline(today=timezone.localdate(), nation=nation()),
             "actions": actions,
             "can_change": can_change,
+            "history": case.history.select_related("actor"),
+            "can_read_audit": can_read_audit_trail(request.user),
         },
     )
 
@@ -102,13 +113,15 @@ def access_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 def access_request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_access_request_for_user(request.user, pk, for_change=True)
     # Worked out before the form is bound: binding writes the typed values onto ``case``.
-    deadline = case.deadline(today=timezone.localdate())
+    deadline = case.deadline(today=timezone.localdate(), nation=nation())
     form = AccessRequestForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.access_request_update(case=case, actor=request.user, **form.cleaned_data)
+            services.access_request_update(
+                case=case, actor=request.user, http_request=request, **form.cleaned_data
+            )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, f"{case.reference} saved.")
             return redirect(case)
@@ -119,19 +132,25 @@ def access_request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @require_POST
 def access_request_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
-    transition = ACCESS_TRANSITIONS.get(name)
+    transition = ACCESS_WORKFLOW.transitions.get(name)
     if transition is None:
         raise Http404("No such action.")
     case = selectors.get_access_request_for_user(request.user, pk, for_change=True)
     form = TRANSITION_FORMS[name](request.POST, case=case)
     if form.is_valid():
         try:
-            services.access_request_transition(case, name, actor=request.user, **form.cleaned_data)
+            services.access_request_transition(
+                case, name, actor=request.user, http_request=request, **form.cleaned_data
+            )
+        except TransitionConflict as exc:
+            form.add_error(None, f"{exc} Reload the case to see what changed.")
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, f"{case.reference}: “{transition.label}” recorded.")
             return redirect(case)
+        # The move checked its inputs on this copy of the case; the page shows the case as stored.
+        case = selectors.get_access_request_for_user(request.user, pk, for_change=True)
     return render(
         request,
         "requests_app/access_action.html",
@@ -139,6 +158,6 @@ def access_request_transition(request: AuthenticatedHttpRequest, pk: int, name: 
             "case": case,
             "transition": transition,
             "form": form,
-            "deadline": case.deadline(today=timezone.localdate()),
+            "deadline": case.deadline(today=timezone.localdate(), nation=nation()),
         },
     )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from igportal.forms import show_errors
 from igportal.people import display_name
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.consent import ConsentWithdrawalForm, NoticeToldForm
@@ -21,7 +22,7 @@ from requests_app.selectors import consent as selectors
 from requests_app.selectors.registers import refuse_action, refuse_change
 from requests_app.services.audit import audit_record
 from requests_app.services.consent import consent_notice_told, consent_withdrawal_record
-from requests_app.views.registers import csv_export, list_page, show_errors
+from requests_app.views.registers import csv_export, list_page
 
 
 def _may_open_register(request: AuthenticatedHttpRequest) -> None:

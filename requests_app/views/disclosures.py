@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from igportal.forms import show_errors
 from igportal.people import display_name
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.disclosures import DisclosureForm
@@ -32,7 +33,7 @@ from requests_app.services.disclosures import (
     disclosure_record,
     may_record_for,
 )
-from requests_app.views.registers import csv_export, list_page, show_errors
+from requests_app.views.registers import csv_export, list_page
 
 
 def _may_open_log(request: AuthenticatedHttpRequest) -> None:

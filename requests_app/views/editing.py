@@ -12,6 +12,7 @@ from django.forms import ModelForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 
 
@@ -33,7 +34,7 @@ def edit_page(
         try:
             saved = save({name: form.cleaned_data[name] for name in form.Meta.fields})  # type: ignore[attr-defined]
         except ValidationError as exc:
-            form.add_error(None, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, f"{saved} saved.")
             return redirect(list_url)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from igportal.forms import show_errors
 from igportal.people import display_name
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.flows import FlowForm, FlowReviewForm
@@ -32,7 +33,7 @@ from requests_app.services.flows import (
     flow_initial,
     flow_registration_problem,
 )
-from requests_app.views.registers import actions_for, csv_export, fire, list_page, show_errors
+from requests_app.views.registers import actions_for, csv_export, fire, list_page
 
 
 def _may_open_register(request: AuthenticatedHttpRequest) -> None:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.incidents import FOLLOW_UP_FIELDS, IncidentForm
 from requests_app.forms.registers import CommentForm, IncidentFilterForm
@@ -21,7 +22,7 @@ from requests_app.selectors import incidents as selectors
 from requests_app.selectors.registers import refuse_action
 from requests_app.services import incidents as services
 from requests_app.services.audit import audit_record
-from requests_app.views.registers import actions_for, csv_export, fire, list_page, show_errors
+from requests_app.views.registers import actions_for, csv_export, fire, list_page
 
 
 def _may_open_register(request: AuthenticatedHttpRequest) -> None:

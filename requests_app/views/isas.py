@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.documents import DocumentForm
 from requests_app.forms.isas import AgreementForm
@@ -23,7 +24,7 @@ from requests_app.selectors.registers import refuse_action, refuse_change
 from requests_app.services import isas as services
 from requests_app.services.audit import audit_record
 from requests_app.services.documents import agreement_preview_render
-from requests_app.views.registers import actions_for, attachment, csv_export, fire, list_page, show_errors
+from requests_app.views.registers import actions_for, attachment, csv_export, fire, list_page
 
 
 def _may_open_register(request: AuthenticatedHttpRequest) -> None:

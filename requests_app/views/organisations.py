@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.organisations import (
     OrganisationFilterForm,
@@ -85,7 +86,7 @@ def organisation_settings_edit(request: AuthenticatedHttpRequest) -> HttpRespons
                 actor=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, "Organisation settings saved.")
             return redirect("organisation_settings")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -17,27 +17,19 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.csv_export import csv_lines
 from requests_app.forms.registers import CommentForm
 from requests_app.permissions import can_read_registers
-from requests_app.register_workflow import RegisterEntry, workflow_for
+from requests_app.register_workflow import RegisterEntry
 from requests_app.selectors import dashboard
 from requests_app.selectors.registers import PAGE_SIZE
 from requests_app.services.audit import audit_record
-from requests_app.services.workflow import TransitionConflict, transition
+from requests_app.services.workflow import TransitionConflict, transition, workflow_for
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
-
-
-def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's errors on the fields they name; anything else goes in the summary."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _plain_filters(filters: dict[str, Any]) -> dict[str, Any]:
@@ -123,6 +115,7 @@ def fire(
     form = CommentForm(request.POST)
     form.is_valid()
     try:
+        # A refusal (PermissionDenied) is audited by the service, like every refused move.
         transition(
             entry,
             name,
@@ -130,15 +123,6 @@ def fire(
             comment=form.cleaned_data.get("comment", ""),
             http_request=request,
         )
-    except PermissionDenied:
-        # Someone who may read the entry but not make this move: the refusal is an event too.
-        audit_record(
-            action="access.denied",
-            target=entry,
-            request=request,
-            detail={"answered": 403, "wanted": name},
-        )
-        raise
     except TransitionConflict as exc:
         return render_page({"conflict": str(exc)}, 409)
     except ValidationError as exc:

@@ -13,7 +13,8 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from igportal.roles import Role, has_role
+from igportal.forms import show_errors
+from igportal.roles import is_ig_team
 from igportal.types import AuthenticatedHttpRequest
 from necessity.presenters import present_result, summarise_answers
 from necessity.steps import STEPS_BY_NAME
@@ -190,7 +191,7 @@ def render_request_page(
     user = request.user
     assessment = _latest_assessment(sharing_request)
     actions = available_transitions(user, sharing_request)
-    ig_team = has_role(user, Role.IG_OFFICER, Role.DPO) and sharing_request.requester_id != user.pk
+    ig_team = is_ig_team(user) and sharing_request.requester_id != user.pk
     current = STEPS_BY_NAME.get(sharing_request.current_step)
     context: dict[str, Any] = {
         "sharing_request": sharing_request,
@@ -258,11 +259,7 @@ def _fire(
             return JsonResponse({"error": str(exc), "status": exc.sharing_request.status}, status=409)
         return render_request_page(request, exc.sharing_request, status=409, error=str(exc))
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        show_errors(form, exc)
         return render_request_page(request, sharing_request, status=400, forms={form_name: form})
     sharing_request.refresh_from_db(fields=["status"])
     messages.success(request, f"{sharing_request.reference} is now: {sharing_request.get_status_display()}.")
@@ -308,7 +305,7 @@ def request_transition(request: AuthenticatedHttpRequest, reference: str, name: 
 
 
 def is_ig_team_reviewer(user: User, sharing_request: SharingRequest) -> bool:
-    return has_role(user, Role.IG_OFFICER, Role.DPO) and sharing_request.requester_id != user.pk
+    return is_ig_team(user) and sharing_request.requester_id != user.pk
 
 
 def _request_form_action(
@@ -333,7 +330,7 @@ def _request_form_action(
         try:
             act(sharing_request, form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            show_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("request_detail", reference=reference)

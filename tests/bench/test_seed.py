@@ -26,7 +26,7 @@ from requests_app.models import (
 )
 from tests.conftest import ClientFor
 
-pytestmark = [pytest.mark.django_db, pytest.mark.services]
+pytestmark = [pytest.mark.django_db, pytest.mark.services, pytest.mark.slow]
 
 # 200 requests, 40 data flows, 10 ISAs, 100 access requests: a second or two to make.
 SCALE = 0.002

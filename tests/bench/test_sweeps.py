@@ -11,7 +11,7 @@ from bench.sweeps import measure_sweeps
 from requests_app.models import Notification, ReminderMilestone, SweepRun
 from tests.requests_app.chasing import at
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.slow]
 TODAY = date(2026, 3, 9)
 DUE_PER_SOURCE = {"isa_reviews": 70, "flow_reviews": 40, "access_requests": 60, "signoffs": 30}
 

@@ -11,7 +11,7 @@ from django.utils import dateformat, timezone
 from playwright.sync_api import expect
 
 from requests_app.deadlines import deadline_working, due_date
-from requests_app.models import AccessRequest
+from requests_app.models import AccessRequest, OrganisationSettings
 from tests.e2e.journey import E2E, Journey
 
 pytestmark = E2E
@@ -30,7 +30,7 @@ def _received_so_the_sar_date_moves(today: date) -> date:
     return next(
         day
         for day in (today - timedelta(days=back) for back in range(15))
-        if deadline_working("sar", day, today=today).skipped
+        if deadline_working("sar", day, nation=OrganisationSettings.load().nation, today=today).skipped
     )
 
 
@@ -83,19 +83,22 @@ def test_an_ig_officer_logs_an_foi_and_a_sar_and_sees_each_due_date_and_its_work
         j.at("Access requests", shot="register" if kind == "sar" else "")
 
     foi, sar = AccessRequest.objects.get(kind="foi"), AccessRequest.objects.get(kind="sar")
+    nation = OrganisationSettings.load().nation
     register = page.locator("main table")
     for case in (foi, sar):
         row = register.locator("tr", has_text=case.reference)
-        expect(row).to_contain_text(dateformat.format(due_date(case.kind, case.received_on), "j M Y"))
+        expect(row).to_contain_text(
+            dateformat.format(due_date(case.kind, case.received_on, nation=nation), "j M Y")
+        )
 
     for case in (foi, sar):
         register.get_by_role("link", name=case.reference).click()
         j.at(re.compile(rf"^{case.reference}"), shot=f"{case.kind}-due-date-and-working")
-        working = deadline_working(case.kind, case.received_on, today=today)
+        working = deadline_working(case.kind, case.received_on, nation=nation, today=today)
         assert working.skipped, "the working should show the days the count passes over"
         deadline = page.get_by_test_id("deadline")
         expect(deadline.get_by_role("heading", level=2)).to_have_text(
-            f"Due {_day(due_date(case.kind, case.received_on))}"
+            f"Due {_day(due_date(case.kind, case.received_on, nation=nation))}"
         )
         expect(deadline).to_contain_text(working.rule)
         expect(deadline).to_contain_text(working.start_reason)

@@ -32,9 +32,10 @@ def test_granting_and_revoking_a_role_is_seen_at_once(make_user: MakeUser) -> No
 def test_roles_are_read_once_per_request(make_user: MakeUser, django_assert_num_queries) -> None:
     user = make_user(Role.SIRO)
     with django_assert_num_queries(1):  # the user's group names
-        roles_of(user)
-        roles_of(user)
-        has_role(user, Role.SIRO)
+        assert roles_of(user) == {Role.SIRO}
+        assert roles_of(user) == {Role.SIRO}
+        assert has_role(user, Role.SIRO)
+        assert not has_role(user, Role.DPO)
 
 
 def test_an_inactive_user_holds_no_role(make_user: MakeUser) -> None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
@@ -12,6 +11,7 @@ from django.utils import timezone
 from necessity.rules import RULES_VERSION
 from requests_app.models import Assessment, AuditEvent, Organisation, RequestStatus, SharingRequest
 from requests_app.services.sharing import sharing_request_create
+from tests.conftest import ClientFor
 from tests.factories import OrganisationFactory
 from tests.necessity.wizard_data import (
     police_request_steps,
@@ -22,8 +22,6 @@ from tests.necessity.wizard_data import (
 )
 
 pytestmark = pytest.mark.django_db
-
-ClientFor = Callable[[User], Client]
 
 
 @pytest.fixture

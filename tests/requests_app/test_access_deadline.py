@@ -194,7 +194,7 @@ def test_case_due_date(
     expected: date,
 ) -> None:
     case = _case(kind, received, clarifications, **fields)
-    deadline = case.deadline(today=date(2025, 9, 15))
+    deadline = case.deadline(today=date(2025, 9, 15), nation="england")
     assert deadline.state is state
     if state is RUNNING:
         assert deadline.due == expected
@@ -206,7 +206,7 @@ def test_case_due_date(
 
 def test_a_stopped_clock_explains_itself_and_the_pause_shows_in_the_working() -> None:
     case = _case(SAR, WED_3_SEP_2025, ((date(2025, 9, 5), None),))
-    deadline = case.deadline(today=date(2025, 9, 12))
+    deadline = case.deadline(today=date(2025, 9, 12), nation="england")
     assert deadline.headline == (
         "Clock stopped: waiting since Fri 5 Sep 2025 for clarification. If it arrived today the response "
         "would be due Mon 13 Oct 2025."
@@ -217,7 +217,7 @@ def test_a_stopped_clock_explains_itself_and_the_pause_shows_in_the_working() ->
 
 def test_an_open_case_past_its_date_is_overdue() -> None:
     case = _case(FOI, WED_3_SEP_2025, (), status=AccessRequestStatus.IN_PROGRESS)
-    deadline = case.deadline(today=date(2025, 10, 3))
+    deadline = case.deadline(today=date(2025, 10, 3), nation="england")
     assert deadline.overdue
     assert deadline.headline == "Due Wed 1 Oct 2025: overdue by 2 days"
 
@@ -239,7 +239,7 @@ def test_a_responded_case_says_whether_it_was_on_time(responded_on: date, headli
         responded_on=responded_on,
         outcome="provided_in_full",
     )
-    deadline = case.deadline(today=date(2026, 1, 5))
+    deadline = case.deadline(today=date(2026, 1, 5), nation="england")
     assert deadline.state is ClockState.FINISHED
     assert not deadline.overdue
     assert deadline.headline == headline
@@ -247,7 +247,7 @@ def test_a_responded_case_says_whether_it_was_on_time(responded_on: date, headli
 
 def test_telling_the_requester_of_a_sar_extension_after_the_first_month_is_flagged() -> None:
     case = _case(SAR, WED_3_SEP_2025, (), extended=True, extension_told_on=date(2025, 10, 6))
-    notes = case.deadline(today=date(2025, 10, 6)).notes
+    notes = case.deadline(today=date(2025, 10, 6), nation="england").notes
     assert any("after the first month ended on Fri 3 Oct 2025" in note for note in notes)
 
 
@@ -277,7 +277,7 @@ def test_a_sar_uses_the_organisations_nation_by_default(
         description="My records",
     )
     assert AccessRequest.objects.get(pk=case.pk).due_on == expected
-    working = case.deadline(today=date(2025, 12, 3)).working
+    working = case.deadline(today=date(2025, 12, 3), nation=nation).working
     assert isinstance(working, Working)
     assert working.due == expected
     assert working.nation is not None and working.nation.value == nation

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from igportal.roles import Role
 from requests_app.deadlines import add_working_days
 from requests_app.models import AccessRequest, AccessRequestStatus
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import AccessRequestFactory
 
 pytestmark = pytest.mark.django_db
 
-ClientFor = Callable[[User], Client]
 S = AccessRequestStatus
 
 
@@ -51,10 +48,10 @@ def _due_cases() -> tuple[AccessRequest, AccessRequest, AccessRequest, AccessReq
     today = timezone.localdate()
     overdue = AccessRequestFactory.create(kind="foi", status=S.IN_PROGRESS, due_on=today - timedelta(days=2))
     soon = AccessRequestFactory.create(
-        kind="foi", status=S.IN_PROGRESS, due_on=add_working_days(today, 4, kind="foi")
+        kind="foi", status=S.IN_PROGRESS, due_on=add_working_days(today, 4, kind="foi", nation="england")
     )
     later = AccessRequestFactory.create(
-        kind="foi", status=S.IN_PROGRESS, due_on=add_working_days(today, 8, kind="foi")
+        kind="foi", status=S.IN_PROGRESS, due_on=add_working_days(today, 8, kind="foi", nation="england")
     )
     stopped = AccessRequestFactory.create(kind="sar", status=S.AWAITING_CLARIFICATION, due_on=None)
     return overdue, soon, later, stopped

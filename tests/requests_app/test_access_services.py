@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from igportal.roles import Role
-from requests_app.models import AccessRequest, AccessRequestStatus
+from requests_app.models import AccessRequest, AccessRequestHistory, AccessRequestStatus, AuditEvent
 from requests_app.services.access import (
     access_request_create,
     access_request_transition,
@@ -149,7 +149,7 @@ def test_fees_are_checked(
 
 def test_a_paid_sar_fee_moves_the_stored_date(ig_officer: User) -> None:
     case = _create(ig_officer)
-    fee = {"fee_amount": 10, "fee_requested_on": date(2025, 9, 5)}
+    fee: dict[str, Any] = {"fee_amount": 10, "fee_requested_on": date(2025, 9, 5)}
     assert access_request_update(case=case, actor=ig_officer, today=TODAY, **fee).due_on is None
     paid = access_request_update(case=case, actor=ig_officer, today=TODAY, fee_paid_on=date(2025, 9, 15))
     assert paid.due_on == date(2025, 10, 15)
@@ -413,20 +413,61 @@ def _sar_in(status: str) -> AccessRequest:
     return case
 
 
+# Who handles cases, written out from DOMAIN.md: the IG team (IG officers and the DPO), nobody else.
+PEOPLE = ("ig_officer", "dpo", "caldicott", "siro", "auditor", "requester")
+HANDLERS = {"ig_officer", "dpo"}
+ROLES = {
+    "ig_officer": Role.IG_OFFICER,
+    "dpo": Role.DPO,
+    "caldicott": Role.CALDICOTT_GUARDIAN,
+    "siro": Role.SIRO,
+    "auditor": Role.AUDITOR,
+    "requester": Role.REQUESTER,
+}
+
+
 @pytest.mark.parametrize("name", list(TARGETS))
 @pytest.mark.parametrize("status", list(ALLOWED))
-def test_state_transition_matrix(ig_officer: User, status: str, name: str) -> None:
-    case = _sar_in(status)
-    if name in ALLOWED[status]:
-        moved = access_request_transition(case, name, actor=ig_officer, today=TODAY, **INPUTS[name])
-        assert moved.status == TARGETS[name]
-        moved.refresh_from_db()
-        assert moved.status == TARGETS[name]
-    else:
-        with pytest.raises(ValidationError, match="no longer possible"):
-            access_request_transition(case, name, actor=ig_officer, today=TODAY, **INPUTS[name])
-        case.refresh_from_db()
-        assert case.status == status
+def test_state_transition_role_matrix(make_user: MakeUser, status: str, name: str) -> None:
+    """Every state x move x role: only the allowed ones succeed, each with one history row and one
+    audit event; a refusal changes nothing and is itself audited."""
+    people = {person: make_user(role) for person, role in ROLES.items()}
+    for person in PEOPLE:
+        with transaction.atomic():
+            case = _sar_in(status)
+            history = AccessRequestHistory.objects.filter(access_request=case).count()
+            moves = AuditEvent.objects.filter(action="access_request.transition").count()
+            refusals = AuditEvent.objects.filter(
+                action__in=["access.denied", "access_request.transition_refused"], target_id=str(case.pk)
+            ).count()
+            allowed = name in ALLOWED[status] and person in HANDLERS
+            if allowed:
+                moved = access_request_transition(
+                    case, name, actor=people[person], today=TODAY, **INPUTS[name]
+                )
+                assert moved.status == TARGETS[name]
+                moved.refresh_from_db()
+                assert moved.status == TARGETS[name], (status, name, person)
+            else:
+                expected: type[Exception] = PermissionDenied if person not in HANDLERS else ValidationError
+                with pytest.raises(expected) as refused:
+                    access_request_transition(case, name, actor=people[person], today=TODAY, **INPUTS[name])
+                if expected is ValidationError:
+                    assert "you cannot" in str(refused.value), (status, name, person)
+                case.refresh_from_db()
+                assert case.status == status, (status, name, person)
+            written = AccessRequestHistory.objects.filter(access_request=case).count() - history
+            assert written == (1 if allowed else 0), (status, name, person)
+            audited = AuditEvent.objects.filter(action="access_request.transition").count() - moves
+            assert audited == (1 if allowed else 0), (status, name, person)
+            refused_events = (
+                AuditEvent.objects.filter(
+                    action__in=["access.denied", "access_request.transition_refused"], target_id=str(case.pk)
+                ).count()
+                - refusals
+            )
+            assert refused_events == (0 if allowed else 1), (status, name, person)
+            transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("role", [Role.IG_OFFICER, Role.DPO])

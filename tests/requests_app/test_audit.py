@@ -180,8 +180,10 @@ def test_verify_audit_reads_the_trail_in_bounded_batches(django_assert_num_queri
     for _ in range(5):
         audit_record(action="system.tick")
     # three batches of at most two events, then one empty read that ends the walk
+    out = StringIO()
     with django_assert_num_queries(4):
-        call_command("verify_audit", "--batch-size=2", stdout=StringIO())
+        call_command("verify_audit", "--batch-size=2", stdout=out)
+    assert out.getvalue().strip() == "5 events, chain intact"
 
 
 @pytest.mark.services

@@ -1,18 +1,14 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 
 from igportal.roles import Role
 from requests_app.models import DataItemType
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 
 pytestmark = pytest.mark.django_db
-ClientFor = Callable[[User], Client]
 
 NEW_ITEM = {
     "code": "blood_group",
@@ -78,11 +74,17 @@ def test_catalogue_list_runs_constant_queries(
     client = client_for(ig_officer)
     # session, user, the MFA device that verified the session, the user's roles, the catalogue,
     # the header's unread count
+    shown = DataItemType.objects.count()
     with django_assert_num_queries(6):
-        client.get(reverse("catalogue_list"))
+        response = client.get(reverse("catalogue_list"))
+    assert response.status_code == 200
+    assert response.content.decode().count('<tr class="nhsuk-table__row">') == shown
     DataItemType.objects.bulk_create(
         DataItemType(code=f"extra_{n}", name=f"Extra {n}", identifying=False, special_category=False)
         for n in range(50)
     )
     with django_assert_num_queries(6):
-        client.get(reverse("catalogue_list"))
+        response = client.get(reverse("catalogue_list"))
+    assert response.status_code == 200
+    assert response.content.decode().count('<tr class="nhsuk-table__row">') == shown + 50
+    assert "Extra 49" in response.content.decode()

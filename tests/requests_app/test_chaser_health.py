@@ -12,16 +12,15 @@ import pytest
 import redis
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from requests_app.models import SweepRun
 from requests_app.reminders import REMINDER_SOURCES
 from requests_app.services.reminders import sweep_run
+from tests.conftest import ClientFor
 
 pytestmark = pytest.mark.django_db
-ClientFor = Callable[[User], Client]
 
 
 def _health(*args: str) -> str:

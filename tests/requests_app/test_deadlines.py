@@ -5,8 +5,13 @@ against the gov.uk bank holiday lists, never produced by the code under test. We
 to the dates so that a reader can check them the same way.
 """
 
+import os
+import subprocess
+import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -360,7 +365,7 @@ FOI_CASES = [
 
 @pytest.mark.parametrize(("received", "keywords", "expected"), FOI_CASES)
 def test_foi_due_date(received: date, keywords: dict[str, Any], expected: date) -> None:
-    assert due_date("foi", received, **keywords) == expected
+    assert due_date("foi", received, nation=ENG, **keywords) == expected
 
 
 @pytest.mark.parametrize("nation", [ENG, WLS, SCT, NIR])
@@ -389,7 +394,7 @@ EIR_CASES = [
 
 @pytest.mark.parametrize(("received", "keywords", "expected"), EIR_CASES)
 def test_eir_due_date(received: date, keywords: dict[str, Any], expected: date) -> None:
-    assert due_date("eir", received, **keywords) == expected
+    assert due_date("eir", received, nation=ENG, **keywords) == expected
 
 
 # --- what the page shows ---------------------------------------------------------------------------------
@@ -422,7 +427,7 @@ def test_working_names_substitute_bank_holidays_for_the_nation() -> None:
 
 
 def test_working_names_the_nation_whose_holiday_counts_uk_wide_for_foi() -> None:
-    working = deadline_working("foi", date(2026, 11, 16))
+    working = deadline_working("foi", date(2026, 11, 16), nation=ENG)
 
     assert working.nation is None
     assert "s10(1)" in working.rule
@@ -436,7 +441,7 @@ def test_working_names_the_nation_whose_holiday_counts_uk_wide_for_foi() -> None
 
 
 def test_working_marks_holidays_shared_by_every_nation() -> None:
-    working = deadline_working("foi", date(2025, 12, 10))
+    working = deadline_working("foi", date(2025, 12, 10), nation=ENG)
 
     reasons = {s.day: s.reason for s in working.skipped}
     assert reasons[date(2025, 12, 25)] == "Christmas Day (all UK nations)"
@@ -444,7 +449,7 @@ def test_working_marks_holidays_shared_by_every_nation() -> None:
 
 
 def test_working_names_holidays_of_several_nations() -> None:
-    working = deadline_working("eir", date(2026, 4, 1))
+    working = deadline_working("eir", date(2026, 4, 1), nation=ENG)
 
     reasons = {s.day: s.reason for s in working.skipped}
     assert reasons[date(2026, 4, 6)] == (
@@ -453,7 +458,7 @@ def test_working_names_holidays_of_several_nations() -> None:
 
 
 def test_working_explains_a_foi_receipt_on_a_non_working_day() -> None:
-    working = deadline_working("foi", date(2025, 9, 6))
+    working = deadline_working("foi", date(2025, 9, 6), nation=ENG)
 
     assert "never counted" in working.start_reason
     assert "not a working day (Saturday)" in working.start_reason
@@ -523,14 +528,14 @@ def test_an_open_pause_asked_after_the_period_ended_does_not_stop_the_clock() ->
 
 
 def test_working_notes_that_a_foi_public_interest_extension_keeps_the_date() -> None:
-    working = deadline_working("foi", date(2025, 9, 3), extended=True)
+    working = deadline_working("foi", date(2025, 9, 3), extended=True, nation=ENG)
 
     assert working.due == date(2025, 10, 1)
     assert any("s10(3)" in note and "s17(2)" in note for note in working.notes)
 
 
 def test_working_cites_the_eir_extension() -> None:
-    working = deadline_working("eir", date(2025, 9, 3), extended=True)
+    working = deadline_working("eir", date(2025, 9, 3), extended=True, nation=ENG)
 
     assert "reg 7(1)" in working.rule
     assert working.steps == ("40th working day after Wed 3 Sep 2025 -> Wed 29 Oct 2025",)
@@ -583,7 +588,7 @@ def test_unknown_nation_is_rejected_even_where_unused(kind: str) -> None:
 @pytest.mark.parametrize("value", [datetime(2025, 9, 3, 9, 30), "2025-09-03"], ids=["datetime", "ISO string"])
 def test_received_must_be_a_plain_date(value: Any) -> None:
     with pytest.raises(TypeError, match="localdate"):
-        due_date("foi", value)
+        due_date("foi", value, nation=ENG)
 
 
 def test_sar_rejects_clarified_and_points_to_pauses() -> None:
@@ -594,24 +599,24 @@ def test_sar_rejects_clarified_and_points_to_pauses() -> None:
 @pytest.mark.parametrize("kind", ["foi", "eir"])
 def test_foi_and_eir_reject_identity_verified(kind: str) -> None:
     with pytest.raises(ValueError, match=r"identity_verified= does not apply"):
-        due_date(kind, date(2025, 9, 3), identity_verified=date(2025, 9, 10))
+        due_date(kind, date(2025, 9, 3), identity_verified=date(2025, 9, 10), nation=ENG)
 
 
 @pytest.mark.parametrize("kind", ["foi", "eir"])
 def test_foi_and_eir_reject_fee_paid(kind: str) -> None:
     with pytest.raises(ValueError, match=r"fee_paid= does not apply.*s10\(2\)"):
-        due_date(kind, date(2025, 9, 3), fee_paid=date(2025, 9, 10))
+        due_date(kind, date(2025, 9, 3), fee_paid=date(2025, 9, 10), nation=ENG)
 
 
 @pytest.mark.parametrize("kind", ["foi", "eir"])
 def test_foi_and_eir_reject_pauses_and_point_to_clarified(kind: str) -> None:
     with pytest.raises(ValueError, match=r"clarified="):
-        due_date(kind, date(2025, 9, 3), pauses=[(date(2025, 9, 5), date(2025, 9, 8))])
+        due_date(kind, date(2025, 9, 3), pauses=[(date(2025, 9, 5), date(2025, 9, 8))], nation=ENG)
 
 
 def test_foi_clarification_cannot_precede_receipt() -> None:
     with pytest.raises(ValueError, match="before the request was received"):
-        due_date("foi", date(2025, 9, 3), clarified=date(2025, 9, 2))
+        due_date("foi", date(2025, 9, 3), clarified=date(2025, 9, 2), nation=ENG)
 
 
 @pytest.mark.parametrize(
@@ -668,24 +673,24 @@ def test_today_is_ignored_when_no_clarification_is_awaited() -> None:
         pytest.param(date(2026, 4, 6), "sar", SCT, True, id="Easter Monday, SAR in Scotland"),
         pytest.param(date(2026, 4, 6), "foi", SCT, False, id="Easter Monday, FOI anywhere"),
         pytest.param(date(2026, 1, 2), "sar", ENG, True, id="2 January, SAR in England"),
-        pytest.param(date(2026, 1, 2), "foi", None, False, id="2 January, FOI"),
-        pytest.param(date(2026, 3, 17), "eir", None, False, id="St Patrick's Day, EIR"),
+        pytest.param(date(2026, 1, 2), "foi", ENG, False, id="2 January, FOI"),
+        pytest.param(date(2026, 3, 17), "eir", ENG, False, id="St Patrick's Day, EIR"),
         pytest.param(date(2026, 3, 17), "sar", WLS, True, id="St Patrick's Day, SAR in Wales"),
         pytest.param(date(2025, 12, 1), "sar", SCT, False, id="St Andrew's substitute, SAR in Scotland"),
-        pytest.param(date(2025, 11, 29), "foi", None, False, id="a Saturday"),
-        pytest.param(date(2025, 9, 3), "foi", None, True, id="an ordinary Wednesday"),
+        pytest.param(date(2025, 11, 29), "foi", ENG, False, id="a Saturday"),
+        pytest.param(date(2025, 9, 3), "foi", ENG, True, id="an ordinary Wednesday"),
     ],
 )
-def test_is_working_day(day: date, kind: str, nation: str | None, expected: bool) -> None:
+def test_is_working_day(day: date, kind: str, nation: str, expected: bool) -> None:
     assert is_working_day(day, kind=kind, nation=nation) is expected
 
 
 def test_working_days_between_counts_after_start_up_to_end() -> None:
-    assert working_days_between(date(2025, 9, 3), date(2025, 10, 1), kind="foi") == 20
-    assert working_days_between(date(2025, 9, 3), date(2025, 9, 3), kind="foi") == 0
+    assert working_days_between(date(2025, 9, 3), date(2025, 10, 1), kind="foi", nation=ENG) == 20
+    assert working_days_between(date(2025, 9, 3), date(2025, 9, 3), kind="foi", nation=ENG) == 0
     # Fri 26 Sep to Wed 1 Oct 2025: Mon, Tue, Wed.
-    assert working_days_between(date(2025, 9, 26), date(2025, 10, 1), kind="foi") == 3
-    assert working_days_between(date(2025, 10, 1), date(2025, 9, 26), kind="foi") == -3
+    assert working_days_between(date(2025, 9, 26), date(2025, 10, 1), kind="foi", nation=ENG) == 3
+    assert working_days_between(date(2025, 10, 1), date(2025, 9, 26), kind="foi", nation=ENG) == -3
 
 
 def test_working_days_between_uses_the_nation_for_sar() -> None:
@@ -698,17 +703,68 @@ def test_working_days_between_uses_the_nation_for_sar() -> None:
     ("day", "count", "kind", "nation", "expected"),
     [
         pytest.param(
-            date(2025, 10, 1), -3, "foi", None, date(2025, 9, 26), id="3 working days before a FOI due"
+            date(2025, 10, 1), -3, "foi", ENG, date(2025, 9, 26), id="3 working days before a FOI due"
         ),
-        pytest.param(
-            date(2025, 9, 3), 20, "foi", None, date(2025, 10, 1), id="20 working days after receipt"
-        ),
+        pytest.param(date(2025, 9, 3), 20, "foi", ENG, date(2025, 10, 1), id="20 working days after receipt"),
         pytest.param(date(2026, 4, 7), -1, "sar", ENG, date(2026, 4, 2), id="back over Easter in England"),
         pytest.param(
             date(2026, 4, 7), -1, "sar", SCT, date(2026, 4, 6), id="back to Easter Monday in Scotland"
         ),
-        pytest.param(date(2025, 11, 29), 0, "foi", None, date(2025, 11, 29), id="zero leaves the day alone"),
+        pytest.param(date(2025, 11, 29), 0, "foi", ENG, date(2025, 11, 29), id="zero leaves the day alone"),
     ],
 )
-def test_add_working_days(day: date, count: int, kind: str, nation: str | None, expected: date) -> None:
+def test_add_working_days(day: date, count: int, kind: str, nation: str, expected: date) -> None:
     assert add_working_days(day, count, kind=kind, nation=nation) == expected
+
+
+# --- purity ---------------------------------------------------------------------------------------------
+
+_PURE_IMPORT = """
+import sys
+from datetime import date
+
+from requests_app.deadlines import due_date
+from requests_app.deadlines_deceased import deceased_records_due_date
+from django.conf import settings
+
+assert due_date("sar", date(2025, 12, 2), nation="scotland") == date(2026, 1, 5)
+assert due_date("foi", date(2025, 9, 3), nation="england") == date(2025, 10, 1)
+# Wed 3 Sep 2025 is day 1 (AHRA 1990 s3(5)); day 40 is Sun 12 Oct 2025.
+assert deceased_records_due_date(date(2025, 9, 3), nation="wales") == date(2025, 10, 12)
+assert not settings.configured, "importing the deadline modules configured Django"
+loaded = sorted(name for name in sys.modules if name.startswith(("requests_app.models", "django.db")))
+assert not loaded, loaded
+print("pure")
+"""
+
+
+def test_the_deadline_modules_run_with_django_unconfigured() -> None:
+    """No database and no settings: the caller passes the nation, so the module never looks it up."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(  # noqa: S603 (our own interpreter and a fixed script)
+        [sys.executable, "-c", _PURE_IMPORT],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "pure"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: due_date("sar", date(2025, 9, 3)),  # type: ignore[call-arg]
+        lambda: deadline_working("foi", date(2025, 9, 3)),  # type: ignore[call-arg]
+        lambda: is_working_day(date(2025, 9, 3), kind="sar"),  # type: ignore[call-arg]
+        lambda: add_working_days(date(2025, 9, 3), 1, kind="foi"),  # type: ignore[call-arg]
+        lambda: working_days_between(date(2025, 9, 3), date(2025, 9, 4), kind="sar"),  # type: ignore[call-arg]
+    ],
+    ids=["due_date", "deadline_working", "is_working_day", "add_working_days", "working_days_between"],
+)
+def test_every_deadline_function_requires_the_nation(call: Callable[[], object]) -> None:
+    with pytest.raises(TypeError, match="nation"):
+        call()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from requests_app.models import AuditEvent, RequestStatus, SupportingDocument
+from tests.conftest import ClientFor
 from tests.factories import make_agreement, make_request
 
 pytestmark = pytest.mark.django_db
-ClientFor = Callable[[User], Client]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

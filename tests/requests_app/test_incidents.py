@@ -8,14 +8,16 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from igportal.roles import Role
 from requests_app.incident_grading import Band, grade, ico_clock
-from requests_app.models import AuditEvent, Incident, IncidentStatus
+from requests_app.models import AuditEvent, Incident, IncidentHistory, IncidentStatus
 from requests_app.services.incidents import incident_create, incident_update
 from requests_app.services.workflow import transition
-from tests.conftest import ClientFor
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import make_flow, make_incident, make_request
 from tests.requests_app.registers import csv_rows
 
@@ -315,3 +317,60 @@ def test_a_near_miss_is_closed_and_reopened_through_its_page(ig_officer: User, c
         == 302
     )
     assert [h.action for h in incident.history.all()] == ["close", "reopen"]
+
+
+# --- the state x transition x role matrix ---------------------------------------------------------------
+
+INCIDENT_PEOPLE = {
+    "ig_officer": Role.IG_OFFICER,
+    "dpo": Role.DPO,
+    "caldicott": Role.CALDICOTT_GUARDIAN,
+    "siro": Role.SIRO,
+    "auditor": Role.AUDITOR,
+    "requester": Role.REQUESTER,
+}
+
+
+def incident_allowed(state: IncidentStatus, name: str, person: str) -> bool:
+    """Written out from the issue, not derived from the table: the IG team closes and reopens."""
+    if name == "close":
+        return state == IncidentStatus.OPEN and person in {"ig_officer", "dpo"}
+    if name == "reopen":
+        return state == IncidentStatus.CLOSED and person in {"ig_officer", "dpo"}
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("state", list(IncidentStatus), ids=str)
+@pytest.mark.parametrize("name", ["close", "reopen"])
+def test_only_allowed_incident_transitions_succeed(
+    make_user: MakeUser, state: IncidentStatus, name: str
+) -> None:
+    people = {person: make_user(role) for person, role in INCIDENT_PEOPLE.items()}
+    for person in INCIDENT_PEOPLE:
+        with transaction.atomic():
+            # Everything closing needs is recorded, so that only the state and the role decide.
+            incident = make_incident(
+                reported_by=people["ig_officer"],
+                status=state,
+                actions="Letter retrieved; practice confirmed deletion.",
+                person_informed_on=datetime.date(2026, 1, 5),
+                explanation="We told them what happened and what we did.",
+                reported_to_ico_at=timezone.now(),
+            )
+            history = IncidentHistory.objects.filter(incident=incident).count()
+            try:
+                transition(incident, name, actor=people[person], comment="Because the policy says so.")
+            except (PermissionDenied, ValidationError):
+                succeeded = False
+            else:
+                succeeded = True
+            assert succeeded is incident_allowed(state, name, person), (state, name, person)
+            written = IncidentHistory.objects.filter(incident=incident).count() - history
+            assert written == (1 if succeeded else 0), (state, name, person)
+            audited = AuditEvent.objects.filter(action="incident.transition", target_id=str(incident.pk))
+            assert audited.count() == (1 if succeeded else 0), (state, name, person)
+            incident.refresh_from_db()
+            assert incident.status == (
+                {"close": IncidentStatus.CLOSED, "reopen": IncidentStatus.OPEN}[name] if succeeded else state
+            )
+            transaction.set_rollback(True)

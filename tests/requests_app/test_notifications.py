@@ -39,14 +39,13 @@ from requests_app.services.notifications import (
 from requests_app.services.reminders import deliveries_sweep
 from requests_app.services.workflow import transition
 from requests_app.tasks import notify_request_history, requeue_deliveries, send_notification
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import AccessRequestFactory, make_request
 from tests.requests_app.chasing import message_ids, sent_to, sweep
 from tests.support.mail import FlakyBackend
 
 pytestmark = pytest.mark.django_db
 Capture = Callable[..., Any]
-ClientFor = Callable[[User], Client]
 DUE = date(2026, 3, 9)
 
 
@@ -366,6 +365,7 @@ def test_the_notification_list_runs_the_same_queries_for_1_and_60_threads(
         Notification.objects.filter(pk=_note(requester).pk).update(link=f"/requests/{number}/")
     with django_assert_num_queries(7):
         response = client.get(reverse("notification_list"))
+    assert response.status_code == 200
     page = response.content.decode()
     assert page.count('class="portal-notification-thread"') == 20
     assert page.count('class="nhsuk-card portal-notification--unread"') == 20

@@ -1,22 +1,19 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from igportal.roles import Role
 from requests_app.models import RequestStatus
 from requests_app.views.queues import QUEUE_PAGE_SIZE
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import OrganisationFactory, make_request
 
 pytestmark = pytest.mark.django_db
-ClientFor = Callable[[User], Client]
 S = RequestStatus
 
 
@@ -148,12 +145,14 @@ def test_queue_pages_run_constant_queries(
     # organisation choices, the count, the page with its joins, the header's unread count
     with django_assert_num_queries(8):
         few = client.get(reverse("queue", args=[slug]))
+    assert few.status_code == 200
     assert few.content.decode().count('<tr class="nhsuk-table__row') == 3
     # A full page with more behind it: the rows shown and the pages counted cost no more queries.
     for _ in range(QUEUE_PAGE_SIZE):
         make_request(requester=requester, status=status)
     with django_assert_num_queries(8):
         many = client.get(reverse("queue", args=[slug]))
+    assert many.status_code == 200
     assert many.content.decode().count('<tr class="nhsuk-table__row') == QUEUE_PAGE_SIZE
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -12,11 +10,10 @@ from django.urls import reverse
 from igportal.roles import Role
 from requests_app.models import RequestStatus, SharingRequest
 from requests_app.services.workflow import transition
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
-ClientFor = Callable[[User], Client]
 
 
 def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:

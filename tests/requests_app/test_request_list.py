@@ -30,10 +30,12 @@ def test_the_request_list_runs_the_same_queries_for_3_and_30_requests(
     # session, user, the user's roles, the count, the page with its organisations, the header's unread count
     with django_assert_num_queries(6):
         few = client.get(reverse("request_list"))
+    assert few.status_code == 200
     assert few.content.decode().count(ROW) == 3
     _raise(requester, 27)
     with django_assert_num_queries(6):
         many = client.get(reverse("request_list"))
+    assert many.status_code == 200
     assert many.content.decode().count(ROW) == REQUEST_LIST_PAGE_SIZE
 
 

@@ -127,11 +127,15 @@ def test_no_flows_says_so() -> None:
 def test_it_reads_only_the_published_columns(
     ig_officer: User, requester: User, django_assert_num_queries: object
 ) -> None:
-    make_flow(requester=requester, created_by=ig_officer)
+    flow = make_flow(requester=requester, created_by=ig_officer)
     OrganisationSettings.load()
     # the organisation's name, the flows' whitelisted columns, their data items' names
     with django_assert_num_queries(3):  # type: ignore[operator]
-        Client().get(reverse("transparency"))
+        response = Client().get(reverse("transparency"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "1 active data flow" in content
+    assert str(flow.recipient) in content
 
 
 def test_the_page_names_the_dpo_and_how_to_contact_them(dpo: User) -> None:

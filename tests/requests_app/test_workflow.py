@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from igportal.roles import Role
@@ -19,12 +16,11 @@ from requests_app.services.workflow import (
     transition,
 )
 from requests_app.tasks import notify_request_history
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import make_request
 from tests.necessity.wizard_data import item_pks, police_request_steps, post_all_steps, start_request
 
 pytestmark = pytest.mark.django_db
-ClientFor = Callable[[User], Client]
 S = RequestStatus
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from requests_app.access_workflow import ACCESS_WORKFLOW, nation
 from requests_app.api.serializers.common import PersonSerializer
 from requests_app.deadlines import Working
 from requests_app.deadlines_deceased import DeceasedWorking
@@ -17,10 +18,10 @@ from requests_app.models import (
     AccessRequestOutcome,
     IdentityMethod,
 )
-from requests_app.models.access import ACCESS_TRANSITIONS, CaseDeadline, ClockState
+from requests_app.models.access import CaseDeadline, ClockState
 from requests_app.selectors.access import access_request_actions
 
-ACCESS_TRANSITION_NAMES = list(ACCESS_TRANSITIONS)
+ACCESS_TRANSITION_NAMES = list(ACCESS_WORKFLOW.transitions)
 
 
 class SkippedDaySerializer(serializers.Serializer):
@@ -167,9 +168,16 @@ class AccessRequestDetailSerializer(AccessRequestSerializer):
     def _deadline(self, case: AccessRequest) -> CaseDeadline:
         cached: CaseDeadline | None = getattr(case, "_api_deadline", None)
         if cached is None:
-            cached = case.deadline(today=timezone.localdate())
+            cached = case.deadline(today=timezone.localdate(), nation=self._nation())
             case._api_deadline = cached  # type: ignore[attr-defined]
         return cached
+
+    def _nation(self) -> str:
+        """Read once per response: a list serialises many cases."""
+        if "nation" not in self.context:
+            self.context["nation"] = nation()
+        value: str = self.context["nation"]
+        return value
 
     def get_overdue(self, case: AccessRequest) -> bool:
         return self._deadline(case).overdue

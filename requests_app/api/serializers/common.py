@@ -14,16 +14,12 @@ from igportal.people import display_name
 from requests_app.api.forms import choice_pairs
 
 
-def person_name(user: User) -> str:
-    return display_name(user)
-
-
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.SerializerMethodField()
 
     def get_name(self, user: User) -> str:
-        return person_name(user)
+        return display_name(user)
 
 
 class OrganisationRefSerializer(serializers.Serializer):

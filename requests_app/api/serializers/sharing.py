@@ -162,7 +162,7 @@ class SharingRequestDetailSerializer(SharingRequestSerializer):
             {
                 "name": t.name,
                 "label": t.label,
-                "comment_required": t.comment_required,
+                "comment_required": t.reason_required,
                 "is_decision": t.is_decision,
             }
             for t in available_transitions(self._user(), obj)

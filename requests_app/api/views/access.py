@@ -17,6 +17,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.api.forms import bind_form, json_object
 from requests_app.api.schema import filter_parameters
 from requests_app.api.serializers.access import (
@@ -26,9 +27,9 @@ from requests_app.api.serializers.access import (
 )
 from requests_app.api.serializers.common import form_schema
 from requests_app.api.views.base import PortalAPIView, PortalGenericAPIView, acting_user
+from requests_app.api.views.registers import audit_register_view
 from requests_app.forms.access import TRANSITION_FORMS, AccessRequestFilterForm, AccessRequestForm
 from requests_app.models import AccessRequest
-from requests_app.models.access import ACCESS_TRANSITIONS
 from requests_app.permissions import can_change_access_requests, can_view_access_requests
 from requests_app.selectors.access import access_request_list, get_access_request_for_user
 from requests_app.services.access import (
@@ -36,6 +37,7 @@ from requests_app.services.access import (
     access_request_transition,
     access_request_update,
 )
+from requests_app.services.audit import audit_record
 
 PK = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 AccessRequestInput = form_schema(
@@ -83,6 +85,7 @@ class AccessRequestListView(PortalGenericAPIView):
         if not can_view_access_requests(user):
             raise Http404("No such page.")
         filters = self.filters()
+        audit_register_view(request, "access requests", filters)
         cases = access_request_list(
             user=user,
             today=timezone.localdate(),
@@ -109,7 +112,7 @@ class AccessRequestListView(PortalGenericAPIView):
                 "Only IG officers and the Data Protection Officer can change access requests."
             )
         form = bind_form(AccessRequestForm, json_object(request.data))
-        case = access_request_create(actor=user, **form.cleaned_data)
+        case = access_request_create(actor=user, http_request=request._request, **form.cleaned_data)
         return Response(_detail(case), status=status.HTTP_201_CREATED)
 
 
@@ -121,6 +124,9 @@ class AccessRequestDetailView(PortalAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         case = get_access_request_for_user(acting_user(request), pk)
+        audit_record(
+            action="access_request.view", target=case, request=request._request, detail={"via": "api"}
+        )
         return Response(_detail(case))
 
     @extend_schema(
@@ -139,7 +145,9 @@ class AccessRequestDetailView(PortalAPIView):
             for name, field in unbound.fields.items()
         }
         form = bind_form(AccessRequestForm, {**current, **payload}, instance=case)
-        updated = access_request_update(case=case, actor=user, **form.cleaned_data)
+        updated = access_request_update(
+            case=case, actor=user, http_request=request._request, **form.cleaned_data
+        )
         return Response(_detail(updated))
 
 
@@ -157,8 +165,10 @@ class AccessTransitionView(PortalAPIView):
         case = get_access_request_for_user(user, pk, for_change=True)
         payload = dict(json_object(request.data))
         name = payload.pop("name", None)
-        if not isinstance(name, str) or name not in ACCESS_TRANSITIONS:
-            raise ValidationError({"name": [f"Choose one of: {', '.join(ACCESS_TRANSITIONS)}."]})
+        if not isinstance(name, str) or name not in ACCESS_WORKFLOW.transitions:
+            raise ValidationError({"name": [f"Choose one of: {', '.join(ACCESS_WORKFLOW.transitions)}."]})
         form = bind_form(TRANSITION_FORMS[name], payload, case=case)
-        updated = access_request_transition(case, name, actor=user, **form.cleaned_data)
+        updated = access_request_transition(
+            case, name, actor=user, http_request=request._request, **form.cleaned_data
+        )
         return Response(_detail(updated))

@@ -43,7 +43,7 @@ class TransitionsView(PortalAPIView):
             {
                 "name": t.name,
                 "label": t.label,
-                "comment_required": t.comment_required,
+                "comment_required": t.reason_required,
                 "is_decision": t.is_decision,
             }
             for t in available_transitions(user, sharing_request)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from igportal.dates import short_date
 from requests_app.services.isas import agreements_expire, agreements_past_end
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         if options["dry_run"]:
             due = agreements_past_end(today=today)
             for version in due:
-                self.stdout.write(f"Would expire {version.audit_label} (ended {version.end_on:%d %b %Y})")
+                self.stdout.write(f"Would expire {version.audit_label} (ended {short_date(version.end_on)})")
             self.stdout.write(f"{len(due)} agreement version(s) would expire.")
             return
         expired = agreements_expire(today=today)

@@ -24,17 +24,21 @@ def test_each_list_page_is_four_queries(
         make_request(requester=requester)
         AccessRequestFactory.create()
         audit_record(action="request.view", actor=requester)
-    for user, url in (
-        (ig_officer, "/api/v1/requests/"),
-        (ig_officer, "/api/v1/access-requests/"),
-        (dpo, "/api/v1/audit-events/"),
+    for user, url, queries in (
+        (ig_officer, "/api/v1/requests/", 4),
+        # The access register also records its viewing, as its page does (savepoint, chain lock,
+        # previous hash, insert, release).
+        (ig_officer, "/api/v1/access-requests/", 4 + 5),
+        (dpo, "/api/v1/audit-events/", 4),
     ):
         api = Api(Client(), token_for(user))
         assert api.get(url).status_code == 200  # the first call records the token's last use
         # 1. the token (with its user)  2. the user's roles  3. the count  4. the page, with its joins
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(queries):
             response = api.get(url)
+        assert response.status_code == 200
         assert response.json()["count"] >= rows
+        assert len(response.json()["results"]) >= rows
 
 
 @pytest.mark.parametrize("rows", [1, 6])

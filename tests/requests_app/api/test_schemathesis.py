@@ -30,7 +30,8 @@ from tests.factories import AccessRequestFactory, make_request
 from tests.requests_app.api.helpers import token_for
 from tests.requests_app.registers import fill_registers
 
-pytestmark = pytest.mark.django_db
+# The schema fuzz for every role takes minutes: make test runs it, make test-fast leaves it out.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 # 10 generated requests per operation and role keeps the whole run well under two minutes.
 MAX_EXAMPLES = 10
 # Requests that break the schema on purpose (wrong types, missing fields): each must be a documented 4xx.

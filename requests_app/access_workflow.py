@@ -1,0 +1,309 @@
+"""The access request workflow (SAR, FOI, EIR, deceased person's records) as a table, with the checks
+each move makes of the dates and outcome the handler enters.
+
+``requests_app.services.workflow.transition`` applies it like every other table: a history row and an
+audit event for each move. Every move recomputes the stored ``due_on`` (``_settle``), so the lists, the
+reminders and the case page agree. Dates of events can never be in the future nor (identity evidence
+already held apart) before the request arrived, and a bad value is reported against the form field that
+holds it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from igportal.dates import long_date
+from igportal.roles import is_ig_team
+from requests_app.models import (
+    AccessRequest,
+    AccessRequestClarification,
+    AccessRequestHistory,
+    AccessRequestKind,
+    AccessRequestOutcome,
+    AccessRequestStatus,
+)
+from requests_app.models.access import CLOSING_OUTCOMES, IDENTITY_KINDS, OPEN_STATUSES, RESPONSE_OUTCOMES
+from requests_app.models.organisations import OrganisationSettings
+from requests_app.transitions import Move, Transition, Workflow, table
+
+_S = AccessRequestStatus
+_K = AccessRequestKind
+
+
+def check_event_date(
+    errors: dict[str, list[str]],
+    field: str,
+    value: date | None,
+    what: str,
+    *,
+    case: AccessRequest,
+    today: date,
+    may_precede_receipt: bool = False,
+) -> None:
+    """``value`` must be given, not in the future and (usually) not before the request was received."""
+    if value is None:
+        errors.setdefault(field, []).append(f"Enter the date {what}.")
+    elif value > today:
+        errors.setdefault(field, []).append(f"The date {what} cannot be in the future.")
+    elif value < case.received_on and not may_precede_receipt:
+        received = long_date(case.received_on)
+        errors.setdefault(field, []).append(
+            f"The date {what} cannot be before the request was received ({received})."
+        )
+
+
+def _date(move: Move[AccessRequest], field: str, what: str, *, may_precede_receipt: bool = False) -> None:
+    check_event_date(
+        move.errors,
+        field,
+        move.inputs.get(field),
+        what,
+        case=move.entry,
+        today=move.today,
+        may_precede_receipt=may_precede_receipt,
+    )
+
+
+# --- who, and which kinds ---------------------------------------------------------------------------------
+
+
+def _handler(user: User, case: AccessRequest) -> bool:
+    return is_ig_team(user)
+
+
+def _only_for(kinds: frozenset[str], label: str) -> Any:
+    def guard(case: AccessRequest, today: date) -> list[str]:
+        if case.kind in kinds:
+            return []
+        return [f"“{label}” does not apply to a {AccessRequestKind(case.kind).label}."]
+
+    return guard
+
+
+# --- what each move records -------------------------------------------------------------------------------
+
+
+def _request_identity(move: Move[AccessRequest]) -> None:
+    _date(move, "on", "proof of identity was asked for")
+    move.set(identity_requested_on=move.inputs.get("on"))
+
+
+def _verify_identity(move: Move[AccessRequest]) -> None:
+    # Evidence may pre-date the request (identity already held); the deadline then starts at receipt.
+    _date(move, "on", "identity was verified", may_precede_receipt=True)
+    if not move.inputs.get("method"):
+        move.add_error("method", "Say how identity was verified.")
+    move.set(identity_verified_on=move.inputs.get("on"), identity_method=move.inputs.get("method", ""))
+
+
+def _still_as_seen(move: Move[AccessRequest]) -> bool:
+    """Lock the case before a move writes its clarifications; False when someone moved it first.
+
+    The conditional update then reports who did (TransitionConflict); without the lock the second of two
+    people asking at once would break the one-open-clarification constraint instead.
+    """
+    status = AccessRequest.objects.select_for_update().values_list("status", flat=True).get(pk=move.entry.pk)
+    return status == move.from_status
+
+
+def _ask_clarification(move: Move[AccessRequest]) -> None:
+    if not _still_as_seen(move):
+        return
+    on = move.inputs.get("on")
+    _date(move, "on", "clarification was asked for")
+    latest = move.entry.clarifications.order_by("-asked_on").first()
+    if on is not None and latest is not None and on < latest.asked_on:
+        move.add_error(
+            "on", f"A new clarification cannot be dated before the last one ({long_date(latest.asked_on)})."
+        )
+    if not move.errors and on is not None:
+        AccessRequestClarification.objects.create(
+            access_request=move.entry, asked_on=on, question=move.comment
+        )
+
+
+def _record_clarification(move: Move[AccessRequest]) -> None:
+    if not _still_as_seen(move):
+        return
+    on = move.inputs.get("on")
+    pending = move.entry.clarifications.get(answered_on__isnull=True)
+    _date(move, "on", "the clarification arrived")
+    if on is not None and on < pending.asked_on:
+        move.add_error(
+            "on", f"The answer cannot arrive before the question was asked ({long_date(pending.asked_on)})."
+        )
+    if not move.errors:
+        pending.answered_on = on
+        pending.save(update_fields=["answered_on"])
+
+
+def _extend(move: Move[AccessRequest]) -> None:
+    case = move.entry
+    told_on, extended_until = move.inputs.get("told_on"), move.inputs.get("extended_until")
+    if case.kind == AccessRequestKind.SAR or told_on is not None:
+        _date(move, "told_on", "the requester was told")
+    if case.kind == AccessRequestKind.FOI:
+        twentieth_day = case.deadline(today=move.today, nation=nation()).projected
+        if extended_until is None:
+            move.add_error("extended_until", "Enter the date the full response is now due.")
+        elif extended_until <= twentieth_day:
+            move.add_error(
+                "extended_until",
+                f"The extended date must be after the 20th working day ({long_date(twentieth_day)}).",
+            )
+    elif extended_until is not None:
+        move.add_error("extended_until", "Only a FOI public interest extension sets its own date.")
+    move.set(
+        extended=True, extension_reason=move.comment, extension_told_on=told_on, extended_until=extended_until
+    )
+
+
+def _respond(move: Move[AccessRequest]) -> None:
+    outcome = move.inputs.get("outcome", "")
+    _date(move, "on", "the response was sent")
+    if outcome not in RESPONSE_OUTCOMES:
+        move.add_error("outcome", "Choose what the response gave the requester.")
+    elif outcome == AccessRequestOutcome.PROVIDED_IN_PART and not move.comment:
+        move.add_error("details", "Say what was withheld and why (the exemption relied on).")
+    move.set(responded_on=move.inputs.get("on"), outcome=outcome, outcome_notes=move.comment)
+
+
+def _close(move: Move[AccessRequest]) -> None:
+    on, outcome = move.inputs.get("on"), move.inputs.get("outcome", "")
+    if outcome not in CLOSING_OUTCOMES:
+        move.add_error("outcome", "Choose whether the request was withdrawn or refused.")
+    refused = outcome == AccessRequestOutcome.REFUSED
+    _date(move, "on", "the refusal was sent" if refused else "it was withdrawn")
+    pending = move.entry.clarifications.filter(answered_on__isnull=True).first()
+    if on is not None and pending is not None and on < pending.asked_on:
+        move.add_error(
+            "on", f"The date cannot be before the open clarification ({long_date(pending.asked_on)})."
+        )
+    if refused and not move.comment:
+        move.add_error("details", "Give the reason for the refusal (the exemption or ground relied on).")
+    move.set(outcome=outcome, outcome_notes=move.comment)
+    move.set(**({"responded_on": on} if refused else {"withdrawn_on": on}))
+
+
+def _back_to_work(move: Move[AccessRequest]) -> str:
+    """An answered clarification resumes the case: extended again if it had been extended."""
+    return _S.EXTENDED if move.entry.extended else _S.IN_PROGRESS
+
+
+def nation() -> str:
+    """The organisation's nation, which decides the bank holidays a deadline skips."""
+    return OrganisationSettings.load().nation
+
+
+def refresh_due_on(case: AccessRequest, *, today: date, field: str) -> None:
+    """The stored due date, from the case as it now stands; None while the clock is not running."""
+    try:
+        case.due_on = case.deadline(today=today, nation=nation()).due
+    except ValueError as exc:
+        # The deadline engine rejects contradictory dates (a clarification before receipt, say);
+        # its message names them, so it goes on the field the person just changed.
+        raise ValidationError({field: str(exc)}) from exc
+
+
+def _settle(move: Move[AccessRequest]) -> None:
+    """Every move recomputes ``due_on`` and checks the case as it will be, on a locked fresh copy."""
+    fresh = AccessRequest.objects.select_for_update().get(pk=move.entry.pk)
+    for name, value in move.changes.items():
+        setattr(fresh, name, value)
+    fresh.status = move.to_status
+    refresh_due_on(fresh, today=move.today, field="on")
+    fresh.full_clean()
+    move.set(due_on=fresh.due_on)
+
+
+_WHO = "an IG officer or the DPO"
+
+
+def _move(name: str, label: str, sources: frozenset[str], **rest: Any) -> Transition[AccessRequest]:
+    kinds: frozenset[str] | None = rest.pop("kinds", None)
+    if kinds is not None:
+        rest |= {"guard": _only_for(kinds, label), "offered_only_when_ready": True}
+    return Transition(name=name, label=label, sources=sources, may_fire=_handler, who=_WHO, **rest)
+
+
+ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
+    model=AccessRequest,
+    history_model=AccessRequestHistory,
+    history_field="access_request",
+    audit_verb="access_request",
+    reason_field="details",
+    inputs=frozenset({"on", "method", "told_on", "extended_until", "outcome"}),
+    settle=_settle,
+    transitions=table(
+        _move(
+            "request_identity",
+            "Ask for proof of identity",
+            frozenset({_S.RECEIVED}),
+            target=_S.AWAITING_IDENTITY,
+            kinds=IDENTITY_KINDS,
+            prepare=_request_identity,
+            done="sent a request for proof of identity",
+        ),
+        _move(
+            "verify_identity",
+            "Record identity verified",
+            frozenset({_S.RECEIVED, _S.AWAITING_IDENTITY}),
+            target=_S.IN_PROGRESS,
+            kinds=IDENTITY_KINDS,
+            prepare=_verify_identity,
+            done="marked identity verified",
+        ),
+        _move("start", "Start work on it", frozenset({_S.RECEIVED}), target=_S.IN_PROGRESS, done="started"),
+        _move(
+            "ask_clarification",
+            "Ask for clarification",
+            frozenset({_S.RECEIVED, _S.IN_PROGRESS, _S.EXTENDED}),
+            target=_S.AWAITING_CLARIFICATION,
+            reason_required=True,
+            reason_prompt="Say what you asked the requester to clarify.",
+            prepare=_ask_clarification,
+            done="paused for clarification",
+        ),
+        _move(
+            "record_clarification",
+            "Record the clarification received",
+            frozenset({_S.AWAITING_CLARIFICATION}),
+            resolve_target=_back_to_work,
+            prepare=_record_clarification,
+            done="resumed with the clarification",
+        ),
+        _move(
+            "extend",
+            "Extend the deadline",
+            frozenset({_S.RECEIVED, _S.IN_PROGRESS}),
+            target=_S.EXTENDED,
+            # AHRA 1990 has no extension.
+            kinds=frozenset({_K.SAR, _K.FOI, _K.EIR}),
+            reason_required=True,
+            reason_prompt="Give the reason for the extension.",
+            prepare=_extend,
+            done="extended",
+        ),
+        _move(
+            "respond",
+            "Record the response",
+            frozenset({_S.RECEIVED, _S.IN_PROGRESS, _S.EXTENDED}),
+            target=_S.RESPONDED,
+            prepare=_respond,
+            done="answered",
+        ),
+        _move(
+            "close",
+            "Close: withdrawn or refused",
+            frozenset(OPEN_STATUSES),
+            target=_S.CLOSED,
+            prepare=_close,
+            done="closed",
+            warning=True,
+        ),
+    ),
+)

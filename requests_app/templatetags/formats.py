@@ -1,0 +1,110 @@
+"""The portal's one way of showing a date and a status on a page (a template builtin, beside
+``igportal.templatetags.portal`` and its ``display_name``).
+
+The date filters are ``igportal.dates``; the status tag reads its colour and label from the status
+enum (``requests_app.models.status``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+
+from django import template
+from django.db import models
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from igportal import dates
+from requests_app.models.status import StatusChoices
+
+register = template.Library()
+
+
+def _day(value: datetime.date | datetime.datetime) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+@register.filter
+def long_date(value: datetime.date | datetime.datetime | None) -> str:
+    """ "Wed 3 Sep 2025": a deadline or an event date."""
+    return dates.long_date(_day(value)) if value else ""
+
+
+@register.filter
+def short_date(value: datetime.date | datetime.datetime | None) -> str:
+    """ "3 Sep 2025": a date in a table or list."""
+    return dates.short_date(_day(value)) if value else ""
+
+
+@register.filter
+def full_date(value: datetime.date | datetime.datetime | None) -> str:
+    """ "3 September 2025": a date in running text."""
+    return dates.full_date(_day(value)) if value else ""
+
+
+@register.filter
+def date_time(value: datetime.datetime | None) -> str:
+    """ "3 Sep 2025 14:05", in the portal's time zone."""
+    # Like the date filter: a missing value (None, or "" from an unresolved variable) shows nothing.
+    return dates.date_time(_local(value)) if value else ""
+
+
+@cache
+def _status_enum(model: type[models.Model], field_name: str) -> type[StatusChoices]:
+    """The StatusChoices enum whose choices the model's field uses."""
+    field = model._meta.get_field(field_name)
+    assert isinstance(field, models.CharField)
+    choices = list(field.choices or [])
+    for enum in _all_status_enums():
+        if enum.choices == choices:
+            return enum
+    raise LookupError(f"{model.__name__}.{field_name} does not use a StatusChoices enum.")
+
+
+def _all_status_enums() -> list[type[StatusChoices]]:
+    found: list[type[StatusChoices]] = []
+    pending: list[type[StatusChoices]] = [StatusChoices]
+    while pending:
+        enum = pending.pop()
+        for sub in enum.__subclasses__():
+            found.append(sub)
+            pending.append(sub)
+    return found
+
+
+@register.simple_tag
+def status_tag(entry: models.Model | None, field: str = "status") -> SafeString:
+    """The entry's status (or another StatusChoices field, such as a disclosure's ``kind``) as an NHS.UK
+    tag in the colour its enum gives it; nothing for no entry."""
+    if entry is None:
+        return mark_safe("")
+    value = getattr(entry, field)
+    enum = _status_enum(type(entry), field)
+    if value in enum.values:
+        css, label = enum(value).tag_class, str(enum(value).label)
+    else:
+        # A value no enum names (data older than its choices) is shown as stored.
+        css, label = "nhsuk-tag--blue", str(value)
+    return mark_safe(  # noqa: S308 (the label is escaped; the class comes from the enum)
+        f'<strong class="nhsuk-tag {css}">{escape(label)}</strong>'
+    )
+
+
+def _local(value: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.filter
+def long_date_time(value: datetime.datetime | None) -> str:
+    """ "Wed 3 Sep 2025 14:05", in the portal's time zone."""
+    return dates.long_date_time(_local(value)) if value else ""
+
+
+@register.filter
+def full_date_time(value: datetime.datetime | None) -> str:
+    """ "3 September 2025 14:05", in the portal's time zone."""
+    return dates.full_date_time(_local(value)) if value else ""
