@@ -236,7 +236,8 @@ def derive_facts(answers: Answers, today: datetime.date, policy: Policy) -> Fact
     screening_all = tuple(
         entry for entry in DPIA_SCREENING_QUESTIONS if getattr(answers.dpia_screening, entry.id)
     )
-    screening_yes = screening_all
+    # Anonymised data is outside UK GDPR [004 6.6], so only personal data is screened for a DPIA.
+    screening_yes = screening_all if personal else ()
     if purpose.frequency is Frequency.ONE_OFF and not policy.screen_one_off_requests:
         screening_yes = tuple(entry for entry in screening_all if entry.id in DPIA_HIGH_RISK_QUESTION_IDS)
     set_aside = tuple(entry for entry in screening_all if entry not in screening_yes)
