@@ -88,7 +88,7 @@ def wizard_step(request: AuthenticatedHttpRequest, reference: str, step: str) ->
 
     if request.method == "POST":
         action = request.POST.get("action", "continue")
-        form = spec.form_class(request.POST, items=items)
+        form = spec.form_class(request.POST, items=items, saved=sharing_request.answers)
         if form.is_valid():
             saved = sharing_request_save_step(
                 sharing_request=sharing_request,
@@ -116,7 +116,9 @@ def wizard_step(request: AuthenticatedHttpRequest, reference: str, step: str) ->
             SharingRequest.objects.filter(pk=saved.pk).update(current_step=target)
         return redirect(step_url(saved, target))
 
-    form = spec.form_class(initial=_initial(spec, sharing_request), items=items)
+    form = spec.form_class(
+        initial=_initial(spec, sharing_request), items=items, saved=sharing_request.answers
+    )
     return _render_step(request, sharing_request, spec, form, steps)
 
 
@@ -172,7 +174,7 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
     result = answers = None
     if not missing:
         try:
-            assembled, assessed = assess_saved(
+            assembled, assessed, _policy = assess_saved(
                 sharing_request.answers, [item.item_type for item in items], today=timezone.localdate()
             )
         except AnswersError as exc:

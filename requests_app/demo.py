@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from igportal.roles import Role
 from necessity.rules import answers_from_dict, answers_to_dict, assess, result_to_dict
-from requests_app.models import Assessment, Organisation, SharingRequest
+from requests_app.models import Assessment, Organisation, OrganisationPolicy, SharingRequest
 from requests_app.services.references import reference_allocate
 from requests_app.services.sharing import sharing_request_create, sharing_request_save_step
 from requests_app.services.workflow import transition
@@ -58,7 +58,8 @@ DEMO_REQUESTS = (
 def _submit_example(spec: DemoRequest, requester: User) -> SharingRequest:
     example = json.loads((EXAMPLES / f"{spec.example}.json").read_text())
     answers = answers_from_dict(example["answers"])
-    result = assess(answers, today=timezone.localdate())
+    in_force = OrganisationPolicy.current()
+    result = assess(answers, today=timezone.localdate(), policy=in_force.policy)
     purpose = example["answers"]["purpose"]
     sharing_request = SharingRequest.objects.create(
         reference=reference_allocate(prefix="ISR", year=timezone.localdate().year),
@@ -79,6 +80,7 @@ def _submit_example(spec: DemoRequest, requester: User) -> SharingRequest:
         answers=answers_to_dict(answers),
         result=result_to_dict(result),
         rules_version=result.rules_version,
+        policy=in_force,
         outcome=result.outcome.value,
         risk=result.risk.value,
         dpia_required=result.dpia_required,

@@ -61,7 +61,7 @@ from necessity.rules.enums import (
 )
 from necessity.rules.errors import AnswersError, DecodeError
 from necessity.rules.fields import field_help
-from necessity.rules.policy import DEFAULT_POLICY, Policy
+from necessity.rules.policy import DEFAULT_POLICY, Policy, one_off_screening_notice
 from necessity.rules.result import Condition, FiredRule, Result
 from necessity.rules.schema import answers_json_schema
 from necessity.rules.validation import UNENCRYPTABLE_METHODS, answer_errors, validate_answers
@@ -130,6 +130,7 @@ __all__ = [
     "choices",
     "field_help",
     "label",
+    "one_off_screening_notice",
     "result_from_dict",
     "result_to_dict",
     "validate_answers",

@@ -42,3 +42,15 @@ class Policy:
 
 
 DEFAULT_POLICY = Policy()
+
+
+def one_off_screening_notice(policy: Policy) -> str | None:
+    """What DPIA screening means for a one-off request under ``policy``: shown on the screening page and
+    given as the reason when R-DPIA-ONE-OFF sets answers aside, so the two always agree."""
+    if policy.screen_one_off_requests:
+        return None
+    return (
+        "This is a one-off request: a DPIA may not be required for one-off sharing [004 6.8.3], and under "
+        "this organisation's policy only questions 7 and 8 call for a full DPIA. Record what was shared, "
+        "with whom, the legal basis and the method."
+    )

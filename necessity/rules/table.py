@@ -30,6 +30,7 @@ from necessity.rules.enums import (
     label,
 )
 from necessity.rules.facts import DISSENTING_CONSENT, Facts, codes, names
+from necessity.rules.policy import one_off_screening_notice
 from necessity.rules.rule import FactCondition, FactRule, RiskFactor, RoutingRule
 
 Basis = ConfidentialityBasis
@@ -985,10 +986,8 @@ RULES: tuple[FactRule, ...] = (
         "policy sets aside for one-off requests",
         applies=lambda f: bool(f.dpia_set_aside),
         message=lambda f: (
-            f"DPIA screening answered yes to {_numbers('question', f.dpia_set_aside)}, but this is a one-off "
-            "request: a DPIA may not be required for one-off sharing [004 6.8.3], and under this "
-            "organisation's policy only questions 7 and 8 call for one. Record what was shared, with whom, "
-            "the legal basis and the method."
+            f"DPIA screening answered yes to {_numbers('question', f.dpia_set_aside)}. "
+            f"{one_off_screening_notice(f.policy)}"
         ),
     ),
     FactRule(

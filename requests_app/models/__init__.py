@@ -32,7 +32,14 @@ from requests_app.models.isas import (
     SharingAgreement,
 )
 from requests_app.models.notifications import DeliveryStatus, Notification
-from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
+from requests_app.models.organisations import (
+    Nation,
+    Organisation,
+    OrganisationKind,
+    OrganisationPolicy,
+    OrganisationSettings,
+    SiroSignOff,
+)
 from requests_app.models.reminders import ReminderMilestone, SweepRun
 from requests_app.models.sharing import (
     Assessment,
@@ -94,6 +101,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OrganisationKind",
+    "OrganisationPolicy",
     "OrganisationSettings",
     "ReferenceCounter",
     "ReminderMilestone",
@@ -108,6 +116,7 @@ __all__ = [
     "SharingRequestUserObjectPermission",
     "SignOff",
     "SignOffStage",
+    "SiroSignOff",
     "SupportingDocument",
     "SweepRun",
 ]

@@ -167,6 +167,11 @@ class Assessment(models.Model):
     answers = models.JSONField()
     result = models.JSONField()
     rules_version = models.CharField(max_length=20)
+    # The organisation policy version the engine was given; null for assessments made before policies
+    # were versioned (rules version 1), which used the defaults and the consent age of the time.
+    policy = models.ForeignKey(
+        "requests_app.OrganisationPolicy", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     outcome = models.CharField(max_length=32)
     risk = models.CharField(max_length=10)
     dpia_required = models.BooleanField()

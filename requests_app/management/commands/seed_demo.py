@@ -32,6 +32,7 @@ from requests_app.models import (
     Nation,
     Organisation,
     OrganisationKind,
+    OrganisationPolicy,
     OrganisationSettings,
     RequestItem,
     RequestStatus,
@@ -166,7 +167,8 @@ def _decided_request(
     worked = json.loads((EXAMPLES / f"{example}.json").read_text())
     answers = answers_from_dict(worked["answers"])
     today = timezone.localdate()
-    result = result_to_dict(assess(answers, today=today))
+    in_force = OrganisationPolicy.current()
+    result = result_to_dict(assess(answers, today=today, policy=in_force.policy))
     purpose = worked["answers"]["purpose"]
     request = SharingRequest.objects.create(
         reference=reference_allocate(prefix="ISR", year=today.year),
@@ -189,6 +191,7 @@ def _decided_request(
         answers=answers_to_dict(answers),
         result=result,
         rules_version=result["rules_version"],
+        policy=in_force,
         outcome=result["outcome"],
         risk=result["risk"],
         dpia_required=result["dpia_required"],
