@@ -241,7 +241,7 @@ class Assessor:
         from requests_app.models import OrganisationPolicy
 
         in_force = OrganisationPolicy.current()
-        self.policy_id = in_force.pk
+        self.policy_id = in_force.version  # the assessment's key is the version number
         self._policy = in_force.policy
 
     def stages(self, key: str) -> list[str]:

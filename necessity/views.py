@@ -172,9 +172,10 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
     special = any(item.item_type.special_category for item in items)
     missing = missing_steps(sharing_request.answers, special_category=special)
     result = answers = None
+    policy_version: int | None = None
     if not missing:
         try:
-            assembled, assessed, _policy = assess_saved(
+            assembled, assessed, in_force = assess_saved(
                 sharing_request.answers, [item.item_type for item in items], today=timezone.localdate()
             )
         except AnswersError as exc:
@@ -188,6 +189,7 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
         else:
             result = present_result(result_to_dict(assessed))
             answers = summarise_answers(answers_to_dict(assembled))
+            policy_version = in_force.version
     return render(
         request,
         "necessity/review.html",
@@ -201,6 +203,7 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
             "unsaved": set(sharing_request.draft_input),
             "problems": problems,
             "result": result,
+            "policy_version": policy_version,
             "answers": answers,
             "position": len(steps) + 1,
             "total": len(steps) + 1,
