@@ -8,6 +8,7 @@ could say the same thing their predicates are made disjoint (e.g. the confidenti
 
 from __future__ import annotations
 
+from necessity.rules.answers import DataItem
 from necessity.rules.catalogue import CatalogueEntry
 from necessity.rules.enums import (
     Art6Condition,
@@ -97,6 +98,16 @@ def _alternatives(facts: Facts) -> str:
         for item in facts.shared_items
         if item.less_identifying_alternative is not None
     )
+
+
+def _generalised(items: tuple[DataItem, ...]) -> str:
+    """' (use X instead of Y; Z instead of W)' for items with a less identifying alternative, or nothing."""
+    swaps = [
+        f"{item.less_identifying_alternative} instead of {item.name}"
+        for item in items
+        if item.less_identifying_alternative is not None
+    ]
+    return f" (use {'; '.join(swaps)})" if swaps else ""
 
 
 def _has_alternatives(facts: Facts) -> bool:
@@ -650,8 +661,11 @@ RULES: tuple[FactRule, ...] = (
         id="R-MIN-ALTERNATIVE",
         effect=Effect.CONDITION,
         citation="Caldicott principle 3; [004 6.5.1]",
-        when="personal data, not for direct care, where an item has a less identifying alternative",
-        applies=lambda f: f.personal and not f.direct_care and _has_alternatives(f),
+        when="personal data, not for direct care, where an item has a less identifying alternative (data "
+        "declared de-identified: R-DECLARED-FORM-IDENTIFIERS)",
+        applies=lambda f: (
+            f.personal and not f.direct_care and not f.hidden_identifiers and _has_alternatives(f)
+        ),
         message=lambda f: f"Less identifying alternatives are available: {_alternatives(f)}.",
         condition=FactCondition(
             ConditionCode.USE_ALTERNATIVE,
@@ -673,13 +687,8 @@ RULES: tuple[FactRule, ...] = (
         condition=FactCondition(
             ConditionCode.REMOVE_ITEMS,
             lambda f: (
-                f"Remove or generalise {names(f.hidden_identifiers)}"
-                + "".join(
-                    f" ({item.less_identifying_alternative} instead of {item.name})"
-                    for item in f.hidden_identifiers
-                    if item.less_identifying_alternative is not None
-                )
-                + f" before sharing it as {label(f.declared_form).lower()} data."
+                f"Remove or generalise {names(f.hidden_identifiers)}{_generalised(f.hidden_identifiers)} "
+                f"before sharing it as {label(f.declared_form).lower()} data."
             ),
             lambda f: codes(f.hidden_identifiers),
         ),

@@ -23,6 +23,7 @@ REQUIRED_EXAMPLES = {
     "discharge_to_care_home",
     "carer_best_interests",
     "coroner_deceased_records",
+    "pseudonymised_with_identifiers",
 }
 RESULT_FLAGS = (
     "outcome",

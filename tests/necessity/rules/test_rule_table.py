@@ -640,6 +640,18 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
     ),
     Case(
         "R-MIN-ALTERNATIVE",
+        "declared pseudonymised: R-DECLARED-FORM-IDENTIFIERS names the alternative",
+        change(
+            S251,
+            {
+                "data.data_form": DataForm.PSEUDONYMISED,
+                "data.recipient_can_reidentify": False,
+                "data.items": (item("postcode"), item("date_of_birth", alternative="age band")),
+            },
+        ),
+    ),
+    Case(
+        "R-MIN-ALTERNATIVE",
         "direct care keeps the date of birth",
         change(direct_care(), {"data.items": (item("date_of_birth", alternative="age band"),)}),
     ),
