@@ -61,7 +61,9 @@ AUTHORISED_DECIDERS: dict[Capacity, frozenset[ConsentDecider]] = {
         {ConsentDecider.HEALTH_WELFARE_ATTORNEY, ConsentDecider.COURT_DEPUTY}
     ),
     Capacity.LACKS_CAPACITY_NO_ONE_WITH_AUTHORITY: frozenset(),
-    Capacity.MANY_PEOPLE: frozenset({ConsentDecider.THE_PERSON}),
+    # For many people each consent comes from whoever holds authority for that person; the engine cannot
+    # check them one by one, so any decider is accepted and the IG officer checks the records.
+    Capacity.MANY_PEOPLE: frozenset(ConsentDecider),
 }
 
 

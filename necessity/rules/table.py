@@ -175,7 +175,6 @@ _DECIDER_GAPS = {
     "welfare attorney or deputy decides",
     Capacity.LACKS_CAPACITY_NO_ONE_WITH_AUTHORITY: "nobody may consent for an adult who lacks capacity "
     "unless empowered by a lasting power of attorney or the court; share in their best interests instead",
-    Capacity.MANY_PEOPLE: "each person consents for themselves",
 }
 
 

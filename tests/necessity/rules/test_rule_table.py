@@ -791,6 +791,17 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
     Case("R-CONSENT-AUTHORITY", "the person consents", secondary()),
     Case(
         "R-CONSENT-AUTHORITY",
+        "parents consent for a class of children: checked in the records, not by the engine",
+        change(
+            secondary(),
+            {
+                "lawful_basis.capacity": Capacity.MANY_PEOPLE,
+                "lawful_basis.consent_decided_by": ConsentDecider.PARENTAL_RESPONSIBILITY,
+            },
+        ),
+    ),
+    Case(
+        "R-CONSENT-AUTHORITY",
         "attorney consents for an adult who lacks capacity",
         change(
             secondary(),
