@@ -241,7 +241,7 @@ def derive_facts(answers: Answers, today: datetime.date, policy: Policy) -> Fact
     # Anonymised data is outside UK GDPR [004 6.6], so only personal data is screened for a DPIA.
     screening_yes = screening_all if personal else ()
     if purpose.frequency is Frequency.ONE_OFF and not policy.screen_one_off_requests:
-        screening_yes = tuple(entry for entry in screening_all if entry.id in DPIA_HIGH_RISK_QUESTION_IDS)
+        screening_yes = tuple(entry for entry in screening_yes if entry.id in DPIA_HIGH_RISK_QUESTION_IDS)
     set_aside = tuple(entry for entry in screening_all if entry not in screening_yes)
     regular = purpose.frequency in (Frequency.ROUTINE, Frequency.BULK)
     large_scale = data.approximate_subject_count >= policy.large_scale_subject_count

@@ -857,6 +857,11 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
     Case("R-DPIA-SCREENING", "all no", direct_care()),
     Case(
         "R-DPIA-SCREENING",
+        "anonymised one-off with intrusive technology: no personal data, no DPIA",
+        change(anonymised(), {"dpia_screening": screening("q7_intrusive_technology")}),
+    ),
+    Case(
+        "R-DPIA-SCREENING",
         "one-off with a routine yes",
         change(direct_care(), {"dpia_screening": screening("q1_personal_data", "q2_sensitive_data")}),
     ),
