@@ -238,9 +238,11 @@ class Assessor:
             for variant in VARIANTS
         }
         self._cache: dict[tuple[str, date], Assessed] = {}
-        from requests_app.models import OrganisationSettings
+        from requests_app.models import OrganisationPolicy
 
-        self._consent_max_age_days = OrganisationSettings.load().consent_max_age_days
+        in_force = OrganisationPolicy.current()
+        self.policy_id = in_force.version  # the assessment's key is the version number
+        self._policy = in_force.policy
 
     def stages(self, key: str) -> list[str]:
         return self.assess(key, date(2026, 1, 5)).stages
@@ -249,7 +251,7 @@ class Assessor:
         cached = self._cache.get((key, day))
         if cached is not None:
             return cached
-        from necessity.rules import Policy, answers_from_dict, answers_to_dict, assess, result_to_dict
+        from necessity.rules import answers_from_dict, answers_to_dict, assess, result_to_dict
 
         raw = copy.deepcopy(self._answers[key])
         lawful = raw.get("lawful_basis") or {}
@@ -257,7 +259,7 @@ class Assessor:
             # Consent recorded a few weeks before the request, as the example has it, whatever the year.
             lawful["consent_date"] = (day - timedelta(days=14)).isoformat()
         answers = answers_from_dict(raw)
-        result = assess(answers, today=day, policy=Policy(consent_max_age_days=self._consent_max_age_days))
+        result = assess(answers, today=day, policy=self._policy)
         required = [stage.value for stage in result.required_signoffs]
         answers_dict = answers_to_dict(answers)
         assessed = Assessed(
@@ -1082,6 +1084,7 @@ class _Seeder:
                 "answers",
                 "result",
                 "rules_version",
+                "policy_id",
                 "outcome",
                 "risk",
                 "dpia_required",
@@ -1323,6 +1326,7 @@ class _Seeder:
                     assessed.answers_json,
                     assessed.result_json,
                     assessed.rules_version,
+                    self.assessor.policy_id,
                     assessed.outcome,
                     assessed.risk,
                     assessed.dpia_required,

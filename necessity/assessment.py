@@ -6,21 +6,26 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from necessity.rules import Answers, Policy, Result, answers_from_dict, assess
+from necessity.rules import Answers, Result, answers_from_dict, assess
 from necessity.steps import STEPS_BY_NAME, assemble_answers
-from requests_app.models import DataItemType, OrganisationSettings
+from requests_app.models import DataItemType, OrganisationPolicy
 
 
-def organisation_policy() -> Policy:
-    return Policy(consent_max_age_days=OrganisationSettings.load().consent_max_age_days)
+def organisation_policy() -> OrganisationPolicy:
+    """The organisation's rules policy in force: its ``policy`` is what the engine is given."""
+    return OrganisationPolicy.current()
 
 
 def assess_saved(
     saved: Mapping[str, Any], item_types: Sequence[DataItemType], *, today: datetime.date
-) -> tuple[Answers, Result]:
-    """Assemble, validate and assess; raises ``AnswersError`` when the answers do not hold together."""
+) -> tuple[Answers, Result, OrganisationPolicy]:
+    """Assemble, validate and assess under the policy in force, which is returned with the result.
+
+    Raises ``AnswersError`` when the answers do not hold together.
+    """
     answers = answers_from_dict(assemble_answers(saved, item_types))
-    return answers, assess(answers, today=today, policy=organisation_policy())
+    in_force = organisation_policy()
+    return answers, assess(answers, today=today, policy=in_force.policy), in_force
 
 
 # The engine reports problems by JSON path; the first component names the wizard step to go back to.
@@ -30,6 +35,8 @@ _PATH_STEPS = {
     "police": "police",
     "data": "data",
     "lawful_basis": "lawful_basis",
+    "legal_duty": "legal_duty",
+    "best_interests": "best_interests",
     "legitimate_relationship": "legitimate_relationship",
     "necessity": "necessity",
     "proportionality": "proportionality",

@@ -17,21 +17,30 @@ from django.utils import timezone
 from igportal.forms import DATE_HINT, NHSFormMixin, date_field
 from necessity.rules import (
     CALDICOTT_PRINCIPLES,
+    CARER_CRITERIA,
     DPIA_SCREENING_QUESTIONS,
     LEGITIMATE_RELATIONSHIP_CRITERIA,
+    UNENCRYPTABLE_METHODS,
     Art6Condition,
     Art9Condition,
+    Capacity,
+    CareTeamRole,
     ConfidentialityBasis,
+    ConsentDecider,
     ConsentState,
+    CrimeSeriousness,
     DataForm,
     Direction,
     Frequency,
+    InternationalSafeguard,
+    LegalDutyKind,
     PoliceExemption,
     PurposeCategory,
     RecipientKind,
     TransferMethod,
     Urgency,
     choices,
+    one_off_screening_notice,
 )
 from requests_app.models import DataItemType, Organisation, RequestItem
 
@@ -108,9 +117,27 @@ class StepForm(NHSFormMixin, forms.Form):
     # Keys this step stores that are not the engine's (the wizard keeps them for the request record).
     extra_keys: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, *args: Any, items: Sequence[RequestItem] = (), **kwargs: Any) -> None:
+    # A sentence shown above the questions, where a step has something to say about this request.
+    notice: str = ""
+
+    def __init__(
+        self,
+        *args: Any,
+        items: Sequence[RequestItem] = (),
+        saved: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.items = list(items)
+        # The answers saved so far, for steps whose questions depend on earlier ones.
+        self.saved: Mapping[str, Any] = saved or {}
         super().__init__(*args, **kwargs)
+
+    def _purpose(self, key: str) -> Any:
+        return self.saved.get("purpose", {}).get(key)
+
+    def _drop(self, *names: str) -> None:
+        for name in names:
+            self.fields.pop(name, None)
 
     def to_answers(self) -> dict[str, Any]:
         return {name: _json(value) for name, value in self.cleaned_data.items()}
@@ -218,6 +245,12 @@ class PurposeForm(StepForm):
         choices=(("", "Choose one"), *choices(RecipientKind)),
         required=False,
     )
+    recipient_is_processor = yes_no(
+        "Does the organisation only process the information on our instructions?",
+        "For example a supplier that hosts or analyses it for us (a data processor). It then needs a data "
+        "processing contract, not an information sharing agreement.",
+        error="Say whether the organisation only processes the information on our instructions",
+    )
     background = text(
         "Background", required=False, help_text="Links to a national initiative or project, if any."
     )
@@ -266,10 +299,10 @@ class SafeguardingForm(StepForm):
     concern = text(
         "What is the concern?", help_text="Who may be at risk, and of what.", error="Describe the concern"
     )
-    risk_of_serious_harm = yes_no(
-        "Is a child or adult at risk of serious harm?",
+    at_risk_of_harm = yes_no(
+        "May a child or adult be at risk of harm, including abuse or neglect?",
         "If yes, share now and record it: a safeguarding disclosure is never held up by this process.",
-        error="Say whether anyone is at risk of serious harm",
+        error="Say whether anyone may be at risk of harm",
     )
 
 
@@ -303,6 +336,11 @@ class DataStepForm(StepForm):
         "Is it confidential information about patients or service users?",
         "Information given in confidence, such as health or care records.",
         error="Say whether it is confidential patient or service-user information",
+    )
+    deceased = yes_no(
+        "Have all the people it is about died?",
+        "Data protection law no longer applies, but the duty of confidentiality does.",
+        error="Say whether the people it is about have died",
     )
     item_types = forms.ModelMultipleChoiceField(
         label="Which data items are included?",
@@ -396,6 +434,13 @@ class PoliceForm(StepForm):
         radio=False,
         error="Choose the exemption the police cite, or 'No exemption cited'",
     )
+    seriousness = enum_choice(
+        CrimeSeriousness,
+        "How serious is the crime or harm?",
+        help_text="Without consent or a legal duty, only a serious crime or serious harm can justify "
+        "disclosure.",
+        error="Choose how serious the crime or harm is",
+    )
     necessary_items = forms.MultipleChoiceField(
         label="Which items does the enquiry need?",
         help_text="Only what is necessary for the enquiry may be given. Leave the others unticked.",
@@ -423,10 +468,23 @@ class LawfulBasisForm(StepForm):
         help_text="Implied consent only covers direct care by people with a legitimate relationship.",
         error="Choose the basis under the duty of confidentiality",
     )
+    capacity = enum_choice(
+        Capacity,
+        "Who can decide about sharing for the person?",
+        help_text="A Gillick competent child, or an adult with capacity, decides for themselves.",
+        error="Choose who can decide about sharing for the person",
+    )
     consent = enum_choice(
         ConsentState,
         "Where do the people concerned stand on consent?",
         error="Choose where the people concerned stand on consent",
+    )
+    consent_decided_by = forms.ChoiceField(
+        label="Who gave, refused or withdrew consent?",
+        choices=choices(ConsentDecider),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Needed when consent was given, refused or withdrawn.",
     )
     consent_date = date_field(
         "Date the consent decision was recorded",
@@ -455,6 +513,17 @@ class LawfulBasisForm(StepForm):
             self.add_error("consent_date", "Enter the date the consent decision was recorded")
         if consent not in CONSENT_DATED:
             cleaned["consent_date"] = None
+            cleaned["consent_decided_by"] = None
+        elif not cleaned.get("consent_decided_by"):
+            self.add_error("consent_decided_by", "Say who gave, refused or withdrew consent.")
+        if (
+            cleaned.get("confidentiality_basis") == ConfidentialityBasis.ACCESS_TO_HEALTH_RECORDS_ACT
+            and self.saved.get("data", {}).get("deceased") is not True
+        ):
+            self.add_error(
+                "confidentiality_basis",
+                "The Access to Health Records Act 1990 covers only the records of people who have died.",
+            )
         if cleaned.get("consent_date") and cleaned["consent_date"] > timezone.localdate():
             self.add_error(
                 "consent_date", "The date the consent decision was recorded must be today or in the past"
@@ -476,17 +545,82 @@ class SpecialCategoryForm(StepForm):
     )
 
 
+class LegalDutyForm(StepForm):
+    kind = enum_choice(LegalDutyKind, "What requires the disclosure?", error="Choose what requires it")
+    reference = text(
+        "Which order, notice or law, and which section?",
+        long=False,
+        help_text="For example: 'Road Traffic Act 1988 s172 notice, ref 123'.",
+        error="Enter the order, notice or law",
+    )
+    what_is_required = text(
+        "What exactly does it require you to disclose?",
+        help_text="Only this is shared.",
+        error="Enter what it requires you to disclose",
+    )
+
+
+class BestInterestsForm(StepForm):
+    """Best interests of a person who lacks capacity; for a carer, the criteria of [003]."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["why_in_best_interests"] = text(
+            "Why is the sharing in the person's best interests?",
+            error="Explain why the sharing is in the person's best interests",
+        )
+        self.fields["recipient_is_carer"] = yes_no(
+            "Is the recipient a carer, family member or friend of the person?",
+            error="Say whether the recipient is a carer, family member or friend",
+        )
+        for entry in CARER_CRITERIA:
+            field = yes_no(f"If a carer: {entry.text[0].lower()}{entry.text[1:]}")
+            field.required = False
+            self.fields[entry.id] = field
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for entry in CARER_CRITERIA:
+            if not cleaned.get("recipient_is_carer"):
+                cleaned[entry.id] = None
+            elif cleaned.get(entry.id) in (None, ""):
+                self.add_error(entry.id, f"Answer yes or no: {entry.text}")
+        return cleaned
+
+
 def _criteria_form() -> type[StepForm]:
     fields: dict[str, Any] = {
-        "recipient_is_registered_professional": yes_no(
-            "Is the recipient a registered and regulated health or social care professional?",
-            error="Say whether the recipient is a registered health or social care professional",
-        )
+        "recipient_role": enum_choice(
+            CareTeamRole,
+            "Who receives the information?",
+            help_text="Care home and home care workers are part of the person's care team.",
+            error="Choose who receives the information",
+        ),
+        "safeguards_in_place": forms.TypedChoiceField(
+            label="If care staff who are not registered: are they bound by confidentiality terms, trained, "
+            "and covered by an agreement?",
+            choices=YES_NO,
+            coerce=lambda value: value == "yes",
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+        ),
     }
     for entry in LEGITIMATE_RELATIONSHIP_CRITERIA:
         fields[entry.id] = yes_no(
             f"Is this true? {entry.text}", error=f"Say whether this is true: {_lower_first(entry.text)}"
         )
+
+    def clean(self: StepForm) -> dict[str, Any]:
+        cleaned = forms.Form.clean(self) or {}
+        unregistered = cleaned.get("recipient_role") == CareTeamRole.UNREGISTERED_CARE_STAFF
+        if unregistered and cleaned.get("safeguards_in_place") is None:
+            self.add_error("safeguards_in_place", "Say whether the care staff's safeguards are in place.")
+        if not unregistered:
+            cleaned["safeguards_in_place"] = None
+        return cleaned
+
+    fields["clean"] = clean
     return type("LegitimateRelationshipForm", (StepForm,), fields)
 
 
@@ -506,6 +640,19 @@ class NecessityForm(StepForm):
     reason = text(
         "Why is identifiable (or pseudonymised) data needed?", error="Explain why identifiable data is needed"
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self._purpose("direct_care") is True:
+            # Direct care is for named people: nobody is asked whether a pseudonym would do.
+            self._drop("anonymised_would_serve", "pseudonymised_would_serve")
+            self.fields["reason"].label = "Why does the care need this person's information?"
+
+    def to_answers(self) -> dict[str, Any]:
+        answers = super().to_answers()
+        answers.setdefault("anonymised_would_serve", None)
+        answers.setdefault("pseudonymised_would_serve", None)
+        return answers
 
 
 class ProportionalityForm(StepForm):
@@ -527,10 +674,15 @@ class TransferForm(StepForm):
     method = enum_choice(
         TransferMethod, "How will the information move?", error="Choose how the information will move"
     )
-    encrypted = yes_no(
-        "Will it be encrypted in transit?",
-        "Encryption is required for every method.",
-        error="Say whether it will be encrypted in transit",
+    encrypted = forms.TypedChoiceField(
+        label="If sent electronically: will it be encrypted in transit?",
+        help_text="Encryption is required for every electronic method. Not asked for post, hand delivery, "
+        "telephone or in person.",
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
     )
     retention_period = text(
         "How long will the recipient keep it, and how will it be destroyed?",
@@ -546,6 +698,34 @@ class TransferForm(StepForm):
         long=False,
         help_text="Leave blank if there is none.",
     )
+    existing_dpia_reference = text(
+        "Reference of a completed DPIA that covers this",
+        required=False,
+        long=False,
+        help_text="Leave blank if there is none.",
+    )
+    processing_contract_reference = text(
+        "Reference of the data processing contract with the processor",
+        required=False,
+        long=False,
+        help_text="UK GDPR Article 28. Leave blank if there is none yet.",
+    )
+    outside_uk = yes_no(
+        "Will the recipient hold or access it outside the UK?",
+        error="Say whether it will be held or accessed outside the UK",
+    )
+    destination_country = text("Which country?", required=False, long=False)
+    international_safeguard = forms.ChoiceField(
+        label="What makes the transfer lawful?",
+        choices=choices(InternationalSafeguard),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self._purpose("recipient_is_processor") is not True:
+            self._drop("processing_contract_reference")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -553,7 +733,21 @@ class TransferForm(StepForm):
             self.add_error("onward_sharing_details", "Say to whom it will be passed on, and why.")
         if cleaned.get("onward_sharing") is False:
             cleaned["onward_sharing_details"] = None
-        cleaned["existing_isa_reference"] = cleaned.get("existing_isa_reference") or None
+        method = cleaned.get("method")
+        if method in UNENCRYPTABLE_METHODS:
+            cleaned["encrypted"] = None
+        elif method and cleaned.get("encrypted") is None:
+            self.add_error("encrypted", "Say whether it will be encrypted in transit.")
+        if cleaned.get("outside_uk"):
+            if not cleaned.get("destination_country"):
+                self.add_error("destination_country", "Enter the country.")
+            if not cleaned.get("international_safeguard"):
+                self.add_error("international_safeguard", "Choose what makes the transfer lawful.")
+        else:
+            cleaned["destination_country"] = None
+            cleaned["international_safeguard"] = None
+        for name in ("existing_isa_reference", "existing_dpia_reference", "processing_contract_reference"):
+            cleaned[name] = cleaned.get(name) or None
         return cleaned
 
 
@@ -564,12 +758,23 @@ def _question_and_hint(text: str) -> tuple[str, str]:
 
 
 def _dpia_form() -> type[StepForm]:
-    fields = {}
+    fields: dict[str, Any] = {}
     for entry in DPIA_SCREENING_QUESTIONS:
         question, hint = _question_and_hint(entry.text)
         fields[entry.id] = yes_no(
             f"{entry.number}. {question}", hint, error=f"Answer screening question {entry.number}"
         )
+
+    def __init__(self: StepForm, *args: Any, **kwargs: Any) -> None:
+        StepForm.__init__(self, *args, **kwargs)
+        if self._purpose("frequency") == Frequency.ONE_OFF:
+            # Imported here: the assessment bridge imports the steps, which import these forms.
+            from necessity.assessment import organisation_policy
+
+            # The sentence the engine gives as its reason (R-DPIA-ONE-OFF): the page and outcome agree.
+            self.notice = one_off_screening_notice(organisation_policy().policy) or ""
+
+    fields["__init__"] = __init__
     return type("DpiaScreeningForm", (StepForm,), fields)
 
 

@@ -21,6 +21,8 @@ _SECTIONS = (
     "police",
     "data",
     "lawful_basis",
+    "legal_duty",
+    "best_interests",
     "legitimate_relationship",
     "necessity",
     "proportionality",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from necessity import forms as step_forms
-from necessity.rules import DataForm, PurposeCategory
+from necessity.rules import ConfidentialityBasis, DataForm, PurposeCategory
 from requests_app.models import DataItemType
 
 Saved = Mapping[str, Any]
@@ -38,6 +38,14 @@ def _personal(saved: Saved, special: bool) -> bool:
 
 def _special_category(saved: Saved, special: bool) -> bool:
     return _personal(saved, special) and special
+
+
+def _basis_is(basis: ConfidentialityBasis) -> Callable[[Saved, bool], bool]:
+    def applies(saved: Saved, special: bool) -> bool:
+        chosen = saved.get("lawful_basis", {}).get("confidentiality_basis")
+        return _personal(saved, special) and chosen == basis.value
+
+    return applies
 
 
 def _direct_care(saved: Saved, special: bool) -> bool:
@@ -112,6 +120,21 @@ STEPS: tuple[Step, ...] = (
     Step("lawful_basis", "Lawful basis", step_forms.LawfulBasisForm, _personal, section="Lawful basis"),
     Step("special_category", "Special category data", step_forms.SpecialCategoryForm, _special_category),
     Step(
+        "legal_duty",
+        "Legal duty",
+        step_forms.LegalDutyForm,
+        _basis_is(ConfidentialityBasis.LEGAL_DUTY_OR_COURT_ORDER),
+        "The law requires this disclosure: share only what it requires, and record it.",
+    ),
+    Step(
+        "best_interests",
+        "Best interests",
+        step_forms.BestInterestsForm,
+        _basis_is(ConfidentialityBasis.BEST_INTERESTS),
+        "For a person who lacks capacity and has nobody with authority to decide for them "
+        "(Mental Capacity Act 2005).",
+    ),
+    Step(
         "legitimate_relationship",
         "Legitimate relationship",
         step_forms.LegitimateRelationshipForm,
@@ -142,7 +165,7 @@ STEPS: tuple[Step, ...] = (
         "DPIA screening",
         step_forms.DpiaScreeningForm,
         _always,
-        "Any 'yes' means a full data protection impact assessment is needed.",
+        "A 'yes' can mean a full data protection impact assessment is needed.",
         section="DPIA screening",
     ),
     Step(
@@ -246,14 +269,21 @@ def assemble_answers(saved: Saved, item_types: Sequence[DataItemType]) -> dict[s
     def optional(name: str) -> dict[str, Any] | None:
         return dict(saved[name]) if name in steps else None
 
+    necessity = optional("necessity")
+    if necessity is not None and saved["purpose"].get("direct_care") is True:
+        # Answers kept from before the purpose became direct care are not sent: care is for named people.
+        necessity |= {"anonymised_would_serve": None, "pseudonymised_would_serve": None}
+
     return {
         "purpose": _without(saved["purpose"], step_forms.PurposeForm.extra_keys),
         "safeguarding": optional("safeguarding"),
         "police": police,
         "data": _without(saved["data"], step_forms.DataStepForm.extra_keys) | {"items": items},
         "lawful_basis": lawful_basis,
+        "legal_duty": optional("legal_duty"),
+        "best_interests": optional("best_interests"),
         "legitimate_relationship": optional("legitimate_relationship"),
-        "necessity": optional("necessity"),
+        "necessity": necessity,
         "proportionality": optional("proportionality"),
         "transfer": dict(saved["transfer"]),
         "dpia_screening": dict(saved["dpia_screening"]),

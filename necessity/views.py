@@ -101,7 +101,7 @@ def wizard_step(request: AuthenticatedHttpRequest, reference: str, step: str) ->
 
     if request.method == "POST":
         action = request.POST.get("action", "continue")
-        form = spec.form_class(request.POST, items=items)
+        form = spec.form_class(request.POST, items=items, saved=sharing_request.answers)
         if form.is_valid():
             saved = sharing_request_save_step(
                 sharing_request=sharing_request,
@@ -122,7 +122,9 @@ def wizard_step(request: AuthenticatedHttpRequest, reference: str, step: str) ->
                 return _render_step(request, saved, spec, form, steps)
         return _after_save(request, saved, step, action)
 
-    form = spec.form_class(initial=_initial(spec, sharing_request), items=items)
+    form = spec.form_class(
+        initial=_initial(spec, sharing_request), items=items, saved=sharing_request.answers
+    )
     return _render_step(request, sharing_request, spec, form, steps)
 
 
@@ -225,9 +227,10 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
     special = any(item.item_type.special_category for item in items)
     missing = missing_steps(sharing_request.answers, special_category=special)
     result = answers = None
+    policy_version: int | None = None
     if not missing:
         try:
-            assembled, assessed = assess_saved(
+            assembled, assessed, in_force = assess_saved(
                 sharing_request.answers, [item.item_type for item in items], today=timezone.localdate()
             )
         except AnswersError as exc:
@@ -241,6 +244,7 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
         else:
             result = present_result(result_to_dict(assessed))
             answers = summarise_answers(answers_to_dict(assembled))
+            policy_version = in_force.version
     return render(
         request,
         "necessity/review.html",
@@ -253,6 +257,7 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
             "unsaved": set(sharing_request.draft_input),
             "problems": problems,
             "result": result,
+            "policy_version": policy_version,
             "answers": answers,
             "sections": sections(steps),
             "position": REVIEW_NUMBER,

@@ -27,6 +27,7 @@ from requests_app.models import (
     Assessment,
     DataItemType,
     Organisation,
+    OrganisationPolicy,
     RequestItem,
     SharingRequest,
 )
@@ -235,7 +236,8 @@ def submit_example(
     worked = json.loads((EXAMPLES / f"{example}.json").read_text())
     answers = answers_from_dict(worked["answers"])
     today = timezone.localdate()
-    result = assess(answers, today=today)
+    in_force = OrganisationPolicy.current()
+    result = assess(answers, today=today, policy=in_force.policy)
     purpose = worked["answers"]["purpose"]
     sharing_request = SharingRequest.objects.create(
         reference=reference_allocate(prefix="ISR", year=today.year),
@@ -257,6 +259,7 @@ def submit_example(
         answers=answers_to_dict(answers),
         result=result_to_dict(result),
         rules_version=result.rules_version,
+        policy=in_force,
         outcome=result.outcome.value,
         risk=result.risk.value,
         dpia_required=result.dpia_required,

@@ -33,6 +33,7 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
     path("settings/", organisations.organisation_settings, name="organisation_settings"),
     path("settings/edit/", organisations.organisation_settings_edit, name="organisation_settings_edit"),
+    path("settings/policy/", organisations.organisation_policy_edit, name="organisation_policy_edit"),
     path("catalogue/", catalogue.catalogue_list, name="catalogue_list"),
     path("catalogue/new/", catalogue.catalogue_create, name="catalogue_create"),
     path("catalogue/<int:pk>/edit/", catalogue.catalogue_edit, name="catalogue_edit"),

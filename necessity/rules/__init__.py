@@ -6,11 +6,13 @@ routing and versioning, and docs/answers.schema.json for the answers format.
 
 from necessity.rules.answers import (
     Answers,
+    BestInterests,
     CaldicottConfirmations,
     Data,
     DataItem,
     DpiaScreening,
     LawfulBasis,
+    LegalDuty,
     LegitimateRelationship,
     Necessity,
     PoliceItemNecessity,
@@ -23,6 +25,7 @@ from necessity.rules.answers import (
 )
 from necessity.rules.catalogue import (
     CALDICOTT_PRINCIPLES,
+    CARER_CRITERIA,
     DPIA_SCREENING_QUESTIONS,
     LEGITIMATE_RELATIONSHIP_CRITERIA,
     CatalogueEntry,
@@ -32,13 +35,19 @@ from necessity.rules.engine import assess
 from necessity.rules.enums import (
     Art6Condition,
     Art9Condition,
+    Capacity,
+    CareTeamRole,
     ConditionCode,
     ConfidentialityBasis,
+    ConsentDecider,
     ConsentState,
+    CrimeSeriousness,
     DataForm,
     Direction,
     Effect,
     Frequency,
+    InternationalSafeguard,
+    LegalDutyKind,
     Outcome,
     PoliceExemption,
     PurposeCategory,
@@ -52,28 +61,35 @@ from necessity.rules.enums import (
 )
 from necessity.rules.errors import AnswersError, DecodeError
 from necessity.rules.fields import field_help
-from necessity.rules.policy import DEFAULT_POLICY, Policy
+from necessity.rules.policy import DEFAULT_POLICY, Policy, one_off_screening_notice
 from necessity.rules.result import Condition, FiredRule, Result
 from necessity.rules.schema import answers_json_schema
-from necessity.rules.validation import answer_errors, validate_answers
+from necessity.rules.validation import UNENCRYPTABLE_METHODS, answer_errors, validate_answers
 from necessity.rules.version import RULES_VERSION
 
 __all__ = [
     "CALDICOTT_PRINCIPLES",
+    "CARER_CRITERIA",
     "DEFAULT_POLICY",
     "DPIA_SCREENING_QUESTIONS",
     "LEGITIMATE_RELATIONSHIP_CRITERIA",
     "RULES_VERSION",
+    "UNENCRYPTABLE_METHODS",
     "Answers",
     "AnswersError",
     "Art6Condition",
     "Art9Condition",
+    "BestInterests",
     "CaldicottConfirmations",
+    "Capacity",
+    "CareTeamRole",
     "CatalogueEntry",
     "Condition",
     "ConditionCode",
     "ConfidentialityBasis",
+    "ConsentDecider",
     "ConsentState",
+    "CrimeSeriousness",
     "Data",
     "DataForm",
     "DataItem",
@@ -83,7 +99,10 @@ __all__ = [
     "Effect",
     "FiredRule",
     "Frequency",
+    "InternationalSafeguard",
     "LawfulBasis",
+    "LegalDuty",
+    "LegalDutyKind",
     "LegitimateRelationship",
     "Necessity",
     "Outcome",
@@ -111,6 +130,7 @@ __all__ = [
     "choices",
     "field_help",
     "label",
+    "one_off_screening_notice",
     "result_from_dict",
     "result_to_dict",
     "validate_answers",

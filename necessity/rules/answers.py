@@ -15,11 +15,17 @@ from necessity.rules import fields as f
 from necessity.rules.enums import (
     Art6Condition,
     Art9Condition,
+    Capacity,
+    CareTeamRole,
     ConfidentialityBasis,
+    ConsentDecider,
     ConsentState,
+    CrimeSeriousness,
     DataForm,
     Direction,
     Frequency,
+    InternationalSafeguard,
+    LegalDutyKind,
     PoliceExemption,
     PurposeCategory,
     RecipientKind,
@@ -48,6 +54,13 @@ class Purpose:
         f.answer("The kind of the other organisation: who receives it, or for inbound sharing who sends it."),
     ]
     recipient_name: Annotated[str, f.text("The other organisation's name.")]
+    recipient_is_processor: Annotated[
+        bool,
+        f.answer(
+            "True when the recipient only processes the information on our instructions (a data processor "
+            "under UK GDPR Art 28), rather than deciding its own use of it."
+        ),
+    ]
     background: Annotated[
         str, f.free_text("Background: links to a national initiative, project context [004 6.1.3].")
     ]
@@ -86,6 +99,13 @@ class Data:
     confidential_patient_information: Annotated[
         bool, f.answer("True when the information was given in confidence about patients or service users.")
     ]
+    deceased: Annotated[
+        bool,
+        f.answer(
+            "True when every person the information is about has died: UK GDPR no longer applies, the duty "
+            "of confidentiality does [003]."
+        ),
+    ]
     recipient_can_reidentify: Annotated[
         bool | None,
         f.answer(
@@ -106,7 +126,21 @@ class LawfulBasis:
     confidentiality_basis: Annotated[
         ConfidentialityBasis, f.answer("The common law duty of confidentiality basis.")
     ]
+    capacity: Annotated[
+        Capacity,
+        f.answer(
+            "Who can decide for the person: an adult with capacity, a Gillick competent child, a child who "
+            "is not, an adult who lacks capacity (with or without an attorney or deputy), or many people."
+        ),
+    ]
     consent: Annotated[ConsentState, f.answer("Where the people concerned stand on consent.")]
+    consent_decided_by: Annotated[
+        ConsentDecider | None,
+        f.answer(
+            "Who gave, refused or withdrew consent; required when consent is given, refused or withdrawn, "
+            "null otherwise."
+        ),
+    ]
     consent_date: Annotated[
         datetime.date | None,
         f.answer(
@@ -128,9 +162,19 @@ class LawfulBasis:
 class LegitimateRelationship:
     """Step 3a, for direct care with personal data: the criteria of [003]."""
 
-    recipient_is_registered_professional: Annotated[
-        bool,
-        f.answer("True when the recipient is a registered and regulated health or social care professional."),
+    recipient_role: Annotated[
+        CareTeamRole,
+        f.answer(
+            "The recipient's place in the person's care: a registered professional, unregistered care staff "
+            "in the care team (care home, domiciliary care), or not in the care team [002 3.21]."
+        ),
+    ]
+    safeguards_in_place: Annotated[
+        bool | None,
+        f.answer(
+            "Only for unregistered care staff: True when they are bound by confidentiality terms, trained "
+            "and covered by an agreement [002 Rec 4; 004 6.9.5]; null otherwise."
+        ),
     ]
     presents_for_care: Annotated[
         bool, f.answer("The individual presents themselves to the professional to receive care.")
@@ -148,6 +192,10 @@ class LegitimateRelationship:
     told_and_did_not_object: Annotated[
         bool, f.answer("The individual was told of the communication and did not object.")
     ]
+    accepted_service: Annotated[
+        bool,
+        f.answer("The individual accepted a service, so those providing it are told what they need [003]."),
+    ]
 
 
 @dataclass(frozen=True)
@@ -155,7 +203,12 @@ class Safeguarding:
     """Step 1a, for safeguarding purposes [004 6.2]."""
 
     concern: Annotated[str, f.text("The concern: who may be at risk and of what.")]
-    risk_of_serious_harm: Annotated[bool, f.answer("True when a child or adult is at risk of serious harm.")]
+    at_risk_of_harm: Annotated[
+        bool,
+        f.answer(
+            "True when a child or adult may be at risk of harm, including abuse or neglect [004 6.2.1]."
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -179,6 +232,53 @@ class PoliceRequest:
         tuple[PoliceItemNecessity, ...], f.answer("One entry per data item: whether the enquiry needs it.")
     ]
     exemption_cited: Annotated[PoliceExemption, f.answer("The exemption or power the police cite.")]
+    seriousness: Annotated[
+        CrimeSeriousness,
+        f.answer(
+            "Whether the enquiry concerns a serious crime or serious harm, or a minor offence [004 6.12]."
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class LegalDuty:
+    """Step 3b, when the law requires the disclosure [004 6.12; 001 s2; 003 legal requirement]."""
+
+    kind: Annotated[LegalDutyKind, f.answer("What requires the disclosure.")]
+    reference: Annotated[
+        str, f.text("The order, notice or law and its section (e.g. 'Road Traffic Act 1988 s172 notice').")
+    ]
+    what_is_required: Annotated[
+        str, f.text("Exactly what the order, notice or law requires to be disclosed.")
+    ]
+
+
+@dataclass(frozen=True)
+class BestInterests:
+    """Step 3c, when sharing in the best interests of a person who lacks capacity [MCA 2005 s4; 003]."""
+
+    why_in_best_interests: Annotated[
+        str, f.text("Why the sharing is in the person's best interests (Mental Capacity Act 2005 s4).")
+    ]
+    recipient_is_carer: Annotated[
+        bool, f.answer("True when the recipient is a carer, family member or friend of the person.")
+    ]
+    carer_cares_for_person: Annotated[
+        bool | None, f.answer("Carers only: the carer 'cares for' the person [003]; null otherwise.")
+    ]
+    no_legal_document_prevents_sharing: Annotated[
+        bool | None,
+        f.answer("Carers only: no legal documentation is in place to prevent sharing [003]; null otherwise."),
+    ]
+    no_contra_indications_in_record: Annotated[
+        bool | None,
+        f.answer(
+            "Carers only: there are no contra-indications to sharing in the record [003]; null otherwise."
+        ),
+    ]
+    no_safeguarding_issues: Annotated[
+        bool | None, f.answer("Carers only: there are no safeguarding issues apparent [003]; null otherwise.")
+    ]
 
 
 @dataclass(frozen=True)
@@ -186,10 +286,17 @@ class Necessity:
     """Step 4, necessity test step 1 [000 5.iv]. Present for personal data only."""
 
     anonymised_would_serve: Annotated[
-        bool, f.answer("True when anonymised or aggregated data would achieve the purpose.")
+        bool | None,
+        f.answer(
+            "True when anonymised or aggregated data would achieve the purpose; null for direct care, which "
+            "is for named people."
+        ),
     ]
     pseudonymised_would_serve: Annotated[
-        bool, f.answer("True when pseudonymised data (key kept by us) would achieve the purpose.")
+        bool | None,
+        f.answer(
+            "True when pseudonymised data (key kept by us) would achieve the purpose; null for direct care."
+        ),
     ]
     reason: Annotated[str, f.text("Why identifiable (or pseudonymised) data is or is not needed.")]
 
@@ -213,7 +320,13 @@ class Transfer:
     """Step 6 [004 6.4, 6.9; 001 s10, s13]."""
 
     method: Annotated[TransferMethod, f.answer("How the information will move.")]
-    encrypted: Annotated[bool, f.answer("True when the transfer is encrypted [004 6.4.2].")]
+    encrypted: Annotated[
+        bool | None,
+        f.answer(
+            "True when the transfer is encrypted [004 6.4.2]; null for post, hand delivery, telephone and "
+            "speaking in person, where encryption has no meaning."
+        ),
+    ]
     retention_period: Annotated[str, f.text("How long the recipient keeps it and how it is destroyed.")]
     onward_sharing: Annotated[bool, f.answer("True when the recipient intends to pass it on to anyone else.")]
     onward_sharing_details: Annotated[
@@ -222,6 +335,26 @@ class Transfer:
     existing_isa_reference: Annotated[
         str | None,
         f.text("Reference of an active information sharing agreement that covers this sharing, or null."),
+    ]
+    existing_dpia_reference: Annotated[
+        str | None, f.text("Reference of a completed DPIA that covers this sharing, or null.")
+    ]
+    processing_contract_reference: Annotated[
+        str | None,
+        f.text("Only for a processor: reference of the data processing contract (UK GDPR Art 28), or null."),
+    ]
+    outside_uk: Annotated[
+        bool, f.answer("True when the recipient will hold or access the information outside the UK.")
+    ]
+    destination_country: Annotated[
+        str | None, f.text("The country outside the UK; required when outside_uk, null otherwise.")
+    ]
+    international_safeguard: Annotated[
+        InternationalSafeguard | None,
+        f.answer(
+            "What makes the transfer lawful (UK GDPR Arts 45-46): adequacy regulations, an IDTA or the UK "
+            "addendum; required when outside_uk, null otherwise."
+        ),
     ]
 
 
@@ -297,6 +430,14 @@ class Answers:
     data: Annotated[Data, f.answer("Step 2: data.")]
     lawful_basis: Annotated[
         LawfulBasis | None, f.answer("Step 3: present for identifiable or pseudonymised data.")
+    ]
+    legal_duty: Annotated[
+        LegalDuty | None,
+        f.answer("Step 3b: present when the confidentiality basis is legal_duty_or_court_order."),
+    ]
+    best_interests: Annotated[
+        BestInterests | None,
+        f.answer("Step 3c: present when the confidentiality basis is best_interests."),
     ]
     legitimate_relationship: Annotated[
         LegitimateRelationship | None,

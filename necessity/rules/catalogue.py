@@ -1,7 +1,8 @@
 """Question and principle wording taken from the reference policies, kept as data.
 
 The ids are the field names of the matching answer dataclasses (``DpiaScreening``,
-``CaldicottConfirmations``, ``LegitimateRelationship``), so the wizard can label each form field from this
+``CaldicottConfirmations``, ``LegitimateRelationship``,
+``BestInterests``), so the wizard can label each form field from this
 table and a test can prove that the two never drift apart.
 
 The DPIA questions are those of [004 Appendix 2] word for word except that "the policy" reads "the
@@ -180,6 +181,33 @@ LEGITIMATE_RELATIONSHIP_CRITERIA: tuple[CatalogueEntry, ...] = (
         "The individual is told of a proposed communication and does not object.",
         "003",
     ),
+    CatalogueEntry(
+        "accepted_service",
+        7,
+        "The individual accepts a service, and so accepts that those providing it are told what they need "
+        "to provide it.",
+        "003 best practice when sharing",
+    ),
+)
+
+# The criteria of [003 "Carers, family members and friends"] for sharing with a carer in the best
+# interests of a person who lacks capacity; the first ("the client lacks capacity") is
+# ``LawfulBasis.capacity``, the others are the ``BestInterests`` fields named here.
+CARER_CRITERIA: tuple[CatalogueEntry, ...] = (
+    CatalogueEntry("carer_cares_for_person", 2, "The carer 'cares for' the person.", "003"),
+    CatalogueEntry(
+        "no_legal_document_prevents_sharing",
+        3,
+        "There is no legal documentation in place to prevent sharing.",
+        "003",
+    ),
+    CatalogueEntry(
+        "no_contra_indications_in_record",
+        4,
+        "There are no contra-indications to sharing in the person's record.",
+        "003",
+    ),
+    CatalogueEntry("no_safeguarding_issues", 5, "There are no safeguarding issues apparent.", "003"),
 )
 
 

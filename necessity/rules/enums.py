@@ -90,6 +90,8 @@ class ConfidentialityBasis(StrEnum):
     LEGAL_DUTY_OR_COURT_ORDER = "legal_duty_or_court_order"
     OVERRIDING_PUBLIC_INTEREST = "overriding_public_interest"
     SECTION_251 = "section_251"
+    BEST_INTERESTS = "best_interests"
+    ACCESS_TO_HEALTH_RECORDS_ACT = "access_to_health_records_act"
     NOT_CONFIDENTIAL = "not_confidential"
     NONE = "none"
 
@@ -102,6 +104,50 @@ class ConsentState(StrEnum):
     CANNOT_BE_OBTAINED = "cannot_be_obtained"
 
 
+class Capacity(StrEnum):
+    """Who may decide about the sharing, for the person (or people) it is about."""
+
+    ADULT_WITH_CAPACITY = "adult_with_capacity"
+    COMPETENT_CHILD = "competent_child"
+    CHILD_NOT_COMPETENT = "child_not_competent"
+    LACKS_CAPACITY_WITH_ATTORNEY_OR_DEPUTY = "lacks_capacity_with_attorney_or_deputy"
+    LACKS_CAPACITY_NO_ONE_WITH_AUTHORITY = "lacks_capacity_no_one_with_authority"
+    MANY_PEOPLE = "many_people"
+
+
+class ConsentDecider(StrEnum):
+    THE_PERSON = "the_person"
+    PARENTAL_RESPONSIBILITY = "parental_responsibility"
+    HEALTH_WELFARE_ATTORNEY = "health_welfare_attorney"
+    COURT_DEPUTY = "court_deputy"
+
+
+class CareTeamRole(StrEnum):
+    REGISTERED_PROFESSIONAL = "registered_professional"
+    UNREGISTERED_CARE_STAFF = "unregistered_care_staff"
+    NOT_IN_CARE_TEAM = "not_in_care_team"
+
+
+class LegalDutyKind(StrEnum):
+    COURT_ORDER = "court_order"
+    CORONER = "coroner"
+    STATUTORY_NOTICE = "statutory_notice"
+    NOTIFIABLE_DISEASE = "notifiable_disease"
+    OTHER_STATUTE = "other_statute"
+
+
+class CrimeSeriousness(StrEnum):
+    SERIOUS = "serious"
+    NOT_SERIOUS = "not_serious"
+
+
+class InternationalSafeguard(StrEnum):
+    ADEQUACY_REGULATION = "adequacy_regulation"
+    IDTA = "idta"
+    ADDENDUM = "addendum"
+    NONE = "none"
+
+
 class PoliceExemption(StrEnum):
     DPA_SCH2_PART1_PARA2 = "dpa_sch2_part1_para2"
     DPA_SCH2_PART1_PARA5 = "dpa_sch2_part1_para5"
@@ -112,12 +158,15 @@ class PoliceExemption(StrEnum):
 
 class TransferMethod(StrEnum):
     SECURE_EMAIL = "secure_email"
+    ORDINARY_EMAIL = "ordinary_email"
     SECURE_FILE_TRANSFER = "secure_file_transfer"
     SYSTEM_TO_SYSTEM = "system_to_system"
     PORTAL_ACCESS = "portal_access"
     REMOVABLE_MEDIA = "removable_media"
     POST = "post"
+    HAND_DELIVERY = "hand_delivery"
     TELEPHONE = "telephone"
+    VERBAL_IN_PERSON = "verbal_in_person"
     OTHER = "other"
 
 
@@ -163,6 +212,12 @@ class ConditionCode(StrEnum):
     OBTAIN_WRITTEN_POLICE_REQUEST = "obtain_written_police_request"
     EXPLAIN_TO_PERSON = "explain_to_person"
     CONFIRM_CALDICOTT_PRINCIPLES = "confirm_caldicott_principles"
+    CARE_TEAM_SAFEGUARDS = "care_team_safeguards"
+    RECORD_LEGAL_DISCLOSURE = "record_legal_disclosure"
+    COMPLETE_PAPERWORK_FIRST = "complete_paperwork_first"
+    PROCESSING_CONTRACT = "processing_contract"
+    VERIFY_RECIPIENT = "verify_recipient"
+    CHECK_CLAIM_AND_REDACT = "check_claim_and_redact"
 
 
 class Risk(StrEnum):
@@ -231,6 +286,8 @@ _LABELS: Mapping[type[StrEnum], Mapping[str, str]] = {
         "legal_duty_or_court_order": "Legal duty or court order",
         "overriding_public_interest": "Overriding public interest",
         "section_251": "Section 251 support (Confidentiality Advisory Group)",
+        "best_interests": "Best interests of a person who lacks capacity (Mental Capacity Act 2005)",
+        "access_to_health_records_act": "Access to Health Records Act 1990 (a deceased person's records)",
         "not_confidential": "The information is not held in confidence",
         "none": "No basis",
     },
@@ -241,6 +298,49 @@ _LABELS: Mapping[type[StrEnum], Mapping[str, str]] = {
         "not_sought": "Not sought",
         "cannot_be_obtained": "Cannot be obtained",
     },
+    Capacity: {
+        "adult_with_capacity": "An adult who can decide for themselves",
+        "competent_child": "A child who is Gillick competent (decides for themselves)",
+        "child_not_competent": "A child who is not Gillick competent",
+        "lacks_capacity_with_attorney_or_deputy": (
+            "An adult who lacks capacity, with a health and welfare attorney or a deputy"
+        ),
+        "lacks_capacity_no_one_with_authority": (
+            "An adult who lacks capacity, and nobody holds authority to decide"
+        ),
+        "many_people": "Many people: not a decision about one person",
+    },
+    ConsentDecider: {
+        "the_person": "The person themselves",
+        "parental_responsibility": "Someone with parental responsibility",
+        "health_welfare_attorney": "A health and welfare attorney (lasting power of attorney)",
+        "court_deputy": "A deputy appointed by the Court of Protection",
+    },
+    CareTeamRole: {
+        "registered_professional": "A registered and regulated health or social care professional",
+        "unregistered_care_staff": (
+            "Care staff who are not registered (care home, domiciliary care or support workers) in the "
+            "person's care team"
+        ),
+        "not_in_care_team": "Not part of the person's care team",
+    },
+    LegalDutyKind: {
+        "court_order": "Court order",
+        "coroner": "Coroner's requirement",
+        "statutory_notice": "Statutory notice (e.g. Road Traffic Act 1988 s172)",
+        "notifiable_disease": "Notifiable disease (Health Protection (Notification) Regulations 2010)",
+        "other_statute": "Another statutory duty to disclose",
+    },
+    CrimeSeriousness: {
+        "serious": "A serious crime, or serious harm to someone",
+        "not_serious": "A minor offence, with no serious harm",
+    },
+    InternationalSafeguard: {
+        "adequacy_regulation": "UK adequacy regulations cover the country",
+        "idta": "International data transfer agreement (IDTA)",
+        "addendum": "UK addendum to the EU standard contractual clauses",
+        "none": "No safeguard in place",
+    },
     PoliceExemption: {
         "dpa_sch2_part1_para2": "DPA 2018 Sch 2 Part 1 para 2 (crime and taxation)",
         "dpa_sch2_part1_para5": "DPA 2018 Sch 2 Part 1 para 5 (required by law or legal proceedings)",
@@ -249,13 +349,16 @@ _LABELS: Mapping[type[StrEnum], Mapping[str, str]] = {
         "none": "No exemption cited",
     },
     TransferMethod: {
-        "secure_email": "Secure email",
-        "secure_file_transfer": "Secure file transfer",
+        "secure_email": "Secure email (NHSmail to NHSmail, or an accredited secure service)",
+        "ordinary_email": "Ordinary email",
+        "secure_file_transfer": "Secure file transfer (SFTP)",
         "system_to_system": "System to system",
         "portal_access": "Access to our system or portal",
         "removable_media": "Removable media",
         "post": "Post",
+        "hand_delivery": "Hand delivery",
         "telephone": "Telephone",
+        "verbal_in_person": "Spoken in person",
         "other": "Other",
     },
     Outcome: {
@@ -293,6 +396,12 @@ _LABELS: Mapping[type[StrEnum], Mapping[str, str]] = {
         "obtain_written_police_request": "Obtain a written police request",
         "explain_to_person": "Explain the legal basis to the person",
         "confirm_caldicott_principles": "Confirm the Caldicott principles",
+        "care_team_safeguards": "Confirm the care team's safeguards",
+        "record_legal_disclosure": "Share the minimum the law requires and record it",
+        "complete_paperwork_first": "Complete the DPIA or agreement before the first transfer",
+        "processing_contract": "Data processing contract (UK GDPR Art 28)",
+        "verify_recipient": "Verify the recipient",
+        "check_claim_and_redact": "Check the claim and redact",
     },
     Risk: {"low": "Low", "medium": "Medium", "high": "High"},
 }

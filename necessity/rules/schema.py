@@ -17,10 +17,25 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
-from necessity.rules.answers import Answers, Data, LawfulBasis, PrincipleCheck, Purpose, Transfer
-from necessity.rules.enums import ConsentState, DataForm, PurposeCategory
+from necessity.rules.answers import (
+    Answers,
+    BestInterests,
+    Data,
+    LawfulBasis,
+    LegitimateRelationship,
+    PrincipleCheck,
+    Purpose,
+    Transfer,
+)
+from necessity.rules.enums import CareTeamRole, ConfidentialityBasis, ConsentState, DataForm, PurposeCategory
 from necessity.rules.fields import Spec, field_infos
-from necessity.rules.validation import CONDITIONAL_STEPS, CONSENT_STATES_WITH_DATE, NEVER_DIRECT_CARE
+from necessity.rules.validation import (
+    CARER_FIELDS,
+    CONDITIONAL_STEPS,
+    CONSENT_STATES_WITH_DATE,
+    NEVER_DIRECT_CARE,
+    UNENCRYPTABLE_METHODS,
+)
 
 JsonObject = dict[str, Any]
 
@@ -39,6 +54,20 @@ def _present_when(name: str, condition: Mapping[str, Any], present: JsonObject) 
         "then": _property_is(name, present),
         "else": _property_is(name, {"type": "null"}),
     }
+
+
+_DATED_CONSENT = _property_is(
+    "consent", {"enum": [state.value for state in ConsentState if state in CONSENT_STATES_WITH_DATE]}
+)
+
+
+def _necessity_answers(kind: str) -> JsonObject:
+    """The necessity step, when present, with both "would serve" answers of one JSON type."""
+    questions = {"type": "object", "properties": {name: {"type": kind} for name in _WOULD_SERVE}}
+    return _property_is("necessity", {"anyOf": [{"type": "null"}, questions]})
+
+
+_WOULD_SERVE = ("anonymised_would_serve", "pseudonymised_would_serve")
 
 
 # Cross-field rules inside one step, mirroring `validation._check_consistency`.
@@ -63,22 +92,36 @@ _STEP_CONDITIONS: Mapping[type, list[JsonObject]] = {
         )
     ],
     LawfulBasis: [
-        _present_when(
-            "consent_date",
-            _property_is(
-                "consent",
-                {"enum": [state.value for state in ConsentState if state in CONSENT_STATES_WITH_DATE]},
-            ),
-            {"type": "string"},
-        ),
+        _present_when("consent_date", _DATED_CONSENT, {"type": "string"}),
+        _present_when("consent_decided_by", _DATED_CONSENT, {"type": "string"}),
         _present_when(
             "objection_details", _property_is("objections_raised", {"const": True}), {"type": "string"}
         ),
     ],
+    LegitimateRelationship: [
+        _present_when(
+            "safeguards_in_place",
+            _property_is("recipient_role", {"const": CareTeamRole.UNREGISTERED_CARE_STAFF.value}),
+            {"type": "boolean"},
+        )
+    ],
+    BestInterests: [
+        _present_when(name, _property_is("recipient_is_carer", {"const": True}), {"type": "boolean"})
+        for name in CARER_FIELDS
+    ],
     Transfer: [
         _present_when(
             "onward_sharing_details", _property_is("onward_sharing", {"const": True}), {"type": "string"}
-        )
+        ),
+        {
+            "if": _property_is("method", {"enum": sorted(method.value for method in UNENCRYPTABLE_METHODS)}),
+            "then": _property_is("encrypted", {"type": "null"}),
+            "else": _property_is("encrypted", {"type": "boolean"}),
+        },
+        _present_when("destination_country", _property_is("outside_uk", {"const": True}), {"type": "string"}),
+        _present_when(
+            "international_safeguard", _property_is("outside_uk", {"const": True}), {"type": "string"}
+        ),
     ],
     PrincipleCheck: [
         {
@@ -86,7 +129,27 @@ _STEP_CONDITIONS: Mapping[type, list[JsonObject]] = {
             "then": _property_is("evidence", {"pattern": NOT_BLANK_PATTERN}),
         }
     ],
-    Answers: [_present_when(step.field, step.schema_if, {"type": "object"}) for step in CONDITIONAL_STEPS],
+    Answers: [
+        *(_present_when(step.field, step.schema_if, {"type": "object"}) for step in CONDITIONAL_STEPS),
+        {
+            "if": _property_is("purpose", _property_is("direct_care", {"const": True})),
+            "then": _necessity_answers("null"),
+            "else": _necessity_answers("boolean"),
+        },
+        {
+            "if": _property_is(
+                "lawful_basis",
+                {
+                    "type": "object",
+                    **_property_is(
+                        "confidentiality_basis",
+                        {"const": ConfidentialityBasis.ACCESS_TO_HEALTH_RECORDS_ACT.value},
+                    ),
+                },
+            ),
+            "then": _property_is("data", _property_is("deceased", {"const": True})),
+        },
+    ],
 }
 
 

@@ -13,12 +13,29 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from necessity.rules.answers import Answers
-from necessity.rules.enums import ConsentState, DataForm, PurposeCategory
+from necessity.rules.enums import (
+    CareTeamRole,
+    ConfidentialityBasis,
+    ConsentState,
+    DataForm,
+    PurposeCategory,
+    TransferMethod,
+)
 from necessity.rules.errors import AnswersError
 from necessity.rules.fields import ITEM_CODE_PATTERN, field_infos
 
 PERSONAL_FORMS = frozenset({DataForm.IDENTIFIABLE, DataForm.PSEUDONYMISED})
 CONSENT_STATES_WITH_DATE = frozenset({ConsentState.GIVEN, ConsentState.REFUSED, ConsentState.WITHDRAWN})
+# Methods where nothing is encrypted in transit: a paper copy or spoken words [004 6.4]. Other safeguards
+# (tracked post, verifying the caller) stand in for encryption.
+UNENCRYPTABLE_METHODS = frozenset(
+    {
+        TransferMethod.POST,
+        TransferMethod.HAND_DELIVERY,
+        TransferMethod.TELEPHONE,
+        TransferMethod.VERBAL_IN_PERSON,
+    }
+)
 # Categories that can never be the individual care of the people concerned.
 NEVER_DIRECT_CARE = frozenset(
     {
@@ -31,6 +48,12 @@ NEVER_DIRECT_CARE = frozenset(
 )
 
 Errors = list[tuple[str, str]]
+CARER_FIELDS = (
+    "carer_cares_for_person",
+    "no_legal_document_prevents_sharing",
+    "no_contra_indications_in_record",
+    "no_safeguarding_issues",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -55,6 +78,21 @@ def _purpose_is(category: PurposeCategory) -> Mapping[str, Any]:
     return {"properties": {"purpose": {"properties": {"category": {"const": category.value}}}}}
 
 
+def _basis_is(answers: Answers, basis: ConfidentialityBasis) -> bool:
+    return answers.lawful_basis is not None and answers.lawful_basis.confidentiality_basis is basis
+
+
+def _basis_if(basis: ConfidentialityBasis) -> Mapping[str, Any]:
+    return {
+        "properties": {
+            "lawful_basis": {
+                "type": "object",
+                "properties": {"confidentiality_basis": {"const": basis.value}},
+            }
+        }
+    }
+
+
 _PERSONAL_IF: Mapping[str, Any] = {
     "properties": {
         "data": {"properties": {"data_form": {"enum": sorted(form.value for form in PERSONAL_FORMS)}}}
@@ -76,6 +114,18 @@ CONDITIONAL_STEPS: tuple[ConditionalStep, ...] = (
     ),
     ConditionalStep(
         "lawful_basis", is_personal, "data.data_form is identifiable or pseudonymised", _PERSONAL_IF
+    ),
+    ConditionalStep(
+        "legal_duty",
+        lambda a: _basis_is(a, ConfidentialityBasis.LEGAL_DUTY_OR_COURT_ORDER),
+        "lawful_basis.confidentiality_basis is legal_duty_or_court_order",
+        _basis_if(ConfidentialityBasis.LEGAL_DUTY_OR_COURT_ORDER),
+    ),
+    ConditionalStep(
+        "best_interests",
+        lambda a: _basis_is(a, ConfidentialityBasis.BEST_INTERESTS),
+        "lawful_basis.confidentiality_basis is best_interests",
+        _basis_if(ConfidentialityBasis.BEST_INTERESTS),
     ),
     ConditionalStep(
         "legitimate_relationship",
@@ -191,6 +241,14 @@ def _check_consistency(answers: Answers, errors: Errors) -> None:
             errors.append(("$.lawful_basis.consent_date", f"is required when consent is {basis.consent}"))
         if basis.consent not in CONSENT_STATES_WITH_DATE and basis.consent_date is not None:
             errors.append(("$.lawful_basis.consent_date", f"must be null when consent is {basis.consent}"))
+        if basis.consent in CONSENT_STATES_WITH_DATE and basis.consent_decided_by is None:
+            errors.append(
+                ("$.lawful_basis.consent_decided_by", f"is required when consent is {basis.consent}")
+            )
+        if basis.consent not in CONSENT_STATES_WITH_DATE and basis.consent_decided_by is not None:
+            errors.append(
+                ("$.lawful_basis.consent_decided_by", f"must be null when consent is {basis.consent}")
+            )
         _check_paired_text(
             basis.objections_raised,
             basis.objection_details,
@@ -198,6 +256,39 @@ def _check_consistency(answers: Answers, errors: Errors) -> None:
             "lawful_basis.objections_raised",
             errors,
         )
+
+    relationship = answers.legitimate_relationship
+    if relationship is not None:
+        unregistered = relationship.recipient_role is CareTeamRole.UNREGISTERED_CARE_STAFF
+        _check_present_when(
+            unregistered,
+            relationship.safeguards_in_place,
+            "$.legitimate_relationship.safeguards_in_place",
+            "legitimate_relationship.recipient_role is unregistered_care_staff",
+            errors,
+        )
+
+    best_interests = answers.best_interests
+    if best_interests is not None:
+        for name in CARER_FIELDS:
+            _check_present_when(
+                best_interests.recipient_is_carer,
+                getattr(best_interests, name),
+                f"$.best_interests.{name}",
+                "best_interests.recipient_is_carer is true",
+                errors,
+            )
+
+    necessity = answers.necessity
+    if necessity is not None:
+        for name in ("anonymised_would_serve", "pseudonymised_would_serve"):
+            value = getattr(necessity, name)
+            if purpose.direct_care and value is not None:
+                errors.append(
+                    (f"$.necessity.{name}", "must be null for direct care, which is for named people")
+                )
+            if not purpose.direct_care and value is None:
+                errors.append((f"$.necessity.{name}", "is required unless purpose.direct_care is true"))
 
     transfer = answers.transfer
     _check_paired_text(
@@ -207,6 +298,25 @@ def _check_consistency(answers: Answers, errors: Errors) -> None:
         "transfer.onward_sharing",
         errors,
     )
+    _check_present_when(
+        transfer.method not in UNENCRYPTABLE_METHODS,
+        transfer.encrypted,
+        "$.transfer.encrypted",
+        "transfer.method is sent electronically (not post, hand delivery, telephone or in person)",
+        errors,
+    )
+    for name in ("destination_country", "international_safeguard"):
+        _check_present_when(
+            transfer.outside_uk, getattr(transfer, name), f"$.transfer.{name}", "transfer.outside_uk", errors
+        )
+    if _basis_is(answers, ConfidentialityBasis.ACCESS_TO_HEALTH_RECORDS_ACT) and not answers.data.deceased:
+        errors.append(
+            (
+                "$.lawful_basis.confidentiality_basis",
+                "access_to_health_records_act is only for the records of people who have died "
+                "(data.deceased)",
+            )
+        )
 
     if answers.police is not None:
         seen: set[str] = set()
@@ -235,6 +345,13 @@ def _check_consistency(answers: Answers, errors: Errors) -> None:
                     "needs a line of evidence when the principle is confirmed",
                 )
             )
+
+
+def _check_present_when(applies: bool, value: object, path: str, when: str, errors: Errors) -> None:
+    if applies and value is None:
+        errors.append((path, f"is required when {when}"))
+    if not applies and value is not None:
+        errors.append((path, f"must be null unless {when}"))
 
 
 def _check_paired_text(flag: bool, details: str | None, path: str, flag_name: str, errors: Errors) -> None:

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from igportal.forms import NHSFormMixin
 from igportal.people import display_name
 from igportal.roles import Role
-from requests_app.models import Organisation, OrganisationSettings
+from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings
 
 
 class OrganisationForm(NHSFormMixin, forms.ModelForm):
@@ -23,7 +23,7 @@ class OrganisationForm(NHSFormMixin, forms.ModelForm):
 class OrganisationSettingsForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = OrganisationSettings
-        fields = ["name", "ods_code", "nation", "caldicott_guardian", "dpo", "siro", "consent_max_age_days"]
+        fields = ["name", "ods_code", "nation", "caldicott_guardian", "dpo", "siro"]
         widgets = {"nation": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -53,3 +53,33 @@ class OrganisationFilterForm(NHSFormMixin, forms.Form):
         required=False,
         choices=[("", "Any type"), *Organisation._meta.get_field("kind").choices],  # type: ignore[misc]
     )
+
+
+class OrganisationPolicyForm(NHSFormMixin, forms.ModelForm):
+    """The organisation's choices for the rules engine; saving makes the next version."""
+
+    screen_one_off_requests = forms.TypedChoiceField(
+        label=OrganisationPolicy._meta.get_field("screen_one_off_requests").verbose_name.capitalize(),
+        help_text=OrganisationPolicy._meta.get_field("screen_one_off_requests").help_text,
+        choices=(("yes", "Yes"), ("no", "No")),
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = OrganisationPolicy
+        fields = [
+            "consent_max_age_days",
+            "large_scale_subject_count",
+            "screen_one_off_requests",
+            "siro_signs",
+            "reason",
+        ]
+        widgets = {"siro_signs": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial["screen_one_off_requests"] = "yes" if self.instance.screen_one_off_requests else "no"
+            # Each version says why it was made; the next one needs its own reason.
+            self.initial["reason"] = ""

@@ -33,7 +33,14 @@ from requests_app.models.isas import (
     SharingAgreement,
 )
 from requests_app.models.notifications import DeliveryStatus, Notification
-from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
+from requests_app.models.organisations import (
+    Nation,
+    Organisation,
+    OrganisationKind,
+    OrganisationPolicy,
+    OrganisationSettings,
+    SiroSignOff,
+)
 from requests_app.models.outbox import OutboxMessage
 from requests_app.models.reminders import ReminderMilestone, SweepRun
 from requests_app.models.sharing import (
@@ -97,6 +104,7 @@ __all__ = [
     "Notification",
     "Organisation",
     "OrganisationKind",
+    "OrganisationPolicy",
     "OrganisationSettings",
     "OutboxMessage",
     "ReferenceCounter",
@@ -112,6 +120,7 @@ __all__ = [
     "SharingRequestUserObjectPermission",
     "SignOff",
     "SignOffStage",
+    "SiroSignOff",
     "SupportingDocument",
     "SweepRun",
 ]

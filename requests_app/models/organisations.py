@@ -5,6 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 
+from necessity.rules import Policy
+from necessity.rules.policy import CONSENT_MAX_AGE_LIMITS, LARGE_SCALE_LIMITS
+
 ods_code_validator = RegexValidator(
     r"^[A-Z0-9]{3,10}$",
     "An ODS code is 3 to 10 capital letters and digits, for example RXX or A81001.",
@@ -104,12 +107,6 @@ class OrganisationSettings(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    consent_max_age_days = models.PositiveIntegerField(
-        "Re-check consent older than (days)",
-        default=365,
-        validators=[MinValueValidator(1), MaxValueValidator(3650)],
-        help_text="Consent given longer ago than this is checked again before sharing.",
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -126,3 +123,84 @@ class OrganisationSettings(models.Model):
     def load(cls) -> OrganisationSettings:
         obj, _ = cls.objects.get_or_create(id=cls.SINGLETON_ID)
         return obj
+
+
+class SiroSignOff(models.TextChoices):
+    EVERY_DPIA = "every_dpia", "Every DPIA"
+    HIGH_RISK_ONLY = "high_risk_only", "Only DPIAs whose residual risk is high"
+
+
+class OrganisationPolicy(models.Model):
+    """One version of the organisation's own choices for the rules engine.
+
+    Never changed once written: an edit adds the next version, and every assessment points at the
+    version it was decided under. The engine is handed ``policy`` (a frozen ``Policy``), never this row.
+    """
+
+    version = models.PositiveIntegerField(unique=True)
+    consent_max_age_days = models.PositiveIntegerField(
+        "Re-check consent older than (days)",
+        validators=[
+            MinValueValidator(CONSENT_MAX_AGE_LIMITS[0]),
+            MaxValueValidator(CONSENT_MAX_AGE_LIMITS[1]),
+        ],
+        help_text="Consent given longer ago than this is checked again before sharing [001 s6].",
+    )
+    large_scale_subject_count = models.PositiveIntegerField(
+        "Large scale from (people)",
+        validators=[MinValueValidator(LARGE_SCALE_LIMITS[0]), MaxValueValidator(LARGE_SCALE_LIMITS[1])],
+        help_text="Sharing about this many people or more needs a DPIA [004 6.8.1].",
+    )
+    screen_one_off_requests = models.BooleanField(
+        "Screen one-off requests with every DPIA question",
+        help_text="If not, a one-off request needs a DPIA only for screening questions 7 and 8 [004 6.8.3].",
+    )
+    siro_signs = models.CharField(
+        "The SIRO signs off",
+        max_length=20,
+        choices=SiroSignOff.choices,
+        help_text="The policies ask the SIRO to sign off every DPIA [000 5.vi]; an organisation may keep "
+        "the SIRO for high residual risk only.",
+    )
+    reason = models.TextField("Why it changed", help_text="Recorded with the version.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Null for the first version, made from the defaults when the portal was installed.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "organisation policy version"
+
+    def __str__(self) -> str:
+        return f"Organisation policy version {self.version}"
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(
+            consent_max_age_days=self.consent_max_age_days,
+            large_scale_subject_count=self.large_scale_subject_count,
+            screen_one_off_requests=self.screen_one_off_requests,
+            siro_signs_every_dpia=self.siro_signs == SiroSignOff.EVERY_DPIA,
+        )
+
+    @classmethod
+    def current(cls) -> OrganisationPolicy:
+        """The version in force: the latest one (the migration writes version 1)."""
+        latest = cls.objects.order_by("-version").first()
+        if latest is None:
+            latest, _ = cls.objects.get_or_create(version=1, defaults=initial_policy_values())
+        return latest
+
+
+def initial_policy_values() -> dict[str, object]:
+    """Version 1: the engine's defaults."""
+    default = Policy()
+    return {
+        "consent_max_age_days": default.consent_max_age_days,
+        "large_scale_subject_count": default.large_scale_subject_count,
+        "screen_one_off_requests": default.screen_one_off_requests,
+        "siro_signs": SiroSignOff.EVERY_DPIA if default.siro_signs_every_dpia else SiroSignOff.HIGH_RISK_ONLY,
+        "reason": "The rules engine's defaults, read from the reference policies.",
+    }

@@ -199,6 +199,18 @@ class Assessment(models.Model):
     answers = models.JSONField()
     result = models.JSONField()
     rules_version = models.CharField(max_length=20)
+    # The organisation policy version the engine was given; null for assessments made before policies
+    # were versioned (rules version 1), which used the defaults and the consent age of the time.
+    # Keyed on the version number, so ``policy_id`` is the version a page can show without a query.
+    policy = models.ForeignKey(
+        "requests_app.OrganisationPolicy",
+        to_field="version",
+        db_column="policy_version",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     outcome = models.CharField(max_length=32)
     risk = models.CharField(max_length=10)
     dpia_required = models.BooleanField()

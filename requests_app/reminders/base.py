@@ -21,7 +21,7 @@ from django.db.models import Model, QuerySet
 
 from igportal.dates import long_date
 from igportal.roles import Role
-from requests_app.models import OrganisationSettings
+from requests_app.models import OrganisationPolicy, OrganisationSettings
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,14 @@ class Policy:
     @classmethod
     def load(cls) -> Policy:
         portal = OrganisationSettings.load()
+        rules_policy = OrganisationPolicy.current()
         return cls(
             nation=portal.nation,
             access_working_days=tuple(settings.CHASER_ACCESS_WORKING_DAYS),
             review_days=tuple(settings.CHASER_REVIEW_DAYS),
             signoff_working_days=settings.CHASER_SIGNOFF_WORKING_DAYS,
             escalation_repeat_days=settings.CHASER_ESCALATION_REPEAT_DAYS,
-            consent_max_age_days=portal.consent_max_age_days,
+            consent_max_age_days=rules_policy.consent_max_age_days,
         )
 
 

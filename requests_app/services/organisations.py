@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from igportal.roles import Role, has_role
-from requests_app.models import Organisation, OrganisationSettings
+from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings
 from requests_app.permissions import can_edit_organisation_settings, can_manage_organisations
+from requests_app.services.audit import audit_record
 
 _ORGANISATION_FIELDS = ("name", "kind", "ods_code", "contact_name", "contact_email", "active")
 _NAMED_OFFICERS: tuple[tuple[str, Role], ...] = (
@@ -54,7 +55,7 @@ def organisation_settings_update(*, actor: User, **data: Any) -> OrganisationSet
     if not can_edit_organisation_settings(actor):
         raise PermissionDenied("Only the Data Protection Officer can change the organisation's settings.")
     current = OrganisationSettings.objects.select_for_update().get(pk=OrganisationSettings.load().pk)
-    fields = ("name", "ods_code", "nation", "consent_max_age_days", *(name for name, _ in _NAMED_OFFICERS))
+    fields = ("name", "ods_code", "nation", *(name for name, _ in _NAMED_OFFICERS))
     _apply(current, fields, data)
     errors = {
         field: f"{person} does not hold the {role.label} role; grant the role first."
@@ -66,3 +67,56 @@ def organisation_settings_update(*, actor: User, **data: Any) -> OrganisationSet
     current.full_clean()
     current.save()
     return current
+
+
+POLICY_FIELDS = ("consent_max_age_days", "large_scale_subject_count", "screen_one_off_requests", "siro_signs")
+
+
+@transaction.atomic
+def organisation_policy_update(*, actor: User, reason: str, **values: Any) -> OrganisationPolicy:
+    """Write the next version of the organisation's rules policy; earlier versions stay as they were.
+
+    Raises ``ValidationError`` when nothing changed, when no reason is given, or when the values would
+    leave the engine unusable. Two people saving at once are serialised on the current version's row, so
+    each gets their own version number and neither overwrites the other.
+    """
+    if not can_edit_organisation_settings(actor):
+        raise PermissionDenied("Only the Data Protection Officer can change the organisation's rules policy.")
+    unknown = set(values) - set(POLICY_FIELDS)
+    if unknown:
+        raise ValueError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    current = OrganisationPolicy.objects.select_for_update().get(pk=OrganisationPolicy.current().pk)
+    # Someone may have saved a version while we waited for the lock: build on theirs, not on ours.
+    while (
+        newer := OrganisationPolicy.objects.filter(version__gt=current.version).order_by("-version").first()
+    ):
+        current = OrganisationPolicy.objects.select_for_update().get(pk=newer.pk)
+    proposed = OrganisationPolicy(version=current.version + 1, reason=reason.strip(), created_by=actor)
+    for name in POLICY_FIELDS:
+        setattr(proposed, name, values.get(name, getattr(current, name)))
+    if all(getattr(proposed, name) == getattr(current, name) for name in POLICY_FIELDS):
+        raise ValidationError(f"Nothing changed: version {current.version} already says this.")
+    problems = proposed.policy.problems()
+    if problems:
+        raise ValidationError({field: message for field, message in problems})
+    proposed.full_clean()
+    proposed.save()
+    audit_record(
+        action="organisation.policy_changed",
+        actor=actor,
+        target=proposed,
+        detail={
+            "version": proposed.version,
+            "previous": current.version,
+            "changed": {
+                name: [_json(getattr(current, name)), _json(getattr(proposed, name))]
+                for name in POLICY_FIELDS
+                if getattr(current, name) != getattr(proposed, name)
+            },
+        },
+    )
+    return proposed
+
+
+def _json(value: object) -> object:
+    return value if isinstance(value, bool | int) else str(value)

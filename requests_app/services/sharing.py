@@ -218,7 +218,7 @@ def sharing_request_submit(
         unsaved = ", ".join(STEPS_BY_NAME[name].title for name in locked.draft_input if name in STEPS_BY_NAME)
         raise ValidationError(f"Save or correct your unsaved answers first: {unsaved}.")
     try:
-        answers, result = assess_saved(locked.answers, item_types, today=today)
+        answers, result, policy = assess_saved(locked.answers, item_types, today=today)
     except AnswersError as exc:
         raise ValidationError(
             [f"{STEPS_BY_NAME[step_for_path(path)].title}: {message}" for path, message in exc.errors]
@@ -229,6 +229,7 @@ def sharing_request_submit(
         answers=answers_to_dict(answers),
         result=result_to_dict(result),
         rules_version=result.rules_version,
+        policy=policy,
         outcome=result.outcome.value,
         risk=result.risk.value,
         dpia_required=result.dpia_required,
@@ -251,6 +252,7 @@ def sharing_request_submit(
             "assessment": assessment.number,
             "outcome": assessment.outcome,
             "rules": assessment.rules_version,
+            "policy": policy.version,
         },
     )
     return assessment

@@ -13,9 +13,10 @@ from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.organisations import (
     OrganisationFilterForm,
     OrganisationForm,
+    OrganisationPolicyForm,
     OrganisationSettingsForm,
 )
-from requests_app.models import Organisation, OrganisationSettings
+from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings
 from requests_app.permissions import can_edit_organisation_settings, can_manage_organisations
 from requests_app.selectors import organisations as selectors
 from requests_app.services import organisations as services
@@ -71,7 +72,11 @@ def organisation_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "requests_app/organisation_settings.html",
-        {"portal": OrganisationSettings.load(), "can_edit": can_edit_organisation_settings(request.user)},
+        {
+            "portal": OrganisationSettings.load(),
+            "can_edit": can_edit_organisation_settings(request.user),
+            "policies": OrganisationPolicy.objects.select_related("created_by")[:20],
+        },
     )
 
 
@@ -91,3 +96,27 @@ def organisation_settings_edit(request: AuthenticatedHttpRequest) -> HttpRespons
             messages.success(request, "Organisation settings saved.")
             return redirect("organisation_settings")
     return render(request, "requests_app/organisation_settings_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_policy_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_edit_organisation_settings(request.user):
+        raise Http404("No such page.")
+    current = OrganisationPolicy.current()
+    form = OrganisationPolicyForm(request.POST or None, instance=OrganisationPolicy(**_values(current)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.organisation_policy_update(
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Rules policy version {saved.version} is now in force.")
+            return redirect("organisation_settings")
+    return render(request, "requests_app/organisation_policy_form.html", {"form": form, "current": current})
+
+
+def _values(policy: OrganisationPolicy) -> dict[str, Any]:
+    return {name: getattr(policy, name) for name in services.POLICY_FIELDS}

@@ -41,6 +41,7 @@ PURPOSE_TAB_ORDER = (
     "recipient",
     "recipient_not_listed",
     "recipient_kind",
+    "recipient_is_processor",
     "background",
 )
 # Optional questions: nothing is said about them when the page comes back with errors.
@@ -95,7 +96,7 @@ def test_the_first_wizard_step_and_its_errors_work_with_the_keyboard_alone(
     expect(summary).to_be_focused()
     assert NHS_FOCUS_YELLOW in summary.evaluate(_FOCUS_STYLE)
     links = summary.get_by_role("link")
-    radios = {"category", "direct_care", "urgency", "frequency", "direction"}
+    radios = {"category", "direct_care", "urgency", "frequency", "direction", "recipient_is_processor"}
     questions = [name for name in PURPOSE_TAB_ORDER if name not in OPTIONAL]
     targets = [f"#id_{name}_0" if name in radios else f"#id_{name}" for name in questions]
     assert links.evaluate_all("links => links.map((link) => link.hash)") == targets
@@ -108,7 +109,7 @@ def test_the_first_wizard_step_and_its_errors_work_with_the_keyboard_alone(
     # on the question's first radio.
     page.keyboard.press("Shift+Tab")
     expect(links.last).to_be_focused()
-    for _ in range(5):
+    for _ in range(6):
         page.keyboard.press("Shift+Tab")
     category_link = links.filter(has_text="Choose the kind of purpose")
     expect(category_link).to_be_focused()
@@ -139,6 +140,8 @@ def test_the_first_wizard_step_and_its_errors_work_with_the_keyboard_alone(
     page.keyboard.press("ArrowDown")  # past "Not listed" to the one partner
     page.keyboard.press("Tab")  # the name of an organisation not listed: not needed
     page.keyboard.press("Tab")  # its kind: not needed either
+    page.keyboard.press("Tab")  # only processes on our instructions: "No", the second option
+    page.keyboard.press("ArrowRight")
     page.keyboard.press("Tab")  # background is optional
     _press(page, "Tab", focus_moves_to=save)
     j.shot("answered-with-keys")
@@ -152,6 +155,7 @@ def test_the_first_wizard_step_and_its_errors_work_with_the_keyboard_alone(
     assert saved["frequency"] == "one_off"
     assert saved["direction"] == "outbound"
     assert saved["recipient_name"] == "Northshire Constabulary"
+    assert saved["recipient_is_processor"] is False
     j.finish(
         "01-error-summary-has-focus.png",
         "02-summary-link-moved-focus-to-its-question.png",

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from necessity.rules import RULES_VERSION
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
@@ -23,6 +25,22 @@ def test_assess_prints_the_expected_outcome_of_each_worked_example(example: Path
     result = _run(str(example))
     assert result["outcome"] == expected["outcome"]
     assert result["required_signoffs"] == expected["required_signoffs"]
+    assert [rule["rule_id"] for rule in result["rules_fired"]] == expected["rules_fired"]  # type: ignore[attr-defined]
+    assert [condition["code"] for condition in result["conditions"]] == expected.get(  # type: ignore[attr-defined]
+        "conditions",
+        [condition["code"] for condition in result["conditions"]],  # type: ignore[attr-defined]
+    )
+    assert result["rules_version"] == RULES_VERSION
+
+
+def test_a_discharge_to_a_care_home_keeps_the_names_that_make_care_safe() -> None:
+    result = _run(str(EXAMPLES / "discharge_to_care_home.json"))
+
+    assert result["outcome"] == "share"
+    assert result["conditions"] == []
+    fired = {rule["rule_id"] for rule in result["rules_fired"]}  # type: ignore[attr-defined]
+    assert not fired & {"R-NEC-PSEUDONYMISED", "R-MIN-ALTERNATIVE", "R-CONF-IMPLIED-INVALID"}
+    assert "R-DIRECT-CARE-IDENTIFIERS" in fired
 
 
 def test_assess_reads_a_bare_answers_file(tmp_path: Path) -> None:

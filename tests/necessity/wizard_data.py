@@ -54,6 +54,7 @@ def police_request_steps(recipient: Organisation) -> dict[str, dict[str, Any]]:
             "frequency": "one_off",
             "direction": "outbound",
             "recipient": str(recipient.pk),
+            "recipient_is_processor": "no",
             "background": "Written request form received by secure email.",
         },
         "data": {
@@ -61,6 +62,7 @@ def police_request_steps(recipient: Organisation) -> dict[str, dict[str, Any]]:
             "approximate_subject_count": "1",
             "data_form": "identifiable",
             "confidential_patient_information": "yes",
+            "deceased": "no",
             "item_types": item_pks(*POLICE_ITEMS),
         },
         "items": {
@@ -74,12 +76,15 @@ def police_request_steps(recipient: Organisation) -> dict[str, dict[str, Any]]:
             "enquiry_description": "Assault causing grievous bodily harm on 14 October 2026.",
             "involves_patient_information": "yes",
             "exemption_cited": "dpa_sch2_part1_para2",
+            "seriousness": "serious",
             "necessary_items": ["name", "date_of_birth", "admission_dates"],
         },
         "lawful_basis": {
             "art6": "e_public_task",
             "confidentiality_basis": "overriding_public_interest",
+            "capacity": "adult_with_capacity",
             "consent": "not_sought",
+            "consent_decided_by": "",
             "consent_date": "",
             "how_informed": "Not told: telling the patient could prejudice the investigation.",
             "objections_raised": "no",
@@ -105,6 +110,10 @@ def police_request_steps(recipient: Organisation) -> dict[str, dict[str, Any]]:
             "onward_sharing": "no",
             "onward_sharing_details": "",
             "existing_isa_reference": "",
+            "existing_dpia_reference": "",
+            "outside_uk": "no",
+            "destination_country": "",
+            "international_safeguard": "",
         },
         "dpia_screening": {question: "no" for question in DPIA_IDS},
         "caldicott": {

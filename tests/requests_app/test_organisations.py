@@ -120,14 +120,12 @@ def test_the_dpo_names_the_officers(client_for: ClientFor, dpo: User, caldicott:
             "caldicott_guardian": caldicott.pk,
             "dpo": dpo.pk,
             "siro": siro.pk,
-            "consent_max_age_days": 180,
         },
     )
     assert response.status_code == 302
     portal = OrganisationSettings.load()
     assert (portal.name, portal.ods_code, portal.nation) == ("Northshire ICB", "QXX", "wales")
     assert (portal.caldicott_guardian, portal.dpo, portal.siro) == (caldicott, dpo, siro)
-    assert portal.consent_max_age_days == 180
 
 
 def test_only_holders_of_a_role_can_be_named_for_it(
@@ -136,7 +134,7 @@ def test_only_holders_of_a_role_can_be_named_for_it(
     client = client_for(dpo)
     response = client.post(
         reverse("organisation_settings_edit"),
-        {"name": "X", "nation": "england", "caldicott_guardian": requester.pk, "consent_max_age_days": 365},
+        {"name": "X", "nation": "england", "caldicott_guardian": requester.pk},
     )
     assert response.status_code == 200
     assert OrganisationSettings.load().caldicott_guardian is None
@@ -148,7 +146,7 @@ def test_only_the_dpo_changes_the_settings(client_for: ClientFor, make_user: Mak
     assert client.get(reverse("organisation_settings")).status_code == 200
     response = client.post(
         reverse("organisation_settings_edit"),
-        {"name": "Hijacked", "nation": "england", "consent_max_age_days": 1},
+        {"name": "Hijacked", "nation": "england"},
     )
     assert response.status_code == 404
     assert OrganisationSettings.load().name != "Hijacked"

@@ -22,9 +22,11 @@ from requests_app.models import (
     AccessRequestStatus,
     Assessment,
     Notification,
+    OrganisationPolicy,
     OrganisationSettings,
     ReminderMilestone,
     RequestStatus,
+    SiroSignOff,
     SweepRun,
 )
 from requests_app.models.access import OPEN_STATUSES
@@ -232,7 +234,14 @@ def test_consent_is_not_rechecked_once_the_disclosure_is_recorded_or_if_not_reli
 def test_the_organisations_consent_age_is_used(
     requester: User, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    OrganisationSettings.objects.update_or_create(id=1, defaults={"consent_max_age_days": 30})
+    OrganisationPolicy.objects.create(
+        version=OrganisationPolicy.current().version + 1,
+        consent_max_age_days=30,
+        large_scale_subject_count=10_000,
+        screen_one_off_requests=False,
+        siro_signs=SiroSignOff.EVERY_DPIA,
+        reason="Stricter consent checks.",
+    )
     _relying_on_consent(requester, RequestStatus.IG_REVIEW, "2026-01-20")
     assert sweep(django_capture_on_commit_callbacks, "consent", date(2026, 2, 19)).claimed == 0
     assert sweep(django_capture_on_commit_callbacks, "consent", date(2026, 2, 20)).claimed == 1

@@ -62,5 +62,5 @@ class AssessView(PortalAPIView):
                 else:
                     general.append(message)
             return invalid_response(fields, general)
-        result = assess(answers, today=today, policy=organisation_policy())
+        result = assess(answers, today=today, policy=organisation_policy().policy)
         return Response(result_to_dict(result))

@@ -180,14 +180,16 @@ class StepAnswersView(PortalAPIView):
             raise StepConflict("Save the data step with the data items first.", code="items_first")
         payload = json_object(request.data)
         form_class = spec.form_class
-        unbound = form_class(items=items)
+        unbound = form_class(items=items, saved=sharing_request.answers)
         check_answer_types(unbound, payload, rename=form_class.answer_path)
         data: dict[str, Any] = {}
         if partial:
             saved = form_class.initial_from(sharing_request.answers.get(spec.name, {}))
             data = {name: value for name, value in saved.items() if name in unbound.fields}
         data |= form_class.initial_from(payload)
-        form = bind_form(form_class, data, rename=form_class.answer_path, items=items)
+        form = bind_form(
+            form_class, data, rename=form_class.answer_path, items=items, saved=sharing_request.answers
+        )
         saved_request = sharing_request_save_step(
             sharing_request=sharing_request,
             actor=acting_user(request),

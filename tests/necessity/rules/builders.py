@@ -15,9 +15,14 @@ from necessity.rules import (
     Answers,
     Art6Condition,
     Art9Condition,
+    BestInterests,
     CaldicottConfirmations,
+    Capacity,
+    CareTeamRole,
     ConfidentialityBasis,
+    ConsentDecider,
     ConsentState,
+    CrimeSeriousness,
     Data,
     DataForm,
     DataItem,
@@ -25,6 +30,8 @@ from necessity.rules import (
     DpiaScreening,
     Frequency,
     LawfulBasis,
+    LegalDuty,
+    LegalDutyKind,
     LegitimateRelationship,
     Necessity,
     PoliceExemption,
@@ -106,6 +113,7 @@ def purpose(category: PurposeCategory, *, direct_care: bool, kind: RecipientKind
         direction=Direction.OUTBOUND,
         recipient_kind=kind,
         recipient_name="Partner organisation",
+        recipient_is_processor=False,
         background="",
     )
 
@@ -117,6 +125,7 @@ def data(*items: DataItem, form: DataForm = DataForm.IDENTIFIABLE, confidential:
         data_form=form,
         items=items,
         confidential_patient_information=confidential,
+        deceased=False,
         recipient_can_reidentify=True if form is DataForm.PSEUDONYMISED else None,
     )
 
@@ -127,12 +136,15 @@ def lawful_basis(
     basis: ConfidentialityBasis,
     consent: ConsentState = ConsentState.NOT_SOUGHT,
     consent_date: datetime.date | None = None,
+    capacity: Capacity = Capacity.ADULT_WITH_CAPACITY,
 ) -> LawfulBasis:
     return LawfulBasis(
         art6=art6,
         art9=art9,
         confidentiality_basis=basis,
+        capacity=capacity,
         consent=consent,
+        consent_decided_by=ConsentDecider.THE_PERSON if consent_date is not None else None,
         consent_date=consent_date,
         how_informed="Privacy notice.",
         objections_raised=False,
@@ -144,6 +156,8 @@ def lawful_basis(
 NECESSARY = Necessity(
     anonymised_would_serve=False, pseudonymised_would_serve=False, reason="Identity needed."
 )
+# Direct care is for named people: the wizard does not ask whether less identifying data would do.
+NAMED = Necessity(anonymised_would_serve=None, pseudonymised_would_serve=None, reason="Care of this person.")
 PROPORTIONATE = Proportionality(
     impact_on_people="Small.", public_interest_served="Care.", proportionate=True, reason="Balanced."
 )
@@ -154,6 +168,11 @@ SECURE = Transfer(
     onward_sharing=False,
     onward_sharing_details=None,
     existing_isa_reference=None,
+    existing_dpia_reference=None,
+    processing_contract_reference=None,
+    outside_uk=False,
+    destination_country=None,
+    international_safeguard=None,
 )
 
 
@@ -169,16 +188,20 @@ def direct_care() -> Answers:
             Art9Condition.H_HEALTH_SOCIAL_CARE,
             ConfidentialityBasis.IMPLIED_CONSENT,
         ),
+        legal_duty=None,
+        best_interests=None,
         legitimate_relationship=LegitimateRelationship(
-            recipient_is_registered_professional=True,
+            recipient_role=CareTeamRole.REGISTERED_PROFESSIONAL,
+            safeguards_in_place=None,
             presents_for_care=False,
             agreed_to_referral=True,
             accepted_screening_or_immunisation=False,
             emergency_consent_not_possible=False,
             legal_duty=False,
             told_and_did_not_object=False,
+            accepted_service=False,
         ),
-        necessity=NECESSARY,
+        necessity=NAMED,
         proportionality=PROPORTIONATE,
         transfer=SECURE,
         dpia_screening=screening(),
@@ -200,6 +223,8 @@ def secondary(category: PurposeCategory = PurposeCategory.PLANNING_COMMISSIONING
             ConsentState.GIVEN,
             TODAY - datetime.timedelta(days=30),
         ),
+        legal_duty=None,
+        best_interests=None,
         legitimate_relationship=None,
         necessity=NECESSARY,
         proportionality=PROPORTIONATE,
@@ -209,14 +234,46 @@ def secondary(category: PurposeCategory = PurposeCategory.PLANNING_COMMISSIONING
     )
 
 
-def without_consent(answers: Answers, basis: ConfidentialityBasis) -> Answers:
-    """Swap a consent-based lawful basis for a non-consent one (public task, health and social care)."""
+COURT_ORDER = LegalDuty(
+    kind=LegalDutyKind.COURT_ORDER,
+    reference="Order of the County Court, case 1",
+    what_is_required="The records named in the order.",
+)
+
+
+def carer(*unmet: str) -> BestInterests:
+    """Best interests sharing with a carer; ``unmet`` names the [003] criteria answered no."""
+    criteria = (
+        "carer_cares_for_person",
+        "no_legal_document_prevents_sharing",
+        "no_contra_indications_in_record",
+        "no_safeguarding_issues",
+    )
+    return BestInterests(
+        why_in_best_interests="The carer needs the medication plan to care for the person.",
+        recipient_is_carer=True,
+        **{name: name not in unmet for name in criteria},
+    )
+
+
+def without_consent(
+    answers: Answers,
+    basis: ConfidentialityBasis,
+    capacity: Capacity = Capacity.ADULT_WITH_CAPACITY,
+) -> Answers:
+    """Swap a consent-based lawful basis for a non-consent one (public task, health and social care),
+    with the step that basis needs (a legal duty, a best interests decision)."""
     return change(
         answers,
         {
             "lawful_basis": lawful_basis(
-                Art6Condition.E_PUBLIC_TASK, Art9Condition.H_HEALTH_SOCIAL_CARE, basis
+                Art6Condition.E_PUBLIC_TASK,
+                Art9Condition.H_HEALTH_SOCIAL_CARE,
+                basis,
+                capacity=capacity,
             ),
+            "legal_duty": COURT_ORDER if basis is ConfidentialityBasis.LEGAL_DUTY_OR_COURT_ORDER else None,
+            "best_interests": carer() if basis is ConfidentialityBasis.BEST_INTERESTS else None,
         },
     )
 
@@ -235,6 +292,7 @@ def police() -> Answers:
             involves_patient_information=True,
             item_necessity=tuple(PoliceItemNecessity(i.code, True) for i in items),
             exemption_cited=PoliceExemption.DPA_SCH2_PART1_PARA2,
+            seriousness=CrimeSeriousness.SERIOUS,
         ),
         data=data(*items),
         lawful_basis=lawful_basis(
@@ -242,6 +300,8 @@ def police() -> Answers:
             Art9Condition.G_SUBSTANTIAL_PUBLIC_INTEREST,
             ConfidentialityBasis.OVERRIDING_PUBLIC_INTEREST,
         ),
+        legal_duty=None,
+        best_interests=None,
         legitimate_relationship=None,
         necessity=NECESSARY,
         proportionality=PROPORTIONATE,
@@ -251,11 +311,11 @@ def police() -> Answers:
     )
 
 
-def safeguarding(*, serious_harm: bool = True) -> Answers:
+def safeguarding(*, at_risk: bool = True) -> Answers:
     """A safeguarding referral made in the public interest without consent."""
     return Answers(
         purpose=purpose(PurposeCategory.SAFEGUARDING, direct_care=False, kind=RecipientKind.LOCAL_AUTHORITY),
-        safeguarding=Safeguarding(concern="Signs of abuse.", risk_of_serious_harm=serious_harm),
+        safeguarding=Safeguarding(concern="Signs of neglect.", at_risk_of_harm=at_risk),
         police=None,
         data=data(item("child_name"), item("injury_notes", identifying=False, special=True)),
         lawful_basis=lawful_basis(
@@ -263,6 +323,8 @@ def safeguarding(*, serious_harm: bool = True) -> Answers:
             Art9Condition.G_SUBSTANTIAL_PUBLIC_INTEREST,
             ConfidentialityBasis.OVERRIDING_PUBLIC_INTEREST,
         ),
+        legal_duty=None,
+        best_interests=None,
         legitimate_relationship=None,
         necessity=NECESSARY,
         proportionality=PROPORTIONATE,
@@ -282,6 +344,8 @@ def anonymised(form: DataForm = DataForm.ANONYMISED) -> Answers:
             item("month", identifying=False), item("count", identifying=False), form=form, confidential=False
         ),
         lawful_basis=None,
+        legal_duty=None,
+        best_interests=None,
         legitimate_relationship=None,
         necessity=None,
         proportionality=None,

@@ -12,9 +12,11 @@ import pytest
 
 from necessity.rules import (
     CALDICOTT_PRINCIPLES,
+    CARER_CRITERIA,
     DPIA_SCREENING_QUESTIONS,
     LEGITIMATE_RELATIONSHIP_CRITERIA,
     RULES_VERSION,
+    BestInterests,
     CaldicottConfirmations,
     CatalogueEntry,
     DpiaScreening,
@@ -24,8 +26,10 @@ from necessity.rules import (
     label,
 )
 from necessity.rules import enums as enums_module
+from necessity.rules.fields import field_infos
 from necessity.rules.rule import Rule
 from necessity.rules.table import ROUTING_RULES, RULES
+from necessity.rules.validation import CARER_FIELDS
 from tests.necessity.rules.test_schema import answer_dataclasses
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -42,7 +46,7 @@ ALL_ENUMS = [
     [
         (DPIA_SCREENING_QUESTIONS, DpiaScreening, set()),
         (CALDICOTT_PRINCIPLES, CaldicottConfirmations, set()),
-        (LEGITIMATE_RELATIONSHIP_CRITERIA, LegitimateRelationship, {"recipient_is_registered_professional"}),
+        (LEGITIMATE_RELATIONSHIP_CRITERIA, LegitimateRelationship, {"recipient_role", "safeguards_in_place"}),
     ],
     ids=["dpia questions", "caldicott principles", "legitimate relationship"],
 )
@@ -73,9 +77,20 @@ def test_every_answer_field_has_help_text() -> None:
             assert field_help(kind, field.name).strip(), f"{name}.{field.name}"
 
 
-def test_rules_version_is_year_month_sequence() -> None:
-    assert re.fullmatch(r"20\d\d\.(1[0-2]|[1-9])\.\d+", RULES_VERSION)
+def test_rules_version_is_major_minor_patch_from_major_2() -> None:
+    # Version 1 was numbered by date (its last release was 2026.11.1); the engine that decides as the
+    # policies do is major version 2.
+    match = re.fullmatch(r"(\d+)\.(\d+)\.(\d+)", RULES_VERSION)
+    assert match is not None
+    assert int(match.group(1)) >= 2
     assert f"`{RULES_VERSION}`" in RULES_MD
+
+
+def test_carer_criteria_are_the_best_interests_fields() -> None:
+    fields = [info.name for info in field_infos(BestInterests)]
+
+    assert [entry.id for entry in CARER_CRITERIA] == [name for name in fields if name in CARER_FIELDS]
+    assert [entry.number for entry in CARER_CRITERIA] == [2, 3, 4, 5]
 
 
 @pytest.mark.parametrize("rule", [*RULES, *ROUTING_RULES], ids=lambda rule: rule.id)

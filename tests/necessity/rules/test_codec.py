@@ -258,7 +258,11 @@ def test_answers_round_trip_exactly(answers: Answers) -> None:
 
 
 def test_dates_are_written_as_iso_strings() -> None:
-    document = edited("lawful_basis.consent_date", "2026-10-01", edited("lawful_basis.consent", "given"))
+    document = edited(
+        "lawful_basis.consent_decided_by",
+        "the_person",
+        edited("lawful_basis.consent_date", "2026-10-01", edited("lawful_basis.consent", "given")),
+    )
 
     assert answers_to_dict(answers_from_dict(document))["lawful_basis"]["consent_date"] == "2026-10-01"
 

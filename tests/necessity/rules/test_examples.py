@@ -19,6 +19,11 @@ REQUIRED_EXAMPLES = {
     "commissioning_extract_pseudonymise",
     "research_without_consent_or_s251",
     "consent_withdrawn",
+    # Rules version 2: the situations version 1 decided against the policies.
+    "discharge_to_care_home",
+    "carer_best_interests",
+    "coroner_deceased_records",
+    "pseudonymised_with_identifiers",
 }
 RESULT_FLAGS = (
     "outcome",

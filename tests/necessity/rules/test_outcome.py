@@ -77,7 +77,7 @@ def test_conditions_are_kept_when_the_outcome_is_do_not_share() -> None:
     assert [condition.code.value for condition in result.conditions] == ["encrypt"]
 
 
-def test_safeguarding_with_serious_harm_is_shared_now_even_without_a_lawful_basis() -> None:
+def test_safeguarding_at_risk_of_harm_is_shared_now_even_without_a_lawful_basis() -> None:
     answers = change(
         safeguarding(),
         {"lawful_basis.art6": Art6Condition.NONE, "proportionality.proportionate": False},
@@ -97,8 +97,8 @@ def test_safeguarding_keeps_its_sign_offs_for_the_retrospective_review() -> None
     assert result.required_signoffs == (Stage.IG_DPO, Stage.CALDICOTT_GUARDIAN)
 
 
-def test_safeguarding_without_serious_harm_follows_the_normal_precedence() -> None:
-    result = assess(safeguarding(serious_harm=False), today=TODAY)
+def test_safeguarding_with_nobody_at_risk_follows_the_normal_precedence() -> None:
+    result = assess(safeguarding(at_risk=False), today=TODAY)
 
     assert result.outcome is Outcome.CALDICOTT_DECISION
     assert not result.share_now

@@ -55,7 +55,7 @@ def test_every_assessment_is_explained_routed_and_serialisable(
     # Routing follows from the findings.
     if result.outcome is Outcome.CALDICOTT_DECISION:
         assert Stage.CALDICOTT_GUARDIAN in result.required_signoffs
-    if result.dpia_required and result.risk is Risk.HIGH:
+    if result.dpia_required and (policy.siro_signs_every_dpia or result.risk is Risk.HIGH):
         assert Stage.SIRO in result.required_signoffs
     if result.short_path:
         assert set(result.required_signoffs) <= {Stage.IG_DPO}
@@ -72,8 +72,8 @@ def test_every_assessment_is_explained_routed_and_serialisable(
 
 
 @examples
-@given(answers(category=PurposeCategory.SAFEGUARDING, serious_harm=True), dates, policies)
-def test_safeguarding_with_serious_harm_is_never_blocked(
+@given(answers(category=PurposeCategory.SAFEGUARDING, at_risk=True), dates, policies)
+def test_safeguarding_at_risk_of_harm_is_never_blocked(
     generated: Answers, today: datetime.date, policy: Policy
 ) -> None:
     result = assess(generated, today=today, policy=policy)

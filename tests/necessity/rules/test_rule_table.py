@@ -12,14 +12,20 @@ from necessity.rules import (
     Answers,
     Art6Condition,
     Art9Condition,
+    Capacity,
+    CareTeamRole,
     ConfidentialityBasis,
+    ConsentDecider,
     ConsentState,
+    CrimeSeriousness,
     DataForm,
     Frequency,
+    InternationalSafeguard,
     PoliceExemption,
     PoliceItemNecessity,
     Policy,
     PurposeCategory,
+    TransferMethod,
     assess,
 )
 from necessity.rules.table import ROUTING_RULES, RULES
@@ -27,6 +33,7 @@ from tests.necessity.rules.builders import (
     TODAY,
     anonymised,
     caldicott,
+    carer,
     change,
     direct_care,
     item,
@@ -52,8 +59,14 @@ def days_ago(days: int) -> datetime.date:
     return TODAY - datetime.timedelta(days=days)
 
 
-def consent(state: ConsentState, on: datetime.date | None) -> dict[str, object]:
-    return {"lawful_basis.consent": state, "lawful_basis.consent_date": on}
+def consent(
+    state: ConsentState, on: datetime.date | None, by: ConsentDecider = ConsentDecider.THE_PERSON
+) -> dict[str, object]:
+    return {
+        "lawful_basis.consent": state,
+        "lawful_basis.consent_date": on,
+        "lawful_basis.consent_decided_by": by if on is not None else None,
+    }
 
 
 def objected(answers: Answers) -> Answers:
@@ -79,6 +92,34 @@ def big_routine_special() -> Answers:
 S251 = without_consent(secondary(), Basis.SECTION_251)
 LEGAL_DUTY = without_consent(secondary(), Basis.LEGAL_DUTY_OR_COURT_ORDER)
 SCREEN_ONE_OFF = Policy(screen_one_off_requests=True)
+SIRO_FOR_HIGH_RISK_ONLY = Policy(siro_signs_every_dpia=False)
+# A discharge to a care home: care staff who are not registered, safeguards confirmed.
+CARE_HOME = change(
+    direct_care(),
+    {
+        "legitimate_relationship.recipient_role": CareTeamRole.UNREGISTERED_CARE_STAFF,
+        "legitimate_relationship.safeguards_in_place": True,
+        "legitimate_relationship.accepted_service": True,
+    },
+)
+# A carer of a person who lacks capacity, nobody holding authority, every [003] criterion met.
+CARER = without_consent(direct_care(), Basis.BEST_INTERESTS, Capacity.LACKS_CAPACITY_NO_ONE_WITH_AUTHORITY)
+DECEASED = change(secondary(), {"data.deceased": True})
+AHRA = change(
+    without_consent(secondary(PurposeCategory.LEGAL_PROCEEDINGS), Basis.ACCESS_TO_HEALTH_RECORDS_ACT),
+    {"data.deceased": True},
+)
+OVERSEAS = {"transfer.outside_uk": True, "transfer.destination_country": "United States"}
+PROCESSOR = {"purpose.recipient_is_processor": True}
+
+
+def one_off_screened(*yes: str) -> Answers:
+    return change(direct_care(), {"dpia_screening": screening(*yes)})
+
+
+def sent_by(method: TransferMethod) -> Answers:
+    return change(direct_care(), {"transfer.method": method, "transfer.encrypted": None})
+
 
 FIRES: tuple[Case, ...] = (
     Case("R-LAWFUL-ART6", "no art 6", change(direct_care(), {"lawful_basis.art6": Art6Condition.NONE})),
@@ -100,9 +141,10 @@ FIRES: tuple[Case, ...] = (
     Case("R-CONF-IMPLIED-VALID", "referral agreed", direct_care()),
     Case(
         "R-CONF-IMPLIED-INVALID",
-        "recipient not registered",
-        change(direct_care(), {"legitimate_relationship.recipient_is_registered_professional": False}),
+        "recipient not in the care team",
+        change(direct_care(), {"legitimate_relationship.recipient_role": CareTeamRole.NOT_IN_CARE_TEAM}),
     ),
+    Case("R-CONF-IMPLIED-INVALID", "the person objected", objected(direct_care())),
     Case(
         "R-CONF-IMPLIED-INVALID",
         "no criterion met",
@@ -124,12 +166,17 @@ FIRES: tuple[Case, ...] = (
         "planning in public interest",
         without_consent(secondary(), Basis.OVERRIDING_PUBLIC_INTEREST),
     ),
-    Case("R-PUBLIC-INTEREST", "safeguarding in public interest", safeguarding(serious_harm=False)),
+    Case("R-PUBLIC-INTEREST", "safeguarding in public interest", safeguarding(at_risk=False)),
     Case("R-OPT-OUT", "planning on s251", S251),
     Case(
         "R-OPT-OUT",
         "research without basis",
         without_consent(secondary(PurposeCategory.RESEARCH), Basis.NONE),
+    ),
+    Case(
+        "R-OPT-OUT",
+        "pseudonymised with the key kept: opted-out people go before pseudonymisation",
+        change(S251, {"necessity.pseudonymised_would_serve": True}),
     ),
     Case(
         "R-CONSENT-WITHDRAWN",
@@ -185,12 +232,12 @@ FIRES: tuple[Case, ...] = (
     Case(
         "R-NEC-ANONYMISED",
         "anonymised would serve",
-        change(direct_care(), {"necessity.anonymised_would_serve": True}),
+        change(secondary(), {"necessity.anonymised_would_serve": True}),
     ),
     Case(
         "R-NEC-PSEUDONYMISED",
         "pseudonymised would serve",
-        change(direct_care(), {"necessity.pseudonymised_would_serve": True}),
+        change(secondary(), {"necessity.pseudonymised_would_serve": True}),
     ),
     Case(
         "R-MIN-NOTHING-NEEDED",
@@ -213,27 +260,50 @@ FIRES: tuple[Case, ...] = (
     ),
     Case(
         "R-MIN-ALTERNATIVE",
-        "date of birth with age band",
-        change(direct_care(), {"data.items": (item("date_of_birth", alternative="age band"),)}),
+        "date of birth with age band, for planning",
+        change(secondary(), {"data.items": (item("date_of_birth", alternative="age band"),)}),
     ),
     Case(
-        "R-ANON-IDENTIFYING-ITEMS",
+        "R-DECLARED-FORM-IDENTIFIERS",
         "postcode in anonymised data",
         change(anonymised(), {"data.items": (item("postcode"),)}),
     ),
     Case(
-        "R-ANON-IDENTIFYING-ITEMS",
+        "R-DECLARED-FORM-IDENTIFIERS",
         "name in non-personal data",
         change(anonymised(DataForm.NON_PERSONAL), {"data.items": (item("name"),)}),
+    ),
+    Case(
+        "R-DECLARED-FORM-IDENTIFIERS",
+        "full postcode and date of birth in pseudonymised data",
+        change(
+            S251,
+            {
+                "data.data_form": DataForm.PSEUDONYMISED,
+                "data.recipient_can_reidentify": False,
+                "data.items": (item("postcode"), item("date_of_birth", alternative="age band")),
+            },
+        ),
     ),
     Case(
         "R-PROPORTIONALITY",
         "not proportionate",
         change(direct_care(), {"proportionality.proportionate": False}),
     ),
-    Case("R-SAFEGUARDING-SHARE-NOW", "serious harm", safeguarding()),
+    Case("R-SAFEGUARDING-SHARE-NOW", "at risk of harm (neglect)", safeguarding()),
     Case("R-POLICE-NECESSARY-ONLY", "name not needed", police_unneeded("patient_name")),
     Case("R-POLICE-RECORD", "police request", police()),
+    Case(
+        "R-POLICE-NOT-SERIOUS",
+        "minor offence",
+        change(police(), {"police.seriousness": CrimeSeriousness.NOT_SERIOUS}),
+    ),
+    Case("R-LEGAL-DUTY", "court order", LEGAL_DUTY),
+    Case(
+        "R-LEGAL-DUTY",
+        "road traffic act notice from the police",
+        without_consent(police(), Basis.LEGAL_DUTY_OR_COURT_ORDER),
+    ),
     Case("R-POLICE-CALDICOTT", "patient information", police()),
     Case(
         "R-POLICE-CALDICOTT",
@@ -258,6 +328,77 @@ FIRES: tuple[Case, ...] = (
     ),
     Case("R-ISA-REQUIRED", "routine", change(direct_care(), {"purpose.frequency": Frequency.ROUTINE})),
     Case("R-ISA-REQUIRED", "bulk", change(secondary(), {"purpose.frequency": Frequency.BULK})),
+    Case("R-TRANSFER-VERIFY", "telephone", sent_by(TransferMethod.TELEPHONE)),
+    Case("R-TRANSFER-VERIFY", "post", sent_by(TransferMethod.POST)),
+    Case("R-TRANSFER-VERIFY", "hand delivery", sent_by(TransferMethod.HAND_DELIVERY)),
+    Case("R-TRANSFER-VERIFY", "in person", sent_by(TransferMethod.VERBAL_IN_PERSON)),
+    Case(
+        "R-INTERNATIONAL-NO-SAFEGUARD",
+        "no safeguard",
+        change(secondary(), {**OVERSEAS, "transfer.international_safeguard": InternationalSafeguard.NONE}),
+    ),
+    Case(
+        "R-INTERNATIONAL",
+        "IDTA",
+        change(secondary(), {**OVERSEAS, "transfer.international_safeguard": InternationalSafeguard.IDTA}),
+    ),
+    Case("R-PROCESSOR-CONTRACT", "processor without a contract", change(secondary(), PROCESSOR)),
+    Case("R-DPIA-ONE-OFF", "one-off with yes to question 1", one_off_screened("q1_personal_data")),
+    Case(
+        "R-PAPERWORK-FIRST",
+        "routine flow without its DPIA and ISA",
+        change(direct_care(), {"purpose.frequency": Frequency.ROUTINE}),
+    ),
+    Case(
+        "R-PAPERWORK-FIRST",
+        "ISA in place, DPIA not",
+        change(
+            direct_care(),
+            {"purpose.frequency": Frequency.ROUTINE, "transfer.existing_isa_reference": "ISA-7"},
+        ),
+    ),
+    Case("R-DECEASED", "deceased", DECEASED),
+    Case("R-DECEASED-AHRA", "personal representative", AHRA),
+    Case("R-DIRECT-CARE-IDENTIFIERS", "referral", direct_care()),
+    Case("R-CONF-IMPLIED-VALID", "discharge to a care home", CARE_HOME),
+    Case(
+        "R-CARE-TEAM-SAFEGUARDS",
+        "care home, safeguards not confirmed",
+        change(CARE_HOME, {"legitimate_relationship.safeguards_in_place": False}),
+    ),
+    Case(
+        "R-CONSENT-AUTHORITY",
+        "parent consents for a Gillick competent child",
+        change(
+            secondary(),
+            {
+                "lawful_basis.capacity": Capacity.COMPETENT_CHILD,
+                "lawful_basis.consent_decided_by": ConsentDecider.PARENTAL_RESPONSIBILITY,
+            },
+        ),
+    ),
+    Case(
+        "R-CONSENT-AUTHORITY",
+        "family consents for an adult without capacity and no attorney",
+        change(
+            secondary(),
+            {
+                "lawful_basis.capacity": Capacity.LACKS_CAPACITY_NO_ONE_WITH_AUTHORITY,
+                "lawful_basis.consent_decided_by": ConsentDecider.THE_PERSON,
+            },
+        ),
+    ),
+    Case("R-BEST-INTERESTS", "carer, every criterion met", CARER),
+    Case(
+        "R-BEST-INTERESTS-INVALID",
+        "an attorney holds authority",
+        change(CARER, {"lawful_basis.capacity": Capacity.LACKS_CAPACITY_WITH_ATTORNEY_OR_DEPUTY}),
+    ),
+    Case(
+        "R-CARER-CRITERIA",
+        "contra-indication in the record",
+        change(CARER, {"best_interests": carer("no_contra_indications_in_record")}),
+    ),
     Case(
         "R-ISA-EXISTING", "ISA covers it", change(direct_care(), {"transfer.existing_isa_reference": "ISA-7"})
     ),
@@ -300,6 +441,17 @@ FIRES: tuple[Case, ...] = (
         change(police(), {"lawful_basis.confidentiality_basis": Basis.IMPLIED_CONSENT}),
     ),
     Case("R-ROUTE-SIRO", "routine special data at scale", big_routine_special()),
+    Case(
+        "R-ROUTE-SIRO",
+        "every DPIA, medium risk",
+        change(secondary(), {"purpose.frequency": Frequency.ROUTINE}),
+    ),
+    Case(
+        "R-ROUTE-SIRO",
+        "high risk when the policy asks only then",
+        big_routine_special(),
+        SIRO_FOR_HIGH_RISK_ONLY,
+    ),
 )
 
 DOES_NOT_FIRE: tuple[Case, ...] = (
@@ -309,10 +461,20 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
         "R-LAWFUL-ART6",
         "anonymised version would serve",
         change(
-            direct_care(), {"lawful_basis.art6": Art6Condition.NONE, "necessity.anonymised_would_serve": True}
+            secondary(), {"lawful_basis.art6": Art6Condition.NONE, "necessity.anonymised_would_serve": True}
         ),
     ),
+    Case(
+        "R-LAWFUL-ART6",
+        "the people concerned have died",
+        change(DECEASED, {"lawful_basis.art6": Art6Condition.NONE}),
+    ),
     Case("R-LAWFUL-ART9", "baseline", direct_care()),
+    Case(
+        "R-LAWFUL-ART9",
+        "the people concerned have died",
+        change(DECEASED, {"lawful_basis.art9": Art9Condition.NONE}),
+    ),
     Case(
         "R-LAWFUL-ART9",
         "special item removed as not essential",
@@ -347,6 +509,8 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
         "R-CONF-IMPLIED-VALID", "consent refused", change(direct_care(), consent(ConsentState.REFUSED, TODAY))
     ),
     Case("R-CONF-IMPLIED-INVALID", "baseline", direct_care()),
+    Case("R-CONF-IMPLIED-INVALID", "unregistered care staff in the care team", CARE_HOME),
+    Case("R-CONF-IMPLIED-VALID", "objection ends implied consent", objected(direct_care())),
     Case(
         "R-CONF-IMPLIED-INVALID",
         "secondary use reports R-SECONDARY-USE",
@@ -379,8 +543,8 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
     ),
     Case(
         "R-OPT-OUT",
-        "pseudonymised, key kept",
-        change(S251, {"necessity.pseudonymised_would_serve": True}),
+        "anonymised or aggregated would serve",
+        change(S251, {"necessity.anonymised_would_serve": True}),
     ),
     Case("R-CONSENT-WITHDRAWN", "baseline", secondary()),
     Case(
@@ -407,6 +571,7 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
         change(LEGAL_DUTY, {**consent(ConsentState.GIVEN, days_ago(900))}),
     ),
     Case("R-OBJECTION", "baseline", S251),
+    Case("R-OBJECTION", "objection to implied consent is R-CONF-IMPLIED-INVALID", objected(direct_care())),
     Case("R-OBJECTION", "legal duty", objected(LEGAL_DUTY)),
     Case(
         "R-OBJECTION",
@@ -415,13 +580,13 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
     ),
     Case("R-OBJECTION-LEGAL-DUTY", "s251", objected(S251)),
     Case("R-OBJECTION-LEGAL-DUTY", "no objection", LEGAL_DUTY),
-    Case("R-NEC-ANONYMISED", "baseline", direct_care()),
+    Case("R-NEC-ANONYMISED", "baseline", secondary()),
     Case("R-NEC-ANONYMISED", "already anonymised", anonymised()),
     Case(
         "R-NEC-PSEUDONYMISED",
         "anonymised wins",
         change(
-            direct_care(),
+            secondary(),
             {"necessity.anonymised_would_serve": True, "necessity.pseudonymised_would_serve": True},
         ),
     ),
@@ -429,14 +594,16 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
         "R-NEC-PSEUDONYMISED",
         "already pseudonymised",
         change(
-            direct_care(),
+            secondary(),
             {
                 "data.data_form": DataForm.PSEUDONYMISED,
                 "data.recipient_can_reidentify": False,
+                "data.items": (item("pseudonym", identifying=False), item("diagnosis", identifying=False)),
                 "necessity.pseudonymised_would_serve": True,
             },
         ),
     ),
+    Case("R-NEC-PSEUDONYMISED", "direct care is for named people", direct_care()),
     Case("R-MIN-NOTHING-NEEDED", "baseline", direct_care()),
     Case(
         "R-MIN-NOTHING-NEEDED",
@@ -459,7 +626,7 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
         "R-MIN-ALTERNATIVE",
         "alternative on an item being removed",
         change(
-            direct_care(),
+            secondary(),
             {"data.items": (item("name"), item("dob", essential=False, alternative="age band"))},
         ),
     ),
@@ -467,13 +634,31 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
         "R-MIN-ALTERNATIVE",
         "anonymised version would serve",
         change(
-            direct_care(),
+            secondary(),
             {"data.items": (item("dob", alternative="age band"),), "necessity.anonymised_would_serve": True},
         ),
     ),
-    Case("R-ANON-IDENTIFYING-ITEMS", "baseline", anonymised()),
     Case(
-        "R-ANON-IDENTIFYING-ITEMS",
+        "R-MIN-ALTERNATIVE",
+        "declared pseudonymised: R-DECLARED-FORM-IDENTIFIERS names the alternative",
+        change(
+            S251,
+            {
+                "data.data_form": DataForm.PSEUDONYMISED,
+                "data.recipient_can_reidentify": False,
+                "data.items": (item("postcode"), item("date_of_birth", alternative="age band")),
+            },
+        ),
+    ),
+    Case(
+        "R-MIN-ALTERNATIVE",
+        "direct care keeps the date of birth",
+        change(direct_care(), {"data.items": (item("date_of_birth", alternative="age band"),)}),
+    ),
+    Case("R-DECLARED-FORM-IDENTIFIERS", "baseline", anonymised()),
+    Case("R-DECLARED-FORM-IDENTIFIERS", "identifiable data says what it is", direct_care()),
+    Case(
+        "R-DECLARED-FORM-IDENTIFIERS",
         "identifying item removed as not essential",
         change(
             anonymised(),
@@ -485,10 +670,10 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
         "R-PROPORTIONALITY",
         "anonymised version would serve",
         change(
-            direct_care(), {"proportionality.proportionate": False, "necessity.anonymised_would_serve": True}
+            secondary(), {"proportionality.proportionate": False, "necessity.anonymised_would_serve": True}
         ),
     ),
-    Case("R-SAFEGUARDING-SHARE-NOW", "no serious harm", safeguarding(serious_harm=False)),
+    Case("R-SAFEGUARDING-SHARE-NOW", "nobody at risk of harm", safeguarding(at_risk=False)),
     Case("R-SAFEGUARDING-SHARE-NOW", "not safeguarding", direct_care()),
     Case("R-POLICE-NECESSARY-ONLY", "everything needed", police()),
     Case("R-POLICE-RECORD", "not police", direct_care()),
@@ -500,16 +685,28 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
             {"police.involves_patient_information": False, "data.confidential_patient_information": False},
         ),
     ),
+    Case(
+        "R-POLICE-CALDICOTT",
+        "legal duty: the Guardian is told, not asked",
+        without_consent(police(), Basis.LEGAL_DUTY_OR_COURT_ORDER),
+    ),
+    Case("R-POLICE-NOT-SERIOUS", "serious crime", police()),
+    Case(
+        "R-POLICE-NOT-SERIOUS",
+        "minor offence under a legal duty",
+        change(
+            without_consent(police(), Basis.LEGAL_DUTY_OR_COURT_ORDER),
+            {"police.seriousness": CrimeSeriousness.NOT_SERIOUS},
+        ),
+    ),
+    Case("R-LEGAL-DUTY", "s251 is not a duty", S251),
     Case("R-POLICE-EXEMPTION", "exemption cited", police()),
     Case(
         "R-POLICE-EXEMPTION",
         "legal duty",
         change(
-            police(),
-            {
-                "police.exemption_cited": PoliceExemption.NONE,
-                "lawful_basis.confidentiality_basis": Basis.LEGAL_DUTY_OR_COURT_ORDER,
-            },
+            without_consent(police(), Basis.LEGAL_DUTY_OR_COURT_ORDER),
+            {"police.exemption_cited": PoliceExemption.NONE},
         ),
     ),
     Case("R-TRANSFER-ENCRYPT", "encrypted", direct_care()),
@@ -519,6 +716,120 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
         change(anonymised(DataForm.NON_PERSONAL), {"transfer.encrypted": False}),
     ),
     Case("R-ONWARD-SHARING", "no onward sharing", direct_care()),
+    Case("R-TRANSFER-ENCRYPT", "telephone has other safeguards", sent_by(TransferMethod.TELEPHONE)),
+    Case("R-TRANSFER-VERIFY", "secure email", direct_care()),
+    Case(
+        "R-TRANSFER-VERIFY",
+        "non-personal by post",
+        change(
+            anonymised(DataForm.NON_PERSONAL),
+            {"transfer.method": TransferMethod.POST, "transfer.encrypted": None},
+        ),
+    ),
+    Case("R-INTERNATIONAL-NO-SAFEGUARD", "stays in the UK", secondary()),
+    Case(
+        "R-INTERNATIONAL-NO-SAFEGUARD",
+        "adequacy regulations",
+        change(
+            secondary(),
+            {**OVERSEAS, "transfer.international_safeguard": InternationalSafeguard.ADEQUACY_REGULATION},
+        ),
+    ),
+    Case("R-INTERNATIONAL", "stays in the UK", secondary()),
+    Case(
+        "R-INTERNATIONAL",
+        "no safeguard is R-INTERNATIONAL-NO-SAFEGUARD",
+        change(secondary(), {**OVERSEAS, "transfer.international_safeguard": InternationalSafeguard.NONE}),
+    ),
+    Case("R-PROCESSOR-CONTRACT", "a partner, not a processor", secondary()),
+    Case(
+        "R-PROCESSOR-CONTRACT",
+        "contract in place",
+        change(secondary(), {**PROCESSOR, "transfer.processing_contract_reference": "DPC-3"}),
+    ),
+    Case(
+        "R-ISA-REQUIRED",
+        "a processor needs a contract, not an ISA",
+        change(secondary(), {**PROCESSOR, "purpose.frequency": Frequency.ROUTINE}),
+    ),
+    Case("R-DPIA-ONE-OFF", "no yes", direct_care()),
+    Case(
+        "R-DPIA-ONE-OFF",
+        "routine: every yes counts",
+        change(one_off_screened("q1_personal_data"), {"purpose.frequency": Frequency.ROUTINE}),
+    ),
+    Case(
+        "R-DPIA-ONE-OFF",
+        "the policy screens one-off requests",
+        one_off_screened("q1_personal_data"),
+        SCREEN_ONE_OFF,
+    ),
+    Case("R-PAPERWORK-FIRST", "one-off, no DPIA needed", direct_care()),
+    Case(
+        "R-PAPERWORK-FIRST",
+        "DPIA and ISA both in place",
+        change(
+            direct_care(),
+            {
+                "purpose.frequency": Frequency.ROUTINE,
+                "transfer.existing_isa_reference": "ISA-7",
+                "transfer.existing_dpia_reference": "DPIA-2",
+            },
+        ),
+    ),
+    Case(
+        "R-PAPERWORK-FIRST",
+        "safeguarding shares now",
+        change(safeguarding(), {"purpose.frequency": Frequency.ROUTINE}),
+    ),
+    Case("R-DECEASED", "living people", secondary()),
+    Case("R-DECEASED-AHRA", "living people, explicit consent", secondary()),
+    Case("R-DECEASED-AHRA", "deceased, under a court order", change(LEGAL_DUTY, {"data.deceased": True})),
+    Case("R-DIRECT-CARE-IDENTIFIERS", "planning", secondary()),
+    Case("R-CARE-TEAM-SAFEGUARDS", "safeguards confirmed", CARE_HOME),
+    Case("R-CARE-TEAM-SAFEGUARDS", "registered professional", direct_care()),
+    Case("R-CONSENT-AUTHORITY", "the person consents", secondary()),
+    Case(
+        "R-CONSENT-AUTHORITY",
+        "parents consent for a class of children: checked in the records, not by the engine",
+        change(
+            secondary(),
+            {
+                "lawful_basis.capacity": Capacity.MANY_PEOPLE,
+                "lawful_basis.consent_decided_by": ConsentDecider.PARENTAL_RESPONSIBILITY,
+            },
+        ),
+    ),
+    Case(
+        "R-CONSENT-AUTHORITY",
+        "attorney consents for an adult who lacks capacity",
+        change(
+            secondary(),
+            {
+                "lawful_basis.capacity": Capacity.LACKS_CAPACITY_WITH_ATTORNEY_OR_DEPUTY,
+                "lawful_basis.consent_decided_by": ConsentDecider.HEALTH_WELFARE_ATTORNEY,
+            },
+        ),
+    ),
+    Case(
+        "R-CONSENT-AUTHORITY",
+        "parent consents for a child who is not Gillick competent",
+        change(
+            secondary(),
+            {
+                "lawful_basis.capacity": Capacity.CHILD_NOT_COMPETENT,
+                "lawful_basis.consent_decided_by": ConsentDecider.PARENTAL_RESPONSIBILITY,
+            },
+        ),
+    ),
+    Case("R-BEST-INTERESTS", "implied consent", direct_care()),
+    Case(
+        "R-BEST-INTERESTS",
+        "a criterion unmet",
+        change(CARER, {"best_interests": carer("no_safeguarding_issues")}),
+    ),
+    Case("R-BEST-INTERESTS-INVALID", "lacks capacity, nobody with authority", CARER),
+    Case("R-CARER-CRITERIA", "every criterion met", CARER),
     Case(
         "R-ISA-REQUIRED",
         "existing ISA",
@@ -546,6 +857,11 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
     Case("R-DPIA-SCREENING", "all no", direct_care()),
     Case(
         "R-DPIA-SCREENING",
+        "anonymised one-off with intrusive technology: no personal data, no DPIA",
+        change(anonymised(), {"dpia_screening": screening("q7_intrusive_technology")}),
+    ),
+    Case(
+        "R-DPIA-SCREENING",
         "one-off with a routine yes",
         change(direct_care(), {"dpia_screening": screening("q1_personal_data", "q2_sensitive_data")}),
     ),
@@ -558,6 +874,8 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
     Case("R-ROUTE-DPO", "non-personal data", anonymised(DataForm.NON_PERSONAL)),
     Case("R-ROUTE-CALDICOTT", "valid implied consent", direct_care()),
     Case("R-ROUTE-CALDICOTT", "explicit consent", secondary()),
+    Case("R-ROUTE-CALDICOTT", "legal duty: the Guardian is informed", LEGAL_DUTY),
+    Case("R-ROUTE-CALDICOTT", "carer in the person's best interests", CARER),
     Case(
         "R-ROUTE-CALDICOTT",
         "pseudonymised, key kept",
@@ -565,8 +883,9 @@ DOES_NOT_FIRE: tuple[Case, ...] = (
     ),
     Case(
         "R-ROUTE-SIRO",
-        "DPIA required but medium risk",
+        "DPIA required but medium risk, when the policy asks the SIRO only for high risk",
         change(secondary(), {"purpose.frequency": Frequency.ROUTINE}),
+        SIRO_FOR_HIGH_RISK_ONLY,
     ),
     Case("R-ROUTE-SIRO", "one-off and small", secondary()),
 )

@@ -75,6 +75,7 @@ def police_answers(recipient: Organisation) -> dict[str, dict[str, Any]]:
             "frequency": "one_off",
             "direction": "outbound",
             "recipient": recipient.pk,
+            "recipient_is_processor": False,
             "background": "Written request form received by secure email.",
         },
         "data": {
@@ -82,6 +83,7 @@ def police_answers(recipient: Organisation) -> dict[str, dict[str, Any]]:
             "approximate_subject_count": 1,
             "data_form": "identifiable",
             "confidential_patient_information": True,
+            "deceased": False,
             "item_types": [int(pk) for pk in item_pks(*POLICE_ITEMS)],
         },
         "items": {
@@ -95,12 +97,15 @@ def police_answers(recipient: Organisation) -> dict[str, dict[str, Any]]:
             "enquiry_description": "Assault causing grievous bodily harm on 14 October 2026.",
             "involves_patient_information": True,
             "exemption_cited": "dpa_sch2_part1_para2",
+            "seriousness": "serious",
             "necessary_items": ["name", "date_of_birth", "admission_dates"],
         },
         "lawful_basis": {
             "art6": "e_public_task",
             "confidentiality_basis": "overriding_public_interest",
+            "capacity": "adult_with_capacity",
             "consent": "not_sought",
+            "consent_decided_by": None,
             "consent_date": None,
             "how_informed": "Not told: telling the patient could prejudice the investigation.",
             "objections_raised": False,
@@ -126,6 +131,10 @@ def police_answers(recipient: Organisation) -> dict[str, dict[str, Any]]:
             "onward_sharing": False,
             "onward_sharing_details": None,
             "existing_isa_reference": None,
+            "existing_dpia_reference": None,
+            "outside_uk": False,
+            "destination_country": None,
+            "international_safeguard": None,
         },
         "dpia_screening": dict.fromkeys(DPIA_IDS, False),
         "caldicott": {
