@@ -258,6 +258,13 @@ CHASER_MAX_ATTEMPTS = env.integer("CHASER_MAX_ATTEMPTS", 8, minimum=1, maximum=5
 # interval in seconds; any number of runs sends each reminder once.
 CHASER_SWEEP_SECONDS = env.integer("CHASER_SWEEP_SECONDS", 0, minimum=0)
 CHASER_DELIVERY_SWEEP_SECONDS = env.integer("CHASER_DELIVERY_SWEEP_SECONDS", 60, minimum=1)
+# Work a state change queues waits in the outbox until the broker takes it (docs/chasers.md, "Outbox").
+OUTBOX_RELAY_SECONDS = env.integer("OUTBOX_RELAY_SECONDS", 10, minimum=1, maximum=3600)
+OUTBOX_BATCH_SIZE = env.integer("OUTBOX_BATCH_SIZE", 500, minimum=1, maximum=10000)
+# Decision records and ISA documents still missing this long after the change are rendered again.
+DOCUMENT_SWEEP_SECONDS = env.integer("DOCUMENT_SWEEP_SECONDS", 300, minimum=1, maximum=86400)
+DOCUMENT_SWEEP_GRACE_SECONDS = env.integer("DOCUMENT_SWEEP_GRACE_SECONDS", 600, minimum=0, maximum=86400)
+DOCUMENT_SWEEP_BATCH_SIZE = env.integer("DOCUMENT_SWEEP_BATCH_SIZE", 100, minimum=1, maximum=10000)
 # The beat schedule (igportal/celery.py reads it through the CELERY_ namespace).
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -278,6 +285,17 @@ CELERY_BEAT_SCHEDULE = {
     "chase-deliveries": {
         "task": "requests_app.tasks.requeue_deliveries",
         "schedule": timedelta(seconds=CHASER_DELIVERY_SWEEP_SECONDS),
+    },
+    # Hands queued work to the broker: it waited in the outbox if the broker was down when it was made.
+    "relay-outbox": {
+        "task": "requests_app.tasks.relay_outbox",
+        "schedule": timedelta(seconds=OUTBOX_RELAY_SECONDS),
+        # A relay queued behind long renders is dropped once the next one is due: it would find nothing.
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+    "render-missing-documents": {
+        "task": "requests_app.tasks.render_missing_documents",
+        "schedule": timedelta(seconds=DOCUMENT_SWEEP_SECONDS),
     },
     "expire-agreements": {
         "task": "requests_app.tasks.expire_agreements",

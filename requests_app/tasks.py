@@ -151,6 +151,23 @@ def render_agreement_document(version_id: int) -> int:
 
 
 @shared_task
+def render_missing_documents() -> int:
+    """Queue the renders of decision records and ISA documents that are missing; returns how many."""
+    from requests_app.services.documents import documents_sweep
+
+    missing = documents_sweep(now=timezone.now())
+    return len(missing.decision_events) + len(missing.agreement_versions)
+
+
+@shared_task
+def relay_outbox() -> int:
+    """Hand the work waiting in the outbox to the broker; returns how many messages it handed over."""
+    from requests_app.services.outbox import outbox_relay
+
+    return outbox_relay(now=timezone.now()).handed_over
+
+
+@shared_task
 def expire_agreements() -> int:
     """Daily: ISAs whose end date has passed stop being in force, and their flows are suspended."""
     from requests_app.services.isas import agreements_expire

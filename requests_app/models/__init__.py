@@ -33,6 +33,7 @@ from requests_app.models.isas import (
 )
 from requests_app.models.notifications import DeliveryStatus, Notification
 from requests_app.models.organisations import Nation, Organisation, OrganisationKind, OrganisationSettings
+from requests_app.models.outbox import OutboxMessage
 from requests_app.models.reminders import ReminderMilestone, SweepRun
 from requests_app.models.sharing import (
     Assessment,
@@ -95,6 +96,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "OrganisationSettings",
+    "OutboxMessage",
     "ReferenceCounter",
     "ReminderMilestone",
     "RequestComment",

@@ -27,6 +27,7 @@ from requests_app.models import (
 )
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
+from requests_app.services.outbox import outbox_enqueue
 from requests_app.services.references import reference_allocate
 from requests_app.tasks import notify_consent_withdrawal
 
@@ -128,7 +129,7 @@ def consent_withdrawal_record(
     )
     for notice in notices:
         if notice.email:
-            notify_consent_withdrawal.delay_on_commit(notice.pk)  # type: ignore[attr-defined]
+            outbox_enqueue(notify_consent_withdrawal, notice.pk)
     return withdrawal
 
 

@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from igportal.pdf import render_pdf
 from necessity.presenters import present_result, summarise_answers
+from requests_app import tasks
 from requests_app.models import AgreementDocument, AgreementVersion, DecisionRecord, RequestHistory
 from requests_app.naming import record_name
 from requests_app.services.isas import UNAPPROVED, IsaDocument, agreement_document
+from requests_app.services.outbox import outbox_enqueue
+from requests_app.workflow import DECIDED_STATUSES
+
+
+def decision_events(request_id: int | None = None) -> QuerySet[RequestHistory]:
+    """The workflow events that decided a request (each owes one decision record), in order."""
+    events = RequestHistory.objects.filter(to_status__in=DECIDED_STATUSES).exclude(from_status=F("to_status"))
+    if request_id is not None:
+        events = events.filter(request_id=request_id)
+    return events.order_by("occurred_at", "id")
 
 
 def decision_record_render(*, history_id: int) -> DecisionRecord:
@@ -25,7 +40,9 @@ def decision_record_render(*, history_id: int) -> DecisionRecord:
         pk=history_id
     )
     sharing_request = event.request
-    version = sharing_request.decision_records.count() + 1
+    # Numbered by the decision's place among the request's decisions, not by how many records exist
+    # yet: a record rendered late (by the sweep) keeps its number, and two renders cannot collide.
+    version = decision_events(sharing_request.pk).filter(occurred_at__lte=event.occurred_at).count()
     name, pdf = decision_record_pdf(event, version=version)
     try:
         with transaction.atomic():
@@ -116,3 +133,43 @@ def agreement_preview_render(*, version: AgreementVersion) -> tuple[str, bytes]:
     """A draft's PDF as it would read, marked as a draft on every page; not stored."""
     document = agreement_document(version, today=timezone.localdate())
     return document.record_name, agreement_pdf(document)
+
+
+@dataclass(frozen=True)
+class MissingDocuments:
+    decision_events: list[int]
+    agreement_versions: list[int]
+
+
+def documents_missing(*, now: datetime, batch_size: int) -> MissingDocuments:
+    """Decisions and versions in force whose PDF is not stored, older than the grace period (a render
+    queued by the change itself may still be under way), oldest first, at most ``batch_size`` of each."""
+    before = now - timedelta(seconds=settings.DOCUMENT_SWEEP_GRACE_SECONDS)
+    events = (
+        decision_events()
+        .filter(occurred_at__lt=before)
+        .exclude(Exists(DecisionRecord.objects.filter(decided_by_event=OuterRef("pk"))))
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    versions = (
+        AgreementVersion.objects.filter(approved_at__lt=before, document__isnull=True)
+        .exclude(status__in=UNAPPROVED)
+        .order_by("approved_at", "id")
+        .values_list("pk", flat=True)[:batch_size]
+    )
+    return MissingDocuments(decision_events=list(events), agreement_versions=list(versions))
+
+
+def documents_sweep(*, now: datetime) -> MissingDocuments:
+    """Queue a render of every missing decision record and ISA document (a bounded batch).
+
+    Exactly once, however many sweeps run: a render already waiting in the outbox is not queued
+    again, and a render that runs twice stores one document (one per decision, one per version).
+    """
+    missing = documents_missing(now=now, batch_size=settings.DOCUMENT_SWEEP_BATCH_SIZE)
+    with transaction.atomic():
+        for history_id in missing.decision_events:
+            outbox_enqueue(tasks.render_decision_record, history_id)
+        for version_id in missing.agreement_versions:
+            outbox_enqueue(tasks.render_agreement_document, version_id)
+    return missing

@@ -29,6 +29,7 @@ from django.utils import timezone
 from requests_app import tasks
 from requests_app.models import DeliveryStatus, Notification, ReminderMilestone, RequestHistory
 from requests_app.models.notifications import OWED_STATUSES
+from requests_app.services.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 D = DeliveryStatus
@@ -186,7 +187,7 @@ def notifications_requeue(*, now: datetime, batch_size: int) -> list[int]:
         waiting = [pk for pk, status in owed if status != D.SENDING]
         Notification.objects.filter(pk__in=waiting).update(next_attempt_at=grace)
         for pk, _ in owed:
-            tasks.send_notification.delay_on_commit(pk)  # type: ignore[attr-defined]
+            outbox_enqueue(tasks.send_notification, pk)
     return [pk for pk, _ in owed]
 
 

@@ -26,6 +26,7 @@ from requests_app import tasks
 from requests_app.models import DeliveryStatus, Notification, ReminderMilestone, RequestHistory, SweepRun
 from requests_app.reminders import REMINDER_SOURCES, Milestone, Policy, ReminderSource
 from requests_app.services.notifications import notifications_create, notifications_requeue
+from requests_app.services.outbox import outbox_enqueue
 
 DELIVERIES = "deliveries"
 Outcome = ReminderMilestone.Outcome
@@ -187,7 +188,7 @@ def _claim_and_notify(
         made = _notify(source, rows, today=today, now=now, policy=policy) if rows else []
         for notification in made:
             if notification.status == DeliveryStatus.PENDING:
-                tasks.send_notification.delay_on_commit(notification.pk)  # type: ignore[attr-defined]
+                outbox_enqueue(tasks.send_notification, notification.pk)
     return len(rows), made
 
 

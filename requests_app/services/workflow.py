@@ -37,6 +37,7 @@ from requests_app.models import (
 from requests_app.models.history import StateHistory
 from requests_app.register_workflow import RegisterEntry, RegisterTransition, workflow_for
 from requests_app.services.audit import audit_record
+from requests_app.services.outbox import outbox_enqueue
 from requests_app.tasks import notify_request_history, render_agreement_document, render_decision_record
 from requests_app.workflow import (
     DECIDED_STATUSES,
@@ -147,9 +148,9 @@ def _record(
         request=http_request,
         detail={"action": action, "from": from_status, "to": to_status, "history_id": history.pk},
     )
-    notify_request_history.delay_on_commit(history.pk)  # type: ignore[attr-defined]
+    outbox_enqueue(notify_request_history, history.pk)
     if to_status in DECIDED_STATUSES and from_status != to_status:
-        render_decision_record.delay_on_commit(history.pk)  # type: ignore[attr-defined]
+        outbox_enqueue(render_decision_record, history.pk)
     return history
 
 
@@ -256,6 +257,12 @@ def _transition_sharing_request(
     if errors:
         raise ValidationError(errors)
 
+    # The same row lock as sharing_request_add_stage: a decision works out its next state from the
+    # stages as they are once it holds the lock, so a stage added at the same moment is either seen
+    # here or refused there (the request no longer under review), never left unsigned.
+    sharing_request.stages = (
+        SharingRequest.objects.select_for_update().values_list("stages", flat=True).get(pk=sharing_request.pk)
+    )
     stage = current_stage(sharing_request)
     assessment = None
     if spec.is_decision:
@@ -424,7 +431,7 @@ def _agreement_version_came_into_force(
             caused_by=actor,
             http_request=http_request,
         )
-    render_agreement_document.delay_on_commit(version.pk)  # type: ignore[attr-defined]
+    outbox_enqueue(render_agreement_document, version.pk)
 
 
 def _agreement_ended(

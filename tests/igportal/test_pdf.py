@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import subprocess
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.template.loader import render_to_string
@@ -91,3 +95,39 @@ def test_rendering_that_runs_too_long_is_stopped() -> None:
     with pytest.raises(PDFRenderTimeout):
         html_to_pdf(html, timeout=0.5)
     assert time.monotonic() - started < 5
+
+
+def _render_and_report(connection: Connection) -> None:
+    try:
+        connection.send(("ok", html_to_pdf("<p>From a pool process</p>")[:5]))
+    except Exception as exc:
+        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def test_a_daemonic_process_such_as_a_celery_pool_process_can_render() -> None:
+    # Celery's prefork pool processes are daemonic; multiprocessing refuses them children, which
+    # stopped the forked sandbox this replaced ("daemonic processes are not allowed to have children").
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    pool_process = context.Process(target=_render_and_report, args=(sender,), daemon=True)
+    pool_process.start()
+    assert receiver.poll(60)
+    outcome = receiver.recv()
+    pool_process.join(10)
+    assert outcome == ("ok", b"%PDF-")
+
+
+def test_the_renderer_gets_no_secret_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A document that could run code in the renderer would find no key, database or broker address.
+    monkeypatch.setenv("SECRET_KEY", "not-for-the-renderer")
+    started: list[dict[str, str]] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(kwargs["env"])
+        return real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)
+    assert html_to_pdf("<p>Plain</p>").startswith(b"%PDF-")
+    assert len(started) == 1
+    assert not {"SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"} & started[0].keys()
