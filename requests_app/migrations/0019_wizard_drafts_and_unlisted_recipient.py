@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0017_dashboard_and_flow_indexes'),
+        ('requests_app', '0018_prodshape_outbox'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
