@@ -97,7 +97,7 @@ class SharingRequest(models.Model):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # A recipient the requester named because it is not yet a partner; the IG team adds it and links it.
-    recipient_unlisted = models.CharField(max_length=200, blank=True)
+    recipient_unlisted = models.CharField(max_length=200, blank=True, default="", db_default="")
     purpose_category = models.CharField(max_length=32, blank=True)
     urgency = models.CharField(max_length=16, blank=True)
     frequency = models.CharField(max_length=16, blank=True)
