@@ -574,7 +574,7 @@ class BestInterestsForm(StepForm):
             error="Say whether the recipient is a carer, family member or friend",
         )
         for entry in CARER_CRITERIA:
-            field = yes_no(f"If a carer: {entry.text[0].lower()}{entry.text[1:]}")
+            field = yes_no(f"If a carer, is this true? {entry.text}")
             field.required = False
             self.fields[entry.id] = field
 
