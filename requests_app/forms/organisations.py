@@ -79,7 +79,8 @@ class OrganisationPolicyForm(NHSFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound and self.instance.pk:
+        # The view hands an unsaved copy of the version in force: show its choices as they stand.
+        if not self.is_bound:
             self.initial["screen_one_off_requests"] = "yes" if self.instance.screen_one_off_requests else "no"
             # Each version says why it was made; the next one needs its own reason.
             self.initial["reason"] = ""

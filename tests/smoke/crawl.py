@@ -70,6 +70,9 @@ class Demo:
             "token": token.pk if token else 0,
             "agreement_document": isa_document.pk if isa_document else 0,
         }
+        newest_draft = m.SharingRequest.objects.filter(status="draft").order_by("-pk").first()
+        if newest_draft is not None:
+            refs["newest_draft"] = newest_draft.reference
         flowless = (
             m.SharingRequest.objects.filter(
                 status="approved", frequency__in=["routine", "bulk"], data_flow=None
@@ -138,6 +141,14 @@ GETS: dict[str, list[Get]] = {
     "/accounts/logout/": [page("/accounts/logout/", NOBODY, status=405)],
     "/accounts/password/": [page("/accounts/password/", EVERYONE)],
     "/accounts/password/done/": [page("/accounts/password/done/", EVERYONE)],
+    "/accounts/logged-out/": [page("/accounts/logged-out/", EVERYONE, anonymous=PUBLIC)],
+    "/accounts/password/reset/": [page("/accounts/password/reset/", EVERYONE, anonymous=PUBLIC)],
+    "/accounts/password/reset/sent/": [page("/accounts/password/reset/sent/", EVERYONE, anonymous=PUBLIC)],
+    "/accounts/password/reset/complete/": [
+        page("/accounts/password/reset/complete/", EVERYONE, anonymous=PUBLIC)
+    ],
+    # A link that is not a real one: the page says the link is no longer valid.
+    "/accounts/password/reset/x/x/": [page("/accounts/password/reset/x/x/", EVERYONE, anonymous=PUBLIC)],
     "/accounts/confirm/": [page("/accounts/confirm/", EVERYONE)],
     "/accounts/email/": [page("/accounts/email/", EVERYONE)],
     "/accounts/mfa/setup/": [page("/accounts/mfa/setup/", EVERYONE)],
@@ -152,11 +163,14 @@ GETS: dict[str, list[Get]] = {
     "/organisations/1/edit/": [page("/organisations/{organisation}/edit/", IG)],
     "/settings/": [page("/settings/", EVERYONE)],
     "/settings/edit/": [page("/settings/edit/", frozenset({"dpo"}))],
+    "/settings/policy/": [page("/settings/policy/", frozenset({"dpo"}))],
     "/catalogue/": [page("/catalogue/", EVERYONE)],
     "/catalogue/new/": [page("/catalogue/new/", IG)],
     "/catalogue/1/edit/": [page("/catalogue/{catalogue_item}/edit/", IG)],
     "/requests/": [page("/requests/", EVERYONE)],
-    "/requests/new/": [page("/requests/new/", NOBODY, status=405)],
+    "/requests/new/": [page("/requests/new/", frozenset({"requester"}))],
+    # Only the requester sees their draft (anyone else: 404).
+    "/requests/x/delete/": [page("/requests/{ref_draft}/delete/", frozenset({"requester"}))],
     "/requests/x/": [
         page("/requests/{ref_draft}/", REQ),
         page("/requests/{ref_submitted}/", REQ | READERS),
@@ -491,6 +505,15 @@ POSTS: dict[str, list[Post]] = {
         Post("/organisations/{organisation}/edit/", "igofficer", form="/organisations/{organisation}/edit/")
     ],
     "/settings/edit/": [Post("/settings/edit/", "dpo", form="/settings/edit/")],
+    # A new version must change something and say why.
+    "/settings/policy/": [
+        Post(
+            "/settings/policy/",
+            "dpo",
+            form="/settings/policy/",
+            data={"consent_max_age_days": "400", "reason": "Consent is re-checked at the annual review."},
+        )
+    ],
     "/catalogue/new/": [
         Post(
             "/catalogue/new/",
@@ -506,10 +529,25 @@ POSTS: dict[str, list[Post]] = {
     "/catalogue/1/edit/": [
         Post("/catalogue/{catalogue_item}/edit/", "igofficer", form="/catalogue/{catalogue_item}/edit/")
     ],
-    "/requests/new/": [Post("/requests/new/", "requester")],
+    # "Save and come back later" on the first step makes the draft, half answered as it is.
+    "/requests/new/": [
+        Post(
+            "/requests/new/",
+            "requester",
+            form="/requests/new/",
+            data={"title": "Crawl draft", "action": "save_exit"},
+        )
+    ],
+    # Deletes the draft the post above made.
+    "/requests/x/delete/": [
+        Post("/requests/{ref_newest_draft}/delete/", "requester", form="/requests/{ref_newest_draft}/delete/")
+    ],
     "/requests/x/wizard/x/": [
         Post(
-            "/requests/{ref_draft}/wizard/purpose/", "requester", form="/requests/{ref_draft}/wizard/purpose/"
+            "/requests/{ref_draft}/wizard/purpose/",
+            "requester",
+            form="/requests/{ref_draft}/wizard/purpose/",
+            data={"recipient_is_processor": "no"},
         )
     ],
     "/requests/x/wizard/review/": [
@@ -784,6 +822,14 @@ POSTS: dict[str, list[Post]] = {
     ],
     "/accounts/email/": [
         Post("/accounts/email/", "siro", form="/accounts/email/", data={"email": "simon.reid@example.nhs.uk"})
+    ],
+    "/accounts/password/reset/": [
+        Post(
+            "/accounts/password/reset/",
+            ANONYMOUS,
+            form="/accounts/password/reset/",
+            data={"email": "simon.reid@example.nhs.uk"},
+        )
     ],
     "/accounts/login/": [
         Post("/accounts/login/", ANONYMOUS, data={"username": "caldicott", "password": "demo-password-1234"})
