@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from necessity.rules import DEFAULT_POLICY, one_off_screening_notice
 from requests_app.models import Organisation, SharingRequest
+from requests_app.services.sharing import sharing_request_create
 from tests.factories import OrganisationFactory
 from tests.necessity.wizard_data import police_request_steps, post_all_steps, post_step, step_url
 
@@ -26,9 +27,8 @@ def police() -> Organisation:
 
 
 @pytest.fixture
-def draft(client_for: ClientFor, requester: User) -> SharingRequest:
-    client_for(requester).post(reverse("request_create"))
-    return SharingRequest.objects.get()
+def draft(requester: User) -> SharingRequest:
+    return sharing_request_create(requester=requester)
 
 
 @pytest.fixture
@@ -83,7 +83,8 @@ def test_the_best_interests_step_asks_the_carers_criteria(
     }
     post_step(client, draft.reference, "lawful_basis", best)
 
-    assert "the carer &#x27;cares for&#x27; the person" in page(client, draft, "best_interests")
+    carer_criterion = "If a carer, is this true? The carer &#x27;cares for&#x27; the person."
+    assert carer_criterion in page(client, draft, "best_interests")
     response = post_step(
         client,
         draft.reference,

@@ -183,7 +183,7 @@ def test_verify_audit_reads_the_trail_in_bounded_batches(django_assert_num_queri
     out = StringIO()
     with django_assert_num_queries(4):
         call_command("verify_audit", "--batch-size=2", stdout=out)
-    assert out.getvalue().strip() == "5 events, chain intact"
+    assert out.getvalue().splitlines()[0] == "5 events, chain intact"
 
 
 @pytest.mark.services

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from igportal.roles import Role
 from necessity.rules import RULES_VERSION, Policy
-from requests_app.models import AuditEvent, OrganisationPolicy, RequestStatus, SharingRequest, SiroSignOff
+from requests_app.models import AuditEvent, OrganisationPolicy, RequestStatus, SiroSignOff
 from requests_app.services.organisations import organisation_policy_update
+from requests_app.services.sharing import sharing_request_create
 from tests.factories import OrganisationFactory, make_request
 from tests.necessity.wizard_data import police_request_steps, post_all_steps
 
@@ -161,8 +162,7 @@ def test_an_assessment_records_the_policy_in_force_and_the_request_page_shows_bo
 ) -> None:
     organisation_policy_update(actor=dpo, reason="Quarterly consent checks.", consent_max_age_days=90)
     client = client_for(requester)
-    client.post(reverse("request_create"))
-    draft = SharingRequest.objects.get()
+    draft = sharing_request_create(requester=requester)
     police = OrganisationFactory.create(name="Northshire Constabulary", kind="police")
     post_all_steps(client, draft.reference, police_request_steps(police))
     review = client.get(reverse("wizard_review", args=[draft.reference])).content.decode()

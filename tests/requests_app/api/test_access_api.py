@@ -56,7 +56,9 @@ def test_a_case_is_validated_by_the_pages_form_and_service(ig_officer: User) -> 
     error = assert_error(api.post(BASE, new_case(requester_email="", received_on=tomorrow)), 400)
     assert error["fields"]["received_on"] == ["The date received cannot be in the future."]
     error = assert_error(api.post(BASE, new_case(received_on="2999-01-01")), 400)
-    assert error["fields"]["received_on"][0].startswith("Date received must be between 1 January 1990 and")
+    assert error["fields"]["received_on"][0].startswith(
+        "The date you received the request must be between 1 January 1990 and"
+    )
     error = assert_error(api.post(BASE, new_case(requester_email="")), 400)
     assert error["fields"] == {
         "requester_email": ["Give at least one way to reach the requester: email, phone or address."]
