@@ -36,7 +36,7 @@ STAGE_ROLES: dict[str, frozenset[Role]] = {
 STAGE_ORDER = (SignOffStage.IG_DPO, SignOffStage.CALDICOTT_GUARDIAN, SignOffStage.SIRO)
 REVIEW_STATUSES: frozenset[RequestStatus] = frozenset(STATUS_STAGE)
 OPEN_STATUSES = frozenset({S.SUBMITTED, *REVIEW_STATUSES})
-CLOSED_STATUSES = frozenset({S.REJECTED, S.WITHDRAWN, S.CLOSED})
+CLOSED_STATUSES = frozenset({S.REJECTED, S.WITHDRAWN, S.CLOSED, S.NOT_SHARED})
 APPROVED_STATUSES = frozenset({S.APPROVED, S.APPROVED_WITH_CONDITIONS})
 # Statuses that end the review with a decision; each gets a decision record.
 DECIDED_STATUSES = frozenset({*APPROVED_STATUSES, S.REJECTED})
@@ -176,6 +176,16 @@ TRANSITIONS: dict[str, Transition] = {
             "the requester or the IG team",
             S.CLOSED,
             done="closed",
+        ),
+        Transition(
+            "not_shared",
+            "Not shared after all",
+            APPROVED_STATUSES,
+            _requester_or_ig_team,
+            "the requester or the IG team",
+            S.NOT_SHARED,
+            comment_required=True,
+            done="closed as not shared",
         ),
     )
 }

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from igportal.forms import LongSelect, NHSFormMixin
 from igportal.roles import Role
-from necessity.rules import PurposeCategory, Urgency, choices
+from necessity.rules import PurposeCategory, TransferMethod, Urgency, choices
 from requests_app.models import Decision, Organisation, SignOffStage
 
 
@@ -18,18 +18,45 @@ class DecisionForm(NHSFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose your decision"},
     )
-    conditions = forms.CharField(
-        label="Conditions",
+    kept_conditions = forms.MultipleChoiceField(
+        label="The engine's conditions to keep",
         required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick a condition only to drop it: that overrides the engine and needs your reasons.",
+    )
+    required_method = forms.ChoiceField(
+        label="Share only by (optional)",
+        required=False,
+        choices=(("", "Any secure method"), *choices(TransferMethod)),
+    )
+    conditions = forms.CharField(
+        label="Your own conditions (optional)",
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed to approve with conditions, for example: remove the diagnosis; use secure email.",
+        help_text="For example: send to the named officer only.",
     )
     comment = forms.CharField(
         label="Reasons",
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed for anything but a plain approval. The requester and later reviewers read them.",
+        help_text="Needed for anything but a plain approval, and at length for an override. "
+        "The requester and later reviewers read them.",
     )
+    # Set by the confirmation page: the first post shows what is being signed, the second signs it.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, engine_conditions: list[dict[str, Any]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["kept_conditions"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        conditions = engine_conditions or []
+        field.choices = [(c["key"], f"{c['label']}: {c['text']}") for c in conditions]
+        if not conditions:
+            del self.fields["kept_conditions"]
 
 
 class CommentForm(NHSFormMixin, forms.Form):

@@ -58,6 +58,11 @@ class Disclosure(LegalBasisFields):
     )
     police_acknowledged_on = models.DateField("Date acknowledged", null=True, blank=True)
     notes = models.TextField(blank=True)
+    # The data items shared, by catalogue code, when recorded against a request (its removed items are
+    # never offered), and whether what was done departs from the approval's conditions, with the reason.
+    items = models.JSONField(default=list, blank=True)
+    departures = models.JSONField(default=list, blank=True)
+    departure_reason = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -37,6 +37,8 @@ from requests_app.models import (
 from requests_app.models.history import StateHistory
 from requests_app.register_workflow import RegisterEntry, RegisterTransition, workflow_for
 from requests_app.services.audit import audit_record
+from requests_app.services.closing import close_problem
+from requests_app.services.overrides import check_transition_decision, signoff_override_fields
 from requests_app.tasks import notify_request_history, render_agreement_document, render_decision_record
 from requests_app.workflow import (
     DECIDED_STATUSES,
@@ -255,6 +257,8 @@ def _transition_sharing_request(
         errors["conditions"] = "Set out the conditions of the approval."
     if errors:
         raise ValidationError(errors)
+    if name == "close" and (problem := close_problem(sharing_request)) is not None:
+        raise ValidationError(problem)
 
     stage = current_stage(sharing_request)
     assessment = None
@@ -264,6 +268,7 @@ def _transition_sharing_request(
             raise PermissionDenied(
                 "You have signed another stage of this request; a different person must sign this one."
             )
+        check_transition_decision(assessment, name, comment)
         target = _decision_target(sharing_request, spec, assessment)
     else:
         assert spec.target is not None
@@ -286,6 +291,7 @@ def _transition_sharing_request(
             conditions=conditions.strip(),
             reasons=comment.strip(),
             signer=actor,
+            **signoff_override_fields(assessment, name),
         )
     _grant_stage_access(sharing_request, target)
     return _record(sharing_request, name, seen, target, actor, comment.strip(), http_request)

@@ -29,6 +29,7 @@ _TAG_CLASSES: dict[str, str] = {
     RequestStatus.APPROVED: "nhsuk-tag nhsuk-tag--green",
     RequestStatus.APPROVED_WITH_CONDITIONS: "nhsuk-tag nhsuk-tag--green",
     RequestStatus.CLOSED: "nhsuk-tag nhsuk-tag--green",
+    RequestStatus.NOT_SHARED: "nhsuk-tag nhsuk-tag--grey",
     RequestStatus.REJECTED: "nhsuk-tag nhsuk-tag--red",
     RequestStatus.WITHDRAWN: "nhsuk-tag nhsuk-tag--red",
 }

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from igportal.roles import Role, has_role
@@ -28,6 +29,7 @@ from requests_app.models import (
 )
 from requests_app.permissions import (
     can_change_registers,
+    can_comment_on_request,
     can_read_audit_trail,
     can_read_dpias,
     can_read_registers,
@@ -36,6 +38,13 @@ from requests_app.selectors.sharing import get_sharing_request_for_user, request
 from requests_app.services.audit import audit_record
 from requests_app.services.disclosures import disclosure_kind_for, may_record_for
 from requests_app.services.flows import flow_registration_problem
+from requests_app.services.closing import close_problem
+from requests_app.services.overrides import (
+    decision_terms,
+    engine_conditions,
+    sharing_request_decide,
+    starting_conditions,
+)
 from requests_app.services.sharing import can_edit_answers, can_raise_requests, sharing_request_create
 from requests_app.services.uploads import can_add_documents
 from requests_app.services.workflow import (
@@ -48,6 +57,7 @@ from requests_app.services.workflow import (
 from requests_app.workflow import (
     OPEN_STATUSES,
     TRANSITIONS,
+    Transition,
     available_transitions,
     current_stage,
     ordered_stages,
@@ -157,6 +167,42 @@ def _register_context(
     }
 
 
+# Moves the page never offers as a button: "close" is made by logging the disclosure (or registering the
+# flow), and a decision by the decision form.
+_NOT_BUTTONS = frozenset({"close"})
+
+
+def page_actions(
+    user: User, sharing_request: SharingRequest, actions: list[Transition], forms: dict[str, Form] | None = None
+) -> list[dict[str, Any]]:
+    """The buttons on the request page: only moves the user may make now, each posting where it works."""
+    shown = []
+    for action in actions:
+        if action.is_decision:
+            continue
+        if action.name in _NOT_BUTTONS and close_problem(sharing_request) is not None:
+            continue
+        if action.name == "submit":
+            # Submitting freezes the answers with the engine's result, which the wizard's review shows first.
+            if not can_edit_answers(user, sharing_request):
+                continue
+            url = reverse("wizard_review", args=[sharing_request.reference])
+        else:
+            url = reverse("request_transition", args=[sharing_request.reference, action.name])
+        form = (forms or {}).get(f"{action.name}_form")
+        shown.append(
+            {
+                "name": action.name,
+                "label": action.label,
+                "url": url,
+                "comment_required": action.comment_required,
+                "warning": action.name in {"withdraw", "not_shared"},
+                "errors": list(form.non_field_errors()) if form is not None else [],
+            }
+        )
+    return shown
+
+
 def render_request_page(
     request: AuthenticatedHttpRequest,
     sharing_request: SharingRequest,
@@ -168,6 +214,7 @@ def render_request_page(
     user = request.user
     assessment = _latest_assessment(sharing_request)
     actions = available_transitions(user, sharing_request)
+    can_decide = any(action.is_decision for action in actions)
     ig_team = has_role(user, Role.IG_OFFICER, Role.DPO) and sharing_request.requester_id != user.pk
     current = STEPS_BY_NAME.get(sharing_request.current_step)
     context: dict[str, Any] = {
@@ -179,11 +226,11 @@ def render_request_page(
         "stages": _stage_rows(sharing_request, assessment) if sharing_request.stages else [],
         "can_edit": can_edit_answers(user, sharing_request),
         "continue_url": step_url(sharing_request, current.name if current else "purpose"),
-        "can_decide": any(action.is_decision for action in actions),
-        "actions": [action for action in actions if not action.is_decision],
+        "can_decide": can_decide,
+        "actions": page_actions(user, sharing_request, actions, forms),
         "can_route": ig_team and sharing_request.status in OPEN_STATUSES,
         "error": error,
-        "decision_form": DecisionForm(),
+        "decision_form": decision_form_for(sharing_request) if can_decide else None,
         "comment_form": CommentForm(),
         "add_stage_form": AddStageForm(),
         "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
@@ -192,6 +239,7 @@ def render_request_page(
         "can_add_documents": can_add_documents(user, sharing_request),
         "document_form": DocumentForm(),
         "can_read_audit": can_read_audit_trail(user),
+        "can_comment": can_comment_on_request(user, sharing_request.requester_id),
         **_register_context(user, sharing_request, assessment),
     }
     context.update(forms or {})
@@ -211,58 +259,88 @@ def _wants_json(request: AuthenticatedHttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _form_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 def _fire(
     request: AuthenticatedHttpRequest,
     sharing_request: SharingRequest,
     name: str,
     *,
     comment: str = "",
-    conditions: str = "",
     form_name: str,
     form: Form,
+    act: Callable[[], object] | None = None,
 ) -> HttpResponse:
     try:
-        transition(
-            sharing_request,
-            name,
-            actor=request.user,
-            comment=comment,
-            conditions=conditions,
-            http_request=request,
-        )
+        if act is not None:
+            act()
+        else:
+            transition(sharing_request, name, actor=request.user, comment=comment, http_request=request)
     except TransitionConflict as exc:
         if _wants_json(request):
             return JsonResponse({"error": str(exc), "status": exc.sharing_request.status}, status=409)
         return render_request_page(request, exc.sharing_request, status=409, error=str(exc))
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
+        _form_errors(form, exc)
         return render_request_page(request, sharing_request, status=400, forms={form_name: form})
     messages.success(request, f"{sharing_request.reference}: {TRANSITIONS[name].label.lower()} done.")
     return redirect("request_detail", reference=sharing_request.reference)
 
 
+def decision_form_for(sharing_request: SharingRequest, data: Any = None) -> DecisionForm:
+    """The signer's form: the engine's conditions of the latest assessment, ticked as the last stage left them."""
+    assessment = _latest_assessment(sharing_request)
+    conditions = engine_conditions(assessment) if assessment is not None else []
+    initial = {"kept_conditions": starting_conditions(assessment)} if assessment is not None else {}
+    return DecisionForm(data, engine_conditions=conditions, initial=initial)
+
+
 @require_POST
 def request_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Two posts: the first shows what is being signed (and any override) to confirm, the second signs."""
     sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
     if not any(action.is_decision for action in available_transitions(request.user, sharing_request)):
         raise PermissionDenied(
             "Only the signer of the stage under way can decide, never on their own request."
         )
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
+    assessment = _latest_assessment(sharing_request)
+    form = decision_form_for(sharing_request, request.POST)
+    if assessment is None or not form.is_valid():
         return render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
+    data = form.cleaned_data
+    arguments: dict[str, Any] = {
+        "decision": data["decision"],
+        "kept_keys": data.get("kept_conditions", []),
+        "extra_conditions": data["conditions"],
+        "required_method": data["required_method"],
+        "reasons": data["comment"],
+    }
+    try:
+        terms = decision_terms(assessment=assessment, **arguments)
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
+    if not data["confirmed"]:
+        return render(
+            request,
+            "requests_app/decision_confirm.html",
+            {"sharing_request": sharing_request, "assessment": assessment, "terms": terms, "form": form},
+        )
     return _fire(
         request,
         sharing_request,
-        form.cleaned_data["decision"],
-        comment=form.cleaned_data["comment"],
-        conditions=form.cleaned_data["conditions"],
+        data["decision"],
         form_name="decision_form",
         form=form,
+        act=lambda: sharing_request_decide(
+            sharing_request=sharing_request, actor=request.user, http_request=request, **arguments
+        ),
     )
 
 
@@ -272,7 +350,8 @@ def request_transition(request: AuthenticatedHttpRequest, reference: str, name: 
     spec = TRANSITIONS.get(name)
     if spec is None or spec.is_decision or name == "submit":
         raise Http404("No such action.")
-    form = CommentForm({"body": request.POST.get("comment", "")})
+    # Fieldless: the service's message (a missing reason, a missing log entry) is shown by the button.
+    form = Form()
     return _fire(
         request,
         sharing_request,
@@ -361,7 +440,7 @@ def request_comment(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
             sharing_request=target, author=request.user, body=data["body"], http_request=request
         ),
         done="Comment added.",
-        may_act=lambda user, target: True,  # whoever sees the request may comment on it
+        may_act=lambda user, target: can_comment_on_request(user, target.requester_id),
     )
 
 

@@ -194,7 +194,13 @@ RULES: dict[str, list[Rule]] = {
         )
     ],
     "request_comment": [
-        _r(lambda w: f"/requests/{w.in_review.reference}/comments/", READERS_OF_IN_REVIEW, method="post")
+        # The auditor reads the request but changes nothing, not even with a comment.
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/comments/",
+            frozenset({"owner", "ig_officer", "dpo"}),
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
     ],
 }
 
