@@ -75,5 +75,5 @@ def can_browse_requests(user: User) -> bool:
 
 
 def can_read_override_log(user: User) -> bool:
-    """The Caldicott Guardian's decision log: the DPO reviews it, the Guardian keeps it, the auditor reads it."""
+    """The Caldicott Guardian's decision log: the DPO reviews it, the Guardian keeps it, auditors read it."""
     return has_role(user, Role.DPO, Role.CALDICOTT_GUARDIAN, Role.AUDITOR)

@@ -15,6 +15,7 @@ from requests_app.views import (
     isas,
     notifications,
     organisations,
+    overrides,
     queues,
     registers,
     sharing,
@@ -37,6 +38,8 @@ urlpatterns = [
     path("catalogue/<int:pk>/edit/", catalogue.catalogue_edit, name="catalogue_edit"),
     path("requests/", sharing.request_list, name="request_list"),
     path("requests/new/", sharing.request_create, name="request_create"),
+    path("requests/all/", queues.request_browse, name="request_browse"),
+    path("decision-log/", overrides.override_list, name="override_list"),
     path("requests/<str:reference>/", sharing.request_detail, name="request_detail"),
     path("requests/<str:reference>/decision-record/", sharing.decision_record, name="decision_record"),
     path(

@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from igportal.forms import LongSelect, NHSFormMixin
 from igportal.roles import Role
 from necessity.rules import PurposeCategory, TransferMethod, Urgency, choices
-from requests_app.models import Decision, Organisation, SignOffStage
+from requests_app.models import Decision, Organisation, OverrideKind, RequestStatus, SignOffStage
 
 
 class DecisionForm(NHSFormMixin, forms.Form):
@@ -125,3 +125,24 @@ class QueueFilterForm(NHSFormMixin, forms.Form):
         required=False,
         choices=(("", "Anyone"), ("me", "To me"), ("nobody", "To nobody")),
     )
+
+
+class BrowseFilterForm(QueueFilterForm):
+    """Every request a reader may see: the IG team's filters, plus the status."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=(("", "Any"), *[(s.value, s.label) for s in RequestStatus if s != RequestStatus.DRAFT]),
+    )
+    field_order = ["status"]
+
+
+class OverrideFilterForm(NHSFormMixin, forms.Form):
+    override = forms.ChoiceField(
+        label="Kind of override", required=False, choices=(("", "Any"), *OverrideKind.choices)
+    )
+    stage = forms.ChoiceField(label="Stage", required=False, choices=(("", "Any"), *SignOffStage.choices))
+    rules_version = forms.CharField(label="Rules version", required=False, max_length=20)
+    signed_from = forms.DateField(label="Signed from", required=False)
+    signed_to = forms.DateField(label="Signed up to", required=False)

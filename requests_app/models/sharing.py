@@ -274,7 +274,9 @@ class SignOff(models.Model):
         ordering = ["request", "signed_at", "id"]
         indexes = [
             # The DPO's decision log lists overrides only, newest first.
-            models.Index(fields=["-signed_at"], condition=~models.Q(override=""), name="signoff_override_idx"),
+            models.Index(
+                fields=["-signed_at"], condition=~models.Q(override=""), name="signoff_override_idx"
+            ),
         ]
         constraints = [
             # One signature per stage per assessment round: a second is impossible, not just unlikely.

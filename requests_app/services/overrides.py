@@ -258,7 +258,13 @@ def sharing_request_decide(
     signoff.override = terms.override or ""
     signoff.engine_outcome = terms.engine_outcome
     signoff.save(
-        update_fields=["kept_conditions", "dropped_conditions", "required_method", "override", "engine_outcome"]
+        update_fields=[
+            "kept_conditions",
+            "dropped_conditions",
+            "required_method",
+            "override",
+            "engine_outcome",
+        ]
     )
     if terms.override is not None:
         audit_record(

@@ -28,6 +28,7 @@ from requests_app.models import (
     SignOffStage,
 )
 from requests_app.permissions import (
+    can_browse_requests,
     can_change_registers,
     can_comment_on_request,
     can_read_audit_trail,
@@ -36,9 +37,9 @@ from requests_app.permissions import (
 )
 from requests_app.selectors.sharing import get_sharing_request_for_user, requests_raised_by
 from requests_app.services.audit import audit_record
+from requests_app.services.closing import close_problem
 from requests_app.services.disclosures import disclosure_kind_for, may_record_for
 from requests_app.services.flows import flow_registration_problem
-from requests_app.services.closing import close_problem
 from requests_app.services.overrides import (
     decision_terms,
     engine_conditions,
@@ -75,7 +76,11 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "requests_app/request_list.html",
-        {"page": page, "can_raise": can_raise_requests(request.user)},
+        {
+            "page": page,
+            "can_raise": can_raise_requests(request.user),
+            "can_browse": can_browse_requests(request.user),
+        },
     )
 
 
@@ -173,7 +178,10 @@ _NOT_BUTTONS = frozenset({"close"})
 
 
 def page_actions(
-    user: User, sharing_request: SharingRequest, actions: list[Transition], forms: dict[str, Form] | None = None
+    user: User,
+    sharing_request: SharingRequest,
+    actions: list[Transition],
+    forms: dict[str, Form] | None = None,
 ) -> list[dict[str, Any]]:
     """The buttons on the request page: only moves the user may make now, each posting where it works."""
     shown = []
@@ -294,7 +302,7 @@ def _fire(
 
 
 def decision_form_for(sharing_request: SharingRequest, data: Any = None) -> DecisionForm:
-    """The signer's form: the engine's conditions of the latest assessment, ticked as the last stage left them."""
+    """The signer's form: the latest assessment's conditions, ticked as the last stage left them."""
     assessment = _latest_assessment(sharing_request)
     conditions = engine_conditions(assessment) if assessment is not None else []
     initial = {"kept_conditions": starting_conditions(assessment)} if assessment is not None else {}

@@ -100,6 +100,8 @@ RULES: dict[str, list[Rule]] = {
         _r(lambda w: "/queues/siro/", frozenset({"siro"})),
     ],
     "audit_list": [_r(lambda w: "/audit/", frozenset({"dpo", "auditor"}))],
+    "request_browse": [_r(lambda w: "/requests/all/", frozenset({"ig_officer", "dpo", "auditor"}))],
+    "override_list": [_r(lambda w: "/decision-log/", frozenset({"dpo", "caldicott", "auditor"}))],
     "chaser_health": [_r(lambda w: "/operations/chasers/", frozenset({"dpo"}))],
     "access_request_list": [_r(lambda w: "/access-requests/", IG_TEAM | {"auditor"})],
     "access_request_create": [_r(lambda w: "/access-requests/new/", IG_TEAM, refused=frozenset({"auditor"}))],
