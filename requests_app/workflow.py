@@ -179,7 +179,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "not_shared",
-            "Not shared after all",
+            "Close as not shared after all",
             APPROVED_STATUSES,
             _requester_or_ig_team,
             "the requester or the IG team",

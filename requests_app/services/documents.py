@@ -14,6 +14,12 @@ from necessity.presenters import present_result, summarise_answers
 from requests_app.models import AgreementDocument, AgreementVersion, DecisionRecord, RequestHistory
 from requests_app.naming import record_name
 from requests_app.services.isas import UNAPPROVED, IsaDocument, agreement_document
+from requests_app.services.overrides import approved_terms
+from requests_app.workflow import APPROVED_STATUSES
+
+
+def decision_is_approval(status: str) -> bool:
+    return status in APPROVED_STATUSES
 
 
 def decision_record_render(*, history_id: int) -> DecisionRecord:
@@ -61,9 +67,13 @@ def decision_record_pdf(event: RequestHistory, *, version: int) -> tuple[str, by
         version=version,
         sensitive=True,
     )
+    signoffs = list(assessment.signoffs.select_related("signer"))
+    approved = decision_is_approval(event.to_status)
     pdf = render_pdf(
         "documents/decision_record.html",
         {
+            "has_override": any(signoff.override for signoff in signoffs),
+            "approved_terms": approved_terms(sharing_request, latest=assessment) if approved else None,
             "document_title": f"Decision record {sharing_request.reference}",
             "record_name": name,
             "sharing_request": sharing_request,
@@ -71,7 +81,7 @@ def decision_record_pdf(event: RequestHistory, *, version: int) -> tuple[str, by
             "assessment": assessment,
             "result": present_result(assessment.result),
             "answers": summarise_answers(assessment.answers),
-            "signoffs": assessment.signoffs.select_related("signer"),
+            "signoffs": signoffs,
             "history": sharing_request.history.select_related("actor").filter(
                 occurred_at__lte=event.occurred_at
             ),

@@ -238,7 +238,7 @@ def render_request_page(
         "actions": page_actions(user, sharing_request, actions, forms),
         "can_route": ig_team and sharing_request.status in OPEN_STATUSES,
         "error": error,
-        "decision_form": decision_form_for(sharing_request) if can_decide else None,
+        "decision_form": decision_form_for(sharing_request, assessment=assessment) if can_decide else None,
         "comment_form": CommentForm(),
         "add_stage_form": AddStageForm(),
         "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
@@ -301,9 +301,10 @@ def _fire(
     return redirect("request_detail", reference=sharing_request.reference)
 
 
-def decision_form_for(sharing_request: SharingRequest, data: Any = None) -> DecisionForm:
+def decision_form_for(
+    sharing_request: SharingRequest, data: Any = None, *, assessment: Assessment | None
+) -> DecisionForm:
     """The signer's form: the latest assessment's conditions, ticked as the last stage left them."""
-    assessment = _latest_assessment(sharing_request)
     conditions = engine_conditions(assessment) if assessment is not None else []
     initial = {"kept_conditions": starting_conditions(assessment)} if assessment is not None else {}
     return DecisionForm(data, engine_conditions=conditions, initial=initial)
@@ -318,7 +319,7 @@ def request_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
             "Only the signer of the stage under way can decide, never on their own request."
         )
     assessment = _latest_assessment(sharing_request)
-    form = decision_form_for(sharing_request, request.POST)
+    form = decision_form_for(sharing_request, request.POST, assessment=assessment)
     if assessment is None or not form.is_valid():
         return render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
     data = form.cleaned_data
@@ -359,7 +360,8 @@ def request_transition(request: AuthenticatedHttpRequest, reference: str, name: 
     if spec is None or spec.is_decision or name == "submit":
         raise Http404("No such action.")
     # Fieldless: the service's message (a missing reason, a missing log entry) is shown by the button.
-    form = Form()
+    form = Form(data={})
+    form.is_valid()
     return _fire(
         request,
         sharing_request,

@@ -38,6 +38,10 @@ def _shared(**changes: Any) -> dict[str, Any]:
         "art9": "g_substantial_public_interest",
         "confidentiality_basis": "overriding_public_interest",
         "transfer_method": "secure_email",
+        # The items shared and every condition of the approval confirmed as met, as the form offers
+        # them ticked (the examples' approvals carry at most three conditions).
+        "items": ["admission_dates"],
+        "conditions_met": [0, 1, 2],
         **POLICE,
         **changes,
     }
