@@ -387,6 +387,8 @@ DPIA_WORKFLOW: RegisterWorkflow[Dpia] = RegisterWorkflow(
             D.SIGNED_OFF,
             _siro_independent,
             "the SIRO, who neither wrote nor advised on it,",
+            # The SIRO accepts the residual risk on the organisation's behalf [000 5.vi]: say why.
+            comment_required=True,
             done="signed off",
         ),
         RegisterTransition(

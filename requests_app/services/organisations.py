@@ -49,6 +49,10 @@ def organisation_update(*, organisation: Organisation, actor: User, **data: Any)
     return organisation
 
 
+# A month to ten years: settings outside these leave the consent rules unusable either way [001].
+CONSENT_MAX_AGE_BOUNDS = (30, 3650)
+
+
 @transaction.atomic
 def organisation_settings_update(*, actor: User, **data: Any) -> OrganisationSettings:
     if not can_edit_organisation_settings(actor):
@@ -61,6 +65,15 @@ def organisation_settings_update(*, actor: User, **data: Any) -> OrganisationSet
         for field, role in _NAMED_OFFICERS
         if (person := getattr(current, field)) is not None and not has_role(person, role)
     }
+    if current.dpo is None:
+        # Escalations, overdue reviews and the decision log all go to the named DPO [004 5.7].
+        errors["dpo"] = "Name the Data Protection Officer: escalations and overdue reviews go to them."
+    low, high = CONSENT_MAX_AGE_BOUNDS
+    if not low <= int(current.consent_max_age_days or 0) <= high:
+        errors["consent_max_age_days"] = (
+            f"Re-check consent older than between {low} and {high} days: a shorter age would send "
+            "every request back for a re-check, a longer one would rely on consent long out of date."
+        )
     if errors:
         raise ValidationError(errors)
     current.full_clean()

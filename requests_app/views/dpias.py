@@ -18,6 +18,7 @@ from requests_app.forms.dpias import DpiaForm, DpiaRiskForm
 from requests_app.forms.registers import CommentForm, DpiaFilterForm
 from requests_app.models import Dpia, DpiaStatus, SharingRequest
 from requests_app.permissions import can_change_registers, can_read_dpias
+from requests_app.register_workflow import workflow_for
 from requests_app.selectors import dpias as selectors
 from requests_app.selectors.registers import refuse_action
 from requests_app.selectors.sharing import get_sharing_request_for_user
@@ -130,6 +131,17 @@ def dpia_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dpia_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     dpia = selectors.get_dpia_for_user(request.user, pk, http_request=request)
+    comment = request.POST.get("comment", "").strip()
+    spec = workflow_for(dpia).transitions.get(name)
+    may_sign = spec is not None and dpia.status in spec.sources and spec.may_fire(request.user, dpia)
+    if name == "sign_off" and may_sign and comment and request.POST.get("confirmed") != "True":
+        # A sign-off is deliberate: first what is being signed, then the signature; anyone else is
+        # refused by the service as before.
+        return render(
+            request,
+            "requests_app/dpia_signoff_confirm.html",
+            {"dpia": dpia, "risks": dpia.risks.all(), "comment": comment},
+        )
     return fire(
         request,
         dpia,
