@@ -81,6 +81,14 @@ class AddStageForm(NHSFormMixin, forms.Form):
         error_messages={"required": "Say why this sign-off is needed"},
     )
 
+    def __init__(self, *args: Any, stages: list[str] | None = None, **kwargs: Any) -> None:
+        """``stages``: the sign-offs that could still be added, offered alone (the page's form)."""
+        super().__init__(*args, **kwargs)
+        if stages is not None:
+            field = self.fields["stage"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(stage, SignOffStage(stage).label) for stage in stages]
+
 
 class AssignForm(NHSFormMixin, forms.Form):
     assignee = forms.ModelChoiceField(

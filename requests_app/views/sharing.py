@@ -172,6 +172,18 @@ def _register_context(
     }
 
 
+def addable_stages(sharing_request: SharingRequest) -> list[str]:
+    """The sign-offs the IG team could still add: not already a stage, and not before the one under way."""
+    stages = ordered_stages(sharing_request.stages)
+    current = current_stage(sharing_request)
+    start = stages.index(current) if current in stages else 0
+    return [
+        stage
+        for stage in SignOffStage.values
+        if stage not in stages and (current is None or ordered_stages([*stages, stage]).index(stage) > start)
+    ]
+
+
 # Moves the page never offers as a button: "close" is made by logging the disclosure (or registering the
 # flow), and a decision by the decision form.
 _NOT_BUTTONS = frozenset({"close"})
@@ -240,7 +252,7 @@ def render_request_page(
         "error": error,
         "decision_form": decision_form_for(sharing_request, assessment=assessment) if can_decide else None,
         "comment_form": CommentForm(),
-        "add_stage_form": AddStageForm(),
+        "add_stage_form": AddStageForm(stages=addable_stages(sharing_request)),
         "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
         "decision_record": sharing_request.decision_records.order_by("-version").first(),
         "documents": sharing_request.documents.select_related("uploaded_by"),
