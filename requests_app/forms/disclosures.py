@@ -124,7 +124,7 @@ class DisclosureForm(NHSFormMixin, forms.Form):
             )
         if kind == DisclosureKind.DISCLOSURE and (items is not None or conditions):
             self.fields["departure_reason"] = text_field(
-                "If what was shared departs from the conditions, why",
+                "Reason for departing from the conditions",
                 required=False,
                 help_text="Needed when a condition was not met or another method was used.",
             )

@@ -184,7 +184,7 @@ def decision_terms(
         )
     if decision == Decision.APPROVE_WITH_CONDITIONS and not terms.conditions_text:
         errors["conditions"] = "Keep at least one of the engine's conditions, or set out your own."
-    if kind is not None and not reason_is_substantial(reasons):
+    if kind is not None and not reason_is_substantial(reasons) and "comment" not in errors:
         errors["comment"] = (
             f"This decision overrides the engine ({kind.label.lower()}): give your reasons in at least "
             f"{MIN_REASON_CHARS} characters and {MIN_REASON_WORDS} words, so the decision can be "
