@@ -216,6 +216,26 @@ def signoff_override_fields(assessment: Assessment, decision: str) -> dict[str, 
     return {"engine_outcome": assessment.outcome, "override": kind or "", "kept_conditions": kept}
 
 
+def record_override(signoff: SignOff, *, http_request: HttpRequest | None = None) -> None:
+    """The override in the audit trail, once, with what the engine advised and under which rules."""
+    if not signoff.override:
+        return
+    audit_record(
+        action="request.override",
+        actor=signoff.signer,
+        target=signoff.request,
+        request=http_request,
+        detail={
+            "override": signoff.override,
+            "engine_outcome": signoff.engine_outcome,
+            "decision": signoff.decision,
+            "dropped": [condition["key"] for condition in signoff.dropped_conditions],
+            "rules": signoff.assessment.rules_version,
+            "signoff_id": signoff.pk,
+        },
+    )
+
+
 @transaction.atomic
 def sharing_request_decide(
     *,
@@ -252,6 +272,7 @@ def sharing_request_decide(
         http_request=http_request,
     )
     signoff = SignOff.objects.get(assessment=assessment, signer=actor, decision=decision)
+    already_recorded = bool(signoff.override)
     signoff.kept_conditions = terms.kept
     signoff.dropped_conditions = terms.dropped
     signoff.required_method = terms.required_method
@@ -266,22 +287,10 @@ def sharing_request_decide(
             "engine_outcome",
         ]
     )
-    if terms.override is not None:
-        audit_record(
-            action="request.override",
-            actor=actor,
-            target=sharing_request,
-            request=http_request,
-            detail={
-                "override": terms.override.value,
-                "engine_outcome": terms.engine_outcome,
-                "decision": decision,
-                "dropped": [condition["key"] for condition in terms.dropped],
-                "rules": assessment.rules_version,
-                "signoff_id": signoff.pk,
-                "history_id": history.pk,
-            },
-        )
+    if not already_recorded:
+        # Dropping a condition is known only here; an override the decision alone makes was
+        # recorded by the workflow service when it wrote the sign-off.
+        record_override(signoff, http_request=http_request)
     return history
 
 

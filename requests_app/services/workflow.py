@@ -35,10 +35,15 @@ from requests_app.models import (
     SignOffStage,
 )
 from requests_app.models.history import StateHistory
+from requests_app.permissions import can_comment_on_request
 from requests_app.register_workflow import RegisterEntry, RegisterTransition, workflow_for
 from requests_app.services.audit import audit_record
 from requests_app.services.closing import close_problem
-from requests_app.services.overrides import check_transition_decision, signoff_override_fields
+from requests_app.services.overrides import (
+    check_transition_decision,
+    record_override,
+    signoff_override_fields,
+)
 from requests_app.tasks import notify_request_history, render_agreement_document, render_decision_record
 from requests_app.workflow import (
     DECIDED_STATUSES,
@@ -283,7 +288,7 @@ def _transition_sharing_request(
     sharing_request.status = target
     if spec.is_decision:
         assert assessment is not None and stage is not None
-        SignOff.objects.create(
+        signoff = SignOff.objects.create(
             request=sharing_request,
             assessment=assessment,
             stage=stage,
@@ -293,6 +298,7 @@ def _transition_sharing_request(
             signer=actor,
             **signoff_override_fields(assessment, name),
         )
+        record_override(signoff, http_request=http_request)
     _grant_stage_access(sharing_request, target)
     return _record(sharing_request, name, seen, target, actor, comment.strip(), http_request)
 
@@ -528,6 +534,8 @@ def request_comment_add(
     *, sharing_request: SharingRequest, author: User, body: str, http_request: HttpRequest | None = None
 ) -> RequestComment:
     """A comment from someone who can see the request (the caller's getter has checked that)."""
+    if not can_comment_on_request(author, sharing_request.requester_id):
+        raise PermissionDenied("The auditor reads requests and changes nothing, comments included.")
     if not body.strip():
         raise ValidationError({"body": "Write a comment first."})
     if len(body) > 5000:

@@ -13,13 +13,14 @@ from contextlib import AbstractContextManager
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from requests_app.models import (
     AuditEvent,
+    DataItemType,
     Disclosure,
     OverrideKind,
     RequestStatus,
@@ -27,8 +28,8 @@ from requests_app.models import (
     SignOff,
 )
 from requests_app.services.documents import decision_record_render
-from requests_app.services.overrides import reason_is_substantial, sharing_request_decide
-from requests_app.services.workflow import transition
+from requests_app.services.overrides import engine_conditions, reason_is_substantial, sharing_request_decide
+from requests_app.services.workflow import request_comment_add, transition
 from tests.conftest import ClientFor
 from tests.factories import make_request
 
@@ -327,3 +328,59 @@ def test_the_decision_record_pdf_shows_the_advice_each_decision_the_override_and
     assert "judge the risk the patient poses to others on the ward" in text
     assert "Conditions dropped:" in text and "Conditions of the approval" in text
     assert "Approved method: Secure email" in text
+
+
+def test_the_auditor_cannot_comment_through_the_service_either(requester: User, auditor: User) -> None:
+    request = make_request(requester=requester, status=S.IG_REVIEW)
+    with pytest.raises(PermissionDenied):
+        request_comment_add(sharing_request=request, author=auditor, body="Noted.")
+    assert not request.comments.exists()
+
+
+def test_an_override_made_through_the_workflow_service_is_audited_once(
+    requester: User, ig_officer: User
+) -> None:
+    request = make_request(
+        requester=requester, status=S.IG_REVIEW, example="consent_withdrawn", stages=("ig_dpo",)
+    )
+    transition(request, "approve", actor=ig_officer, comment=REASON)  # as the API does
+    assert SignOff.objects.get().override == OverrideKind.APPROVED_DO_NOT_SHARE
+    assert AuditEvent.objects.filter(action="request.override").count() == 1
+    page = make_request(
+        requester=requester, status=S.IG_REVIEW, example="consent_withdrawn", stages=("ig_dpo",)
+    )
+    sharing_request_decide(
+        sharing_request=page, actor=ig_officer, decision="approve", kept_keys=[], reasons=REASON
+    )
+    assert AuditEvent.objects.filter(action="request.override").count() == 2
+
+
+def test_the_flow_form_leaves_out_removed_items_and_starts_pseudonymised(
+    requester: User, ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    request = make_request(
+        requester=requester,
+        status=S.IG_REVIEW,
+        example="commissioning_extract_pseudonymise",
+        stages=("ig_dpo",),
+        frequency="routine",
+        purpose_category="planning_commissioning",
+        items=("nhs_number", "ethnicity"),
+    )
+    keys = [c["key"] for c in engine_conditions(request.assessments.get())]
+    sharing_request_decide(
+        sharing_request=request,
+        actor=ig_officer,
+        decision="approve_with_conditions",
+        kept_keys=keys,
+        required_method="secure_file_transfer",
+        reasons="Commissioning needs the extract, pseudonymised as the engine sets out.",
+    )
+    response = client_for(dpo).get(reverse("request_flow", args=[request.reference]))
+    page = response.content.decode()
+    assert response.status_code == 200, page[page.find("<title>") : page.find("</title>")]
+    ethnicity, nhs_number = (DataItemType.objects.get(code=code).pk for code in ("ethnicity", "nhs_number"))
+    assert f'name="data_items" type="checkbox" value="{ethnicity}"' not in page
+    assert f'name="data_items" type="checkbox" value="{nhs_number}"' in page
+    assert '<option value="secure_file_transfer" selected>' in page
+    assert '<option value="pseudonymised" selected>' in page
