@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import JSONField, Value
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from necessity.rules import PurposeCategory, choices
@@ -262,13 +263,16 @@ class SignOff(models.Model):
     signed_at = models.DateTimeField(auto_now_add=True)
     # What the engine advised for the assessment signed, kept beside the decision so an override is
     # visible without re-reading the frozen result (and stays so if the result's shape ever changes).
-    engine_outcome = models.CharField(max_length=32, blank=True)
-    override = models.CharField(max_length=32, choices=OverrideKind.choices, blank=True)
+    # Database defaults as well, so rows written outside the ORM (the benchmark's COPY) stay valid.
+    engine_outcome = models.CharField(max_length=32, blank=True, default="", db_default="")
+    override = models.CharField(
+        max_length=32, choices=OverrideKind.choices, blank=True, default="", db_default=""
+    )
     # The approval's conditions as data, for the disclosure and flow forms: the engine's conditions the
     # signer kept ({"code", "text", "item_codes"}) and a transfer method the signer named.
-    kept_conditions = models.JSONField(default=list, blank=True)
-    dropped_conditions = models.JSONField(default=list, blank=True)
-    required_method = models.CharField(max_length=40, blank=True)
+    kept_conditions = models.JSONField(default=list, blank=True, db_default=Value([], JSONField()))
+    dropped_conditions = models.JSONField(default=list, blank=True, db_default=Value([], JSONField()))
+    required_method = models.CharField(max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["request", "signed_at", "id"]
