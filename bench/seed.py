@@ -1427,7 +1427,13 @@ class _Seeder:
                 self.flow_agreements[request_id] = agreement
             if close:
                 at = self.later(at, 24, 24 * 30)
-                history("close", "closed", requester if rng.random() < 0.7 else rng.choice(self.ig_team), at)
+                closer = requester if rng.random() < 0.7 else rng.choice(self.ig_team)
+                # One approval in 25 is never acted on and is closed saying so; chosen by id so that the
+                # random sequence, and so the rest of the data, stays as it was.
+                if request_id % 25 == 0:
+                    history("not_shared", "not_shared", closer, at, "The recipient withdrew the request.")
+                else:
+                    history("close", "closed", closer, at)
         # Comments from the people involved, most often while the request is open.
         if submitted_at is not None and (rng.random() < 0.3 or state == "awaiting_caldicott"):
             people = [requester, *(signers.values()), *([assigned] if assigned else [])]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from igportal.roles import IG_TEAM, Role, has_role, is_ig_team
+from igportal.roles import IG_TEAM, REVIEWING_ROLES, Role, has_role, is_ig_team
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -59,3 +59,21 @@ def can_read_dpias(user: User) -> bool:
 
 def can_see_own_disclosures_and_flows(user: User) -> bool:
     return has_role(user, Role.REQUESTER)
+
+
+# --- sharing requests ----------------------------------------------------------------------------------
+
+
+def can_comment_on_request(user: User, requester_id: int) -> bool:
+    """The requester and the reviewers discuss a request; the auditor reads it and changes nothing."""
+    return requester_id == user.pk or has_role(user, *REVIEWING_ROLES)
+
+
+def can_browse_requests(user: User) -> bool:
+    """Everyone who reads every submitted request browses them all, with the IG team's filters."""
+    return has_role(user, Role.IG_OFFICER, Role.DPO, Role.AUDITOR)
+
+
+def can_read_override_log(user: User) -> bool:
+    """The Caldicott Guardian's decision log: the DPO reviews it, the Guardian keeps it, auditors read it."""
+    return has_role(user, Role.DPO, Role.CALDICOTT_GUARDIAN, Role.AUDITOR)

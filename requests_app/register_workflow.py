@@ -401,6 +401,8 @@ DPIA_WORKFLOW: Workflow[Dpia] = Workflow(
             target=D.SIGNED_OFF,
             may_fire=_siro_independent,
             who="the SIRO, who neither wrote nor advised on it,",
+            # The SIRO accepts the residual risk on the organisation's behalf [000 5.vi]: say why.
+            reason_required=True,
             prepare=_record_sign_off,
             done="signed off",
         ),

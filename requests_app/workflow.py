@@ -13,6 +13,7 @@ request changes (back to the requester, who resubmits as a new assessment) or re
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ from requests_app.models import (
     SignOff,
     SignOffStage,
 )
+from requests_app.services.closing import close_problem
 from requests_app.services.outbox import outbox_enqueue
 from requests_app.tasks import notify_request_history, render_decision_record
 from requests_app.transitions import Move, Transition, Workflow, table
@@ -51,7 +53,7 @@ STAGE_ROLES: dict[str, frozenset[Role]] = {
 STAGE_ORDER = (SignOffStage.IG_DPO, SignOffStage.CALDICOTT_GUARDIAN, SignOffStage.SIRO)
 REVIEW_STATUSES: frozenset[RequestStatus] = frozenset(STATUS_STAGE)
 OPEN_STATUSES = frozenset({S.SUBMITTED, *REVIEW_STATUSES})
-CLOSED_STATUSES = frozenset({S.REJECTED, S.WITHDRAWN, S.CLOSED})
+CLOSED_STATUSES = frozenset({S.REJECTED, S.WITHDRAWN, S.CLOSED, S.NOT_SHARED})
 APPROVED_STATUSES = frozenset({S.APPROVED, S.APPROVED_WITH_CONDITIONS})
 # Statuses that end the review with a decision; each gets a decision record.
 DECIDED_STATUSES = frozenset({*APPROVED_STATUSES, S.REJECTED})
@@ -127,6 +129,11 @@ def _prepare_decision(move: Move[SharingRequest]) -> None:
         raise PermissionDenied(
             "You have signed another stage of this request; a different person must sign this one."
         )
+    # An override (approving "do not share", refusing "share") needs a reason of real length, however
+    # the decision was made.
+    from requests_app.services.overrides import check_transition_decision
+
+    check_transition_decision(assessment, move.spec.name, move.comment)
     move.context["assessment"], move.context["stage"] = assessment, stage
 
 
@@ -146,16 +153,28 @@ def _after_approval(move: Move[SharingRequest]) -> str:
 
 def _sign_the_stage(move: Move[SharingRequest]) -> None:
     """The decision's sign-off; a unique constraint makes it single per stage and assessment."""
+    from requests_app.services.overrides import record_override, signoff_override_fields
+
     assert move.actor is not None
-    SignOff.objects.create(
+    assessment = move.context["assessment"]
+    signoff = SignOff.objects.create(
         request=move.entry,
-        assessment=move.context["assessment"],
+        assessment=assessment,
         stage=move.context["stage"],
         decision=move.spec.name,
         conditions=str(move.inputs.get("conditions", "")).strip(),
         reasons=move.comment,
         signer=move.actor,
+        **signoff_override_fields(assessment, move.spec.name),
     )
+    move.context["signoff"] = signoff
+    record_override(signoff, http_request=move.http_request)
+
+
+def _closing_record_exists(request: SharingRequest, today: datetime.date) -> list[str]:
+    """Closing as shared needs the disclosure logged or the flow registered."""
+    problem = close_problem(request)
+    return [problem] if problem is not None else []
 
 
 def _grant_stage_access(move: Move[SharingRequest]) -> None:
@@ -259,7 +278,19 @@ SHARING_WORKFLOW: Workflow[SharingRequest] = Workflow(
             may_fire=_requester_or_ig_team,
             who="the requester or the IG team",
             target=S.CLOSED,
+            # No request closes as shared without a record of what was shared [004 6.8.3].
+            guard=_closing_record_exists,
             done="closed",
+        ),
+        Transition(
+            name="not_shared",
+            label="Close as not shared after all",
+            sources=APPROVED_STATUSES,
+            may_fire=_requester_or_ig_team,
+            who="the requester or the IG team",
+            target=S.NOT_SHARED,
+            reason_required=True,
+            done="closed as not shared",
         ),
     ),
 )

@@ -51,9 +51,19 @@ class DisclosureForm(NHSFormMixin, forms.Form):
     disclosed_by = PersonChoiceField("Shared or refused by")
 
     def __init__(
-        self, *args: Any, kind: str | None = None, police: bool | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        kind: str | None = None,
+        police: bool | None = None,
+        items: list[tuple[str, str]] | None = None,
+        conditions: tuple[str, ...] = (),
+        **kwargs: Any,
     ) -> None:
-        """``kind`` and ``police`` are known for a request's entry: the fields that do not apply go."""
+        """``kind`` and ``police`` are known for a request's entry: the fields that do not apply go.
+
+        ``items`` are the request's data items the approval's conditions left (removed ones are never
+        offered) and ``conditions`` the approval's conditions, each to confirm as met.
+        """
         super().__init__(*args, **kwargs)
         self.fields.update(legal_basis_fields(required=False))
         self.fields["transfer_method"] = method_field("How it was shared", required=False)
@@ -94,3 +104,27 @@ class DisclosureForm(NHSFormMixin, forms.Form):
         if police is False:
             for name in POLICE_FIELD_NAMES:
                 self.fields.pop(name, None)
+        if kind == DisclosureKind.DISCLOSURE and items is not None:
+            self.fields["items"] = forms.MultipleChoiceField(
+                label="Data items shared",
+                choices=items,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="Items the approval's conditions removed are not offered.",
+                error_messages={"required": "Choose the data items that were shared."},
+            )
+            self.order_fields(["items", "information"])
+        if kind == DisclosureKind.DISCLOSURE and conditions:
+            self.fields["conditions_met"] = forms.TypedMultipleChoiceField(
+                label="The approval's conditions that were met",
+                choices=[(index, text) for index, text in enumerate(conditions)],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="Untick a condition that was not met: the entry is flagged and needs a reason.",
+            )
+        if kind == DisclosureKind.DISCLOSURE and (items is not None or conditions):
+            self.fields["departure_reason"] = text_field(
+                "Reason for departing from the conditions",
+                required=False,
+                help_text="Needed when a condition was not met or another method was used.",
+            )

@@ -62,13 +62,14 @@ class FlowForm(NHSFormMixin, forms.Form):
     )
     notes = text_field("Notes", required=False, help_text="Internal; never published.")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, removed_items: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        """``removed_items``: catalogue codes the approval's conditions removed, never offered."""
         super().__init__(*args, **kwargs)
         self.fields.update(legal_basis_fields())
         self.fields["transfer_method"] = method_field()
         items = self.fields["data_items"]
         assert isinstance(items, forms.ModelMultipleChoiceField)
-        items.queryset = DataItemType.objects.filter(active=True)
+        items.queryset = DataItemType.objects.filter(active=True).exclude(code__in=removed_items)
         agreement = self.fields["agreement"]
         assert isinstance(agreement, forms.ModelChoiceField)
         agreement.queryset = agreements_in_force()

@@ -12,6 +12,7 @@ from enum import nonmember
 
 from django.conf import settings
 from django.db import models
+from django.db.models import JSONField, Value
 
 from necessity.rules import PurposeCategory, TransferMethod, choices
 from requests_app.models.flows import LegalBasisFields
@@ -63,6 +64,12 @@ class Disclosure(LegalBasisFields):
     )
     police_acknowledged_on = models.DateField("Date acknowledged", null=True, blank=True)
     notes = models.TextField(blank=True)
+    # The data items shared, by catalogue code, when recorded against a request (its removed items are
+    # never offered), and whether what was done departs from the approval's conditions, with the reason.
+    # Database defaults as well, so rows written outside the ORM (the benchmark's COPY) stay valid.
+    items = models.JSONField(default=list, blank=True, db_default=Value([], JSONField()))
+    departures = models.JSONField(default=list, blank=True, db_default=Value([], JSONField()))
+    departure_reason = models.TextField(blank=True, default="", db_default="")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

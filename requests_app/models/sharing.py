@@ -7,6 +7,7 @@ from enum import nonmember
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import JSONField, Value
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from necessity.rules import PurposeCategory, choices
@@ -30,6 +31,8 @@ class RequestStatus(StatusChoices):
     REJECTED = "rejected", "Rejected"
     WITHDRAWN = "withdrawn", "Withdrawn"
     CLOSED = "closed", "Shared and closed"
+    # Approved, but in the end nothing was shared: closed with the reason, so no approval is left open.
+    NOT_SHARED = "not_shared", "Not shared after all"
 
     colours = nonmember(
         {
@@ -38,6 +41,7 @@ class RequestStatus(StatusChoices):
             "approved": "green",
             "approved_with_conditions": "green",
             "closed": "green",
+            "not_shared": "grey",
             "rejected": "red",
             "withdrawn": "red",
         }
@@ -283,6 +287,14 @@ class Decision(models.TextChoices):
     REJECT = "reject", "Reject"
 
 
+class OverrideKind(models.TextChoices):
+    """How a sign-off departs from the engine's advice; each needs a reason of real length."""
+
+    APPROVED_DO_NOT_SHARE = "approved_do_not_share", "Approved what the engine advised not to share"
+    DROPPED_CONDITIONS = "dropped_conditions", "Approved without conditions the engine set"
+    REFUSED_SHARE = "refused_share", "Refused what the engine advised to share"
+
+
 class SignOff(models.Model):
     """One decision at one stage of one assessment round, with its reasons."""
 
@@ -294,9 +306,27 @@ class SignOff(models.Model):
     reasons = models.TextField(blank=True)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(auto_now_add=True)
+    # What the engine advised for the assessment signed, kept beside the decision so an override is
+    # visible without re-reading the frozen result (and stays so if the result's shape ever changes).
+    # Database defaults as well, so rows written outside the ORM (the benchmark's COPY) stay valid.
+    engine_outcome = models.CharField(max_length=32, blank=True, default="", db_default="")
+    override = models.CharField(
+        max_length=32, choices=OverrideKind.choices, blank=True, default="", db_default=""
+    )
+    # The approval's conditions as data, for the disclosure and flow forms: the engine's conditions the
+    # signer kept ({"code", "text", "item_codes"}) and a transfer method the signer named.
+    kept_conditions = models.JSONField(default=list, blank=True, db_default=Value([], JSONField()))
+    dropped_conditions = models.JSONField(default=list, blank=True, db_default=Value([], JSONField()))
+    required_method = models.CharField(max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["request", "signed_at", "id"]
+        indexes = [
+            # The DPO's decision log lists overrides only, newest first.
+            models.Index(
+                fields=["-signed_at"], condition=~models.Q(override=""), name="signoff_override_idx"
+            ),
+        ]
         constraints = [
             # One signature per stage per assessment round: a second is impossible, not just unlikely.
             models.UniqueConstraint(fields=["assessment", "stage"], name="signoff_one_per_stage"),
@@ -304,6 +334,10 @@ class SignOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.stage}: {self.decision}"
+
+    @property
+    def is_override(self) -> bool:
+        return bool(self.override)
 
 
 class RequestComment(models.Model):

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from igportal.roles import IG_TEAM, Role
-from requests_app.deadlines import add_working_days
 from requests_app.models import OrganisationSettings, RequestHistory, RequestStatus, SharingRequest
 from requests_app.reminders.base import (
     Message,
@@ -23,6 +22,7 @@ from requests_app.reminders.base import (
     plural,
     role_members,
 )
+from requests_app.waiting import first_day_too_long
 
 S = RequestStatus
 # The IG inbox counts as a stage: a submitted request waits on the IG team as much as one in review.
@@ -35,8 +35,7 @@ def signoff_milestones(
     """What a request that entered its status on ``entered`` owes on ``today``; ``stint`` names the entry."""
     owed = []
     for step, waited in (("nudge", working_days), ("escalate", 2 * working_days)):
-        # "More than N working days": the first day on which N + 1 have gone by.
-        falls_on = add_working_days(entered, waited + 1, kind="sar", nation=nation)
+        falls_on = first_day_too_long(entered, working_days=waited, nation=nation)
         if falls_on <= today:
             owed.append(Milestone(f"{stint}:{step}", falls_on, step, waited))
     return owed

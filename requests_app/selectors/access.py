@@ -81,8 +81,12 @@ def _due_within(today: date, working_days: int) -> Q:
     )
 
 
-def _overdue(today: date) -> Q:
-    # due_on is None while a clock is stopped, so a case waiting on the requester is never overdue.
+def access_overdue(today: date) -> Q:
+    """The one notion of an overdue access request: open and past its due date. The home pages, the
+    DPO's dashboard, the list's filter and the reminders' escalation (due before today) all use it.
+
+    due_on is None while a clock is stopped, so a case waiting on the requester is never overdue.
+    """
     return Q(status__in=OPEN_STATUSES, due_on__lt=today)
 
 
@@ -121,10 +125,10 @@ def access_request_list(
     if due_within is not None:
         cases = cases.filter(_due_within(today, due_within))
     if overdue:
-        cases = cases.filter(_overdue(today))
+        cases = cases.filter(access_overdue(today))
     return cases.annotate(
         overdue=Case(
-            When(_overdue(today), then=Value(True)), default=Value(False), output_field=BooleanField()
+            When(access_overdue(today), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
     ).order_by("-overdue", F("due_on").asc(nulls_last=True), "-received_on", "-id")
 
@@ -143,7 +147,7 @@ def access_request_due_tasks(*, today: date) -> list[DueTask]:
     list_url = reverse("access_request_list")
     tasks: list[DueTask] = []
     overdue = list(
-        AccessRequest.objects.filter(_overdue(today)).order_by("due_on", "id")[: HOME_TASK_LIMIT + 1]
+        AccessRequest.objects.filter(access_overdue(today)).order_by("due_on", "id")[: HOME_TASK_LIMIT + 1]
     )
     for case in overdue[:HOME_TASK_LIMIT]:
         assert case.due_on is not None

@@ -32,6 +32,7 @@ from requests_app.models import (
 from requests_app.selectors import dpias as dpia_selectors
 from requests_app.selectors import flows as flow_selectors
 from requests_app.selectors import incidents as incident_selectors
+from requests_app.selectors.access import access_overdue
 
 OVERDUE_LIMIT = 10
 # The dashboard's two history charts cover every request since the start and a year of access requests:
@@ -272,8 +273,17 @@ class OverdueItem:
 
 
 def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[OverdueItem]:
-    """What is late, most urgent kinds first, at most ``OVERDUE_LIMIT`` of each kind."""
+    """What is late, most urgent kinds first, at most ``OVERDUE_LIMIT`` of each kind.
+
+    Access requests first: their deadlines are statutory, and the home page lists the same ones.
+    """
     items = [
+        OverdueItem(f"{case.reference}: response was due {case.due_on:%d %b %Y}", case.get_absolute_url())
+        for case in AccessRequest.objects.filter(access_overdue(today))
+        .only("reference", "kind", "due_on")
+        .order_by("due_on", "id")[:OVERDUE_LIMIT]
+    ]
+    items += [
         OverdueItem(
             f"{incident.reference}: ICO report was due {date_time(_due(incident.aware_at))}",
             reverse("incident_detail", args=[incident.pk]),

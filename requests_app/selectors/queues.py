@@ -6,11 +6,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from igportal.roles import IG_TEAM, Role, roles_of
-from requests_app.models import RequestStatus, SharingRequest
+from requests_app.models import Assessment, RequestStatus, SharingRequest, SignOff
 from requests_app.selectors.sharing import LIST_DEFERRED
 
 
@@ -77,7 +77,30 @@ def queue_requests(
     user: User | None = None,
     now: datetime.datetime | None = None,
 ) -> QuerySet[SharingRequest]:
-    requests = SharingRequest.objects.filter(status__in=queue.statuses)
+    return filtered_requests(
+        SharingRequest.objects.filter(status__in=queue.statuses),
+        purpose=purpose,
+        urgency=urgency,
+        recipient_id=recipient_id,
+        older_than_days=older_than_days,
+        assigned=assigned,
+        user=user,
+        now=now,
+    )
+
+
+def filtered_requests(
+    requests: QuerySet[SharingRequest],
+    *,
+    purpose: str = "",
+    urgency: str = "",
+    recipient_id: int | None = None,
+    older_than_days: int | None = None,
+    assigned: str = "",
+    user: User | None = None,
+    now: datetime.datetime | None = None,
+) -> QuerySet[SharingRequest]:
+    """The IG team's filters, urgent first then oldest, with the engine's advice beside each request."""
     if purpose:
         requests = requests.filter(purpose_category=purpose)
     if urgency:
@@ -91,10 +114,17 @@ def queue_requests(
         requests = requests.filter(assigned_to=user)
     elif assigned == "nobody":
         requests = requests.filter(assigned_to=None)
+    latest = Assessment.objects.filter(request=OuterRef("pk")).order_by("-number")
     return (
         requests.select_related("recipient", "assigned_to")
         .defer(*LIST_DEFERRED)
-        .annotate(priority=_PRIORITY)
+        .annotate(
+            priority=_PRIORITY,
+            # What the engine advised and how risky, from the latest assessment: reviewers triage on it.
+            engine_outcome=Subquery(latest.values("outcome")[:1]),
+            engine_risk=Subquery(latest.values("risk")[:1]),
+            overridden=Exists(SignOff.objects.filter(request=OuterRef("pk")).exclude(override="")),
+        )
         .order_by("priority", "submitted_at", "id")
     )
 

@@ -29,6 +29,7 @@ from requests_app.models import (
 )
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
+from requests_app.services.overrides import ApprovedTerms, approved_terms, reason_is_substantial
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import transition
 from requests_app.workflow import APPROVED_STATUSES
@@ -56,6 +57,9 @@ DETAIL_FIELDS = (
     "police_acknowledgement",
     "police_acknowledged_on",
     "notes",
+    "items",
+    "conditions_met",
+    "departure_reason",
 )
 
 
@@ -89,24 +93,71 @@ def may_record_for(user: User, sharing_request: SharingRequest) -> bool:
     return sharing_request.requester_id == user.pk or can_change_registers(user)
 
 
-def disclosure_initial(sharing_request: SharingRequest, *, today: datetime.date) -> dict[str, Any]:
-    """The entry as the request's latest answers describe it, for the form to start from."""
+def offered_items(sharing_request: SharingRequest, terms: ApprovedTerms) -> list[tuple[str, str]]:
+    """The request's data items that may be shared, as (code, name): the conditions' removals left out."""
+    assessment = sharing_request.assessments.order_by("-number").first()
+    answers: dict[str, Any] = assessment.answers if assessment is not None else {}
+    items = (answers.get("data") or {}).get("items") or []
+    return [
+        (item["code"], item.get("name", item["code"]))
+        for item in items
+        if item.get("code") and item["code"] not in terms.removed_items
+    ]
+
+
+def disclosure_initial(
+    sharing_request: SharingRequest, *, today: datetime.date, terms: ApprovedTerms | None = None
+) -> dict[str, Any]:
+    """The entry as the approval allows it, for the form to start from: the items the conditions left,
+    the basis the engine accepted (a basis it found invalid is left for the recorder to choose) and the
+    method the approval named, else the one in the answers."""
+    terms = terms or approved_terms(sharing_request)
     assessment = sharing_request.assessments.order_by("-number").first()
     answers: dict[str, Any] = assessment.answers if assessment is not None else {}
     lawful = answers.get("lawful_basis") or {}
     police = answers.get("police") or {}
-    items = (answers.get("data") or {}).get("items") or []
+    items = offered_items(sharing_request, terms)
+
+    def basis(name: str) -> str:
+        return "" if name in terms.invalid_bases else (lawful.get(name) or "")
+
     return {
-        "information": "; ".join(item.get("name", "") for item in items),
+        "information": "; ".join(name for _, name in items),
+        "items": [code for code, _ in items],
+        "conditions_met": list(range(len(terms.texts))),
         "disclosed_on": today,
-        "art6": lawful.get("art6", ""),
-        "art9": lawful.get("art9", ""),
-        "confidentiality_basis": lawful.get("confidentiality_basis", ""),
-        "transfer_method": (answers.get("transfer") or {}).get("method", ""),
+        "art6": basis("art6"),
+        "art9": basis("art9"),
+        "confidentiality_basis": basis("confidentiality_basis"),
+        "transfer_method": terms.method or (answers.get("transfer") or {}).get("method", ""),
         "police_officer": police.get("officer", ""),
         "police_reference": police.get("reference", ""),
         "police_requested": police.get("information_requested", ""),
     }
+
+
+def disclosure_departures(
+    sharing_request: SharingRequest, *, items: list[str], method: str, conditions_met: list[int] | None
+) -> list[str]:
+    """How a disclosure departs from the conditions its approval carries, in words; empty when it does not.
+
+    ``conditions_met`` holds the indexes of ``approved_terms(...).texts`` the recorder confirmed were met
+    (None when the caller did not ask, as for an entry made outside the form).
+    """
+    terms = approved_terms(sharing_request)
+    departures = []
+    removed = sorted(set(items) & terms.removed_items)
+    if removed:
+        departures.append("items the conditions removed were shared: " + ", ".join(removed))
+    if terms.method and method and method != terms.method:
+        departures.append(f"shared by another method than {terms.method_label.lower()}")
+    if conditions_met is not None:
+        departures += [
+            f"condition not met: {text}"
+            for index, text in enumerate(terms.texts)
+            if index not in set(conditions_met)
+        ]
+    return departures
 
 
 def _check(kind: str, purpose_category: str, data: dict[str, Any], today: datetime.date) -> None:
@@ -193,6 +244,26 @@ def disclosure_record(
         raise ValidationError(errors)
     assert recipient is not None
     _check(kind, purpose_category, data, today)
+    data = dict(data)
+    conditions_met = data.pop("conditions_met", None)
+    departures: list[str] = []
+    if locked is not None and kind == DisclosureKind.DISCLOSURE:
+        departures = disclosure_departures(
+            locked,
+            items=list(data.get("items") or []),
+            method=str(data.get("transfer_method") or ""),
+            conditions_met=conditions_met,
+        )
+        if departures and not reason_is_substantial(str(data.get("departure_reason", ""))):
+            raise ValidationError(
+                {
+                    "departure_reason": "What was shared departs from the approval's conditions ("
+                    + "; ".join(departures)
+                    + "): say why, in a sentence or two."
+                }
+            )
+    if not departures:
+        data["departure_reason"] = ""
     if kind == DisclosureKind.REFUSAL:
         # A refusal shares nothing, so it carries no basis or method that could be read as one.
         data = {**data, "art6": "", "art9": "", "confidentiality_basis": "", "transfer_method": ""}
@@ -205,6 +276,7 @@ def disclosure_record(
         recipient=recipient,
         purpose_category=purpose_category,
         recorded_by=actor,
+        departures=departures,
         **{name: (value.strip() if isinstance(value, str) else value) for name, value in data.items()},
     )
     audit_record(
@@ -217,6 +289,7 @@ def disclosure_record(
             "request": locked.reference if locked else "",
             "outside_wizard": locked is None,
             "purpose": label(PurposeCategory(purpose_category)),
+            "departs_from_conditions": departures,
         },
     )
     if locked is not None and locked.status in APPROVED_STATUSES and kind == DisclosureKind.DISCLOSURE:

@@ -20,7 +20,8 @@ from requests_app.models import AgreementDocument, AgreementVersion, DecisionRec
 from requests_app.naming import record_name
 from requests_app.services.isas import UNAPPROVED, IsaDocument, agreement_document
 from requests_app.services.outbox import outbox_enqueue
-from requests_app.workflow import DECIDED_STATUSES
+from requests_app.services.overrides import approved_terms
+from requests_app.workflow import APPROVED_STATUSES, DECIDED_STATUSES
 
 
 def decision_events(request_id: int | None = None) -> QuerySet[RequestHistory]:
@@ -29,6 +30,10 @@ def decision_events(request_id: int | None = None) -> QuerySet[RequestHistory]:
     if request_id is not None:
         events = events.filter(request_id=request_id)
     return events.order_by("occurred_at", "id")
+
+
+def decision_is_approval(status: str) -> bool:
+    return status in APPROVED_STATUSES
 
 
 def decision_record_render(*, history_id: int) -> DecisionRecord:
@@ -78,9 +83,13 @@ def decision_record_pdf(event: RequestHistory, *, version: int) -> tuple[str, by
         version=version,
         sensitive=True,
     )
+    signoffs = list(assessment.signoffs.select_related("signer"))
+    approved = decision_is_approval(event.to_status)
     pdf = render_pdf(
         "documents/decision_record.html",
         {
+            "has_override": any(signoff.override for signoff in signoffs),
+            "approved_terms": approved_terms(sharing_request, latest=assessment) if approved else None,
             "document_title": f"Decision record {sharing_request.reference}",
             "record_name": name,
             "sharing_request": sharing_request,
@@ -88,7 +97,7 @@ def decision_record_pdf(event: RequestHistory, *, version: int) -> tuple[str, by
             "assessment": assessment,
             "result": present_result(assessment.result),
             "answers": summarise_answers(assessment.answers),
-            "signoffs": assessment.signoffs.select_related("signer"),
+            "signoffs": signoffs,
             "history": sharing_request.history.select_related("actor").filter(
                 occurred_at__lte=event.occurred_at
             ),

@@ -26,6 +26,7 @@ from requests_app.models import (
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
 from requests_app.services.isas import agreement_draft_for_flow
+from requests_app.services.overrides import approved_terms
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import REVIEW_INTERVAL, transition
 from requests_app.workflow import APPROVED_STATUSES
@@ -54,14 +55,28 @@ def flow_initial(sharing_request: SharingRequest, *, today: datetime.date) -> di
     covering = SharingAgreement.objects.filter(
         reference=existing, versions__status=AgreementStatus.ACTIVE
     ).first()
+    # The approval's conditions travel: removed items are left out, pseudonymisation and the named method
+    # are prefilled, and a basis the engine found invalid is left for the IG team to choose.
+    terms = approved_terms(sharing_request, latest=assessment)
+    data_form = sharing_request.data_form
+    if terms.anonymise:
+        data_form = "anonymised"
+    elif terms.pseudonymise_items and data_form == "identifiable":
+        data_form = "pseudonymised"
     return {
         "name": sharing_request.title,
-        "data_form": sharing_request.data_form,
-        "data_items": [item.item_type_id for item in sharing_request.items.all()],
-        "art6": lawful.get("art6", ""),
-        "art9": lawful.get("art9", ""),
-        "confidentiality_basis": lawful.get("confidentiality_basis", ""),
-        "transfer_method": transfer.get("method", ""),
+        "data_form": data_form,
+        "data_items": [
+            item.item_type_id
+            for item in sharing_request.items.select_related("item_type")
+            if item.item_type.code not in terms.removed_items
+        ],
+        "art6": "" if "art6" in terms.invalid_bases else lawful.get("art6", ""),
+        "art9": "" if "art9" in terms.invalid_bases else lawful.get("art9", ""),
+        "confidentiality_basis": ""
+        if "confidentiality_basis" in terms.invalid_bases
+        else lawful.get("confidentiality_basis", ""),
+        "transfer_method": terms.method or transfer.get("method", ""),
         "next_review_on": today + REVIEW_INTERVAL,
         "agreement": covering.pk if covering else None,
         "new_agreement": covering is None,

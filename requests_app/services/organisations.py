@@ -62,6 +62,10 @@ def organisation_settings_update(*, actor: User, **data: Any) -> OrganisationSet
         for field, role in _NAMED_OFFICERS
         if (person := getattr(current, field)) is not None and not has_role(person, role)
     }
+    if current.dpo is None:
+        # Escalations, overdue reviews and the decision log all go to the named DPO [004 5.7].
+        errors["dpo"] = "Name the Data Protection Officer: escalations and overdue reviews go to them."
+    # The consent age is the policy's now (OrganisationPolicy), whose validators keep it usable.
     if errors:
         raise ValidationError(errors)
     current.full_clean()

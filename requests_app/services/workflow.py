@@ -42,6 +42,7 @@ from requests_app.models import (
     SignOffStage,
 )
 from requests_app.models.history import SYSTEM_ACTOR_NAME, StateHistory
+from requests_app.permissions import can_comment_on_request
 from requests_app.register_workflow import REGISTER_WORKFLOWS, REVIEW_INTERVAL, RegisterEntry
 from requests_app.services.audit import audit_record
 from requests_app.transitions import Move, Transition, Workflow, lower_first
@@ -466,6 +467,8 @@ def request_comment_add(
     *, sharing_request: SharingRequest, author: User, body: str, http_request: HttpRequest | None = None
 ) -> RequestComment:
     """A comment from someone who can see the request (the caller's getter has checked that)."""
+    if not can_comment_on_request(author, sharing_request.requester_id):
+        raise PermissionDenied("The auditor reads requests and changes nothing, comments included.")
     if not body.strip():
         raise ValidationError({"body": "Write a comment first."})
     if len(body) > 5000:

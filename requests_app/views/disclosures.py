@@ -32,7 +32,9 @@ from requests_app.services.disclosures import (
     disclosure_kind_for,
     disclosure_record,
     may_record_for,
+    offered_items,
 )
+from requests_app.services.overrides import approved_terms
 from requests_app.views.registers import csv_export, list_page
 
 
@@ -179,12 +181,15 @@ def request_disclosure(request: AuthenticatedHttpRequest, reference: str) -> Htt
             http_request=request,
         )
     police = sharing_request.purpose_category == "police_crime"
+    terms = approved_terms(sharing_request)
     form = DisclosureForm(
         request.POST or None,
         kind=kind,
         police=police,
+        items=offered_items(sharing_request, terms),
+        conditions=terms.texts,
         initial={
-            **disclosure_initial(sharing_request, today=timezone.localdate()),
+            **disclosure_initial(sharing_request, today=timezone.localdate(), terms=terms),
             "disclosed_by": request.user.pk,
         },
     )
@@ -204,5 +209,6 @@ def request_disclosure(request: AuthenticatedHttpRequest, reference: str) -> Htt
         form,
         heading=f"Record the {verb} for {sharing_request.reference}",
         sharing_request=sharing_request,
+        terms=terms if kind == "disclosure" else None,
         back_url=reverse("request_detail", args=[sharing_request.reference]),
     )

@@ -24,6 +24,7 @@ from requests_app.selectors.registers import refuse_action
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services import dpias as services
 from requests_app.services.audit import audit_record
+from requests_app.services.workflow import workflow_for
 from requests_app.views.registers import actions_for, csv_export, fire, list_page
 
 
@@ -131,6 +132,17 @@ def dpia_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dpia_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     dpia = selectors.get_dpia_for_user(request.user, pk, http_request=request)
+    comment = request.POST.get("comment", "").strip()
+    spec = workflow_for(dpia).transitions.get(name)
+    may_sign = spec is not None and dpia.status in spec.sources and spec.may_fire(request.user, dpia)
+    if name == "sign_off" and may_sign and comment and request.POST.get("confirmed") != "True":
+        # A sign-off is deliberate: first what is being signed, then the signature; anyone else is
+        # refused by the service as before.
+        return render(
+            request,
+            "requests_app/dpia_signoff_confirm.html",
+            {"dpia": dpia, "risks": dpia.risks.all(), "comment": comment},
+        )
     return fire(
         request,
         dpia,

@@ -33,6 +33,7 @@ from requests_app.services.flows import (
     flow_initial,
     flow_registration_problem,
 )
+from requests_app.services.overrides import approved_terms
 from requests_app.views.registers import actions_for, csv_export, fire, list_page
 
 
@@ -197,7 +198,11 @@ def request_flow(request: AuthenticatedHttpRequest, reference: str) -> HttpRespo
             http_request=request,
         )
     initial = flow_initial(sharing_request, today=timezone.localdate())
-    form = FlowForm(request.POST or None, initial={**initial, "asset_owner": request.user.pk})
+    form = FlowForm(
+        request.POST or None,
+        initial={**initial, "asset_owner": request.user.pk},
+        removed_items=approved_terms(sharing_request).removed_items,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.forms import show_errors
@@ -28,15 +29,24 @@ from requests_app.models import (
     SignOffStage,
 )
 from requests_app.permissions import (
+    can_browse_requests,
     can_change_registers,
+    can_comment_on_request,
     can_read_audit_trail,
     can_read_dpias,
     can_read_registers,
 )
 from requests_app.selectors.sharing import get_sharing_request_for_user, requests_raised_by
 from requests_app.services.audit import audit_record
+from requests_app.services.closing import close_problem
 from requests_app.services.disclosures import disclosure_kind_for, may_record_for
 from requests_app.services.flows import flow_registration_problem
+from requests_app.services.overrides import (
+    decision_terms,
+    engine_conditions,
+    sharing_request_decide,
+    starting_conditions,
+)
 from requests_app.services.sharing import (
     can_delete_draft,
     can_edit_answers,
@@ -54,6 +64,7 @@ from requests_app.services.workflow import (
 from requests_app.workflow import (
     OPEN_STATUSES,
     TRANSITIONS,
+    Transition,
     available_transitions,
     current_stage,
     ordered_stages,
@@ -71,7 +82,11 @@ def request_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "requests_app/request_list.html",
-        {"page": page, "can_raise": can_raise_requests(request.user)},
+        {
+            "page": page,
+            "can_raise": can_raise_requests(request.user),
+            "can_browse": can_browse_requests(request.user),
+        },
     )
 
 
@@ -180,6 +195,57 @@ def _register_context(
     }
 
 
+def addable_stages(sharing_request: SharingRequest) -> list[str]:
+    """The sign-offs the IG team could still add: not already a stage, and not before the one under way."""
+    stages = ordered_stages(sharing_request.stages)
+    current = current_stage(sharing_request)
+    start = stages.index(current) if current in stages else 0
+    return [
+        stage
+        for stage in SignOffStage.values
+        if stage not in stages and (current is None or ordered_stages([*stages, stage]).index(stage) > start)
+    ]
+
+
+# Moves the page never offers as a button: "close" is made by logging the disclosure (or registering the
+# flow), and a decision by the decision form.
+_NOT_BUTTONS = frozenset({"close"})
+
+
+def page_actions(
+    user: User,
+    sharing_request: SharingRequest,
+    actions: list[Transition[SharingRequest]],
+    forms: dict[str, Form] | None = None,
+) -> list[dict[str, Any]]:
+    """The buttons on the request page: only moves the user may make now, each posting where it works."""
+    shown = []
+    for action in actions:
+        if action.is_decision:
+            continue
+        if action.name in _NOT_BUTTONS and close_problem(sharing_request) is not None:
+            continue
+        if action.name == "submit":
+            # Submitting freezes the answers with the engine's result, which the wizard's review shows first.
+            if not can_edit_answers(user, sharing_request):
+                continue
+            url = reverse("wizard_review", args=[sharing_request.reference])
+        else:
+            url = reverse("request_transition", args=[sharing_request.reference, action.name])
+        form = (forms or {}).get(f"{action.name}_form")
+        shown.append(
+            {
+                "name": action.name,
+                "label": action.label,
+                "url": url,
+                "comment_required": action.reason_required,
+                "warning": action.warning or action.name in {"withdraw", "not_shared"},
+                "errors": list(form.non_field_errors()) if form is not None else [],
+            }
+        )
+    return shown
+
+
 def render_request_page(
     request: AuthenticatedHttpRequest,
     sharing_request: SharingRequest,
@@ -191,6 +257,7 @@ def render_request_page(
     user = request.user
     assessment = _latest_assessment(sharing_request)
     actions = available_transitions(user, sharing_request)
+    can_decide = any(action.is_decision for action in actions)
     ig_team = is_ig_team(user) and sharing_request.requester_id != user.pk
     current = STEPS_BY_NAME.get(sharing_request.current_step)
     context: dict[str, Any] = {
@@ -203,19 +270,20 @@ def render_request_page(
         "can_edit": can_edit_answers(user, sharing_request),
         "can_delete": can_delete_draft(user, sharing_request),
         "continue_url": step_url(sharing_request, current.name if current else "purpose"),
-        "can_decide": any(action.is_decision for action in actions),
-        "actions": [action for action in actions if not action.is_decision],
+        "can_decide": can_decide,
+        "actions": page_actions(user, sharing_request, actions, forms),
         "can_route": ig_team and sharing_request.status in OPEN_STATUSES,
         "error": error,
-        "decision_form": DecisionForm(),
+        "decision_form": decision_form_for(sharing_request, assessment=assessment) if can_decide else None,
         "comment_form": CommentForm(),
-        "add_stage_form": AddStageForm(),
+        "add_stage_form": AddStageForm(stages=addable_stages(sharing_request)),
         "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
         "decision_record": sharing_request.decision_records.order_by("-version").first(),
         "documents": sharing_request.documents.select_related("uploaded_by"),
         "can_add_documents": can_add_documents(user, sharing_request),
         "document_form": DocumentForm(),
         "can_read_audit": can_read_audit_trail(user),
+        "can_comment": can_comment_on_request(user, sharing_request.requester_id),
         **_register_context(user, sharing_request, assessment),
     }
     context.update(forms or {})
@@ -241,19 +309,15 @@ def _fire(
     name: str,
     *,
     comment: str = "",
-    conditions: str = "",
     form_name: str,
     form: Form,
+    act: Callable[[], object] | None = None,
 ) -> HttpResponse:
     try:
-        transition(
-            sharing_request,
-            name,
-            actor=request.user,
-            comment=comment,
-            conditions=conditions,
-            http_request=request,
-        )
+        if act is not None:
+            act()
+        else:
+            transition(sharing_request, name, actor=request.user, comment=comment, http_request=request)
     except TransitionConflict as exc:
         if _wants_json(request):
             return JsonResponse({"error": str(exc), "status": exc.sharing_request.status}, status=409)
@@ -266,24 +330,55 @@ def _fire(
     return redirect("request_detail", reference=sharing_request.reference)
 
 
+def decision_form_for(
+    sharing_request: SharingRequest, data: Any = None, *, assessment: Assessment | None
+) -> DecisionForm:
+    """The signer's form: the latest assessment's conditions, ticked as the last stage left them."""
+    conditions = engine_conditions(assessment) if assessment is not None else []
+    initial = {"kept_conditions": starting_conditions(assessment)} if assessment is not None else {}
+    return DecisionForm(data, engine_conditions=conditions, initial=initial)
+
+
 @require_POST
 def request_decide(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """Two posts: the first shows what is being signed (and any override) to confirm, the second signs."""
     sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
     if not any(action.is_decision for action in available_transitions(request.user, sharing_request)):
         raise PermissionDenied(
             "Only the signer of the stage under way can decide, never on their own request."
         )
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
+    assessment = _latest_assessment(sharing_request)
+    form = decision_form_for(sharing_request, request.POST, assessment=assessment)
+    if assessment is None or not form.is_valid():
         return render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
+    data = form.cleaned_data
+    arguments: dict[str, Any] = {
+        "decision": data["decision"],
+        "kept_keys": data.get("kept_conditions", []),
+        "extra_conditions": data["conditions"],
+        "required_method": data["required_method"],
+        "reasons": data["comment"],
+    }
+    try:
+        terms = decision_terms(assessment=assessment, **arguments)
+    except ValidationError as exc:
+        show_errors(form, exc)
+        return render_request_page(request, sharing_request, status=400, forms={"decision_form": form})
+    if not data["confirmed"]:
+        return render(
+            request,
+            "requests_app/decision_confirm.html",
+            {"sharing_request": sharing_request, "assessment": assessment, "terms": terms, "form": form},
+        )
     return _fire(
         request,
         sharing_request,
-        form.cleaned_data["decision"],
-        comment=form.cleaned_data["comment"],
-        conditions=form.cleaned_data["conditions"],
+        data["decision"],
         form_name="decision_form",
         form=form,
+        act=lambda: sharing_request_decide(
+            sharing_request=sharing_request, actor=request.user, http_request=request, **arguments
+        ),
     )
 
 
@@ -293,7 +388,9 @@ def request_transition(request: AuthenticatedHttpRequest, reference: str, name: 
     spec = TRANSITIONS.get(name)
     if spec is None or spec.is_decision or name == "submit":
         raise Http404("No such action.")
-    form = CommentForm({"body": request.POST.get("comment", "")})
+    # Fieldless: the service's message (a missing reason, a missing log entry) is shown by the button.
+    form = Form(data={})
+    form.is_valid()
     return _fire(
         request,
         sharing_request,
@@ -382,7 +479,7 @@ def request_comment(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
             sharing_request=target, author=request.user, body=data["body"], http_request=request
         ),
         done="Comment added.",
-        may_act=lambda user, target: True,  # whoever sees the request may comment on it
+        may_act=lambda user, target: can_comment_on_request(user, target.requester_id),
     )
 
 

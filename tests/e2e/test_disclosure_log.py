@@ -45,11 +45,14 @@ def test_a_police_request_is_approved_with_a_condition_disclosed_and_exported_fr
     j.at(sharing_request.title, shot="ig-request")
     page.get_by_role("button", name="Start the IG review").click()
     j.at(sharing_request.title)
-    page.get_by_label("Approve", exact=True).check()
+    # The engine's conditions come ticked: keeping them is an approval with conditions.
+    page.get_by_label("Approve with conditions").check()
     page.get_by_label("Reasons", exact=True).fill(
         "Lawful under Schedule 2 paragraph 2; the dates alone are needed."
     )
-    page.get_by_role("button", name="Record decision").click()
+    page.get_by_role("button", name="Check your decision").click()
+    j.at("Check your decision before you sign it")
+    page.get_by_role("button", name="Confirm and sign").click()
     j.at(sharing_request.title, shot="ig-approved")
     j.log_out()
 
@@ -59,15 +62,17 @@ def test_a_police_request_is_approved_with_a_condition_disclosed_and_exported_fr
     j.open(detail)
     j.at(sharing_request.title, shot="caldicott-request")
     page.get_by_label("Approve with conditions").check()
-    page.get_by_label("Conditions", exact=True).fill("Send the admission dates only, by secure email.")
+    page.get_by_label("Your own conditions (optional)").fill(
+        "Send the admission dates only, by secure email."
+    )
     page.get_by_label("Reasons", exact=True).fill(
         "Necessary for the investigation; nothing clinical is needed."
     )
-    page.get_by_role("button", name="Record decision").click()
+    page.get_by_role("button", name="Check your decision").click()
+    j.at("Check your decision before you sign it")
+    page.get_by_role("button", name="Confirm and sign").click()
     j.at(sharing_request.title, shot="caldicott-approved")
-    expect(page.locator("main")).to_contain_text(
-        "Conditions: Send the admission dates only, by secure email."
-    )
+    expect(page.get_by_test_id("stages")).to_contain_text("Send the admission dates only, by secure email.")
     sharing_request.refresh_from_db()
     assert sharing_request.status == RequestStatus.APPROVED_WITH_CONDITIONS
     j.log_out()

@@ -38,6 +38,10 @@ def _shared(**changes: Any) -> dict[str, Any]:
         "art9": "g_substantial_public_interest",
         "confidentiality_basis": "overriding_public_interest",
         "transfer_method": "secure_email",
+        # The items shared and both conditions of the police example's approval confirmed as met,
+        # as the form offers them ticked.
+        "items": ["admission_dates"],
+        "conditions_met": [0, 1],
         **POLICE,
         **changes,
     }
@@ -94,7 +98,12 @@ def test_a_safeguarding_share_now_is_recorded_while_still_in_review_and_never_bl
     disclosure = disclosure_record(
         sharing_request=request,
         actor=requester,
-        **_shared(**dict.fromkeys(POLICE, "") | {"police_acknowledged_on": None}),
+        # The safeguarding example's three conditions, all met; its items are its own.
+        **_shared(
+            **dict.fromkeys(POLICE, "") | {"police_acknowledged_on": None},
+            conditions_met=[0, 1, 2],
+            items=["child_name"],
+        ),
     )
     assert disclosure.kind == DisclosureKind.DISCLOSURE
     request.refresh_from_db()

@@ -261,7 +261,14 @@ def test_the_siro_signs_off_through_the_page(
     client = client_for(siro)
     page = client.get(reverse("dpia_detail", args=[dpia.pk])).content.decode()
     assert "Sign off the DPIA" in page
-    response = client.post(reverse("dpia_transition", args=[dpia.pk, "sign_off"]), {"comment": "Accepted."})
+    url = reverse("dpia_transition", args=[dpia.pk, "sign_off"])
+    # No rationale, no signature; with one, first the confirmation of what is being signed.
+    assert client.post(url, {"comment": ""}).status_code == 400
+    response = client.post(url, {"comment": "Residual risk accepted."})
+    assert response.status_code == 200 and "Confirm and sign off" in response.content.decode()
+    dpia.refresh_from_db()
+    assert dpia.status == D.AWAITING_SIRO
+    response = client.post(url, {"comment": "Residual risk accepted.", "confirmed": "True"})
     assert response.status_code == 302
     dpia.refresh_from_db()
     assert dpia.status == D.SIGNED_OFF and dpia.siro_signed_by == siro

@@ -134,7 +134,13 @@ def test_only_holders_of_a_role_can_be_named_for_it(
     client = client_for(dpo)
     response = client.post(
         reverse("organisation_settings_edit"),
-        {"name": "X", "nation": "england", "caldicott_guardian": requester.pk},
+        {
+            "name": "X",
+            "nation": "england",
+            "caldicott_guardian": requester.pk,
+            "dpo": dpo.pk,
+            "consent_max_age_days": 365,
+        },
     )
     assert response.status_code == 200
     assert OrganisationSettings.load().caldicott_guardian is None
@@ -150,3 +156,23 @@ def test_only_the_dpo_changes_the_settings(client_for: ClientFor, make_user: Mak
     )
     assert response.status_code == 404
     assert OrganisationSettings.load().name != "Hijacked"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    # The consent age is the versioned policy's now; test_organisation_policy keeps it within bounds.
+    [({"dpo": ""}, "dpo")],
+)
+def test_the_settings_cannot_be_left_unusable(
+    client_for: ClientFor, dpo: User, changes: dict[str, object], field: str
+) -> None:
+    client = client_for(dpo)
+    good = {"name": "Northshire ICB", "nation": "england", "dpo": dpo.pk}
+    assert client.post(reverse("organisation_settings_edit"), good).status_code == 302
+    response = client.post(reverse("organisation_settings_edit"), {**good, **changes})
+    assert response.status_code == 200
+    assert (
+        f'id="id_{field}"' in response.content.decode() and "There is a problem" in response.content.decode()
+    )
+    portal = OrganisationSettings.load()
+    assert portal.dpo == dpo

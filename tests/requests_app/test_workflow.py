@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
@@ -203,13 +205,15 @@ def test_a_stale_decision_is_told_who_decided_first(requester: User, make_user: 
 
 def _lose_the_race(monkeypatch: pytest.MonkeyPatch, request: SharingRequest, winner: User) -> None:
     """Make the page's transition find that the winner decided between page load and submit."""
+    from requests_app.services.overrides import sharing_request_decide
     from requests_app.views import sharing as views
 
-    def decided_first(sharing_request: SharingRequest, name: str, **kwargs: object) -> RequestHistory:
-        transition(SharingRequest.objects.get(pk=sharing_request.pk), "approve", actor=winner)
-        return transition(sharing_request, name, **kwargs)  # type: ignore[call-overload]
+    def decided_first(**kwargs: Any) -> RequestHistory:
+        transition(SharingRequest.objects.get(pk=request.pk), "approve", actor=winner)
+        return sharing_request_decide(**kwargs)
 
-    monkeypatch.setattr(views, "transition", decided_first)
+    # The page signs through the decision service.
+    monkeypatch.setattr(views, "sharing_request_decide", decided_first)
 
 
 def test_a_conflict_answers_409_with_json_to_a_non_html_client(
@@ -220,7 +224,7 @@ def test_a_conflict_answers_409_with_json_to_a_non_html_client(
     _lose_the_race(monkeypatch, request, winner)
     response = client_for(loser).post(
         reverse("request_decide", args=[request.reference]),
-        {"decision": "approve"},
+        {"decision": "reject", "comment": "Not necessary for the enquiry.", "confirmed": "True"},
         HTTP_ACCEPT="application/json",
     )
     assert response.status_code == 409
@@ -235,7 +239,8 @@ def test_a_conflict_shows_the_browser_who_decided_first(
     request = make_request(requester=requester, status=S.IG_REVIEW)
     _lose_the_race(monkeypatch, request, winner)
     response = client_for(loser).post(
-        reverse("request_decide", args=[request.reference]), {"decision": "approve"}
+        reverse("request_decide", args=[request.reference]),
+        {"decision": "reject", "comment": "Not necessary for the enquiry.", "confirmed": "True"},
     )
     assert response.status_code == 409
     assert "already approved by Fay" in response.content.decode()
@@ -276,9 +281,15 @@ def test_the_request_page_offers_the_signer_a_decision_and_records_it(
     )
     assert response.status_code == 400
     assert "Give your reasons" in response.content.decode()
+    unconfirmed = {"decision": "reject", "comment": "Not necessary for the enquiry."}
+    response = client.post(reverse("request_decide", args=[request.reference]), unconfirmed)
+    # The first post only shows what is being signed; nothing is signed until it is confirmed.
+    assert response.status_code == 200
+    assert "Confirm and sign" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == S.AWAITING_CALDICOTT
     response = client.post(
-        reverse("request_decide", args=[request.reference]),
-        {"decision": "reject", "comment": "Not necessary for the enquiry."},
+        reverse("request_decide", args=[request.reference]), {**unconfirmed, "confirmed": "True"}
     )
     assert response.status_code == 302
     request.refresh_from_db()

@@ -48,7 +48,10 @@ def test_a_decision_is_signed_by_the_person_who_made_it(
     client_for(dpo).post(
         reverse("request_decide", args=[request.reference]),
         {
-            "decision": "approve",
+            "decision": "approve_with_conditions",
+            "kept_conditions": ["R-POLICE-NECESSARY-ONLY", "R-POLICE-RECORD"],
+            "comment": "The admission dates answer the enquiry without the diagnosis.",
+            "confirmed": "True",
             "signer": str(ig_officer.pk),
             "approved_by": str(ig_officer.pk),
             "status": "closed",

@@ -108,6 +108,8 @@ RULES: dict[str, list[Rule]] = {
         _r(lambda w: "/queues/siro/", frozenset({"siro"})),
     ],
     "audit_list": [_r(lambda w: "/audit/", frozenset({"dpo", "auditor"}))],
+    "request_browse": [_r(lambda w: "/requests/all/", frozenset({"ig_officer", "dpo", "auditor"}))],
+    "override_list": [_r(lambda w: "/decision-log/", frozenset({"dpo", "caldicott", "auditor"}))],
     "chaser_health": [_r(lambda w: "/operations/chasers/", frozenset({"dpo"}))],
     "access_request_list": [_r(lambda w: "/access-requests/", IG_TEAM | {"auditor"})],
     "access_request_create": [_r(lambda w: "/access-requests/new/", IG_TEAM, refused=frozenset({"auditor"}))],
@@ -201,7 +203,13 @@ RULES: dict[str, list[Rule]] = {
         )
     ],
     "request_comment": [
-        _r(lambda w: f"/requests/{w.in_review.reference}/comments/", READERS_OF_IN_REVIEW, method="post")
+        # The auditor reads the request but changes nothing, not even with a comment.
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/comments/",
+            frozenset({"owner", "ig_officer", "dpo"}),
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
     ],
 }
 
