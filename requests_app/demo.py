@@ -179,6 +179,22 @@ DEMO_REQUESTS = (
         "Northshire County Council",
         (("withdraw", Role.REQUESTER, "The panel found the figures in the published board papers.", ""),),
     ),
+    # approved, then not shared after all
+    DemoRequest(
+        "gp_referral_direct_care",
+        "Clinic letter to the patient's former GP",
+        "Riverside Medical Practice",
+        (
+            ("start_review", Role.IG_OFFICER, "", ""),
+            ("approve", Role.DPO, "", ""),
+            (
+                "not_shared",
+                Role.REQUESTER,
+                "The patient registered with a new practice before it was sent.",
+                "",
+            ),
+        ),
+    ),
 )
 
 

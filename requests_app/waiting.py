@@ -44,7 +44,8 @@ def waited_too_long(
 
 def first_day_too_long(entered: datetime.date, *, working_days: int, nation: str = "") -> datetime.date:
     """ "More than N working days": the first day on which N + 1 have gone by (the reminders' count too)."""
-    return add_working_days(entered, working_days + 1, kind="sar", nation=nation)
+    # No nation set: England's bank holidays, as the organisation's default.
+    return add_working_days(entered, working_days + 1, kind="sar", nation=nation or "england")
 
 
 def limit_label(*, purpose_category: str, urgency: str, routine_working_days: int) -> str:

@@ -150,7 +150,9 @@ def disclosure_departures(
     if removed:
         departures.append("items the conditions removed were shared: " + ", ".join(removed))
     if terms.method and method and method != terms.method:
-        departures.append(f"shared by another method than {terms.method_label.lower()}")
+        # The method's short name: its label's explanation in brackets (NHSmail ...) keeps its capitals.
+        short = terms.method_label.split(" (", 1)[0].lower()
+        departures.append(f"shared by another method than {short}")
     if conditions_met is not None:
         departures += [
             f"condition not met: {text}"

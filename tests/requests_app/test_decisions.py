@@ -169,7 +169,7 @@ def test_the_disclosure_form_offers_no_removed_item_and_starts_from_the_approved
     page = client.get(url).content.decode()
     assert 'value="admission_dates"' in page and 'value="diagnosis"' not in page
     assert '<option value="secure_email" selected>' in page
-    assert "Approved method: <strong>Secure email</strong>" in page
+    assert "Approved method: <strong>Secure email (NHSmail" in page
     form = {
         "items": ["patient_name", "date_of_birth", "admission_dates"],
         "information": "Admission and discharge dates for March 2026.",

@@ -53,7 +53,12 @@ def test_a_decision_made_while_the_broker_is_down_succeeds_and_its_work_waits(
     with publishing_to(_closed_broker()):
         response = client_for(ig_officer).post(
             reverse("request_decide", args=[request.reference]),
-            {"decision": "approve", "comment": "Necessary for the enquiry."},
+            {
+                "decision": "approve",
+                # Approving without the engine's conditions is an override: it needs a reason of length.
+                "comment": "Necessary for the enquiry, and the police have agreed to collect it in person.",
+                "confirmed": "True",
+            },
         )
     # Before the outbox the commit hook's publish raised, and the committed decision answered 500.
     assert response.status_code == 302
@@ -118,7 +123,12 @@ def test_once_the_broker_is_back_the_relay_hands_the_waiting_work_over(
     with publishing_to(_closed_broker()):
         client_for(ig_officer).post(
             reverse("request_decide", args=[request.reference]),
-            {"decision": "reject", "comment": "No basis."},
+            {
+                "decision": "reject",
+                # Refusing what the engine advised to share is an override: it needs a reason of length.
+                "comment": "No basis: the requester could not say what the data would be used for.",
+                "confirmed": "True",
+            },
         )
     history = RequestHistory.objects.get(request=request)
     assert OutboxMessage.objects.count() == 2
