@@ -169,6 +169,9 @@ GETS: dict[str, list[Get]] = {
     "/catalogue/1/edit/": [page("/catalogue/{catalogue_item}/edit/", IG)],
     "/requests/": [page("/requests/", EVERYONE)],
     "/requests/new/": [page("/requests/new/", frozenset({"requester"}))],
+    # Every submitted request, read-only for the auditor; the Caldicott Guardian's decision log.
+    "/requests/all/": [page("/requests/all/", READERS)],
+    "/decision-log/": [page("/decision-log/", frozenset({"dpo", "caldicott", "auditor"}))],
     # Only the requester sees their draft (anyone else: 404).
     "/requests/x/delete/": [page("/requests/{ref_draft}/delete/", frozenset({"requester"}))],
     "/requests/x/": [
@@ -424,6 +427,18 @@ class Post:
 
 
 TODAY = "{today}"
+# Approved without the engine's conditions the page starts ticked: an override, so the reason is a
+# real one (and the request ends approved, as the flow and disclosure posts below expect).
+IG_DECISION = {
+    "decision": "approve",
+    "kept_conditions": [],
+    "comment": "Aggregated with small numbers suppressed, so no one can be identified from the counts.",
+}
+SIRO_DECISION = {
+    "decision": "approve",
+    "kept_conditions": [],
+    "comment": "The DPIA covers it, and the residual risk is accepted on the organisation's behalf.",
+}
 # Made before the GETs, so the pages that show them have real ids: they change no one's state.
 SETUP_POSTS: dict[str, list[Post]] = {
     "/requests/x/documents/": [Post("/requests/{ref_submitted}/documents/", "requester", upload=True)],
@@ -586,13 +601,28 @@ POSTS: dict[str, list[Post]] = {
             "/requests/{ref_ig_review}/decide/",
             "igofficer",
             form="/requests/{ref_ig_review}/",
-            data={"decision": "approve", "comment": "Aggregated with small numbers suppressed."},
+            # The first post shows what is being signed (the confirmation page); the second signs it.
+            data=IG_DECISION,
+            status=200,
+        ),
+        Post(
+            "/requests/{ref_ig_review}/decide/",
+            "igofficer",
+            form="/requests/{ref_ig_review}/",
+            data={**IG_DECISION, "confirmed": "True"},
         ),
         Post(
             "/requests/{ref_awaiting_siro}/decide/",
             "siro",
             form="/requests/{ref_awaiting_siro}/",
-            data={"decision": "approve", "comment": "The DPIA covers it."},
+            data=SIRO_DECISION,
+            status=200,
+        ),
+        Post(
+            "/requests/{ref_awaiting_siro}/decide/",
+            "siro",
+            form="/requests/{ref_awaiting_siro}/",
+            data={**SIRO_DECISION, "confirmed": "True"},
         ),
     ],
     "/requests/x/data-flow/": [
