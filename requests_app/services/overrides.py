@@ -126,7 +126,8 @@ class DecisionTerms:
         """The approval's conditions in words, for the sign-off's ``conditions`` and the history."""
         lines = [condition["text"] for condition in self.kept]
         if self.required_method:
-            lines.append(f"Share by {self.required_method_label.lower()} only.")
+            # The method's short name: the label's explanation in brackets keeps its capitals out.
+            lines.append(f"Share by {self.required_method_label.split(' (', 1)[0].lower()} only.")
         if self.extra_conditions.strip():
             lines.append(self.extra_conditions.strip())
         return "\n".join(lines)
