@@ -773,7 +773,22 @@ POSTS: dict[str, list[Post]] = {
             "/registers/dpias/{dpia_draft}/actions/submit_for_advice/",
             "igofficer",
             form="/registers/dpias/{dpia_draft}/",
-        )
+        ),
+        # The SIRO's sign-off with its rationale shows what is being signed first; then it is signed.
+        Post(
+            "/registers/dpias/{dpia}/actions/sign_off/",
+            "siro",
+            data={"comment": "The residual risks are low and accepted on the organisation's behalf."},
+            status=200,
+        ),
+        Post(
+            "/registers/dpias/{dpia}/actions/sign_off/",
+            "siro",
+            data={
+                "comment": "The residual risks are low and accepted on the organisation's behalf.",
+                "confirmed": "True",
+            },
+        ),
     ],
     "/registers/flows/1/review/": [
         Post(
