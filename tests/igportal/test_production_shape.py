@@ -137,9 +137,9 @@ def stack(transactional_db: None, tmp_path: Path) -> Iterator[dict[str, Any]]:
         processes["redis"].wait(timeout=10)
 
     start_redis()
-    # Compose runs "sh -c 'python manage.py migrate && gunicorn ...'"; the test database is migrated.
-    script = shlex.split(_compose_command("web")[-1])
-    gunicorn = script[script.index("gunicorn") :]
+    # Compose's migrate job migrates as the tables' owner before web starts; the test database is migrated.
+    gunicorn = _compose_command("web")
+    assert gunicorn[0] == "gunicorn", gunicorn
     bind = gunicorn.index("--bind") + 1
     gunicorn[bind] = f"127.0.0.1:{web_port}"
     with logs["web"].open("ab") as out:
@@ -241,7 +241,7 @@ def test_as_deployed_decisions_and_agreements_get_their_pdfs_and_a_broker_outage
     request = make_request(requester=requester, status=RequestStatus.IG_REVIEW)
     _decide(as_officer, request.reference, "approve", "Necessary and proportionate.")
     page = _decide(as_guardian, request.reference, "approve", "Proportionate to the enquiry.")
-    assert f"{request.reference}: approve done." in page
+    assert f"{request.reference} is now: Approved." in page
     assert SharingRequest.objects.get(pk=request.pk).status == RequestStatus.APPROVED
     wait_for(
         lambda: DecisionRecord.objects.filter(request=request).exists(),
@@ -273,7 +273,7 @@ def test_as_deployed_decisions_and_agreements_get_their_pdfs_and_a_broker_outage
     stack["stop_redis"]()
     second = make_request(requester=requester, status=RequestStatus.IG_REVIEW, stages=("ig_dpo",))
     page = _decide(as_officer, second.reference, "reject", "No lawful basis for this extract.")
-    assert f"{second.reference}: reject done." in page
+    assert f"{second.reference} is now: Rejected." in page
     assert SharingRequest.objects.get(pk=second.pk).status == RequestStatus.REJECTED
     decided = RequestHistory.objects.get(request=second)
     assert OutboxMessage.objects.filter(args=[decided.pk]).count() == 2
