@@ -207,7 +207,8 @@ def _errors(page: bytes) -> str:
 
 def _decide(browser: Browser, reference: str, decision: str, comment: str) -> str:
     status, page, _url = browser.request(
-        f"/requests/{reference}/decide/", {"decision": decision, "comment": comment, "conditions": ""}
+        f"/requests/{reference}/decide/",
+        {"decision": decision, "comment": comment, "conditions": "", "confirmed": "True"},
     )
     assert status == 200, _errors(page)
     return page.decode(errors="replace")
@@ -239,8 +240,18 @@ def test_as_deployed_decisions_and_agreements_get_their_pdfs_and_a_broker_outage
 
     # A sharing request to a decision: the IG officer approves, then the Caldicott Guardian.
     request = make_request(requester=requester, status=RequestStatus.IG_REVIEW)
-    _decide(as_officer, request.reference, "approve", "Necessary and proportionate.")
-    page = _decide(as_guardian, request.reference, "approve", "Proportionate to the enquiry.")
+    _decide(
+        as_officer,
+        request.reference,
+        "approve",
+        "Necessary and proportionate for the enquiry, as the IG team found.",
+    )
+    page = _decide(
+        as_guardian,
+        request.reference,
+        "approve",
+        "Proportionate to the enquiry; the police collect it in person.",
+    )
     assert f"{request.reference} is now: Approved." in page
     assert SharingRequest.objects.get(pk=request.pk).status == RequestStatus.APPROVED
     wait_for(
@@ -272,7 +283,9 @@ def test_as_deployed_decisions_and_agreements_get_their_pdfs_and_a_broker_outage
     # The broker goes down; a decision still succeeds, and its work waits in the outbox.
     stack["stop_redis"]()
     second = make_request(requester=requester, status=RequestStatus.IG_REVIEW, stages=("ig_dpo",))
-    page = _decide(as_officer, second.reference, "reject", "No lawful basis for this extract.")
+    page = _decide(
+        as_officer, second.reference, "reject", "No lawful basis for this extract has been shown to us yet."
+    )
     assert f"{second.reference} is now: Rejected." in page
     assert SharingRequest.objects.get(pk=second.pk).status == RequestStatus.REJECTED
     decided = RequestHistory.objects.get(request=second)
