@@ -427,6 +427,9 @@ class Post:
 
 
 TODAY = "{today}"
+# Moments a few minutes past, as day/month/year hour:minute: a fixed time of day would still be to come
+# in a run just after midnight, and the forms refuse a moment in the future.
+MINUTES_AGO = {minutes: f"{{minutes_ago_{minutes}}}" for minutes in (1, 5, 10)}
 # Approved without the engine's conditions the page starts ticked: an override, so the reason is a
 # real one (and the request ends approved, as the flow and disclosure posts below expect).
 IG_DECISION = {
@@ -816,8 +819,8 @@ POSTS: dict[str, list[Post]] = {
                 "category": "disclosed_in_error",
                 "title": "Fax number typed wrongly",
                 "description": "Noticed before sending.",
-                "occurred_at": TODAY + " 09:30",
-                "aware_at": TODAY + " 09:35",
+                "occurred_at": MINUTES_AGO[10],
+                "aware_at": MINUTES_AGO[5],
                 "people_affected": "0",
                 "likelihood": "1",
                 "severity": "1",
@@ -833,7 +836,7 @@ POSTS: dict[str, list[Post]] = {
             form="/registers/incidents/{incident}/edit/",
             # What closing a reportable breach needs: the report, the actions, the person told [002 Rec 5].
             data={
-                "reported_to_ico_at": TODAY + " 10:00",
+                "reported_to_ico_at": MINUTES_AGO[1],
                 "ico_reference": "IC-123456-A1B2",
                 "actions": "Letter retrieved from the practice and destroyed; address checks added.",
                 "person_informed_on": TODAY,
@@ -950,6 +953,12 @@ def _values(demo: Demo) -> dict[str, Any]:
         **demo.ids,
         **{f"ref_{k}": v for k, v in demo.refs.items()},
         "today": today.strftime("%d/%m/%Y"),
+        **{
+            f"minutes_ago_{minutes}": (timezone.localtime() - datetime.timedelta(minutes=minutes)).strftime(
+                "%d/%m/%Y %H:%M"
+            )
+            for minutes in (1, 5, 10)
+        },
         "next_year": (today + datetime.timedelta(days=300)).strftime("%d/%m/%Y"),
     }
 
