@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from igportal.roles import IG_TEAM, Role, roles_of
+from igportal.roles import IG_TEAM, roles_of
 from requests_app.models import (
     Assessment,
     Decision,
@@ -34,6 +34,7 @@ from requests_app.models import (
 )
 from requests_app.services.closing import close_problem
 from requests_app.services.outbox import outbox_enqueue
+from requests_app.signers import may_sign, stage_roles
 from requests_app.tasks import notify_request_history, render_decision_record
 from requests_app.transitions import Move, Transition, Workflow, table
 
@@ -45,11 +46,6 @@ STAGE_STATUS: dict[str, RequestStatus] = {
     SignOffStage.SIRO: S.AWAITING_SIRO,
 }
 STATUS_STAGE: dict[RequestStatus, str] = {status: stage for stage, status in STAGE_STATUS.items()}
-STAGE_ROLES: dict[str, frozenset[Role]] = {
-    SignOffStage.IG_DPO: IG_TEAM,
-    SignOffStage.CALDICOTT_GUARDIAN: frozenset({Role.CALDICOTT_GUARDIAN}),
-    SignOffStage.SIRO: frozenset({Role.SIRO}),
-}
 STAGE_ORDER = (SignOffStage.IG_DPO, SignOffStage.CALDICOTT_GUARDIAN, SignOffStage.SIRO)
 REVIEW_STATUSES: frozenset[RequestStatus] = frozenset(STATUS_STAGE)
 OPEN_STATUSES = frozenset({S.SUBMITTED, *REVIEW_STATUSES})
@@ -90,7 +86,7 @@ def _ig_team(user: User, request: SharingRequest) -> bool:
 
 def _stage_signer(user: User, request: SharingRequest) -> bool:
     stage = current_stage(request)
-    return stage is not None and request.requester_id != user.pk and bool(roles_of(user) & STAGE_ROLES[stage])
+    return stage is not None and request.requester_id != user.pk and may_sign(stage, user, roles_of(user))
 
 
 def _requester_or_ig_team(user: User, request: SharingRequest) -> bool:
@@ -182,7 +178,7 @@ def _grant_stage_access(move: Move[SharingRequest]) -> None:
     stage = STATUS_STAGE.get(RequestStatus(move.to_status))
     if stage is None:
         return
-    for role in STAGE_ROLES[stage]:
+    for role in stage_roles(stage):
         group, _ = Group.objects.get_or_create(name=role.group_name)
         assign_perm(VIEW, group, move.entry)
 

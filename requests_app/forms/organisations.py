@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import models
 
 from igportal.forms import NHSFormMixin
 from igportal.people import display_name
 from igportal.roles import Role
-from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings
+from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings, SignOffStage
+from requests_app.signers import STAGE_ROLE_CHOICES, STAGE_ROLE_FIELDS
 
 
 class OrganisationForm(NHSFormMixin, forms.ModelForm):
@@ -55,6 +57,19 @@ class OrganisationFilterForm(NHSFormMixin, forms.Form):
     )
 
 
+def _stage_roles_field(stage: str) -> forms.TypedMultipleChoiceField:
+    """The roles that may sign one stage: the choices the policies leave to the organisation."""
+    model_field = OrganisationPolicy._meta.get_field(STAGE_ROLE_FIELDS[stage])
+    assert isinstance(model_field, models.Field)
+    return forms.TypedMultipleChoiceField(
+        label=str(model_field.verbose_name),
+        help_text=str(model_field.help_text),
+        choices=[(role.value, role.label) for role in Role if role in STAGE_ROLE_CHOICES[stage]],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": f"Choose who signs the {SignOffStage(stage).label} stage."},
+    )
+
+
 class OrganisationPolicyForm(NHSFormMixin, forms.ModelForm):
     """The organisation's choices for the rules engine; saving makes the next version."""
 
@@ -66,6 +81,10 @@ class OrganisationPolicyForm(NHSFormMixin, forms.ModelForm):
         widget=forms.RadioSelect,
     )
 
+    ig_stage_roles = _stage_roles_field(SignOffStage.IG_DPO)
+    caldicott_stage_roles = _stage_roles_field(SignOffStage.CALDICOTT_GUARDIAN)
+    siro_stage_roles = _stage_roles_field(SignOffStage.SIRO)
+
     class Meta:
         model = OrganisationPolicy
         fields = [
@@ -73,6 +92,9 @@ class OrganisationPolicyForm(NHSFormMixin, forms.ModelForm):
             "large_scale_subject_count",
             "screen_one_off_requests",
             "siro_signs",
+            "ig_stage_roles",
+            "caldicott_stage_roles",
+            "siro_stage_roles",
             "reason",
         ]
         widgets = {"siro_signs": forms.RadioSelect, "reason": forms.Textarea(attrs={"rows": 3})}

@@ -130,6 +130,24 @@ class SiroSignOff(models.TextChoices):
     HIGH_RISK_ONLY = "high_risk_only", "Only DPIAs whose residual risk is high"
 
 
+def default_ig_stage_roles() -> list[str]:
+    from requests_app.signers import default_stage_role_values
+
+    return default_stage_role_values("ig_dpo")
+
+
+def default_caldicott_stage_roles() -> list[str]:
+    from requests_app.signers import default_stage_role_values
+
+    return default_stage_role_values("caldicott_guardian")
+
+
+def default_siro_stage_roles() -> list[str]:
+    from requests_app.signers import default_stage_role_values
+
+    return default_stage_role_values("siro")
+
+
 class OrganisationPolicy(models.Model):
     """One version of the organisation's own choices for the rules engine.
 
@@ -162,6 +180,22 @@ class OrganisationPolicy(models.Model):
         help_text="The policies ask the SIRO to sign off every DPIA [000 5.vi]; an organisation may keep "
         "the SIRO for high residual risk only.",
     )
+    # Who signs each stage of a sharing request (``requests_app.signers`` holds the limits the policies set).
+    ig_stage_roles = models.JSONField(
+        "Who signs the IG / Data Protection Officer stage",
+        default=default_ig_stage_roles,
+        help_text="The IG department checks every request [004 5.8]; choose which of its roles may sign.",
+    )
+    caldicott_stage_roles = models.JSONField(
+        "Who signs the Caldicott Guardian stage",
+        default=default_caldicott_stage_roles,
+        help_text="The Caldicott Guardian always signs it [000 5.vi]; you may add a deputy's role.",
+    )
+    siro_stage_roles = models.JSONField(
+        "Who signs the SIRO stage",
+        default=default_siro_stage_roles,
+        help_text="The SIRO always signs it [000 5.vi]; you may add a deputy's role.",
+    )
     reason = models.TextField("Why it changed", help_text="Recorded with the version.")
     created_at = models.DateTimeField(auto_now_add=True)
     # Null for the first version, made from the defaults when the portal was installed.
@@ -185,6 +219,20 @@ class OrganisationPolicy(models.Model):
             siro_signs_every_dpia=self.siro_signs == SiroSignOff.EVERY_DPIA,
         )
 
+    @property
+    def signers_by_stage(self) -> list[tuple[str, str]]:
+        """Each sign-off stage with the roles that sign it, for the settings page."""
+        from requests_app.signers import STAGE_ROLE_FIELDS, role_label
+
+        fields = {field.name: field for field in self._meta.concrete_fields}
+        return [
+            (
+                str(fields[name].verbose_name),
+                ", ".join(role_label(value) for value in getattr(self, name)),
+            )
+            for name in STAGE_ROLE_FIELDS.values()
+        ]
+
     @classmethod
     def current(cls) -> OrganisationPolicy:
         """The version in force: the latest one (the migration writes version 1)."""
@@ -202,5 +250,8 @@ def initial_policy_values() -> dict[str, object]:
         "large_scale_subject_count": default.large_scale_subject_count,
         "screen_one_off_requests": default.screen_one_off_requests,
         "siro_signs": SiroSignOff.EVERY_DPIA if default.siro_signs_every_dpia else SiroSignOff.HIGH_RISK_ONLY,
+        "ig_stage_roles": default_ig_stage_roles(),
+        "caldicott_stage_roles": default_caldicott_stage_roles(),
+        "siro_stage_roles": default_siro_stage_roles(),
         "reason": "The rules engine's defaults, read from the reference policies.",
     }

@@ -9,8 +9,14 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from igportal.roles import IG_TEAM, Role
-from requests_app.models import OrganisationSettings, RequestHistory, RequestStatus, SharingRequest
+from igportal.roles import IG_TEAM
+from requests_app.models import (
+    OrganisationSettings,
+    RequestHistory,
+    RequestStatus,
+    SharingRequest,
+    SignOffStage,
+)
 from requests_app.reminders.base import (
     Message,
     Milestone,
@@ -22,6 +28,7 @@ from requests_app.reminders.base import (
     plural,
     role_members,
 )
+from requests_app.signers import stage_roles
 from requests_app.waiting import first_day_too_long
 
 S = RequestStatus
@@ -119,6 +126,9 @@ def _signers(obj: SharingRequest) -> tuple[User, ...]:
             return (obj.assigned_to,)
         return role_members(*IG_TEAM)
     portal = OrganisationSettings.load()
+    # The named officer first; else everyone whose role signs the stage under the organisation's policy.
     if obj.status == S.AWAITING_CALDICOTT:
-        return active_users([portal.caldicott_guardian]) or role_members(Role.CALDICOTT_GUARDIAN)
-    return active_users([portal.siro]) or role_members(Role.SIRO)
+        officer, stage = portal.caldicott_guardian, SignOffStage.CALDICOTT_GUARDIAN
+    else:
+        officer, stage = portal.siro, SignOffStage.SIRO
+    return active_users([officer]) or role_members(*stage_roles(stage))

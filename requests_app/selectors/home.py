@@ -27,7 +27,7 @@ from requests_app.models import (
 from requests_app.reminders.consent import ConsentRechecks
 from requests_app.selectors.access import access_request_due_tasks
 from requests_app.selectors.dashboard import register_attention
-from requests_app.selectors.queues import queue_counts
+from requests_app.selectors.queues import queue_counts, queue_roles
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _queue_tasks(user: User) -> dict[Role, list[Task]]:
             f"{count.waiting} waiting in {count.queue.title}{urgent}",
             reverse("queue", args=[count.queue.slug]),
         )
-        for role in count.queue.roles:
+        for role in queue_roles(count.queue, user):
             tasks.setdefault(role, []).append(task)
     return tasks
 

@@ -10,8 +10,9 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.utils import timezone
 
 from igportal.roles import IG_TEAM, Role, roles_of
-from requests_app.models import Assessment, RequestStatus, SharingRequest, SignOff
+from requests_app.models import Assessment, RequestStatus, SharingRequest, SignOff, SignOffStage
 from requests_app.selectors.sharing import LIST_DEFERRED
+from requests_app.signers import may_sign, stage_roles
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,9 @@ class Queue:
     slug: str
     title: str
     statuses: frozenset[RequestStatus]
-    roles: frozenset[Role]
+    # The sign-off stage whose signers work the queue (the organisation's policy says which roles);
+    # None for the IG team's triage queue.
+    stage: str | None
     description: str
 
 
@@ -30,21 +33,21 @@ QUEUES: dict[str, Queue] = {
             "ig",
             "IG review",
             frozenset({RequestStatus.SUBMITTED, RequestStatus.IG_REVIEW}),
-            IG_TEAM,
+            None,
             "New requests to triage and requests in IG review.",
         ),
         Queue(
             "caldicott",
             "Caldicott Guardian decisions",
             frozenset({RequestStatus.AWAITING_CALDICOTT}),
-            frozenset({Role.CALDICOTT_GUARDIAN}),
+            SignOffStage.CALDICOTT_GUARDIAN,
             "Requests that need the Caldicott Guardian's decision.",
         ),
         Queue(
             "siro",
             "SIRO sign-off",
             frozenset({RequestStatus.AWAITING_SIRO}),
-            frozenset({Role.SIRO}),
+            SignOffStage.SIRO,
             "High-risk requests that need the SIRO's sign-off.",
         ),
     )
@@ -61,9 +64,23 @@ _PRIORITY = Case(
 )
 
 
+def queue_roles(queue: Queue, user: User | None = None) -> frozenset[Role]:
+    """The roles that work a queue: the IG team triages; each stage's signers under the policy in force."""
+    return IG_TEAM if queue.stage is None else stage_roles(queue.stage, user)
+
+
+def _works(queue: Queue, user: User, roles: frozenset[Role]) -> bool:
+    return bool(roles & IG_TEAM) if queue.stage is None else may_sign(queue.stage, user, roles)
+
+
+def works_queue(queue: Queue, user: User) -> bool:
+    """Whether ``user`` works this queue (the queue page asks only about its own queue)."""
+    return _works(queue, user, roles_of(user))
+
+
 def queues_for(user: User) -> list[Queue]:
     roles = roles_of(user)
-    return [queue for queue in QUEUES.values() if roles & queue.roles]
+    return [queue for queue in QUEUES.values() if _works(queue, user, roles)]
 
 
 def queue_requests(

@@ -37,9 +37,11 @@ from requests_app.models import (
     ReminderMilestone,
     RequestHistory,
     RequestStatus,
+    SignOffStage,
 )
 from requests_app.models.notifications import OWED_STATUSES
 from requests_app.services.outbox import outbox_enqueue
+from requests_app.signers import stage_roles
 
 logger = logging.getLogger(__name__)
 D = DeliveryStatus
@@ -215,12 +217,20 @@ def notifications_mark_all_read(*, user: User, now: datetime) -> int:
 # --- workflow events ---------------------------------------------------------------------------------
 
 # Who is told when a request reaches each status, besides the requester: the roles that act next.
+# The two sign-off stages take their roles from the organisation's policy (``requests_app.signers``).
 _NEXT_SIGNER_ROLES: dict[str, tuple[Role, ...]] = {
     RequestStatus.SUBMITTED: (Role.IG_OFFICER,),
     RequestStatus.IG_REVIEW: (),
-    RequestStatus.AWAITING_CALDICOTT: (Role.CALDICOTT_GUARDIAN,),
-    RequestStatus.AWAITING_SIRO: (Role.SIRO,),
 }
+_NEXT_SIGNER_STAGE: dict[str, str] = {
+    RequestStatus.AWAITING_CALDICOTT: SignOffStage.CALDICOTT_GUARDIAN,
+    RequestStatus.AWAITING_SIRO: SignOffStage.SIRO,
+}
+
+
+def _next_signer_roles(status: str) -> tuple[Role, ...]:
+    stage = _NEXT_SIGNER_STAGE.get(status)
+    return tuple(stage_roles(stage)) if stage is not None else _NEXT_SIGNER_ROLES.get(status, ())
 
 
 def _next_signers(history: RequestHistory) -> QuerySet[User]:
@@ -232,7 +242,7 @@ def _next_signers(history: RequestHistory) -> QuerySet[User]:
         # The named Caldicott Guardian first; the deputies in the role group are not mailed for every request.
         people = Q(pk=OrganisationSettings.load().caldicott_guardian_id)
     else:
-        groups = [role.group_name for role in _NEXT_SIGNER_ROLES.get(status, ())]
+        groups = [role.group_name for role in _next_signer_roles(status)]
         people = Q(groups__name__in=groups)
     return (
         User.objects.filter(people, is_active=True)

@@ -12,6 +12,7 @@ from igportal.roles import Role, has_role
 from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings
 from requests_app.permissions import can_edit_organisation_settings, can_manage_organisations
 from requests_app.services.audit import audit_record
+from requests_app.signers import STAGE_ROLE_FIELDS, stage_role_problems
 
 _ORGANISATION_FIELDS = ("name", "kind", "ods_code", "contact_name", "contact_email", "active")
 _NAMED_OFFICERS: tuple[tuple[str, Role], ...] = (
@@ -73,7 +74,13 @@ def organisation_settings_update(*, actor: User, **data: Any) -> OrganisationSet
     return current
 
 
-POLICY_FIELDS = ("consent_max_age_days", "large_scale_subject_count", "screen_one_off_requests", "siro_signs")
+POLICY_FIELDS = (
+    "consent_max_age_days",
+    "large_scale_subject_count",
+    "screen_one_off_requests",
+    "siro_signs",
+    *STAGE_ROLE_FIELDS.values(),
+)
 
 
 @transaction.atomic
@@ -98,11 +105,18 @@ def organisation_policy_update(*, actor: User, reason: str, **values: Any) -> Or
     proposed = OrganisationPolicy(version=current.version + 1, reason=reason.strip(), created_by=actor)
     for name in POLICY_FIELDS:
         setattr(proposed, name, values.get(name, getattr(current, name)))
+    for name in STAGE_ROLE_FIELDS.values():
+        # One spelling of each set of roles (the order of ``Role``), so that "no change" is seen as such.
+        chosen = {str(value) for value in getattr(proposed, name)}
+        ordered = [role.value for role in Role if role.value in chosen]
+        setattr(proposed, name, ordered + sorted(chosen - set(ordered)))
     if all(getattr(proposed, name) == getattr(current, name) for name in POLICY_FIELDS):
         raise ValidationError(f"Nothing changed: version {current.version} already says this.")
-    problems = proposed.policy.problems()
+    problems = dict(proposed.policy.problems()) | stage_role_problems(
+        {name: getattr(proposed, name) for name in STAGE_ROLE_FIELDS.values()}
+    )
     if problems:
-        raise ValidationError({field: message for field, message in problems})
+        raise ValidationError(problems)
     proposed.full_clean()
     proposed.save()
     audit_record(
@@ -123,4 +137,4 @@ def organisation_policy_update(*, actor: User, reason: str, **values: Any) -> Or
 
 
 def _json(value: object) -> object:
-    return value if isinstance(value, bool | int) else str(value)
+    return value if isinstance(value, bool | int | list) else str(value)

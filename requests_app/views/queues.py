@@ -16,7 +16,7 @@ from requests_app.forms.workflow import BrowseFilterForm, QueueFilterForm
 from requests_app.models import RequestStatus
 from requests_app.permissions import can_browse_requests
 from requests_app.reminders.signoffs import WAITING_STATUSES
-from requests_app.selectors.queues import QUEUES, filtered_requests, queue_requests, queues_for
+from requests_app.selectors.queues import QUEUES, filtered_requests, queue_requests, works_queue
 from requests_app.selectors.sharing import visible_requests
 from requests_app.waiting import limit_label, waited_too_long
 
@@ -88,7 +88,7 @@ def request_browse(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     chosen = QUEUES.get(slug)
-    if chosen is None or chosen not in queues_for(request.user):
+    if chosen is None or not works_queue(chosen, request.user):
         raise Http404("No such queue.")
     form = QueueFilterForm(request.GET or None)
     requests = queue_requests(chosen, user=request.user, **_filters(form))

@@ -26,11 +26,18 @@ pytestmark = pytest.mark.django_db
 ClientFor = Callable[[User], Client]
 MakeUser = Callable[..., User]
 
+# Who signs each stage, as the form shows the defaults (every box that is ticked is posted).
+DEFAULT_SIGNERS = {
+    "ig_stage_roles": ["ig_officer", "dpo"],
+    "caldicott_stage_roles": ["caldicott_guardian"],
+    "siro_stage_roles": ["siro"],
+}
 STRICTER = {
     "consent_max_age_days": "90",
     "large_scale_subject_count": "5000",
     "screen_one_off_requests": "yes",
     "siro_signs": SiroSignOff.HIGH_RISK_ONLY,
+    **DEFAULT_SIGNERS,
     "reason": "The board asked for consent to be re-checked every quarter.",
 }
 
@@ -98,6 +105,7 @@ def test_saving_without_a_change_is_refused(client_for: ClientFor, dpo: User) ->
         "large_scale_subject_count": "10000",
         "screen_one_off_requests": "no",
         "siro_signs": SiroSignOff.EVERY_DPIA,
+        **DEFAULT_SIGNERS,
         "reason": "Saved again.",
     }
     response = client_for(dpo).post(reverse("organisation_policy_edit"), unchanged)
