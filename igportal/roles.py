@@ -6,10 +6,12 @@ membership so that later every change can be audited in one place.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
 from django.db import transaction
+from django.db.models import QuerySet
 
 
 class Role(StrEnum):
@@ -69,6 +71,12 @@ def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
 def is_ig_team(user: AbstractBaseUser | AnonymousUser) -> bool:
     """An IG officer or the DPO."""
     return not roles_of(user).isdisjoint(IG_TEAM)
+
+
+def role_holders(roles: Iterable[Role]) -> QuerySet[User]:
+    """The active people holding at least one of ``roles``, each once (unordered: callers order)."""
+    names = [role.group_name for role in roles]
+    return User.objects.filter(is_active=True, groups__name__in=names).distinct()
 
 
 def _forget_cached_roles(user: User) -> None:

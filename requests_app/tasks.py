@@ -7,8 +7,6 @@ The services queue these tasks, so each task imports its service when it runs.
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import Task, shared_task
 from django.utils import timezone
 
@@ -104,20 +102,15 @@ def expire_agreements() -> int:
     return len(agreements_expire(today=timezone.localdate()))
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=30,
-    retry_backoff_max=1800,
-    max_retries=8,
-)
-def notify_consent_withdrawal(notice_id: int) -> int:
+@shared_task(bind=True)
+def notify_consent_withdrawal(self: Task, notice_id: int) -> int:
     """Tell one recipient organisation that consent was withdrawn [001 s6]; a second run sends nothing.
 
-    The retry is on transient mail errors only (the service releases its claim when sending fails).
+    The email is a notification: a failure is rescheduled in the database like any other.
     """
-    from requests_app.services.consent import consent_withdrawal_notice_send
+    from requests_app.services.consent import consent_notice_deliver
 
-    return consent_withdrawal_notice_send(notice_id=notice_id)
+    return consent_notice_deliver(notice_id=notice_id, task_id=self.request.id or "", now=timezone.now())
 
 
 @shared_task

@@ -18,16 +18,7 @@ from requests_app.forms.registers import (
     text_field,
 )
 from requests_app.models import DisclosureKind, Organisation
-
-POLICE_FIELD_NAMES = (
-    "police_officer",
-    "police_reference",
-    "police_requested",
-    "police_given",
-    "police_acknowledgement",
-    "police_acknowledged_on",
-)
-DISCLOSURE_ONLY = ("art6", "art9", "confidentiality_basis", "transfer_method", "police_given")
+from requests_app.models.disclosures import DISCLOSURE_ONLY, POLICE_FIELDS
 
 
 class DisclosureForm(NHSFormMixin, forms.Form):
@@ -102,7 +93,7 @@ class DisclosureForm(NHSFormMixin, forms.Form):
             else:
                 del self.fields["refusal_rationale"]
         if police is False:
-            for name in POLICE_FIELD_NAMES:
+            for name in POLICE_FIELDS:
                 self.fields.pop(name, None)
         if kind == DisclosureKind.DISCLOSURE and items is not None:
             self.fields["items"] = forms.MultipleChoiceField(

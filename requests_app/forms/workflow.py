@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from igportal.forms import LongSelect, NHSFormMixin
-from igportal.roles import IG_TEAM
+from igportal.roles import IG_TEAM, role_holders
 from necessity.rules import PurposeCategory, TransferMethod, Urgency, choices
 from requests_app.models import Decision, Organisation, OverrideKind, RequestStatus, SignOffStage
 
@@ -103,11 +103,7 @@ class AssignForm(NHSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            User.objects.filter(is_active=True, groups__name__in=[role.group_name for role in IG_TEAM])
-            .distinct()
-            .order_by("first_name", "last_name")
-        )
+        field.queryset = role_holders(IG_TEAM).order_by("first_name", "last_name")
 
 
 class QueueFilterForm(NHSFormMixin, forms.Form):

@@ -28,6 +28,35 @@ class DisclosureKind(StatusChoices):
     colours = nonmember({"disclosure": "green", "refusal": "red"})
 
 
+# The disclosure log's fields, named once: the entry form, the API's detail serializer and the recording
+# service all derive their lists from these.
+BASIS_FIELDS = ("art6", "art9", "confidentiality_basis")
+POLICE_FIELDS = (
+    "police_officer",
+    "police_reference",
+    "police_requested",
+    "police_given",
+    "police_acknowledgement",
+    "police_acknowledged_on",
+)
+# What the recorder writes about the entry; the request, kind, recipient, purpose and who recorded it
+# come from the service's own arguments.
+ENTRY_FIELDS = (
+    "information",
+    "disclosed_on",
+    "disclosed_by",
+    *BASIS_FIELDS,
+    "transfer_method",
+    "refusal_rationale",
+    *POLICE_FIELDS,
+    "notes",
+)
+# Against a request with an approval: the items shared and why what was done departs from its conditions.
+APPROVAL_FIELDS = ("items", "departure_reason")
+# What only a disclosure carries: a refusal shares nothing, so it has no basis, method or police handover.
+DISCLOSURE_ONLY = (*BASIS_FIELDS, "transfer_method", "police_given")
+
+
 class Disclosure(LegalBasisFields):
     reference = models.CharField(max_length=20, unique=True)
     kind = models.CharField(max_length=16, choices=DisclosureKind.choices)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from requests_app.models.disclosures import ConsentWithdrawalNotice
 from requests_app.models.reminders import ReminderMilestone
 from requests_app.models.sharing import RequestHistory
 
@@ -25,19 +26,29 @@ OWED_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.
 class Notification(models.Model):
     """One message to one person: shown in their notification list and, if they have an address, emailed.
 
+    Or one message to another organisation (a withdrawal of consent, [001 s6]): no person in the portal
+    receives it, so it has no recipient and is only emailed, through the same send window and retries.
+
     Written only by ``requests_app.services.notifications``. ``message_id`` is fixed when the row is
     made, so an email sent again after a crash in the send window carries the same Message-ID.
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
-    # What it is about: a reminder milestone or a workflow event (one of the two).
+    # What it is about: a reminder milestone, a workflow event or a notice of withdrawn consent (one).
     milestone = models.ForeignKey(
         ReminderMilestone, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
     history = models.ForeignKey(
         RequestHistory, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    consent_notice = models.OneToOneField(
+        ConsentWithdrawalNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="notification"
     )
     subject = models.CharField(max_length=200)
     body = models.TextField()
@@ -71,8 +82,18 @@ class Notification(models.Model):
                 name="notification_once_per_history",
             ),
             models.CheckConstraint(
-                condition=models.Q(milestone__isnull=True) | models.Q(history__isnull=True),
+                condition=(
+                    models.Q(milestone__isnull=True, history__isnull=True)
+                    | models.Q(milestone__isnull=True, consent_notice__isnull=True)
+                    | models.Q(history__isnull=True, consent_notice__isnull=True)
+                ),
                 name="notification_one_subject",
+            ),
+            # A person in the portal receives everything but a notice to another organisation.
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, consent_notice__isnull=True)
+                | models.Q(recipient__isnull=True, consent_notice__isnull=False),
+                name="notification_recipient_or_organisation",
             ),
         ]
         indexes = [

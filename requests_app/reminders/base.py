@@ -20,7 +20,7 @@ from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 
 from igportal.dates import long_date
-from igportal.roles import Role
+from igportal.roles import Role, role_holders
 from requests_app.models import OrganisationPolicy, OrganisationSettings
 
 
@@ -106,11 +106,7 @@ def active_users(users: Iterable[User | None]) -> tuple[User, ...]:
 
 
 def role_members(*roles: Role) -> tuple[User, ...]:
-    return tuple(
-        User.objects.filter(groups__name__in=[role.group_name for role in roles], is_active=True)
-        .distinct()
-        .order_by("pk")
-    )
+    return tuple(role_holders(roles).order_by("pk"))
 
 
 def data_protection_officers() -> tuple[User, ...]:

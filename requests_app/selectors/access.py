@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
@@ -14,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from igportal.dates import long_date as _fmt
-from igportal.roles import IG_TEAM
+from igportal.roles import IG_TEAM, role_holders
 from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.deadlines import add_working_days
 from requests_app.models import AccessRequest, AccessRequestKind, OrganisationSettings
@@ -58,12 +57,7 @@ def access_request_actions(case: AccessRequest) -> list[Transition[AccessRequest
 
 def access_request_handlers() -> QuerySet[User]:
     """Active people who may be assigned a case: IG officers and the DPO."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[role.group_name for role in IG_TEAM])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return role_holders(IG_TEAM).order_by("first_name", "last_name", "username")
 
 
 def _due_within(today: date, working_days: int) -> Q:

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -30,6 +29,7 @@ from requests_app.models import (
 )
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
+from requests_app.services.notifications import Delivery, notification_deliver, organisation_notification_make
 from requests_app.services.outbox import outbox_enqueue
 from requests_app.services.references import reference_allocate
 from requests_app.tasks import notify_consent_withdrawal
@@ -58,7 +58,8 @@ def consent_withdrawal_record(
     """Record the withdrawal against the flows and disclosures that relied on the person's consent.
 
     Each flow is marked for reassessment, and each organisation that received information on that
-    basis gets one notice, emailed to its IG contact when the transaction commits; an organisation with
+    basis gets one notice, emailed to its IG contact (a notification, see ``consent_notice_deliver``) once the
+    transaction commits; an organisation with
     no contact on record is listed for the IG team to tell another way.
     """
     if not can_change_registers(actor):
@@ -161,21 +162,29 @@ def consent_notice_told(
     return notice
 
 
-def consent_withdrawal_notice_send(*, notice_id: int) -> int:
-    """Email one recipient organisation that consent was withdrawn [001 s6]; returns 1, or 0 when the
-    notice was already sent (or has no address).
+def consent_notice_deliver(*, notice_id: int, task_id: str, now: datetime.datetime) -> int:
+    """Email one recipient organisation that consent was withdrawn [001 s6]; returns 1 when this call sent
+    it, 0 when it was already sent, is being sent, has no address or failed (then it is retried).
 
-    The notice is claimed before sending and released if sending fails, so a retry sends it. The
-    message names the pseudonymous reference and our references, never the person.
+    The email is a notification like any other: claimed with a lease, sent with a stable Message-ID,
+    a failure rescheduled in the database and sent again by the delivery sweep. The message names the
+    pseudonymous reference and our references, never the person.
     """
-    claimed = (
-        ConsentWithdrawalNotice.objects.filter(pk=notice_id, notified_at=None)
+    notice = (
+        ConsentWithdrawalNotice.objects.select_related("withdrawal", "organisation")
+        .filter(pk=notice_id, notified_at=None)
         .exclude(email="")
-        .update(notified_at=timezone.now())
+        .first()
     )
-    if not claimed:
+    if notice is None:
         return 0
-    notice = ConsentWithdrawalNotice.objects.select_related("withdrawal", "organisation").get(pk=notice_id)
+    subject, body = _notice_message(notice)
+    notification = organisation_notification_make(notice=notice, subject=subject, body=body, now=now)
+    delivery = notification_deliver(notification_id=notification.pk, task_id=task_id, now=now)
+    return int(delivery == Delivery.SENT)
+
+
+def _notice_message(notice: ConsentWithdrawalNotice) -> tuple[str, str]:
     withdrawal = notice.withdrawal
     received = [
         f"- data flow {flow.reference} ({flow.get_schedule_display().lower()})"
@@ -196,12 +205,4 @@ def consent_withdrawal_notice_send(*, notice_id: int) -> int:
         "under the UK GDPR lawfully applies to the information you already hold. Reply to this message "
         "when you have done so.\n"
     )
-    message = EmailMessage(
-        subject=f"Consent withdrawn: {withdrawal.reference} ({portal.name})", body=body, to=[notice.email]
-    )
-    try:
-        message.send()
-    except Exception:
-        ConsentWithdrawalNotice.objects.filter(pk=notice_id).update(notified_at=None)
-        raise
-    return 1
+    return f"Consent withdrawn: {withdrawal.reference} ({portal.name})", body

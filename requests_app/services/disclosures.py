@@ -27,6 +27,7 @@ from requests_app.models import (
     RequestStatus,
     SharingRequest,
 )
+from requests_app.models.disclosures import APPROVAL_FIELDS, DISCLOSURE_ONLY, ENTRY_FIELDS
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
 from requests_app.services.overrides import ApprovedTerms, approved_terms, reason_is_substantial
@@ -34,33 +35,15 @@ from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import transition
 from requests_app.workflow import APPROVED_STATUSES
 
-POLICE_FIELDS: dict[str, str] = {
+POLICE_REQUIRED: dict[str, str] = {
     "police_officer": "the requesting officer",
     "police_reference": "the collar number or police reference",
     "police_requested": "what the police asked for",
     "police_acknowledgement": "the officer's acknowledgement",
 }
-# What the form may set; the request, the kind and who recorded it come from the service's arguments.
-DETAIL_FIELDS = (
-    "information",
-    "disclosed_on",
-    "disclosed_by",
-    "art6",
-    "art9",
-    "confidentiality_basis",
-    "transfer_method",
-    "refusal_rationale",
-    "police_officer",
-    "police_reference",
-    "police_requested",
-    "police_given",
-    "police_acknowledgement",
-    "police_acknowledged_on",
-    "notes",
-    "items",
-    "conditions_met",
-    "departure_reason",
-)
+# What the form may set: the entry, and against an approval its items, the conditions the recorder
+# confirmed were met (not stored: they become the departures) and the reason for departing.
+DETAIL_FIELDS = (*ENTRY_FIELDS, *APPROVAL_FIELDS, "conditions_met")
 
 
 def shares_now(sharing_request: SharingRequest, *, latest: Assessment | None = None) -> bool:
@@ -183,7 +166,7 @@ def _check(kind: str, purpose_category: str, data: dict[str, Any], today: dateti
     elif not str(data.get("refusal_rationale", "")).strip():
         errors["refusal_rationale"] = "Give the rationale for refusing [004 6.8.3]."
     if purpose_category == PurposeCategory.POLICE_CRIME:
-        required = dict(POLICE_FIELDS)
+        required = dict(POLICE_REQUIRED)
         if kind == DisclosureKind.DISCLOSURE:
             required["police_given"] = "what was given to the police"
         for name, described in required.items():
@@ -268,8 +251,7 @@ def disclosure_record(
         data["departure_reason"] = ""
     if kind == DisclosureKind.REFUSAL:
         # A refusal shares nothing, so it carries no basis or method that could be read as one.
-        data = {**data, "art6": "", "art9": "", "confidentiality_basis": "", "transfer_method": ""}
-        data["police_given"] = ""
+        data |= dict.fromkeys(DISCLOSURE_ONLY, "")
     data["disclosed_by"] = data.get("disclosed_by") or actor
     disclosure = Disclosure.objects.create(
         reference=reference_allocate(prefix="DL", year=today.year),

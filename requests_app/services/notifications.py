@@ -28,9 +28,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from igportal.people import display_name
-from igportal.roles import Role
+from igportal.roles import Role, role_holders
 from requests_app import tasks
 from requests_app.models import (
+    ConsentWithdrawalNotice,
     DeliveryStatus,
     Notification,
     OrganisationSettings,
@@ -107,6 +108,28 @@ def notifications_create(
     )
 
 
+def organisation_notification_make(
+    *, notice: ConsentWithdrawalNotice, subject: str, body: str, now: datetime
+) -> Notification:
+    """The one email owed to another organisation for a notice (a withdrawal of consent); made once.
+
+    No person in the portal receives it, so it is only emailed, through the same send window, Message-ID
+    and retries as a person's notification. A second call returns the one already made.
+    """
+    notification, _ = Notification.objects.get_or_create(
+        consent_notice=notice,
+        defaults={
+            "subject": subject[:200],
+            "body": body,
+            "email": notice.email,
+            "message_id": message_id("consent", notice.pk, notice.organisation_id),
+            "status": D.PENDING,
+            "next_attempt_at": now + timedelta(seconds=settings.CHASER_REQUEUE_AFTER_SECONDS),
+        },
+    )
+    return notification
+
+
 def _email(notification: Notification) -> EmailMessage:
     link = ""
     if notification.link:
@@ -154,9 +177,15 @@ def notification_deliver(*, notification_id: int, task_id: str, now: datetime) -
         _email(notification).send()
     except Exception as exc:
         return _record_failure(notification, exc, now=now)
+    sent_at = timezone.now()
     Notification.objects.filter(pk=notification_id).update(
-        status=D.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+        status=D.SENT, sent_at=sent_at, next_attempt_at=None, last_error=""
     )
+    if notification.consent_notice_id is not None:
+        # The organisation has been told: what the withdrawal's page and the registers show.
+        ConsentWithdrawalNotice.objects.filter(pk=notification.consent_notice_id, notified_at=None).update(
+            notified_at=sent_at
+        )
     return Delivery.SENT
 
 
@@ -242,12 +271,10 @@ def _next_signers(history: RequestHistory) -> QuerySet[User]:
         # The named Caldicott Guardian first; the deputies in the role group are not mailed for every request.
         people = Q(pk=OrganisationSettings.load().caldicott_guardian_id)
     else:
-        groups = [role.group_name for role in _next_signer_roles(status)]
-        people = Q(groups__name__in=groups)
+        people = Q(pk__in=role_holders(_next_signer_roles(status)).values("pk"))
     return (
         User.objects.filter(people, is_active=True)
         .exclude(pk__in=[history.actor_id, request.requester_id])
-        .distinct()
         .order_by("pk")
     )
 

@@ -1,5 +1,5 @@
-"""The portal's one way of showing a date and a status on a page (a template builtin, beside
-``igportal.templatetags.portal`` and its ``display_name``).
+"""The portal's one way of showing a date, a status, a summary-list row and a table cell on a page (a
+template builtin, beside ``igportal.templatetags.portal`` and its ``display_name``).
 
 The date filters are ``igportal.dates``; the status tag reads its colour and label from the status
 enum (``requests_app.models.status``).
@@ -13,7 +13,7 @@ from functools import cache
 from django import template
 from django.db import models
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from igportal import dates
@@ -108,3 +108,34 @@ def long_date_time(value: datetime.datetime | None) -> str:
 def full_date_time(value: datetime.datetime | None) -> str:
     """ "3 September 2025 14:05", in the portal's time zone."""
     return dates.full_date_time(_local(value)) if value else ""
+
+
+# --- NHS.UK summary lists and tables ------------------------------------------------------------------
+
+
+@register.simple_block_tag
+def summary_row(content: SafeString, key: str) -> SafeString:
+    """One row of an NHS.UK summary list: ``{% summary_row "Purpose" %}the value{% endsummary_row %}``.
+
+    The value is the block's rendered content (escaped as it was rendered); the key is escaped here.
+    """
+    return format_html(
+        '<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{}</dt>'
+        '<dd class="nhsuk-summary-list__value">{}</dd></div>',
+        key,
+        content,
+    )
+
+
+@register.simple_block_tag
+def cell(content: SafeString) -> SafeString:
+    """One cell of an NHS.UK table: ``{% cell %}the value{% endcell %}``."""
+    return format_html('<td class="nhsuk-table__cell">{}</td>', content)
+
+
+@register.simple_tag
+def header_cell(label: str, hidden: bool = False) -> SafeString:
+    """A column heading of an NHS.UK table; ``hidden=True`` keeps it for screen readers only."""
+    if hidden:
+        label = format_html('<span class="nhsuk-u-visually-hidden">{}</span>', label)
+    return format_html('<th scope="col" class="nhsuk-table__header">{}</th>', label)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,20 +17,14 @@ from requests_app.forms.registers import WithdrawalFilterForm
 from requests_app.models import ConsentWithdrawal
 from requests_app.permissions import can_change_registers, can_read_registers
 from requests_app.selectors import consent as selectors
-from requests_app.selectors.registers import refuse_action, refuse_change
-from requests_app.services.audit import audit_record
+from requests_app.selectors.registers import refuse_change
 from requests_app.services.consent import consent_notice_told, consent_withdrawal_record
-from requests_app.views.registers import csv_export, list_page
-
-
-def _may_open_register(request: AuthenticatedHttpRequest) -> None:
-    if not can_read_registers(request.user):
-        raise Http404("No such page.")
+from requests_app.views.registers import RegisterPages, csv_export, list_page
 
 
 @require_GET
 def consent_withdrawal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_open_register(request)
+    PAGES.open(request)
     form = WithdrawalFilterForm(request.GET or None)
     filters = form.filters()
     return list_page(
@@ -76,7 +68,7 @@ def _csv_row(withdrawal: ConsentWithdrawal) -> list[object]:
 
 @require_GET
 def consent_withdrawal_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    _may_open_register(request)
+    PAGES.open(request)
     form = WithdrawalFilterForm(request.GET or None)
     filters = form.filters()
     rows = (
@@ -95,50 +87,28 @@ def consent_withdrawal_export(request: AuthenticatedHttpRequest) -> StreamingHtt
     )
 
 
-def _detail_page(
-    request: AuthenticatedHttpRequest,
-    withdrawal: ConsentWithdrawal,
-    extra: dict[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    context = {
-        "withdrawal": withdrawal,
+PAGES = RegisterPages[ConsentWithdrawal](
+    kind="consent_withdrawal",
+    noun="withdrawal",
+    may_open=can_read_registers,
+    get=selectors.get_withdrawal_for_user,
+    detail_template="requests_app/consent_withdrawal_detail.html",
+    detail_context=lambda request, withdrawal: {
         "can_change": can_change_registers(request.user),
         "told_form": NoticeToldForm(),
-        **(extra or {}),
-    }
-    return render(request, "requests_app/consent_withdrawal_detail.html", context, status=status)
-
-
-@require_GET
-def consent_withdrawal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    withdrawal = selectors.get_withdrawal_for_user(request.user, pk, http_request=request)
-    audit_record(action="consent_withdrawal.view", target=withdrawal, request=request)
-    return _detail_page(request, withdrawal)
-
-
-@require_http_methods(["GET", "POST"])
-def consent_withdrawal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_open_register(request)
-    if not can_change_registers(request.user):
-        refuse_action(
-            request.user, target_type="consent_withdrawal", wanted="record a withdrawal", http_request=request
-        )
-    form = ConsentWithdrawalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            withdrawal = consent_withdrawal_record(
-                actor=request.user, http_request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{withdrawal.reference} recorded: the flows are marked and the recipients are being told.",
-            )
-            return redirect("consent_withdrawal_detail", pk=withdrawal.pk)
-    return render(request, "requests_app/consent_withdrawal_form.html", {"form": form})
+    },
+    create_wanted="record a withdrawal",
+    form_template="requests_app/consent_withdrawal_form.html",
+    new_form=lambda request, start: ConsentWithdrawalForm(request.POST or None),
+    save=lambda request, form, start: consent_withdrawal_record(
+        actor=request.user, http_request=request, **form.cleaned_data
+    ),
+    created=lambda withdrawal: (
+        f"{withdrawal.reference} recorded: the flows are marked and the recipients are being told."
+    ),
+)
+consent_withdrawal_detail = require_GET(PAGES.detail)
+consent_withdrawal_create = require_http_methods(["GET", "POST"])(PAGES.create)
 
 
 @require_POST
@@ -162,4 +132,4 @@ def consent_notice_told_view(request: AuthenticatedHttpRequest, pk: int, notice_
         else:
             messages.success(request, f"Recorded how {notice.organisation.name} was told.")
             return redirect("consent_withdrawal_detail", pk=withdrawal.pk)
-    return _detail_page(request, withdrawal, {"told_form": form, "told_notice": notice.pk}, 400)
+    return PAGES.detail_page(request, withdrawal, {"told_form": form, "told_notice": notice.pk}, 400)

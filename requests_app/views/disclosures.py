@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +24,8 @@ from requests_app.permissions import (
     can_see_own_disclosures_and_flows,
 )
 from requests_app.selectors import disclosures as selectors
-from requests_app.selectors.registers import refuse_action, refuse_change
+from requests_app.selectors.registers import refuse_change
 from requests_app.selectors.sharing import get_sharing_request_for_user
-from requests_app.services.audit import audit_record
 from requests_app.services.disclosures import (
     disclosure_initial,
     disclosure_kind_for,
@@ -35,17 +34,12 @@ from requests_app.services.disclosures import (
     offered_items,
 )
 from requests_app.services.overrides import approved_terms
-from requests_app.views.registers import csv_export, list_page
-
-
-def _may_open_log(request: AuthenticatedHttpRequest) -> None:
-    if not (can_read_registers(request.user) or can_see_own_disclosures_and_flows(request.user)):
-        raise Http404("No such page.")
+from requests_app.views.registers import RegisterPages, csv_export, list_page
 
 
 @require_GET
 def disclosure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_open_log(request)
+    PAGES.open(request)
     form = DisclosureFilterForm(request.GET or None)
     filters = form.filters()
     return list_page(
@@ -113,7 +107,7 @@ def _csv_row(entry: Disclosure) -> list[object]:
 
 @require_GET
 def disclosure_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    _may_open_log(request)
+    PAGES.open(request)
     form = DisclosureFilterForm(request.GET or None)
     filters = form.filters()
     return csv_export(
@@ -127,42 +121,31 @@ def disclosure_export(request: AuthenticatedHttpRequest) -> StreamingHttpRespons
     )
 
 
-@require_GET
-def disclosure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    disclosure = selectors.get_disclosure_for_user(request.user, pk, http_request=request)
-    audit_record(action="disclosure.view", target=disclosure, request=request)
-    return render(request, "requests_app/disclosure_detail.html", {"disclosure": disclosure})
-
-
 def _form_page(request: AuthenticatedHttpRequest, form: DisclosureForm, **context: Any) -> HttpResponse:
     return render(request, "requests_app/disclosure_form.html", {"form": form, **context})
 
 
-@require_http_methods(["GET", "POST"])
-def disclosure_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The IG team logs a disclosure or refusal handled outside the wizard."""
-    _may_open_log(request)
-    if not can_change_registers(request.user):
-        refuse_action(
-            request.user,
-            target_type="disclosure",
-            wanted="log a disclosure outside the wizard",
-            http_request=request,
-        )
-    form = DisclosureForm(
+PAGES = RegisterPages[Disclosure](
+    kind="disclosure",
+    noun="disclosure",
+    may_open=lambda user: can_read_registers(user) or can_see_own_disclosures_and_flows(user),
+    get=selectors.get_disclosure_for_user,
+    detail_template="requests_app/disclosure_detail.html",
+    detail_context=lambda request, disclosure: {},
+    # The IG team logs a disclosure or refusal handled outside the wizard.
+    create_wanted="log a disclosure outside the wizard",
+    form_template="requests_app/disclosure_form.html",
+    new_form=lambda request, start: DisclosureForm(
         request.POST or None, initial={"disclosed_on": timezone.localdate(), "disclosed_by": request.user.pk}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            disclosure = disclosure_record(
-                sharing_request=None, actor=request.user, http_request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{disclosure.reference} logged.")
-            return redirect("disclosure_detail", pk=disclosure.pk)
-    return _form_page(request, form, heading="Log a disclosure or refusal handled outside the wizard")
+    ),
+    save=lambda request, form, start: disclosure_record(
+        sharing_request=None, actor=request.user, http_request=request, **form.cleaned_data
+    ),
+    created=lambda disclosure: f"{disclosure.reference} logged.",
+    form_context=lambda start: {"heading": "Log a disclosure or refusal handled outside the wizard"},
+)
+disclosure_detail = require_GET(PAGES.detail)
+disclosure_create = require_http_methods(["GET", "POST"])(PAGES.create)
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,26 +15,19 @@ from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from necessity.rules import DPIA_SCREENING_QUESTIONS
 from requests_app.forms.dpias import DpiaForm, DpiaRiskForm
-from requests_app.forms.registers import CommentForm, DpiaFilterForm
+from requests_app.forms.registers import DpiaFilterForm
 from requests_app.models import Dpia, DpiaStatus, SharingRequest
 from requests_app.permissions import can_change_registers, can_read_dpias
 from requests_app.selectors import dpias as selectors
-from requests_app.selectors.registers import refuse_action
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services import dpias as services
-from requests_app.services.audit import audit_record
 from requests_app.services.workflow import workflow_for
-from requests_app.views.registers import actions_for, csv_export, fire, list_page
-
-
-def _may_open_register(request: AuthenticatedHttpRequest) -> None:
-    if not can_read_dpias(request.user):
-        raise Http404("No such page.")
+from requests_app.views.registers import RegisterPages, csv_export, list_page
 
 
 @require_GET
 def dpia_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_open_register(request)
+    PAGES.open(request)
     form = DpiaFilterForm(request.GET or None)
     filters = form.filters()
     return list_page(
@@ -85,7 +77,7 @@ def _csv_row(dpia: Dpia) -> list[object]:
 
 @require_GET
 def dpia_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    _may_open_register(request)
+    PAGES.open(request)
     form = DpiaFilterForm(request.GET or None)
     filters = form.filters()
     return csv_export(
@@ -99,91 +91,74 @@ def dpia_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     )
 
 
-def _detail_page(
-    request: AuthenticatedHttpRequest, dpia: Dpia, extra: dict[str, Any] | None = None, status: int = 200
-) -> HttpResponse:
-    editable = can_change_registers(request.user) and dpia.status == DpiaStatus.DRAFT
-    context: dict[str, Any] = {
-        "dpia": dpia,
+def _detail_context(request: AuthenticatedHttpRequest, dpia: Dpia) -> dict[str, Any]:
+    return {
         "screening": [(entry, dpia.screening.get(entry.id)) for entry in DPIA_SCREENING_QUESTIONS],
         "risks": dpia.risks.all(),
-        "history": dpia.history.select_related("actor"),
-        "actions": actions_for(
-            request, dpia, url=lambda name: reverse("dpia_transition", args=[dpia.pk, name])
-        ),
-        "editable": editable,
+        "editable": can_change_registers(request.user) and dpia.status == DpiaStatus.DRAFT,
         "overdue": dpia.status == DpiaStatus.SIGNED_OFF
         and dpia.next_review_on is not None
         and dpia.next_review_on < timezone.localdate(),
         "risk_form": DpiaRiskForm(),
-        "action_form": CommentForm(),
-        **(extra or {}),
     }
-    return render(request, "requests_app/dpia_detail.html", context, status=status)
 
 
-@require_GET
-def dpia_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    dpia = selectors.get_dpia_for_user(request.user, pk, http_request=request)
-    audit_record(action="dpia.view", target=dpia, request=request)
-    return _detail_page(request, dpia)
-
-
-@require_POST
-def dpia_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
-    dpia = selectors.get_dpia_for_user(request.user, pk, http_request=request)
+def _confirm_sign_off(request: AuthenticatedHttpRequest, dpia: Dpia, name: str) -> HttpResponse | None:
+    """A sign-off is deliberate: first what is being signed, then the signature; anyone else is refused by
+    the service as before."""
     comment = request.POST.get("comment", "").strip()
     spec = workflow_for(dpia).transitions.get(name)
     may_sign = spec is not None and dpia.status in spec.sources and spec.may_fire(request.user, dpia)
     if name == "sign_off" and may_sign and comment and request.POST.get("confirmed") != "True":
-        # A sign-off is deliberate: first what is being signed, then the signature; anyone else is
-        # refused by the service as before.
         return render(
             request,
             "requests_app/dpia_signoff_confirm.html",
             {"dpia": dpia, "risks": dpia.risks.all(), "comment": comment},
         )
-    return fire(
-        request,
-        dpia,
-        name,
-        success_url=reverse("dpia_detail", args=[dpia.pk]),
-        render_page=lambda extra, status: _detail_page(request, dpia, extra, status),
-    )
+    return None
 
 
-@require_http_methods(["GET", "POST"])
-def dpia_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A new DPIA; ``?request=ISR-...`` starts it from that request's screening answers."""
-    _may_open_register(request)
-    if not can_change_registers(request.user):
-        refuse_action(request.user, target_type="dpia", wanted="start a DPIA", http_request=request)
+def _start(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    """``?request=ISR-...`` starts the DPIA from that request's screening answers."""
     reference = request.GET.get("request", "")
-    sharing_request: SharingRequest | None = None
+    if not reference:
+        return {"sharing_request": None}
+    return {"sharing_request": get_sharing_request_for_user(request.user, reference, http_request=request)}
+
+
+def _new_form(request: AuthenticatedHttpRequest, start: dict[str, Any]) -> DpiaForm:
+    sharing_request: SharingRequest | None = start["sharing_request"]
     initial: dict[str, Any] = {}
-    if reference:
-        sharing_request = get_sharing_request_for_user(request.user, reference, http_request=request)
-        screening = services.screening_from_request(sharing_request)
-        initial = {"title": sharing_request.title, **{key: value for key, value in screening.items()}}
-    form = DpiaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            dpia = services.dpia_create(
-                actor=request.user,
-                sharing_request=sharing_request,
-                http_request=request,
-                **form.service_data(),
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{dpia.reference} started.")
-            return redirect("dpia_detail", pk=dpia.pk)
-    return render(
-        request,
-        "requests_app/dpia_form.html",
-        {"form": form, "heading": "Start a DPIA", "sharing_request": sharing_request},
-    )
+    if sharing_request is not None:
+        initial = {"title": sharing_request.title, **services.screening_from_request(sharing_request)}
+    return DpiaForm(request.POST or None, initial=initial)
+
+
+PAGES = RegisterPages[Dpia](
+    kind="dpia",
+    noun="dpia",
+    may_open=can_read_dpias,
+    get=selectors.get_dpia_for_user,
+    detail_template="requests_app/dpia_detail.html",
+    detail_context=_detail_context,
+    moves=True,
+    confirm=_confirm_sign_off,
+    create_wanted="start a DPIA",
+    form_template="requests_app/dpia_form.html",
+    start=_start,
+    new_form=_new_form,
+    save=lambda request, form, start: services.dpia_create(
+        actor=request.user,
+        sharing_request=start["sharing_request"],
+        http_request=request,
+        **form.service_data(),  # type: ignore[attr-defined]
+    ),
+    created=lambda dpia: f"{dpia.reference} started.",
+    form_context=lambda start: {"heading": "Start a DPIA", **start},
+)
+dpia_detail = require_GET(PAGES.detail)
+dpia_transition = require_POST(PAGES.transition)
+dpia_create = require_http_methods(["GET", "POST"])(PAGES.create)
 
 
 @require_http_methods(["GET", "POST"])
@@ -223,7 +198,7 @@ def dpia_risk_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Risk added.")
             return redirect("dpia_detail", pk=dpia.pk)
-    return _detail_page(request, dpia, {"risk_form": form}, 400)
+    return PAGES.detail_page(request, dpia, {"risk_form": form}, 400)
 
 
 @require_POST

@@ -6,33 +6,25 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.incidents import FOLLOW_UP_FIELDS, IncidentForm
-from requests_app.forms.registers import CommentForm, IncidentFilterForm
+from requests_app.forms.registers import IncidentFilterForm
 from requests_app.models import Incident
 from requests_app.permissions import can_change_registers, can_read_registers
 from requests_app.selectors import incidents as selectors
-from requests_app.selectors.registers import refuse_action
 from requests_app.services import incidents as services
-from requests_app.services.audit import audit_record
-from requests_app.views.registers import actions_for, csv_export, fire, list_page
-
-
-def _may_open_register(request: AuthenticatedHttpRequest) -> None:
-    if not can_read_registers(request.user):
-        raise Http404("No such page.")
+from requests_app.views.registers import RegisterPages, csv_export, list_page
 
 
 @require_GET
 def incident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_open_register(request)
+    PAGES.open(request)
     form = IncidentFilterForm(request.GET or None)
     filters = form.filters()
     now = timezone.now()
@@ -100,7 +92,7 @@ def _csv_row(incident: Incident) -> list[object]:
 
 @require_GET
 def incident_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    _may_open_register(request)
+    PAGES.open(request)
     form = IncidentFilterForm(request.GET or None)
     filters = form.filters()
     return csv_export(
@@ -114,63 +106,36 @@ def incident_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     )
 
 
-def _detail_page(
-    request: AuthenticatedHttpRequest,
-    incident: Incident,
-    extra: dict[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    context: dict[str, Any] = {
-        "incident": incident,
+def _detail_context(request: AuthenticatedHttpRequest, incident: Incident) -> dict[str, Any]:
+    return {
         "grade": incident.grade,
         "clock": incident.ico_clock(now=timezone.now()),
-        "history": incident.history.select_related("actor"),
-        "actions": actions_for(
-            request, incident, url=lambda name: reverse("incident_transition", args=[incident.pk, name])
-        ),
         "can_change": can_change_registers(request.user) and incident.status == "open",
-        "action_form": CommentForm(),
-        **(extra or {}),
     }
-    return render(request, "requests_app/incident_detail.html", context, status=status)
 
 
-@require_GET
-def incident_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.get_incident_for_user(request.user, pk, http_request=request)
-    audit_record(action="incident.view", target=incident, request=request)
-    return _detail_page(request, incident)
-
-
-@require_POST
-def incident_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
-    incident = selectors.get_incident_for_user(request.user, pk, http_request=request)
-    return fire(
-        request,
-        incident,
-        name,
-        success_url=reverse("incident_detail", args=[incident.pk]),
-        render_page=lambda extra, status: _detail_page(request, incident, extra, status),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def incident_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_open_register(request)
-    if not can_change_registers(request.user):
-        refuse_action(request.user, target_type="incident", wanted="record an incident", http_request=request)
-    form = IncidentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            incident = services.incident_create(
-                actor=request.user, http_request=request, **form.service_data()
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{incident.reference} recorded.")
-            return redirect("incident_detail", pk=incident.pk)
-    return render(request, "requests_app/incident_form.html", {"form": form, "heading": "Record an incident"})
+PAGES = RegisterPages[Incident](
+    kind="incident",
+    noun="incident",
+    may_open=can_read_registers,
+    get=selectors.get_incident_for_user,
+    detail_template="requests_app/incident_detail.html",
+    detail_context=_detail_context,
+    moves=True,
+    create_wanted="record an incident",
+    form_template="requests_app/incident_form.html",
+    new_form=lambda request, start: IncidentForm(request.POST or None),
+    save=lambda request, form, start: services.incident_create(
+        actor=request.user,
+        http_request=request,
+        **form.service_data(),  # type: ignore[attr-defined]
+    ),
+    created=lambda incident: f"{incident.reference} recorded.",
+    form_context=lambda start: {"heading": "Record an incident"},
+)
+incident_detail = require_GET(PAGES.detail)
+incident_transition = require_POST(PAGES.transition)
+incident_create = require_http_methods(["GET", "POST"])(PAGES.create)
 
 
 def _initial(incident: Incident) -> dict[str, Any]:

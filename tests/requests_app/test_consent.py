@@ -8,16 +8,22 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
-from celery.exceptions import Retry
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app.models import AuditEvent, ConsentWithdrawal, ConsentWithdrawalNotice, DisclosureKind
+from requests_app.models import (
+    AuditEvent,
+    ConsentWithdrawal,
+    ConsentWithdrawalNotice,
+    DeliveryStatus,
+    DisclosureKind,
+    Notification,
+)
 from requests_app.services.consent import consent_notice_told, consent_withdrawal_record
-from requests_app.tasks import notify_consent_withdrawal
+from requests_app.tasks import notify_consent_withdrawal, send_notification
 from tests.conftest import ClientFor
 from tests.factories import OrganisationFactory, make_disclosure, make_flow
 from tests.requests_app.registers import csv_rows
@@ -89,7 +95,7 @@ def test_the_notice_task_sends_once_however_often_it_runs(requester: User, ig_of
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_is_released_for_the_retry(
+def test_a_failed_send_is_a_notification_retried_from_the_database(
     requester: User, ig_officer: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     partner = OrganisationFactory.create(contact_email="ig@partner.example")
@@ -103,13 +109,21 @@ def test_a_failed_send_is_released_for_the_retry(
         raise ConnectionError("mail server down")
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
-    # Celery turns the transient failure into a retry of the same task.
-    with pytest.raises(Retry):
-        notify_consent_withdrawal.apply(args=(notice.pk,), throw=True)
+    # No broker retry: the failure is recorded on the notice's notification, as for every email.
+    assert notify_consent_withdrawal.apply(args=(notice.pk,), throw=True).get() == 0
     notice.refresh_from_db()
     assert notice.notified_at is None
+    notification = Notification.objects.get(consent_notice=notice)
+    assert notification.recipient is None and notification.email == "ig@partner.example"
+    assert notification.status == DeliveryStatus.RETRYING and "mail server down" in notification.last_error
+    assert notification.message_id.startswith(f"<consent.{notice.pk}.{partner.pk}@")
     monkeypatch.undo()
-    assert notify_consent_withdrawal.delay(notice.pk).get() == 1
+    # The delivery sweep's task sends it once its wait is over, with the same Message-ID.
+    assert send_notification.delay(notification.pk).get() == DeliveryStatus.SENT
+    notice.refresh_from_db()
+    assert notice.notified_at is not None
+    assert [message.extra_headers["Message-ID"] for message in mail.outbox] == [notification.message_id]
+    assert notify_consent_withdrawal.delay(notice.pk).get() == 0 and len(mail.outbox) == 1
 
 
 def test_only_flows_and_disclosures_that_relied_on_consent_are_accepted(

@@ -361,3 +361,26 @@ def test_the_disclosure_pages_refuse_the_wrong_method(requester: User, client_fo
     client = client_for(requester)
     assert client.delete(reverse("request_disclosure", args=[request.reference])).status_code == 405
     assert client.put(reverse("disclosure_create")).status_code == 405
+
+
+def test_the_form_the_api_and_the_service_share_one_list_of_fields() -> None:
+    """Every field the fullest form offers is one the service takes, and the API shows every entry field."""
+    from requests_app.api.serializers.disclosures import DisclosureDetailSerializer
+    from requests_app.forms.disclosures import DisclosureForm
+    from requests_app.models.disclosures import APPROVAL_FIELDS, ENTRY_FIELDS
+    from requests_app.services.disclosures import DETAIL_FIELDS
+
+    outside = set(DisclosureForm().fields)
+    for_request = set(
+        DisclosureForm(
+            kind=DisclosureKind.DISCLOSURE, police=True, items=[("A1", "Name")], conditions=("Encrypt it",)
+        ).fields
+    )
+    # The arguments the service takes itself, beside the detail fields.
+    assert outside - set(DETAIL_FIELDS) == {"kind", "recipient", "purpose_category"}
+    assert for_request == set(DETAIL_FIELDS) - {"refusal_rationale"}
+    assert set(ENTRY_FIELDS) | set(APPROVAL_FIELDS) <= {field.name for field in Disclosure._meta.fields}
+    assert set(ENTRY_FIELDS) <= set(DisclosureDetailSerializer.Meta.fields)
+    refusal = set(DisclosureForm(kind=DisclosureKind.REFUSAL, police=True).fields)
+    assert "refusal_rationale" in refusal
+    assert not refusal & {"art6", "art9", "confidentiality_basis", "transfer_method", "police_given"}

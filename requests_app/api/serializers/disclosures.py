@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from requests_app.api.serializers.common import OrganisationRefSerializer, PersonSerializer, blank_choice
 from requests_app.models import Disclosure, SharingRequest
+from requests_app.models.disclosures import ENTRY_FIELDS
 
 
 class DisclosureSerializer(serializers.ModelSerializer):
@@ -46,18 +47,7 @@ class DisclosureDetailSerializer(DisclosureSerializer):
     class Meta(DisclosureSerializer.Meta):
         fields = [
             *DisclosureSerializer.Meta.fields,
-            "information",
-            "art6",
-            "art9",
-            "confidentiality_basis",
-            "refusal_rationale",
-            "police_officer",
-            "police_reference",
-            "police_requested",
-            "police_given",
-            "police_acknowledgement",
-            "police_acknowledged_on",
-            "notes",
+            *(name for name in ENTRY_FIELDS if name not in DisclosureSerializer.Meta.fields),
             "recorded_by",
         ]
         read_only_fields = fields
