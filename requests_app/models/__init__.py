@@ -61,6 +61,7 @@ from requests_app.models.sharing import (
     SignOffStage,
     SupportingDocument,
 )
+from requests_app.models.sso import ExternalIdentity, RoleMapping
 
 __all__ = [
     "AccessRequest",
@@ -94,6 +95,7 @@ __all__ = [
     "DpiaHistory",
     "DpiaRisk",
     "DpiaStatus",
+    "ExternalIdentity",
     "FlowSchedule",
     "IdentityMethod",
     "Incident",
@@ -116,6 +118,7 @@ __all__ = [
     "RequestItem",
     "RequestStatus",
     "RiskLevel",
+    "RoleMapping",
     "SharingAgreement",
     "SharingRequest",
     "SharingRequestGroupObjectPermission",
