@@ -184,6 +184,8 @@ SSO_ASSURANCE_ACR = frozenset(env.items("SSO_ASSURANCE_ACR"))
 SSO_ASSURANCE_AMR = frozenset(env.items("SSO_ASSURANCE_AMR"))
 # How far the provider's clock may be from ours when the ID token's exp and iat are checked.
 SSO_CLOCK_SKEW_SECONDS = env.integer("SSO_CLOCK_SKEW_SECONDS", 60, minimum=0, maximum=300)
+# A CA file to trust for the provider's certificate, when it is not one the system already trusts.
+SSO_CA_BUNDLE = env.text("SSO_CA_BUNDLE", "")
 SSO_HTTP_TIMEOUT_SECONDS = env.integer("SSO_HTTP_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
 # The button's words ("Sign in with NHS Care Identity" ...) and whom a person with no mapped role asks.
 SSO_PROVIDER_NAME = env.text("SSO_PROVIDER_NAME", "your organisation's account")

@@ -39,11 +39,8 @@ class LoginView(auth_views.LoginView):
         if not settings.LOCAL_PASSWORDS_ENABLED:
             # The backend would refuse the password too; refusing here says why, and checks nothing.
             audit_record(action="auth.password_refused", actor=None, request=request)
-            form = self.get_form_class()(request)
-            form.add_error(
-                None, f"Passwords are switched off here: sign in with {settings.SSO_PROVIDER_NAME}."
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=403)
+            refusal = f"Passwords are switched off here: log in with {settings.SSO_PROVIDER_NAME}."
+            return self.render_to_response(self.get_context_data(password_refusal=refusal), status=403)
         return super().post(request, *args, **kwargs)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
+from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -53,6 +54,23 @@ REFUSAL_MESSAGES: dict[str, str] = {
 }
 
 
+class _ProviderSession(OAuth2Session):
+    """Authlib's session, with the CA bundle we were given winning over REQUESTS_CA_BUNDLE in the
+    environment (requests lets the environment beat a session's own ``verify``)."""
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("verify", self.verify)
+        return super().request(method, url, *args, **kwargs)
+
+
+class _ProviderApp(DjangoOAuth2App):
+    client_cls = _ProviderSession
+
+
+class _Registry(OAuth):
+    oauth2_client_cls = _ProviderApp
+
+
 def _config_key() -> tuple[object, ...]:
     return (
         settings.SSO_ISSUER,
@@ -62,6 +80,7 @@ def _config_key() -> tuple[object, ...]:
         settings.SSO_CLIENT_PRIVATE_KEY,
         settings.SSO_SCOPES,
         settings.SSO_HTTP_TIMEOUT_SECONDS,
+        settings.SSO_CA_BUNDLE,
     )
 
 
@@ -78,11 +97,13 @@ def client() -> DjangoOAuth2App:
             "code_challenge_method": "S256",
             "default_timeout": settings.SSO_HTTP_TIMEOUT_SECONDS,
         }
+        if settings.SSO_CA_BUNDLE:
+            client_kwargs["verify"] = settings.SSO_CA_BUNDLE
         auth_methods = None
         if settings.SSO_CLIENT_PRIVATE_KEY:
             client_kwargs["token_endpoint_auth_method"] = "private_key_jwt"  # noqa: S105 (a method's name)
             auth_methods = [PrivateKeyJWT()]
-        registry = OAuth()
+        registry = _Registry()
         registry.register(
             _CLIENT_NAME,
             client_id=settings.SSO_CLIENT_ID,
