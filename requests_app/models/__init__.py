@@ -10,6 +10,7 @@ from requests_app.models.access import (
     IdentityMethod,
 )
 from requests_app.models.api_tokens import ApiToken, ApiTokenScope
+from requests_app.models.delegations import Delegation
 from requests_app.models.disclosures import (
     ConsentWithdrawal,
     ConsentWithdrawalNotice,
@@ -88,6 +89,7 @@ __all__ = [
     "DataItemType",
     "Decision",
     "DecisionRecord",
+    "Delegation",
     "DeliveryStatus",
     "Disclosure",
     "DisclosureKind",

@@ -9,8 +9,9 @@ from django.contrib.auth.models import User
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from igportal.roles import IG_TEAM, Role, roles_of
+from igportal.roles import IG_TEAM, Role
 from requests_app.models import Assessment, RequestStatus, SharingRequest, SignOff
+from requests_app.selectors.delegations import acting_roles
 from requests_app.selectors.sharing import LIST_DEFERRED
 
 
@@ -62,7 +63,8 @@ _PRIORITY = Case(
 
 
 def queues_for(user: User) -> list[Queue]:
-    roles = roles_of(user)
+    # A deputy finds the officer's queue while a delegation is in force.
+    roles = acting_roles(user)
     return [queue for queue in QUEUES.values() if roles & queue.roles]
 
 

@@ -48,6 +48,9 @@ NOT_IN_MATRIX = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Single sign-on's way out and back, before anyone is signed in: tests/sso/test_sign_in.py.
+    "sso_start",
+    "sso_callback",
 }
 # The public transparency page and the request pages that lead into the registers are in the
 # registers' own matrix (tests/requests_app/test_register_access.py) and the guessed-reference walk
@@ -86,6 +89,7 @@ READERS_OF_IN_REVIEW = frozenset({"owner", "ig_officer", "dpo", "auditor"})
 RULES: dict[str, list[Rule]] = {
     "home": [_r(lambda w: "/", EVERYONE)],
     "account": [_r(lambda w: "/accounts/", EVERYONE)],
+    "sso_no_role": [_r(lambda w: "/accounts/sso/no-role/", EVERYONE)],
     "password_change": [_r(lambda w: "/accounts/password/", EVERYONE)],
     "password_change_done": [_r(lambda w: "/accounts/password/done/", EVERYONE)],
     "notification_list": [_r(lambda w: "/notifications/", EVERYONE)],
