@@ -12,6 +12,7 @@ import os
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -439,6 +440,13 @@ CONTENT_SECURITY_POLICY = {
         "upgrade-insecure-requests": PRODUCTION,
     }
 }
+
+if SSO_ENABLED:
+    # Signing out goes on to the provider's end-session endpoint after our logout form's POST: browsers
+    # hold that redirect to form-action, so the provider's origin is allowed there, and nothing else.
+    _sso_issuer = urlsplit(SSO_ISSUER)
+    _form_action = [SELF, f"{_sso_issuer.scheme}://{_sso_issuer.netloc}"]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = _form_action
 
 # The REST API under /api/v1/ (requests_app.api): the same selectors, getters and services as the pages.
 # Bearer tokens come first so that a call without credentials is answered 401 with WWW-Authenticate.

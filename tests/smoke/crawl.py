@@ -161,6 +161,8 @@ GETS: dict[str, list[Get]] = {
     "/accounts/mfa/recovery-codes/": [page("/accounts/mfa/recovery-codes/", EVERYONE, status=302)],
     "/notifications/": [page("/notifications/", EVERYONE)],
     "/notifications/read/": [page("/notifications/read/", NOBODY, status=405)],
+    "/delegations/": [page("/delegations/", EVERYONE)],
+    "/delegations/1/end/": [page("/delegations/1/end/", NOBODY, status=405)],
     "/notifications/1/read/": [page("/notifications/{notification}/read/", NOBODY, status=405)],
     "/operations/chasers/": [page("/operations/chasers/", frozenset({"dpo"}))],
     "/organisations/": [page("/organisations/", EVERYONE)],
@@ -512,6 +514,21 @@ SETUP_POSTS: dict[str, list[Post]] = {
 POSTS: dict[str, list[Post]] = {
     "/notifications/1/read/": [Post("/notifications/{notification_dpo}/read/", "dpo")],
     "/notifications/read/": [Post("/notifications/read/", "dpo")],
+    # The Caldicott Guardian delegates their sign-off for today (to the auditor, whose posts come first).
+    "/delegations/": [
+        Post(
+            "/delegations/",
+            "caldicott",
+            form="/delegations/",
+            data={
+                "role": "caldicott_guardian",
+                "deputy": "auditor",
+                "starts_on": TODAY,
+                "ends_on": TODAY,
+                "reason": "Annual leave",
+            },
+        )
+    ],
     "/organisations/new/": [
         Post(
             "/organisations/new/",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -65,5 +66,9 @@ def sso_settings(settings: Any, provider: RunningProvider, **overrides: Any) -> 
     settings.SSO_CA_BUNDLE = provider.ca_bundle
     settings.SSO_PROVIDER_NAME = "the loopback provider"
     settings.SSO_ACCESS_CONTACT = "the IG team at ig@example.nhs.uk"
+    # As settings.py does when SSO_ENABLED: the provider's origin may receive the sign-out redirect.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = ["'self'", provider.issuer]
+    settings.CONTENT_SECURITY_POLICY = policy
     for name, value in overrides.items():
         setattr(settings, name, value)
