@@ -46,6 +46,7 @@ REFUSAL_MESSAGES: dict[str, str] = {
     "audience": "The sign-in service's answer was meant for another service, not this portal.",
     "issuer": "The sign-in service's answer came from a service this portal does not trust.",
     "expired": "The sign-in service's answer had expired before it reached this portal.",
+    "not_yet_valid": "The sign-in service's answer was dated in the future: its clock or ours is wrong.",
     "nonce": "The sign-in service's answer did not belong to this sign-in.",
     "claims": "The sign-in service's answer was missing something this portal needs.",
     "no_id_token": "The sign-in service did not say who you are.",
@@ -146,12 +147,8 @@ class VerifiedSignIn:
     id_token: str
 
 
-def _refusal_for_claim(claim: str) -> str:
-    if claim in ("aud", "azp"):
-        return "audience"
-    if claim in ("iss", "nonce"):
-        return "issuer" if claim == "iss" else "nonce"
-    return "claims"
+# Which refusal a failed claim check is: anything not named here is a missing or malformed claim.
+_CLAIM_REFUSALS = {"aud": "audience", "azp": "audience", "iss": "issuer", "nonce": "nonce"}
 
 
 def complete_sign_in(request: HttpRequest) -> VerifiedSignIn:
@@ -179,8 +176,8 @@ def complete_sign_in(request: HttpRequest) -> VerifiedSignIn:
         raise SignInRefused("expired") from exc
     except ClaimError as exc:
         if exc.claim in ("iat", "nbf"):
-            raise SignInRefused("expired", f"{exc.claim} in the future") from exc
-        raise SignInRefused(_refusal_for_claim(exc.claim), exc.claim) from exc
+            raise SignInRefused("not_yet_valid", exc.claim) from exc
+        raise SignInRefused(_CLAIM_REFUSALS.get(exc.claim, "claims"), exc.claim) from exc
     except JoseError as exc:
         # A token that is not a JWS at all, an algorithm we do not accept, a key we cannot find.
         raise SignInRefused("signature", type(exc).__name__) from exc
