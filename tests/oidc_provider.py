@@ -7,7 +7,8 @@ This module adds what a test needs and a real provider would never do:
 
 - ``POST /control`` (JSON) sets who signs in next (the claims, including roles, ``acr`` and ``amr``),
   which redirect URIs the portal may use, and a fault to inject into the next ID token: ``signature``
-  (signed with a key that is not published), ``audience``, ``issuer``, ``expired`` or ``nonce``;
+  (signed with a key that is not published), ``audience``, ``issuer``, ``expired``, ``future`` (issued
+  an hour from now) or ``nonce``;
   the other faults keep pyop's signature by re-signing the changed claims with the provider's key;
 - ``GET /control`` reports the end-session requests it has seen.
 
@@ -50,7 +51,7 @@ from pyop.userinfo import Userinfo
 CLIENT_ID = "ig-portal-tests"
 CLIENT_SECRET = "client-secret-for-the-loopback-provider-only"
 KEY_ID = "loopback-1"
-FAULTS = ("", "signature", "audience", "issuer", "expired", "nonce")
+FAULTS = ("", "signature", "audience", "issuer", "expired", "future", "nonce")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
@@ -155,6 +156,9 @@ class LoopbackProvider:
         elif fault == "expired":
             now = int(time.time())
             claims["iat"], claims["exp"] = now - 7200, now - 3600
+        elif fault == "future":
+            now = int(time.time())
+            claims["iat"], claims["exp"] = now + 3600, now + 7200
         elif fault == "nonce":
             claims["nonce"] = "a-nonce-from-another-sign-in"
         return jwt.encode({"alg": "RS256", "kid": KEY_ID}, claims, key)

@@ -172,6 +172,7 @@ def test_cis2_role_codes_are_read_from_the_nrbac_objects(
         ("signature", "signature", "not signed with its published key"),
         ("audience", "audience", "meant for another service"),
         ("expired", "expired", "had expired"),
+        ("future", "not_yet_valid", "dated in the future"),
         ("nonce", "nonce", "did not belong to this sign-in"),
         ("issuer", "issuer", "a service this portal does not trust"),
     ],
