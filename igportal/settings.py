@@ -8,9 +8,11 @@ fixed development key) or ``production`` (refuses to start without a real
 
 from __future__ import annotations
 
+import os
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -142,7 +144,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out usernames and addresses before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password backend, refusing every password when LOCAL_PASSWORDS_ENABLED is false.
+    "igportal.accounts.backends.LocalPasswordBackend",
+    # Checks no credential: marks sessions begun by single sign-on (igportal/accounts/oidc.py).
+    "igportal.accounts.backends.SingleSignOnBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Guardian's anonymous user would let object permissions reach people who have not logged in.
@@ -155,6 +160,58 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with OpenID Connect (NHS CIS2, Microsoft Entra ID or any conforming provider): off unless
+# SSO_ENABLED; README "Single sign-on" has the variables and an example for each provider.
+SSO_ENABLED = env.flag("SSO_ENABLED", False)
+# The provider's issuer; its discovery document is read from <issuer>/.well-known/openid-configuration
+# unless SSO_DISCOVERY_URL names another address. The document's own issuer must match exactly.
+SSO_ISSUER = env.text("SSO_ISSUER", "")
+SSO_DISCOVERY_URL = env.text(
+    "SSO_DISCOVERY_URL", f"{SSO_ISSUER.rstrip('/')}/.well-known/openid-configuration" if SSO_ISSUER else ""
+)
+SSO_CLIENT_ID = env.text("SSO_CLIENT_ID", "")
+# Exactly one of: a client secret (client_secret_basic), or a PEM private key (private_key_jwt, which
+# CIS2 asks for). Both are secrets: give them as SSO_CLIENT_SECRET_FILE or SSO_CLIENT_PRIVATE_KEY_FILE.
+SSO_CLIENT_SECRET = env.text("SSO_CLIENT_SECRET", "")
+SSO_CLIENT_PRIVATE_KEY = env.text("SSO_CLIENT_PRIVATE_KEY", "")
+SSO_SCOPES = " ".join(env.items("SSO_SCOPES", ("openid", "profile", "email")))
+# The ID token claim whose values the role mapping table reads: a list of strings ("groups" for Entra
+# group object ids, "roles" for Entra app roles), or "claim.key" for a list of objects (CIS2's
+# "nhsid_nrbac_roles.role_code").
+SSO_ROLES_CLAIM = env.text("SSO_ROLES_CLAIM", "roles")
+# The provider's assertion of strong authentication: any of these acr values, or any of these amr
+# values, and the portal does not ask for its own TOTP code again.
+SSO_ASSURANCE_ACR = frozenset(env.items("SSO_ASSURANCE_ACR"))
+SSO_ASSURANCE_AMR = frozenset(env.items("SSO_ASSURANCE_AMR"))
+# How far the provider's clock may be from ours when the ID token's exp and iat are checked.
+SSO_CLOCK_SKEW_SECONDS = env.integer("SSO_CLOCK_SKEW_SECONDS", 60, minimum=0, maximum=300)
+# A CA file to trust for the provider's certificate, when it is not one the system already trusts.
+SSO_CA_BUNDLE = env.text("SSO_CA_BUNDLE", "")
+SSO_HTTP_TIMEOUT_SECONDS = env.integer("SSO_HTTP_TIMEOUT_SECONDS", 10, minimum=1, maximum=60)
+# The button's words ("Sign in with NHS Care Identity" ...) and whom a person with no mapped role asks.
+SSO_PROVIDER_NAME = env.text("SSO_PROVIDER_NAME", "your organisation's account")
+SSO_ACCESS_CONTACT = env.text("SSO_ACCESS_CONTACT", "your Information Governance team")
+# Whether the portal's own passwords still work (the sign-in form, the admin's, re-authentication).
+LOCAL_PASSWORDS_ENABLED = env.flag("LOCAL_PASSWORDS_ENABLED", True)
+if SSO_ENABLED:
+    if not SSO_ISSUER or not SSO_CLIENT_ID:
+        raise ImproperlyConfigured("SSO_ENABLED needs SSO_ISSUER and SSO_CLIENT_ID.")
+    if bool(SSO_CLIENT_SECRET) == bool(SSO_CLIENT_PRIVATE_KEY):
+        raise ImproperlyConfigured(
+            "SSO_ENABLED needs exactly one of SSO_CLIENT_SECRET_FILE and SSO_CLIENT_PRIVATE_KEY_FILE."
+        )
+    if PRODUCTION and not (SSO_ISSUER.startswith("https://") and SSO_DISCOVERY_URL.startswith("https://")):
+        raise ImproperlyConfigured("In production SSO_ISSUER and SSO_DISCOVERY_URL must be https addresses.")
+    if PRODUCTION and any(name in os.environ for name in ("SSO_CLIENT_SECRET", "SSO_CLIENT_PRIVATE_KEY")):
+        raise ImproperlyConfigured(
+            "In production the SSO client secret or key comes from SSO_CLIENT_SECRET_FILE or"
+            " SSO_CLIENT_PRIVATE_KEY_FILE, never from the environment itself."
+        )
+    if "openid" not in SSO_SCOPES.split():
+        raise ImproperlyConfigured("SSO_SCOPES must include openid.")
+elif not LOCAL_PASSWORDS_ENABLED:
+    raise ImproperlyConfigured("LOCAL_PASSWORDS_ENABLED=false needs SSO_ENABLED: nobody could sign in.")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -383,6 +440,13 @@ CONTENT_SECURITY_POLICY = {
         "upgrade-insecure-requests": PRODUCTION,
     }
 }
+
+if SSO_ENABLED:
+    # Signing out goes on to the provider's end-session endpoint after our logout form's POST: browsers
+    # hold that redirect to form-action, so the provider's origin is allowed there, and nothing else.
+    _sso_issuer = urlsplit(SSO_ISSUER)
+    _form_action = [SELF, f"{_sso_issuer.scheme}://{_sso_issuer.netloc}"]
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = _form_action
 
 # The REST API under /api/v1/ (requests_app.api): the same selectors, getters and services as the pages.
 # Bearer tokens come first so that a call without credentials is answered 401 with WWW-Authenticate.

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from igportal import password_reset, views
+from igportal.accounts import sso_views
 from igportal.accounts import views as account_views
 from igportal.accounts.mfa import mfa_not_required
 
@@ -11,10 +12,13 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path(
         "accounts/logout/",
-        mfa_not_required(auth_views.LogoutView.as_view(next_page="logged_out")),
+        mfa_not_required(sso_views.LogoutView.as_view()),
         name="logout",
     ),
     path("accounts/logged-out/", views.logged_out, name="logged_out"),
+    path("accounts/sso/start/", sso_views.sso_start, name="sso_start"),
+    path("accounts/sso/callback/", sso_views.sso_callback, name="sso_callback"),
+    path("accounts/sso/no-role/", sso_views.sso_no_role, name="sso_no_role"),
     path("accounts/password/reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password/reset/sent/",

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -24,6 +27,21 @@ class LoginView(auth_views.LoginView):
     form_class = AuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = settings.SSO_ENABLED
+        context["sso_provider_name"] = settings.SSO_PROVIDER_NAME
+        context["local_passwords_enabled"] = settings.LOCAL_PASSWORDS_ENABLED
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LOCAL_PASSWORDS_ENABLED:
+            # The backend would refuse the password too; refusing here says why, and checks nothing.
+            audit_record(action="auth.password_refused", actor=None, request=request)
+            refusal = f"Passwords are switched off here: log in with {settings.SSO_PROVIDER_NAME}."
+            return self.render_to_response(self.get_context_data(password_refusal=refusal), status=403)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

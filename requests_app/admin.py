@@ -1,16 +1,20 @@
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from requests_app.models import (
     AccessRequest,
     AccessRequestClarification,
     AuditEvent,
+    ExternalIdentity,
     Notification,
     Organisation,
     OrganisationSettings,
     ReminderMilestone,
+    RoleMapping,
     SweepRun,
 )
+from requests_app.services.sso import role_mapping_delete, role_mapping_save
 
 
 @admin.register(Organisation)
@@ -111,3 +115,52 @@ class NotificationAdmin(ReadOnlyAdmin):
 class SweepRunAdmin(ReadOnlyAdmin):
     list_display = ("kind", "today", "started_at", "finished_at", "claimed", "notifications", "error")
     list_filter = ("kind",)
+
+
+@admin.register(RoleMapping)
+class RoleMappingAdmin(admin.ModelAdmin):
+    """Which claim values give which role at single sign-on: superusers only, every change audited."""
+
+    list_display = ("claim_value", "role", "note", "created_at")
+    list_filter = ("role",)
+    search_fields = ("claim_value", "note")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def save_model(self, request: HttpRequest, obj: RoleMapping, form: object, change: bool) -> None:
+        role_mapping_save(mapping=obj, actor=request.user, request=request, created=not change)  # type: ignore[arg-type]
+
+    def delete_model(self, request: HttpRequest, obj: RoleMapping) -> None:
+        role_mapping_delete(mapping=obj, actor=request.user, request=request)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[RoleMapping]) -> None:
+        for mapping in queryset:
+            role_mapping_delete(mapping=mapping, actor=request.user, request=request)  # type: ignore[arg-type]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Read-only: identities are made by signing in; deleting one unlinks the account from the provider."""
+
+    list_display = ("user", "issuer", "subject", "last_sign_in_at")
+    search_fields = ("subject", "user__username", "user__email")
+    readonly_fields = ("user", "issuer", "subject", "created_at", "last_sign_in_at", "last_claim_values")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -7,6 +7,7 @@ from requests_app.views import (
     catalogue,
     chasers,
     consent,
+    delegations,
     disclosures,
     documents,
     dpias,
@@ -25,6 +26,8 @@ from requests_app.views import (
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("delegations/", delegations.delegation_list, name="delegation_list"),
+    path("delegations/<int:pk>/end/", delegations.delegation_end_view, name="delegation_end"),
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/read/", notifications.notification_read_all, name="notification_read_all"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),

@@ -32,6 +32,7 @@ from requests_app.models import (
     SignOff,
     SignOffStage,
 )
+from requests_app.selectors.delegations import acting_roles, delegator_for
 from requests_app.services.closing import close_problem
 from requests_app.services.outbox import outbox_enqueue
 from requests_app.signers import may_sign, stage_roles
@@ -86,7 +87,8 @@ def _ig_team(user: User, request: SharingRequest) -> bool:
 
 def _stage_signer(user: User, request: SharingRequest) -> bool:
     stage = current_stage(request)
-    return stage is not None and request.requester_id != user.pk and may_sign(stage, user, roles_of(user))
+    # acting_roles: the signer's own roles and those delegated to them today (selectors/delegations.py).
+    return stage is not None and request.requester_id != user.pk and may_sign(stage, user, acting_roles(user))
 
 
 def _requester_or_ig_team(user: User, request: SharingRequest) -> bool:
@@ -153,6 +155,10 @@ def _sign_the_stage(move: Move[SharingRequest]) -> None:
 
     assert move.actor is not None
     assessment = move.context["assessment"]
+    on_behalf_of = delegator_for(move.actor, stage_roles(move.context["stage"], move.actor))
+    if on_behalf_of is not None and on_behalf_of.pk == move.entry.requester_id:
+        # Segregation of duties holds through a deputy: nobody's signature goes on their own request.
+        raise PermissionDenied("This request is the officer's own: their deputy may not sign it for them.")
     signoff = SignOff.objects.create(
         request=move.entry,
         assessment=assessment,
@@ -161,6 +167,7 @@ def _sign_the_stage(move: Move[SharingRequest]) -> None:
         conditions=str(move.inputs.get("conditions", "")).strip(),
         reasons=move.comment,
         signer=move.actor,
+        on_behalf_of=on_behalf_of,
         **signoff_override_fields(assessment, move.spec.name),
     )
     move.context["signoff"] = signoff

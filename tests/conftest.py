@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from igportal.accounts.mfa import has_authenticator, mfa_required_by_role
 from igportal.roles import Role
 from tests.factories import UserFactory
+from tests.sso.provider import RunningProvider, start_provider
 
 SERVICES_AVAILABLE = os.environ.get("IGPORTAL_SERVICES") == "available"
 
@@ -98,6 +100,14 @@ def _empty_cache() -> Iterator[None]:
 
 
 MakeUser = Callable[..., User]
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProvider]:
+    """The loopback OpenID Connect provider (tests/oidc_provider.py), one process for the whole run."""
+    provider = start_provider(Path(tmp_path_factory.mktemp("oidc")) / "provider-ca.pem")
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture

@@ -37,6 +37,9 @@ RECOVERY_CODE_COUNT = 10
 ENROLLED_SESSION_KEY = "igportal_mfa_enrolled"
 PENDING_DEVICE_SESSION_KEY = "igportal_mfa_pending_device"
 REAUTHENTICATED_AT = "igportal_reauthenticated_at"
+# Set at single sign-on when the identity provider asserted a configured acr or amr value: its own
+# strong authentication stands in for our TOTP step for the life of this session.
+SSO_ASSURED_SESSION_KEY = "igportal_sso_assured"
 _TOTP_CODE = re.compile(r"^\d{6}$")
 
 
@@ -51,6 +54,8 @@ def mfa_required_by_role(user: AbstractBaseUser | AnonymousUser) -> bool:
 def mfa_required(request: HttpRequest) -> bool:
     """Whether this session must pass a second factor before it may do anything else."""
     if not request.user.is_authenticated:
+        return False
+    if request.session.get(SSO_ASSURED_SESSION_KEY):
         return False
     if request.session.get(ENROLLED_SESSION_KEY):
         return True

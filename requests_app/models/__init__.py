@@ -10,6 +10,7 @@ from requests_app.models.access import (
     IdentityMethod,
 )
 from requests_app.models.api_tokens import ApiToken, ApiTokenScope
+from requests_app.models.delegations import Delegation
 from requests_app.models.disclosures import (
     ConsentWithdrawal,
     ConsentWithdrawalNotice,
@@ -61,6 +62,7 @@ from requests_app.models.sharing import (
     SignOffStage,
     SupportingDocument,
 )
+from requests_app.models.sso import ExternalIdentity, RoleMapping
 
 __all__ = [
     "AccessRequest",
@@ -87,6 +89,7 @@ __all__ = [
     "DataItemType",
     "Decision",
     "DecisionRecord",
+    "Delegation",
     "DeliveryStatus",
     "Disclosure",
     "DisclosureKind",
@@ -94,6 +97,7 @@ __all__ = [
     "DpiaHistory",
     "DpiaRisk",
     "DpiaStatus",
+    "ExternalIdentity",
     "FlowSchedule",
     "IdentityMethod",
     "Incident",
@@ -116,6 +120,7 @@ __all__ = [
     "RequestItem",
     "RequestStatus",
     "RiskLevel",
+    "RoleMapping",
     "SharingAgreement",
     "SharingRequest",
     "SharingRequestGroupObjectPermission",

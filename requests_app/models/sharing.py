@@ -305,6 +305,11 @@ class SignOff(models.Model):
     conditions = models.TextField(blank=True)
     reasons = models.TextField(blank=True)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The officer whose sign-off the signer holds by delegation (requests_app.models.delegations); the
+    # signature is theirs, given by the signer on their behalf. Empty when signers sign in their own role.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     signed_at = models.DateTimeField(auto_now_add=True)
     # What the engine advised for the assessment signed, kept beside the decision so an override is
     # visible without re-reading the frozen result (and stays so if the result's shape ever changes).

@@ -9,8 +9,9 @@ from django.contrib.auth.models import User
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from igportal.roles import IG_TEAM, Role, roles_of
+from igportal.roles import IG_TEAM, Role
 from requests_app.models import Assessment, RequestStatus, SharingRequest, SignOff, SignOffStage
+from requests_app.selectors.delegations import acting_roles
 from requests_app.selectors.sharing import LIST_DEFERRED
 from requests_app.signers import may_sign, stage_roles
 
@@ -75,11 +76,12 @@ def _works(queue: Queue, user: User, roles: frozenset[Role]) -> bool:
 
 def works_queue(queue: Queue, user: User) -> bool:
     """Whether ``user`` works this queue (the queue page asks only about its own queue)."""
-    return _works(queue, user, roles_of(user))
+    return _works(queue, user, acting_roles(user))
 
 
 def queues_for(user: User) -> list[Queue]:
-    roles = roles_of(user)
+    # A deputy finds the officer's queue while a delegation is in force.
+    roles = acting_roles(user)
     return [queue for queue in QUEUES.values() if _works(queue, user, roles)]
 
 

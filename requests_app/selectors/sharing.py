@@ -14,6 +14,7 @@ from requests_app.models import (
     SharingRequestGroupObjectPermission,
     SharingRequestUserObjectPermission,
 )
+from requests_app.selectors.delegations import acting_roles
 from requests_app.services.audit import audit_record
 from requests_app.services.sharing import can_edit_answers
 
@@ -61,7 +62,15 @@ def visible_requests(user: User, *, reference: str | None = None) -> QuerySet[Sh
             | Q(pk__in=granted_to_user.values("content_object_id"))
             | Q(pk__in=granted_to_groups.values("content_object_id"))
         )
-    if roles_of(user) & _SEE_ALL_SUBMITTED:
+    # A deputy sees what the officer's role sees while a delegation is in force (selectors/delegations.py).
+    delegated = acting_roles(user) - roles_of(user)
+    if delegated:
+        visible |= Q(
+            pk__in=SharingRequestGroupObjectPermission.objects.filter(
+                group__name__in=[role.group_name for role in delegated], permission__codename=VIEW_PERMISSION
+            ).values("content_object_id")
+        )
+    if acting_roles(user) & _SEE_ALL_SUBMITTED:
         visible |= ~Q(status=RequestStatus.DRAFT)
     return requests.filter(visible)
 

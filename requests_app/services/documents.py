@@ -83,7 +83,7 @@ def decision_record_pdf(event: RequestHistory, *, version: int) -> tuple[str, by
         version=version,
         sensitive=True,
     )
-    signoffs = list(assessment.signoffs.select_related("signer"))
+    signoffs = list(assessment.signoffs.select_related("signer", "on_behalf_of"))
     approved = decision_is_approval(event.to_status)
     pdf = render_pdf(
         "documents/decision_record.html",

@@ -147,7 +147,7 @@ def _earlier_assessments(
 
 def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) -> list[dict[str, Any]]:
     signed = (
-        {signoff.stage: signoff for signoff in assessment.signoffs.select_related("signer")}
+        {signoff.stage: signoff for signoff in assessment.signoffs.select_related("signer", "on_behalf_of")}
         if assessment
         else {}
     )
@@ -510,7 +510,7 @@ def decision_record(request: AuthenticatedHttpRequest, reference: str) -> HttpRe
         {
             "sharing_request": sharing_request,
             **_assessment_context(assessment),
-            "signoffs": assessment.signoffs.select_related("signer"),
+            "signoffs": assessment.signoffs.select_related("signer", "on_behalf_of"),
             "history": sharing_request.history.select_related("actor"),
         },
     )

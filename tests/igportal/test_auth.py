@@ -25,6 +25,9 @@ PUBLIC_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Single sign-on: leaving for the identity provider and coming back happen before anyone is signed in.
+    "sso_start",
+    "sso_callback",
 }
 # Django's admin has its own login page and is reached through it.
 SKIPPED_NAMESPACES = {"admin"}

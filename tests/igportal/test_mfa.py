@@ -94,6 +94,8 @@ def test_before_the_code_only_the_mfa_pages_and_logout_open(client: Client, dpo:
     log_in_with_password(client, dpo)
     # The MFA pages themselves, and the public transparency page, which needs no login at all.
     open_before_mfa = {"mfa_verify", "mfa_setup", "reauthenticate", "logout", "login", "transparency"}
+    # Single sign-on's way out and back, and its page saying whom to ask for a role: nothing to protect.
+    open_before_mfa |= {"sso_start", "sso_callback", "sso_no_role"}
     for name, url in ALL_URLS:
         if name in open_before_mfa:
             continue

@@ -7,6 +7,7 @@ anonymous visitors are sent to log in. A meta-test fails when a URL is added wit
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,10 +15,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 
 from igportal.roles import Role
 from requests_app.models import (
     DecisionRecord,
+    Delegation,
     Notification,
     RequestStatus,
     SharingRequest,
@@ -48,6 +51,9 @@ NOT_IN_MATRIX = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Single sign-on's way out and back, before anyone is signed in: tests/sso/test_sign_in.py.
+    "sso_start",
+    "sso_callback",
 }
 # The public transparency page and the request pages that lead into the registers are in the
 # registers' own matrix (tests/requests_app/test_register_access.py) and the guessed-reference walk
@@ -86,6 +92,12 @@ READERS_OF_IN_REVIEW = frozenset({"owner", "ig_officer", "dpo", "auditor"})
 RULES: dict[str, list[Rule]] = {
     "home": [_r(lambda w: "/", EVERYONE)],
     "account": [_r(lambda w: "/accounts/", EVERYONE)],
+    "sso_no_role": [_r(lambda w: "/accounts/sso/no-role/", EVERYONE)],
+    # Everyone sees the delegations they gave or hold; only the officer who gave one may end it.
+    "delegation_list": [_r(lambda w: "/delegations/", EVERYONE)],
+    "delegation_end": [
+        _r(lambda w: f"/delegations/{w.ids['delegation']}/end/", frozenset({"caldicott"}), method="post")
+    ],
     "password_change": [_r(lambda w: "/accounts/password/", EVERYONE)],
     "password_change_done": [_r(lambda w: "/accounts/password/done/", EVERYONE)],
     "notification_list": [_r(lambda w: "/notifications/", EVERYONE)],
@@ -275,6 +287,15 @@ def world(make_user: MakeUser) -> World:
             "access_request": AccessRequestFactory.create().pk,
             "document": document.pk,
             "notification": notification.pk,
+            "delegation": Delegation.objects.create(
+                officer=people["caldicott"],
+                deputy=people["no_role"],
+                role="caldicott_guardian",
+                # Not yet in force, so no_role stays without a role for every other row here.
+                starts_on=timezone.localdate() + datetime.timedelta(days=1),
+                ends_on=timezone.localdate() + datetime.timedelta(days=2),
+                reason="Annual leave",
+            ).pk,
         },
     )
 
@@ -322,6 +343,7 @@ def test_each_url_answers_each_person_as_the_matrix_says(
             "wizard_review",
             "password_change",
             "account",
+            "delegation_list",
         }:
             response = getattr(client_for(world.people["dpo"]), other)(url)
             assert response.status_code in {404, 405}, (name, other, response.status_code)

@@ -107,6 +107,8 @@ Url = Callable[[Demo], str]
 ANONYMOUS = "anonymous"
 # What a person who is not logged in gets: sent to log in (pages), 401 (the API), the page (public).
 LOGIN, API_401, PUBLIC = "login", "401", "public"
+# Not there at all: single sign-on's pages when SSO_ENABLED is false (the crawl's configuration).
+NOT_FOUND = "404"
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,9 @@ GETS: dict[str, list[Get]] = {
     "/accounts/password/": [page("/accounts/password/", EVERYONE)],
     "/accounts/password/done/": [page("/accounts/password/done/", EVERYONE)],
     "/accounts/logged-out/": [page("/accounts/logged-out/", EVERYONE, anonymous=PUBLIC)],
+    "/accounts/sso/start/": [page("/accounts/sso/start/", NOBODY, anonymous=NOT_FOUND)],
+    "/accounts/sso/callback/": [page("/accounts/sso/callback/", NOBODY, anonymous=NOT_FOUND)],
+    "/accounts/sso/no-role/": [page("/accounts/sso/no-role/", EVERYONE)],
     "/accounts/password/reset/": [page("/accounts/password/reset/", EVERYONE, anonymous=PUBLIC)],
     "/accounts/password/reset/sent/": [page("/accounts/password/reset/sent/", EVERYONE, anonymous=PUBLIC)],
     "/accounts/password/reset/complete/": [
@@ -156,6 +161,8 @@ GETS: dict[str, list[Get]] = {
     "/accounts/mfa/recovery-codes/": [page("/accounts/mfa/recovery-codes/", EVERYONE, status=302)],
     "/notifications/": [page("/notifications/", EVERYONE)],
     "/notifications/read/": [page("/notifications/read/", NOBODY, status=405)],
+    "/delegations/": [page("/delegations/", EVERYONE)],
+    "/delegations/1/end/": [page("/delegations/1/end/", NOBODY, status=405)],
     "/notifications/1/read/": [page("/notifications/{notification}/read/", NOBODY, status=405)],
     "/operations/chasers/": [page("/operations/chasers/", frozenset({"dpo"}))],
     "/organisations/": [page("/organisations/", EVERYONE)],
@@ -507,6 +514,21 @@ SETUP_POSTS: dict[str, list[Post]] = {
 POSTS: dict[str, list[Post]] = {
     "/notifications/1/read/": [Post("/notifications/{notification_dpo}/read/", "dpo")],
     "/notifications/read/": [Post("/notifications/read/", "dpo")],
+    # The Caldicott Guardian delegates their sign-off for today (to the auditor, whose posts come first).
+    "/delegations/": [
+        Post(
+            "/delegations/",
+            "caldicott",
+            form="/delegations/",
+            data={
+                "role": "caldicott_guardian",
+                "deputy": "auditor",
+                "starts_on": TODAY,
+                "ends_on": TODAY,
+                "reason": "Annual leave",
+            },
+        )
+    ],
     "/organisations/new/": [
         Post(
             "/organisations/new/",
@@ -1008,6 +1030,8 @@ def crawl_gets(demo: Demo, report: Report, form_actions: dict[str, str]) -> None
                 report.check(response, 302, f"anonymous GET {url}", login_redirect=True)
             elif get.anonymous == API_401:
                 report.check(response, 401, f"anonymous GET {url}")
+            elif get.anonymous == NOT_FOUND:
+                report.check(response, 404, f"anonymous GET {url}")
             else:
                 report.check(response, 200, f"anonymous GET {url}")
 
