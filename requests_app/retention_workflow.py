@@ -1,19 +1,17 @@
 """The disposal review workflow as a table: the DPO destroys, extends or holds a record past its period.
 
 ``requests_app.services.workflow.transition`` applies it like every other table. A legal hold blocks
-destruction simply by not being a source of ``destroy``: a held record can only be released (``lift_hold``,
-with reasons) back to review. An extended record comes back to review by itself once its new date has
-passed (``resurface``, fired by the sweep). ``destroy``'s consequence is the destruction itself
-(``services.retention.carry_out_destruction``), inside the move's transaction: if it fails, nothing moved.
+destruction simply by not being a source of ``destroy``: a held record can only be released
+(``lift_hold``, with reasons) back to review. An extended record comes back to review by itself once its
+new date has passed (``resurface``, fired only by the sweep, which picks those whose date is past).
+``destroy``'s consequence is the destruction itself (``services.retention.carry_out_destruction``),
+inside the move's transaction: if it fails, nothing moved.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.models import User
 
-from igportal.dates import long_date
 from igportal.roles import Role, has_role
 from requests_app.models import DisposalReview, DisposalReviewHistory, DisposalStatus, LegalHoldKind
 from requests_app.transitions import Move, Transition, Workflow, table
@@ -52,12 +50,6 @@ def _destroy(move: Move[DisposalReview]) -> None:
 
     assert move.actor is not None
     carry_out_destruction(review=move.entry, actor=move.actor, http_request=move.http_request)
-
-
-def _extension_passed(review: DisposalReview, today: date) -> list[str]:
-    if review.extended_until is not None and review.extended_until >= today:
-        return [f"The retention was extended until {long_date(review.extended_until)}."]
-    return []
 
 
 DISPOSAL_WORKFLOW: Workflow[DisposalReview] = Workflow(
@@ -121,7 +113,6 @@ DISPOSAL_WORKFLOW: Workflow[DisposalReview] = Workflow(
             target=_D.PENDING,
             may_fire=lambda user, review: False,
             who="the portal",
-            guard=_extension_passed,
             system=True,
             done="returned to review",
         ),

@@ -30,6 +30,7 @@ from requests_app.models import (
     RetentionRuleVersion,
     SweepRun,
 )
+from requests_app.retention_schedule import retain_until
 from requests_app.services.audit import audit_record
 from requests_app.services.disposal import DISPOSAL_SOURCES
 
@@ -106,17 +107,10 @@ class SweepResult:
     resurfaced: int
 
 
-def disposal_sweep(*, today: date) -> SweepResult:
-    """Raise each record past its period for review, once; return lapsed extensions to review.
-
-    Idempotent and safe to run concurrently: the insert skips records already raised (unique on record
-    type and id), so any number of sweeps raise each record exactly once.
-    """
-    from requests_app.services.workflow import system_transition
-
-    run = SweepRun.objects.create(kind=SWEEP_KIND, today=today, started_at=timezone.now())
-    raised = 0
+def disposal_candidates(*, today: date) -> list[DisposalReview]:
+    """The reviews a sweep on ``today`` would raise: records past their period not yet raised (unsaved)."""
     rules = {rule.record_type: rule for rule in RetentionRule.objects.all()}
+    candidates: list[DisposalReview] = []
     for record_type, source in DISPOSAL_SOURCES.items():
         rule = rules.get(record_type)
         if rule is None or rule.trigger not in source.triggers:
@@ -124,7 +118,7 @@ def disposal_sweep(*, today: date) -> SweepResult:
         reviewed = set(
             DisposalReview.objects.filter(record_type=record_type).values_list("object_id", flat=True)
         )
-        new = [
+        candidates.extend(
             DisposalReview(
                 record_type=record_type,
                 object_id=item.object_id,
@@ -132,13 +126,28 @@ def disposal_sweep(*, today: date) -> SweepResult:
                 rule=rule,
                 rule_version=rule.version,
                 trigger_date=item.trigger_date,
-                retain_until=_retain_until(item.trigger_date, rule),
+                retain_until=retain_until(item.trigger_date, period_months=rule.period_months),
             )
             for item in source.past_period(rule=rule, today=today)
             if item.object_id not in reviewed
-        ]
-        created = DisposalReview.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-        raised += len(created) if new else 0
+        )
+    return candidates
+
+
+def disposal_sweep(*, today: date) -> SweepResult:
+    """Raise each record past its period for review, once; return lapsed extensions to review.
+
+    Idempotent and safe to run concurrently: the insert skips records already raised (the unique
+    constraint on record type and id, with ``ON CONFLICT DO NOTHING``), so any number of sweeps raise
+    each record exactly once; the count is of rows really inserted.
+    """
+    from requests_app.services.workflow import system_transition
+
+    run = SweepRun.objects.create(kind=SWEEP_KIND, today=today, started_at=timezone.now())
+    candidates = disposal_candidates(today=today)
+    before = DisposalReview.objects.count()
+    DisposalReview.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=500)
+    raised = DisposalReview.objects.count() - before if candidates else 0
     resurfaced = 0
     for review in DisposalReview.objects.filter(status=DisposalStatus.EXTENDED, extended_until__lt=today):
         system_transition(review, "resurface", comment="The extended retention date has passed.")
@@ -152,12 +161,6 @@ def disposal_sweep(*, today: date) -> SweepResult:
             action="retention.sweep", detail={"today": today, "raised": raised, "resurfaced": resurfaced}
         )
     return SweepResult(raised=raised, resurfaced=resurfaced)
-
-
-def _retain_until(trigger_date: date, rule: RetentionRule) -> date:
-    from requests_app.retention_schedule import retain_until
-
-    return retain_until(trigger_date, period_months=rule.period_months)
 
 
 def carry_out_destruction(
