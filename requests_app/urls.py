@@ -95,6 +95,11 @@ urlpatterns = [
     path("access-requests/<int:pk>/", access.access_request_detail, name="access_request_detail"),
     path("access-requests/<int:pk>/edit/", access.access_request_edit, name="access_request_edit"),
     path(
+        "access-requests/<int:pk>/refer-record/",
+        access.access_request_refer_record,
+        name="access_request_refer_record",
+    ),
+    path(
         "access-requests/<int:pk>/actions/<slug:name>/",
         access.access_request_transition,
         name="access_request_transition",

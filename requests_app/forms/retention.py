@@ -31,3 +31,12 @@ class DisposalDecisionForm(NHSFormMixin, forms.Form):
     hold_kind = forms.ChoiceField(
         label="The hold is for", required=False, choices=LegalHoldKind.choices, widget=forms.RadioSelect
     )
+
+
+class ReferRecordForm(NHSFormMixin, forms.Form):
+    reference = forms.CharField(
+        label="Reference of the IG Portal record this request reaches",
+        max_length=20,
+        help_text="An earlier, closed access request case about this person, e.g. SAR-2023-00012.",
+        error_messages={"required": "Enter the reference of the record."},
+    )

@@ -127,6 +127,7 @@ class LegalHoldKind(models.TextChoices):
     LITIGATION = "litigation", "Litigation (actual or expected)"
     ICO_INVESTIGATION = "ico_investigation", "ICO investigation"
     INQUIRY = "inquiry", "Public or statutory inquiry"
+    RESTRICTION = "restriction", "Restricted at the data subject's request (UK GDPR Art 18)"
 
 
 class DisposalReview(models.Model):
@@ -146,6 +147,10 @@ class DisposalReview(models.Model):
     status = models.CharField(max_length=16, choices=DisposalStatus.choices, default=DisposalStatus.PENDING)
     extended_until = models.DateField(null=True, blank=True)
     hold_kind = models.CharField(max_length=20, choices=LegalHoldKind.choices, blank=True)
+    # The erasure or restriction case that raised this review ahead of the schedule, if one did.
+    requested_by_case = models.ForeignKey(
+        "requests_app.AccessRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from igportal.roles import Role, has_role, is_ig_team
 from requests_app.models import (
+    AccessRequest,
     DestructionRecord,
     DisposalReview,
     DisposalStatus,
@@ -63,6 +64,11 @@ def get_review_for_user(user: User, pk: int) -> DisposalReview:
         return DisposalReview.objects.select_related("rule").get(pk=pk)
     except DisposalReview.DoesNotExist:
         raise Http404("No such disposal review.") from None
+
+
+def reviews_referred_by(case: AccessRequest) -> QuerySet[DisposalReview]:
+    """The IG Portal records an erasure or restriction case put before the DPO."""
+    return DisposalReview.objects.filter(requested_by_case=case).order_by("pk")
 
 
 def destruction_records(*, user: User) -> QuerySet[DestructionRecord]:

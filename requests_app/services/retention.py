@@ -20,12 +20,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from igportal.roles import Role, has_role
+from igportal.roles import Role, has_role, is_ig_team
 from requests_app.models import (
+    AccessRequest,
+    AccessRequestKind,
     AuditEvent,
     DestructionRecord,
     DisposalReview,
     DisposalStatus,
+    RecordType,
     RetentionRule,
     RetentionRuleVersion,
     SweepRun,
@@ -223,3 +226,58 @@ def audit_redact(*, target_type: str, target_id: str) -> int:
         .exclude(personal_digest="")
         .update(target_label="", detail={}, redacted_at=timezone.now())
     )
+
+
+@transaction.atomic
+def rights_case_refer_portal_record(
+    *,
+    case: AccessRequest,
+    reference: str,
+    actor: User,
+    today: date,
+    http_request: HttpRequest | None = None,
+) -> DisposalReview:
+    """An erasure (Art 17) or restriction (Art 18) case that reaches a record IG Portal itself holds.
+
+    The record is put before the DPO on the disposal list now, ahead of its schedule, linked to the case:
+    the DPO then destroys it (erasure) or places a hold on its disposal (restriction: the data is kept but
+    not otherwise used, Art 18(2)), through the same workflow and destruction service as any other
+    disposal, never by hand. Only access request cases can be referred so far (docs/retention.md).
+    """
+    if not is_ig_team(actor):
+        raise PermissionDenied("Only the IG team can refer a record to the DPO for disposal.")
+    if case.kind not in (AccessRequestKind.ERASURE, AccessRequestKind.RESTRICTION):
+        raise ValidationError("Only an erasure or restriction case can refer a record for disposal.")
+    target = AccessRequest.objects.filter(reference=reference.strip().upper()).first()
+    if target is None:
+        raise ValidationError({"reference": "Enter the reference of an access request in IG Portal."})
+    if target.pk == case.pk:
+        raise ValidationError({"reference": "A case cannot refer itself: its record is needed to answer it."})
+    if target.is_open:
+        raise ValidationError({"reference": f"{target.reference} is still open: close it before disposal."})
+    rule = RetentionRule.objects.get(record_type=RecordType.ACCESS_REQUEST)
+    review, created = DisposalReview.objects.get_or_create(
+        record_type=RecordType.ACCESS_REQUEST,
+        object_id=target.pk,
+        defaults={
+            "label": target.reference,
+            "rule": rule,
+            "rule_version": rule.version,
+            "trigger_date": today,
+            "retain_until": today,
+            "requested_by_case": case,
+        },
+    )
+    if not created:
+        if review.status == DisposalStatus.DESTROYED:
+            raise ValidationError({"reference": f"{target.reference} has already been destroyed."})
+        review.requested_by_case = case
+        review.save(update_fields=["requested_by_case", "updated_at"])
+    audit_record(
+        action="retention.referred_by_rights_case",
+        actor=actor,
+        target=review,
+        request=http_request,
+        detail={"case": case.reference, "kind": case.kind, "record": target.reference},
+    )
+    return review

@@ -7,6 +7,7 @@ anonymous visitors are sent to log in. A meta-test fails when a URL is added wit
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,8 +19,11 @@ from django.test import Client
 from igportal.roles import Role
 from requests_app.models import (
     DecisionRecord,
+    DisposalReview,
     Notification,
+    RecordType,
     RequestStatus,
+    RetentionRule,
     SharingRequest,
     SupportingDocument,
 )
@@ -111,6 +115,21 @@ RULES: dict[str, list[Rule]] = {
     "request_browse": [_r(lambda w: "/requests/all/", frozenset({"ig_officer", "dpo", "auditor"}))],
     "override_list": [_r(lambda w: "/decision-log/", frozenset({"dpo", "caldicott", "auditor"}))],
     "chaser_health": [_r(lambda w: "/operations/chasers/", frozenset({"dpo"}))],
+    "retention_schedule": [_r(lambda w: "/retention/", IG_TEAM | {"auditor"})],
+    "retention_rule_edit": [_r(lambda w: f"/retention/{w.ids['retention_rule']}/edit/", frozenset({"dpo"}))],
+    "disposal_list": [_r(lambda w: "/retention/disposal/", frozenset({"dpo", "auditor"}))],
+    "disposal_detail": [
+        _r(lambda w: f"/retention/disposal/{w.ids['disposal']}/", frozenset({"dpo", "auditor"}))
+    ],
+    "disposal_decide": [
+        _r(
+            lambda w: f"/retention/disposal/{w.ids['disposal']}/hold/",
+            frozenset({"dpo"}),
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
+    ],
+    "destruction_list": [_r(lambda w: "/retention/destroyed/", frozenset({"dpo", "auditor"}))],
     "access_request_list": [_r(lambda w: "/access-requests/", IG_TEAM | {"auditor"})],
     "access_request_create": [_r(lambda w: "/access-requests/new/", IG_TEAM, refused=frozenset({"auditor"}))],
     "access_request_detail": [
@@ -126,6 +145,14 @@ RULES: dict[str, list[Rule]] = {
     "access_request_transition": [
         _r(
             lambda w: f"/access-requests/{w.ids['access_request']}/actions/start/",
+            IG_TEAM,
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
+    ],
+    "access_request_refer_record": [
+        _r(
+            lambda w: f"/access-requests/{w.ids['access_request']}/refer-record/",
             IG_TEAM,
             refused=frozenset({"auditor"}),
             method="post",
@@ -265,6 +292,17 @@ def world(make_user: MakeUser) -> World:
     notification = Notification.objects.create(
         recipient=owner, subject="Test", body="Test", message_id="<matrix@test>", email=owner.email
     )
+    sar_rule = RetentionRule.objects.get(record_type=RecordType.ACCESS_REQUEST)
+    case = AccessRequestFactory.create()
+    disposal = DisposalReview.objects.create(
+        record_type=RecordType.ACCESS_REQUEST,
+        object_id=case.pk,
+        label=case.reference,
+        rule=sar_rule,
+        rule_version=sar_rule.version,
+        trigger_date=datetime.date(2022, 1, 3),
+        retain_until=datetime.date(2025, 1, 3),
+    )
     return World(
         people=people,
         draft=draft,
@@ -275,6 +313,8 @@ def world(make_user: MakeUser) -> World:
             "access_request": AccessRequestFactory.create().pk,
             "document": document.pk,
             "notification": notification.pk,
+            "retention_rule": sar_rule.pk,
+            "disposal": disposal.pk,
         },
     )
 
@@ -318,6 +358,7 @@ def test_each_url_answers_each_person_as_the_matrix_says(
             "catalogue_edit",
             "access_request_create",
             "access_request_edit",
+            "retention_rule_edit",
             "wizard_step",
             "wizard_review",
             "password_change",
