@@ -33,7 +33,7 @@ from tests.factories import AccessRequestFactory
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 3, 20)
-DETAILS = {
+DETAILS: dict[str, Any] = {
     "received_on": date(2026, 3, 2),
     "channel": "email",
     "requester_name": "Sam Rivers",
