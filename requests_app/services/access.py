@@ -83,8 +83,8 @@ def _validate_details(case: AccessRequest, *, today: date) -> None:
         _add(
             errors,
             "fee_amount",
-            "A fee can be recorded only for a SAR or deceased person's records; a FOI or EIR fees notice "
-            "is not recorded here.",
+            "A fee can be recorded only for a SAR, another data subject right or deceased person's records;"
+            " a FOI or EIR fees notice is not recorded here.",
         )
     elif has_fee:
         if case.fee_amount is None:

@@ -45,7 +45,12 @@ def test_the_dpo_destroys_one_record_holds_another_and_finds_the_destruction_rec
     page = j.page
     j.log_in(dpo)
     j.at(re.compile("here is what needs you"))
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Retention").click()
+    menu = page.get_by_role("navigation", name="Menu")
+    retention_link = menu.get_by_role("link", name="Retention")
+    if not retention_link.is_visible():
+        # A long menu folds its last links under "More".
+        menu.get_by_role("button", name="More").click()
+    retention_link.click()
     j.at("Retention schedule", shot="schedule")
     page.get_by_role("link", name="Records awaiting a disposal decision").click()
     j.at("Records past their retention period", shot="disposal-list")
@@ -114,6 +119,7 @@ def test_an_ig_officer_logs_an_erasure_sees_its_due_date_and_closes_it_with_the_
         group.get_by_label(part, exact=True).fill(str(number))
     page.get_by_label("Email", exact=True).check()
     page.get_by_label("Requester's name", exact=True).fill("Sam Rivers")
+    page.get_by_label("Requester's email", exact=True).fill("sam.rivers@example.org")
     page.get_by_label("What is asked for", exact=True).fill("Erase me from the appointments mailing list.")
     page.get_by_role("button", name="Log the request").click()
     j.at(re.compile(r"^ERAS-\d{4}-\d{5}"), shot="erasure-logged")
