@@ -406,7 +406,9 @@ def seed_access_requests(people: dict[Role, User]) -> None:
         "Olive Hart",
         "Erase what you hold from my 2021 request now that it is finished with.",
     )
-    access_request_transition(erasure, "verify_identity", actor=officer, on=erasure.received_on, method="known")
+    access_request_transition(
+        erasure, "verify_identity", actor=officer, on=erasure.received_on, method="known"
+    )
     answered = case(AccessRequestKind.SAR, 20, "Tom Green", "My GP referral letters from last year.")
     access_request_transition(
         answered, "verify_identity", actor=officer, on=answered.received_on, method="known"
