@@ -391,6 +391,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "requests_app.tasks.checkpoint_audit",
         "schedule": timedelta(minutes=AUDIT_CHECKPOINT_MINUTES),
     },
+    # Lists records past their retention period for the DPO; each record once, however often it runs.
+    "sweep-disposals": {
+        "task": "requests_app.tasks.sweep_disposals",
+        "schedule": crontab(hour="1", minute="41"),
+    },
     "expire-agreements": {
         "task": "requests_app.tasks.expire_agreements",
         "schedule": crontab(hour="0", minute="23"),

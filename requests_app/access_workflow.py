@@ -1,5 +1,5 @@
-"""The access request workflow (SAR, FOI, EIR, deceased person's records) as a table, with the checks
-each move makes of the dates and outcome the handler enters.
+"""The access request workflow (SAR and the other data subject rights, FOI, EIR, deceased person's
+records) as a table, with the checks each move makes of the dates and outcome the handler enters.
 
 ``requests_app.services.workflow.transition`` applies it like every other table: a history row and an
 audit event for each move. Every move recomputes the stored ``due_on`` (``_settle``), so the lists, the
@@ -26,7 +26,16 @@ from requests_app.models import (
     AccessRequestOutcome,
     AccessRequestStatus,
 )
-from requests_app.models.access import CLOSING_OUTCOMES, IDENTITY_KINDS, OPEN_STATUSES, RESPONSE_OUTCOMES
+from requests_app.models.access import (
+    ART19_KINDS,
+    CLOSING_OUTCOMES,
+    IDENTITY_KINDS,
+    ONE_MONTH_KINDS,
+    OPEN_STATUSES,
+    RIGHTS_KINDS,
+    RIGHTS_OUTCOMES,
+    response_outcomes,
+)
 from requests_app.models.organisations import OrganisationSettings
 from requests_app.transitions import Move, Transition, Workflow, table
 
@@ -144,7 +153,7 @@ def _record_clarification(move: Move[AccessRequest]) -> None:
 def _extend(move: Move[AccessRequest]) -> None:
     case = move.entry
     told_on, extended_until = move.inputs.get("told_on"), move.inputs.get("extended_until")
-    if case.kind == AccessRequestKind.SAR or told_on is not None:
+    if case.kind in ONE_MONTH_KINDS or told_on is not None:
         _date(move, "told_on", "the requester was told")
     if case.kind == AccessRequestKind.FOI:
         twentieth_day = case.deadline(today=move.today, nation=nation()).projected
@@ -163,13 +172,34 @@ def _extend(move: Move[AccessRequest]) -> None:
 
 
 def _respond(move: Move[AccessRequest]) -> None:
+    kind = move.entry.kind
     outcome = move.inputs.get("outcome", "")
+    recipients_told = (move.inputs.get("recipients_told") or "").strip()
     _date(move, "on", "the response was sent")
-    if outcome not in RESPONSE_OUTCOMES:
-        move.add_error("outcome", "Choose what the response gave the requester.")
+    if outcome not in response_outcomes(kind):
+        move.add_error(
+            "outcome",
+            "Choose what was decided."
+            if kind in RIGHTS_KINDS
+            else "Choose what the response gave the requester.",
+        )
     elif outcome == AccessRequestOutcome.PROVIDED_IN_PART and not move.comment:
         move.add_error("details", "Say what was withheld and why (the exemption relied on).")
-    move.set(responded_on=move.inputs.get("on"), outcome=outcome, outcome_notes=move.comment)
+    elif outcome == AccessRequestOutcome.COMPLIED_IN_PART and not move.comment:
+        # Art 12(4): the reasons for not acting, and the right to complain to the ICO.
+        move.add_error("details", "Say what was not done and why (UK GDPR Art 12(4)).")
+    if kind in ART19_KINDS and outcome in RIGHTS_OUTCOMES and not recipients_told:
+        move.add_error(
+            "recipients_told",
+            "Say which recipients of the data were told of the change, or why none could be"
+            " (UK GDPR Art 19).",
+        )
+    move.set(
+        responded_on=move.inputs.get("on"),
+        outcome=outcome,
+        outcome_notes=move.comment,
+        recipients_told=recipients_told,
+    )
 
 
 def _close(move: Move[AccessRequest]) -> None:
@@ -236,7 +266,7 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
     history_field="access_request",
     audit_verb="access_request",
     reason_field="details",
-    inputs=frozenset({"on", "method", "told_on", "extended_until", "outcome"}),
+    inputs=frozenset({"on", "method", "told_on", "extended_until", "outcome", "recipients_told"}),
     settle=_settle,
     transitions=table(
         _move(
@@ -282,7 +312,7 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
             frozenset({_S.RECEIVED, _S.IN_PROGRESS}),
             target=_S.EXTENDED,
             # AHRA 1990 has no extension.
-            kinds=frozenset({_K.SAR, _K.FOI, _K.EIR}),
+            kinds=frozenset({_K.FOI, _K.EIR}) | ONE_MONTH_KINDS,
             reason_required=True,
             reason_prompt="Give the reason for the extension.",
             prepare=_extend,

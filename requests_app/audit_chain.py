@@ -36,6 +36,8 @@ class ChainEvent(Protocol):
 
     def canonical_json(self) -> str: ...
 
+    def personal_parts_match(self, key: bytes) -> bool: ...
+
 
 def event_hash(payload: str, *, key: bytes | None) -> str:
     """The hash an event carries: HMAC-SHA256 under ``key``, or plain SHA-256 for a legacy event."""
@@ -43,6 +45,28 @@ def event_hash(payload: str, *, key: bytes | None) -> str:
     if key is None:
         return hashlib.sha256(data).hexdigest()
     return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def _personal_key(key: bytes) -> bytes:
+    # A separate key for the digest of an event's personal parts, so it can never pass as an event hash.
+    return hmac.new(key, b"igportal audit personal parts", hashlib.sha256).digest()
+
+
+def personal_digest(target_label: str, detail: object, *, key: bytes) -> str:
+    """What an event's hash covers in place of its personal parts (its target's label and its detail).
+
+    The retention schedule destroys the personal data an event names long before the event itself may
+    go, so the hash must survive the label and detail being blanked: it covers this keyed digest of
+    them, which the row keeps. While the parts are there the walk checks them against the digest; once
+    a disposal has redacted them (blank, with ``redacted_at`` set) only the digest is left to check.
+    """
+    body = json.dumps(
+        {"target_label": target_label, "detail": detail},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    ).encode("utf-8")
+    return hmac.new(_personal_key(key), body, hashlib.sha256).hexdigest()
 
 
 def _checkpoint_key(key: bytes) -> bytes:
@@ -179,6 +203,13 @@ class ChainWalk:
                 event.id,
                 f"Audit chain broken at event {event.id}: its contents do not match its hash"
                 " (the event was changed, or the chain re-hashed without the key).",
+            )
+        if not event.personal_parts_match(self.key):
+            return Problem(
+                "changed",
+                event.id,
+                f"Audit chain broken at event {event.id}: its contents do not match its hash (its label or"
+                " detail was changed: a disposal only blanks them).",
             )
         self.expected_previous = event.hash
         self.count += 1

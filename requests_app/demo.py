@@ -34,6 +34,7 @@ from requests_app.models import (
 from requests_app.services.access import access_request_create, access_request_transition
 from requests_app.services.references import reference_allocate
 from requests_app.services.reminders import sweep_kinds, sweep_run
+from requests_app.services.retention import disposal_sweep
 from requests_app.services.sharing import sharing_request_create, sharing_request_save_step
 from requests_app.services.workflow import transition
 from requests_app.workflow import ordered_stages
@@ -379,6 +380,35 @@ def seed_access_requests(people: dict[Role, User]) -> None:
             outcome="provided_in_full",
             details="",
         )
+    # Answered more than three years ago: past the schedule's period, so the disposal list has work.
+    for kind, received, name, asked in (
+        (AccessRequestKind.SAR, 1500, "Olive Hart", "My outpatient letters from 2021."),
+        (AccessRequestKind.SAR, 1450, "Ben Ward", "Copies of my A&E attendance notes."),
+        (AccessRequestKind.FOI, 1400, "Data Watch", "Number of data breaches reported in 2021."),
+    ):
+        old = case(kind, received, name, asked)
+        if kind == AccessRequestKind.SAR:
+            access_request_transition(
+                old, "verify_identity", actor=officer, on=old.received_on, method="known"
+            )
+        access_request_transition(
+            old,
+            "respond",
+            actor=officer,
+            on=old.received_on + datetime.timedelta(days=20),
+            outcome="provided_in_full",
+            details="",
+        )
+    # The other rights run on the same one-month clock: an erasure request, identity already known.
+    erasure = case(
+        AccessRequestKind.ERASURE,
+        4,
+        "Olive Hart",
+        "Erase what you hold from my 2021 request now that it is finished with.",
+    )
+    access_request_transition(
+        erasure, "verify_identity", actor=officer, on=erasure.received_on, method="known"
+    )
     answered = case(AccessRequestKind.SAR, 20, "Tom Green", "My GP referral letters from last year.")
     access_request_transition(
         answered, "verify_identity", actor=officer, on=answered.received_on, method="known"
@@ -391,6 +421,11 @@ def seed_access_requests(people: dict[Role, User]) -> None:
         outcome="provided_in_full",
         details="",
     )
+
+
+def seed_disposals() -> int:
+    """Run the disposal sweep once, as the nightly beat would: the old answered cases await the DPO."""
+    return disposal_sweep(today=timezone.localdate()).raised
 
 
 def send_due_reminders() -> int:

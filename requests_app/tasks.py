@@ -54,6 +54,14 @@ def run_all_sweeps() -> list[str]:
 
 
 @shared_task
+def sweep_disposals() -> int:
+    """Beat's daily job: list each record past its retention period for the DPO, once; returns how many."""
+    from requests_app.services.retention import disposal_sweep
+
+    return disposal_sweep(today=timezone.localdate()).raised
+
+
+@shared_task
 def requeue_deliveries() -> int:
     """Queue the emails owed now (retries, lost messages, dead senders); returns how many."""
     from requests_app.services.reminders import deliveries_sweep

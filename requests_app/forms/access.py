@@ -21,7 +21,16 @@ from requests_app.models import (
     AccessRequestStatus,
     IdentityMethod,
 )
-from requests_app.models.access import CLOSING_OUTCOMES, DETAIL_FIELDS, FEE_KINDS, RESPONSE_OUTCOMES
+from requests_app.models.access import (
+    ART19_KINDS,
+    CLOSING_OUTCOMES,
+    DETAIL_FIELDS,
+    FEE_KINDS,
+    ONE_MONTH_KINDS,
+    RESPONSE_OUTCOMES,
+    RIGHTS_KINDS,
+    response_outcomes,
+)
 from requests_app.selectors.access import access_request_handlers
 
 
@@ -148,8 +157,9 @@ class StartForm(TransitionForm):
     pass
 
 
+_ONE_MONTH_PAUSE = "The clock stops from this date until the answer arrives (UK GDPR Art 12A)."
 _CLARIFICATION_EFFECT = {
-    AccessRequestKind.SAR: "The clock stops from this date until the answer arrives (UK GDPR Art 12A).",
+    **{AccessRequestKind(kind): _ONE_MONTH_PAUSE for kind in ONE_MONTH_KINDS},
     AccessRequestKind.FOI: "The 20 working days start again when the answer arrives (FOIA s1(3)).",
     AccessRequestKind.EIR: "The 20 working days start again when the answer arrives (EIR reg 9(4)).",
     AccessRequestKind.DECEASED: "Only information needed to identify the patient or confirm the applicant's "
@@ -185,7 +195,7 @@ class ExtendForm(TransitionForm):
 
     def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
-        if case.kind == AccessRequestKind.SAR:
+        if case.kind in ONE_MONTH_KINDS:
             self.fields["told_on"].required = True
             self.fields[
                 "told_on"
@@ -214,6 +224,29 @@ class RespondForm(TransitionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Needed when information was withheld: what, and the exemption relied on.",
     )
+    recipients_told = forms.CharField(
+        label="Recipients told (UK GDPR Art 19)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Each organisation the data was disclosed to, told of the change; or why none could be.",
+    )
+
+    def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        outcome = self.fields["outcome"]
+        assert isinstance(outcome, forms.ChoiceField)
+        outcome.choices = [
+            (value, AccessRequestOutcome(value).label) for value in response_outcomes(case.kind)
+        ]
+        if case.kind in RIGHTS_KINDS:
+            outcome.label = "Decision"
+            self.fields["details"].label = "The decision and its reasons"
+            self.fields[
+                "details"
+            ].help_text = "Needed when not everything asked for was done: what, and why (UK GDPR Art 12(4))."
+        if case.kind not in ART19_KINDS:
+            del self.fields["recipients_told"]
 
 
 class CloseForm(TransitionForm):

@@ -28,11 +28,27 @@ class AccessRequestKind(models.TextChoices):
     FOI = "foi", "Freedom of information (FOI)"
     EIR = "eir", "Environmental information (EIR)"
     DECEASED = "deceased", "Deceased person's records (AHRA 1990)"
+    RECTIFICATION = "rectification", "Rectification (UK GDPR Art 16)"
+    ERASURE = "erasure", "Erasure (UK GDPR Art 17)"
+    RESTRICTION = "restriction", "Restriction of processing (UK GDPR Art 18)"
+    PORTABILITY = "portability", "Data portability (UK GDPR Art 20)"
+    OBJECTION = "objection", "Objection to processing (UK GDPR Art 21)"
 
     @property
     def prefix(self) -> str:
         """The first part of the human reference, e.g. ``SAR`` in ``SAR-2026-00012``."""
-        return "DEC" if self is AccessRequestKind.DECEASED else self.value.upper()
+        return _PREFIXES.get(self.value, self.value.upper())
+
+
+# References stay within 20 characters: the longer kinds get short prefixes.
+_PREFIXES = {
+    "deceased": "DEC",
+    "rectification": "RECT",
+    "erasure": "ERAS",
+    "restriction": "REST",
+    "portability": "PORT",
+    "objection": "OBJ",
+}
 
 
 class AccessRequestStatus(StatusChoices):
@@ -91,13 +107,43 @@ class AccessRequestOutcome(models.TextChoices):
     NOT_HELD = "not_held", "Information not held"
     REFUSED = "refused", "Refused"
     WITHDRAWN = "withdrawn", "Withdrawn by the requester"
+    COMPLIED = "complied", "Carried out in full"
+    COMPLIED_IN_PART = "complied_in_part", "Carried out in part (the rest refused, with reasons)"
 
 
 RESPONSE_OUTCOMES: tuple[str, ...] = (
     AccessRequestOutcome.PROVIDED_IN_FULL,
     AccessRequestOutcome.PROVIDED_IN_PART,
     AccessRequestOutcome.NOT_HELD,
+    AccessRequestOutcome.COMPLIED,
+    AccessRequestOutcome.COMPLIED_IN_PART,
 )
+# The other data subject rights (UK GDPR Arts 16-21): the same one-month clock as a SAR (Art 12(3)), the
+# same identity and fee pauses and clarification stops (Art 12A), but a decision, not a disclosure.
+RIGHTS_KINDS: frozenset[str] = frozenset(
+    {
+        AccessRequestKind.RECTIFICATION,
+        AccessRequestKind.ERASURE,
+        AccessRequestKind.RESTRICTION,
+        AccessRequestKind.PORTABILITY,
+        AccessRequestKind.OBJECTION,
+    }
+)
+ONE_MONTH_KINDS: frozenset[str] = RIGHTS_KINDS | {AccessRequestKind.SAR}
+# Art 19: a rectification, erasure or restriction carried out is told to each recipient of the data.
+ART19_KINDS: frozenset[str] = frozenset(
+    {AccessRequestKind.RECTIFICATION, AccessRequestKind.ERASURE, AccessRequestKind.RESTRICTION}
+)
+RIGHTS_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.COMPLIED, AccessRequestOutcome.COMPLIED_IN_PART)
+
+
+def response_outcomes(kind: str) -> tuple[str, ...]:
+    """The outcomes a response of this kind may record: a decision for a right, a disclosure otherwise."""
+    if kind in RIGHTS_KINDS:
+        return RIGHTS_OUTCOMES
+    return tuple(outcome for outcome in RESPONSE_OUTCOMES if outcome not in RIGHTS_OUTCOMES)
+
+
 CLOSING_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.WITHDRAWN, AccessRequestOutcome.REFUSED)
 # A case's details, as the form edits them and the service takes them (not its kind, status or the dated
 # events its moves record).
@@ -117,8 +163,9 @@ DETAIL_FIELDS: tuple[str, ...] = (
     "fee_paid_on",
 )
 # The kinds whose requester must prove who they are (or, for AHRA, their entitlement) before the clock runs.
-IDENTITY_KINDS: frozenset[str] = frozenset({AccessRequestKind.SAR, AccessRequestKind.DECEASED})
-# UK GDPR Art 12(5) and AHRA 1990 s3(4) allow a fee in some cases; a FOI fees notice is not modelled.
+IDENTITY_KINDS: frozenset[str] = ONE_MONTH_KINDS | {AccessRequestKind.DECEASED}
+# UK GDPR Art 12(5) (any Art 15-22 request) and AHRA 1990 s3(4) allow a fee in some cases; a FOI fees
+# notice is not modelled.
 FEE_KINDS: frozenset[str] = IDENTITY_KINDS
 
 
@@ -237,6 +284,11 @@ class AccessRequest(models.Model):
     withdrawn_on = models.DateField("Withdrawn on", null=True, blank=True)
     outcome = models.CharField(max_length=32, choices=AccessRequestOutcome.choices, blank=True)
     outcome_notes = models.TextField("Outcome details", blank=True)
+    recipients_told = models.TextField(
+        "Recipients told (UK GDPR Art 19)",
+        blank=True,
+        help_text="Rectification, erasure and restriction: who the change was told to, or why no one was.",
+    )
 
     # Denormalised from ``deadline()`` by the service on every change so that lists and the reminder
     # sweep filter in SQL; None while the clock is not running.
@@ -300,9 +352,7 @@ class AccessRequest(models.Model):
         awaiting_clarification = any(answered is None for _, answered in clarifications)
         awaiting_identity = self.identity_requested_on is not None and self.identity_verified_on is None
         awaiting_fee = (
-            self.kind == AccessRequestKind.SAR
-            and self.fee_requested_on is not None
-            and self.fee_paid_on is None
+            self.kind in ONE_MONTH_KINDS and self.fee_requested_on is not None and self.fee_paid_on is None
         )
         notes: list[str] = []
         working: Working | DeceasedWorking
@@ -322,7 +372,8 @@ class AccessRequest(models.Model):
             waiting_since, waiting_for = working.waiting_since, "further information (AHRA 1990 s3(6))"
             if self.fee_amount is not None:
                 notes.append("A fee for copies does not move an AHRA 1990 date.")
-        elif self.kind == AccessRequestKind.SAR:
+        elif self.kind in ONE_MONTH_KINDS:
+            # Every Art 15-22 request runs on the SAR clock: one month, extendable by two (Art 12(3)).
             working = deadline_working(
                 "sar",
                 self.received_on,

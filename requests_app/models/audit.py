@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils.ipv6 import clean_ipv6_address
 
-from requests_app.audit_chain import event_hash
+from requests_app.audit_chain import event_hash, personal_digest
 
 # The previous_hash of the very first event.
 GENESIS_HASH = "0" * 64
@@ -46,22 +46,33 @@ def canonical_event_json(
     user_agent: str,
     detail: Any,
     previous_hash: str,
+    personal_digest: str = "",
 ) -> str:
-    """The exact bytes the hash covers: sorted keys, no whitespace, UTC time to the microsecond."""
+    """The exact bytes the hash covers: sorted keys, no whitespace, UTC time to the microsecond.
+
+    An event with a ``personal_digest`` (every event since retention came in) is hashed over that digest
+    instead of its target's label and its detail, so that a disposal can blank those and the chain still
+    verifies (``requests_app.audit_chain.personal_digest``). Older events are hashed over the parts
+    themselves and so can never be redacted.
+    """
+    body: dict[str, Any] = {
+        "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "ip_address": canonical_ip(ip_address),
+        "user_agent": user_agent,
+        "previous_hash": previous_hash,
+    }
+    if personal_digest:
+        body["personal_digest"] = personal_digest
+    else:
+        body["target_label"] = target_label
+        body["detail"] = detail
     return json.dumps(
-        {
-            "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor_id": actor_id,
-            "actor_label": actor_label,
-            "action": action,
-            "target_type": target_type,
-            "target_id": target_id,
-            "target_label": target_label,
-            "ip_address": canonical_ip(ip_address),
-            "user_agent": user_agent,
-            "detail": detail,
-            "previous_hash": previous_hash,
-        },
+        body,
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -91,6 +102,12 @@ class AuditEvent(models.Model):
     hash = models.CharField(max_length=64, unique=True)
     # False only for events written before the chain was keyed: their hash is a plain SHA-256.
     keyed = models.BooleanField(db_default=False)
+    # The keyed digest of target_label and detail that the hash covers in their place; blank only for
+    # events written before retention came in (their hash covers the parts themselves).
+    personal_digest = models.CharField(max_length=64, blank=True, db_default="")
+    # Set, with target_label and detail blanked, when a disposal destroyed the personal data the event
+    # named (``services.retention``); the database refuses every other change to an event.
+    redacted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -113,7 +130,16 @@ class AuditEvent(models.Model):
             user_agent=self.user_agent,
             detail=self.detail,
             previous_hash=self.previous_hash,
+            personal_digest=self.personal_digest,
         )
+
+    def personal_parts_match(self, key: bytes) -> bool:
+        """The label and detail are those the hash's digest covers, or were blanked by a disposal."""
+        if not self.personal_digest:
+            return self.redacted_at is None
+        if self.redacted_at is not None:
+            return self.target_label == "" and self.detail == {}
+        return personal_digest(self.target_label, self.detail, key=key) == self.personal_digest
 
     def compute_hash(self) -> str:
         """The hash this row should carry: keyed, unless it was written before the chain was keyed."""

@@ -17,7 +17,7 @@ from igportal.roles import IG_TEAM, role_holders
 from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.deadlines import add_working_days
 from requests_app.models import AccessRequest, AccessRequestKind, OrganisationSettings
-from requests_app.models.access import OPEN_STATUSES
+from requests_app.models.access import ONE_MONTH_KINDS, OPEN_STATUSES
 from requests_app.permissions import can_change_access_requests, can_view_access_requests
 from requests_app.transitions import Transition
 
@@ -71,7 +71,7 @@ def _due_within(today: date, working_days: int) -> Q:
     foi_until = add_working_days(today, working_days, kind="foi", nation=nation)
     return Q(status__in=OPEN_STATUSES, due_on__gte=today) & (
         Q(kind__in=[AccessRequestKind.FOI, AccessRequestKind.EIR], due_on__lte=foi_until)
-        | Q(kind__in=[AccessRequestKind.SAR, AccessRequestKind.DECEASED], due_on__lte=sar_until)
+        | Q(kind__in=[*ONE_MONTH_KINDS, AccessRequestKind.DECEASED], due_on__lte=sar_until)
     )
 
 

@@ -83,8 +83,8 @@ def _validate_details(case: AccessRequest, *, today: date) -> None:
         _add(
             errors,
             "fee_amount",
-            "A fee can be recorded only for a SAR or deceased person's records; a FOI or EIR fees notice "
-            "is not recorded here.",
+            "A fee can be recorded only for a SAR, another data subject right or deceased person's records;"
+            " a FOI or EIR fees notice is not recorded here.",
         )
     elif has_fee:
         if case.fee_amount is None:
@@ -201,12 +201,14 @@ def access_request_transition(
     told_on: date | None = None,
     extended_until: date | None = None,
     outcome: str = "",
+    recipients_told: str = "",
     http_request: HttpRequest | None = None,
 ) -> AccessRequest:
     """Move a case along one row of ``ACCESS_WORKFLOW`` through the one transition service.
 
     ``on``: the day the event happened (asked, verified, answered, sent, withdrawn). ``details``: what
     was asked, the extension reason, or the outcome details (the move's reason, kept in its history).
+    ``recipients_told``: for a rectification, erasure or restriction carried out, who was told (Art 19).
     Raises ValidationError keyed by those names when the input is wrong, PermissionDenied for anyone
     but the IG team, and TransitionConflict when the case has moved on since the page loaded.
     """
@@ -222,5 +224,6 @@ def access_request_transition(
         told_on=told_on,
         extended_until=extended_until,
         outcome=outcome,
+        recipients_told=recipients_told,
     )
     return case

@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from igportal.client import client_ip, client_user_agent
-from requests_app.audit_chain import event_hash
+from requests_app.audit_chain import event_hash, personal_digest
 from requests_app.models import AuditEvent
 from requests_app.models.audit import GENESIS_HASH, audit_key, canonical_event_json
 
@@ -101,6 +101,7 @@ def audit_record(
         "user_agent": client_user_agent(request) if request is not None else "",
         "detail": _plain_json(detail),
     }
+    fields["personal_digest"] = personal_digest(fields["target_label"], fields["detail"], key=audit_key())
     using = router.db_for_write(AuditEvent)
     with transaction.atomic(using=using):
         _lock_the_chain(using)

@@ -36,6 +36,7 @@ from igportal.roles import is_ig_team
 from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.models import (
     AccessRequest,
+    DisposalReview,
     RequestComment,
     RequestHistory,
     SharingRequest,
@@ -44,6 +45,7 @@ from requests_app.models import (
 from requests_app.models.history import SYSTEM_ACTOR_NAME, StateHistory
 from requests_app.permissions import can_comment_on_request
 from requests_app.register_workflow import REGISTER_WORKFLOWS, REVIEW_INTERVAL, RegisterEntry
+from requests_app.retention_workflow import DISPOSAL_WORKFLOW
 from requests_app.services.audit import audit_record
 from requests_app.transitions import Move, Transition, Workflow, lower_first
 from requests_app.workflow import (
@@ -55,11 +57,12 @@ from requests_app.workflow import (
 
 __all__ = ["REVIEW_INTERVAL", "TransitionConflict", "record_event", "system_transition", "transition"]
 
-Entry = SharingRequest | RegisterEntry | AccessRequest
+Entry = SharingRequest | RegisterEntry | AccessRequest | DisposalReview
 History = RequestHistory | StateHistory
 
 WORKFLOWS: dict[type[models.Model], Workflow[Any]] = {
-    workflow.model: workflow for workflow in (SHARING_WORKFLOW, *REGISTER_WORKFLOWS, ACCESS_WORKFLOW)
+    workflow.model: workflow
+    for workflow in (SHARING_WORKFLOW, *REGISTER_WORKFLOWS, ACCESS_WORKFLOW, DISPOSAL_WORKFLOW)
 }
 
 
@@ -112,7 +115,7 @@ def transition(
 
 @overload
 def transition(
-    entry: RegisterEntry | AccessRequest,
+    entry: RegisterEntry | AccessRequest | DisposalReview,
     name: str,
     *,
     actor: User,
@@ -143,7 +146,7 @@ def transition(
 
 
 def system_transition(
-    entry: RegisterEntry,
+    entry: RegisterEntry | DisposalReview,
     name: str,
     *,
     comment: str = "",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,14 +16,18 @@ from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.access_workflow import ACCESS_WORKFLOW, nation
 from requests_app.forms.access import TRANSITION_FORMS, AccessRequestFilterForm, AccessRequestForm
+from requests_app.forms.retention import ReferRecordForm
+from requests_app.models import AccessRequest, AccessRequestKind
 from requests_app.permissions import (
     can_change_access_requests,
     can_read_audit_trail,
     can_view_access_requests,
 )
 from requests_app.selectors import access as selectors
+from requests_app.selectors import retention as retention_selectors
 from requests_app.services import access as services
 from requests_app.services.audit import audit_record
+from requests_app.services.retention import rights_case_refer_portal_record
 from requests_app.services.workflow import TransitionConflict
 
 PAGE_SIZE = 50
@@ -105,8 +111,40 @@ def access_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "can_change": can_change,
             "history": case.history.select_related("actor"),
             "can_read_audit": can_read_audit_trail(request.user),
+            **_portal_records(case, can_change=can_change),
         },
     )
+
+
+def _portal_records(case: AccessRequest, *, can_change: bool) -> dict[str, Any]:
+    """An erasure or restriction case: the records it referred to the DPO, and the form to refer one."""
+    if case.kind not in (AccessRequestKind.ERASURE, AccessRequestKind.RESTRICTION):
+        return {}
+    return {
+        "referred": retention_selectors.reviews_referred_by(case),
+        "refer_form": ReferRecordForm() if can_change and case.is_open else None,
+    }
+
+
+@require_POST
+def access_request_refer_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    case = selectors.get_access_request_for_user(request.user, pk, for_change=True)
+    form = ReferRecordForm(request.POST)
+    if form.is_valid():
+        try:
+            review = rights_case_refer_portal_record(
+                case=case,
+                reference=form.cleaned_data["reference"],
+                actor=request.user,
+                today=timezone.localdate(),
+                http_request=request,
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{review.label} is on the DPO's disposal list for {case.reference}.")
+            return redirect(case)
+    return render(request, "requests_app/access_refer_record.html", {"case": case, "form": form}, status=400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -26,8 +26,9 @@ from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
 from igportal.celery import app as celery_app
+from requests_app.audit_chain import personal_digest
 from requests_app.models import AuditEvent
-from requests_app.models.audit import GENESIS_HASH, canonical_event_json
+from requests_app.models.audit import GENESIS_HASH, audit_key, canonical_event_json
 from requests_app.services.audit import audit_record
 from requests_app.tasks import checkpoint_audit
 from tests.igportal.processes import (
@@ -315,7 +316,10 @@ def test_the_canonical_form_is_what_the_hash_covers() -> None:
         user_agent="",
         detail={"n": 1},
         previous_hash=GENESIS_HASH,
+        personal_digest=personal_digest("", {"n": 1}, key=audit_key()),
     )
+    # The label and detail are covered through their digest, so a disposal can blank them.
+    assert '"detail"' not in event.canonical_json()
 
 
 # --- the application's role ----------------------------------------------------------------------------

@@ -21,8 +21,11 @@ from igportal.roles import Role
 from requests_app.models import (
     DecisionRecord,
     Delegation,
+    DisposalReview,
     Notification,
+    RecordType,
     RequestStatus,
+    RetentionRule,
     SharingRequest,
     SupportingDocument,
 )
@@ -123,6 +126,21 @@ RULES: dict[str, list[Rule]] = {
     "request_browse": [_r(lambda w: "/requests/all/", frozenset({"ig_officer", "dpo", "auditor"}))],
     "override_list": [_r(lambda w: "/decision-log/", frozenset({"dpo", "caldicott", "auditor"}))],
     "chaser_health": [_r(lambda w: "/operations/chasers/", frozenset({"dpo"}))],
+    "retention_schedule": [_r(lambda w: "/retention/", IG_TEAM | {"auditor"})],
+    "retention_rule_edit": [_r(lambda w: f"/retention/{w.ids['retention_rule']}/edit/", frozenset({"dpo"}))],
+    "disposal_list": [_r(lambda w: "/retention/disposal/", frozenset({"dpo", "auditor"}))],
+    "disposal_detail": [
+        _r(lambda w: f"/retention/disposal/{w.ids['disposal']}/", frozenset({"dpo", "auditor"}))
+    ],
+    "disposal_decide": [
+        _r(
+            lambda w: f"/retention/disposal/{w.ids['disposal']}/hold/",
+            frozenset({"dpo"}),
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
+    ],
+    "destruction_list": [_r(lambda w: "/retention/destroyed/", frozenset({"dpo", "auditor"}))],
     "access_request_list": [_r(lambda w: "/access-requests/", IG_TEAM | {"auditor"})],
     "access_request_create": [_r(lambda w: "/access-requests/new/", IG_TEAM, refused=frozenset({"auditor"}))],
     "access_request_detail": [
@@ -138,6 +156,14 @@ RULES: dict[str, list[Rule]] = {
     "access_request_transition": [
         _r(
             lambda w: f"/access-requests/{w.ids['access_request']}/actions/start/",
+            IG_TEAM,
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
+    ],
+    "access_request_refer_record": [
+        _r(
+            lambda w: f"/access-requests/{w.ids['access_request']}/refer-record/",
             IG_TEAM,
             refused=frozenset({"auditor"}),
             method="post",
@@ -277,6 +303,17 @@ def world(make_user: MakeUser) -> World:
     notification = Notification.objects.create(
         recipient=owner, subject="Test", body="Test", message_id="<matrix@test>", email=owner.email
     )
+    sar_rule = RetentionRule.objects.get(record_type=RecordType.ACCESS_REQUEST)
+    case = AccessRequestFactory.create()
+    disposal = DisposalReview.objects.create(
+        record_type=RecordType.ACCESS_REQUEST,
+        object_id=case.pk,
+        label=case.reference,
+        rule=sar_rule,
+        rule_version=sar_rule.version,
+        trigger_date=datetime.date(2022, 1, 3),
+        retain_until=datetime.date(2025, 1, 3),
+    )
     return World(
         people=people,
         draft=draft,
@@ -296,6 +333,8 @@ def world(make_user: MakeUser) -> World:
                 ends_on=timezone.localdate() + datetime.timedelta(days=2),
                 reason="Annual leave",
             ).pk,
+            "retention_rule": sar_rule.pk,
+            "disposal": disposal.pk,
         },
     )
 
@@ -339,6 +378,7 @@ def test_each_url_answers_each_person_as_the_matrix_says(
             "catalogue_edit",
             "access_request_create",
             "access_request_edit",
+            "retention_rule_edit",
             "wizard_step",
             "wizard_review",
             "password_change",

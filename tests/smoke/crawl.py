@@ -60,7 +60,20 @@ class Demo:
             "incident": m.Incident.objects.order_by("pk").values_list("pk", flat=True)[0],
             "organisation": m.Organisation.objects.order_by("pk").values_list("pk", flat=True)[0],
             "notification": m.Notification.objects.order_by("pk").values_list("pk", flat=True)[0],
+            "retention_rule": m.RetentionRule.objects.get(record_type="access_request").pk,
+            # The demo's nightly sweep listed its old answered cases; the crawl destroys one of them.
+            "disposal": m.DisposalReview.objects.order_by("pk").values_list("pk", flat=True)[0],
+            "erasure_case": m.AccessRequest.objects.filter(kind="erasure").values_list("pk", flat=True)[0],
         }
+        # A closed case no disposal review names yet, for the erasure case to refer to the DPO.
+        unreviewed = (
+            m.AccessRequest.objects.filter(kind="sar", status="responded")
+            .exclude(pk__in=m.DisposalReview.objects.values("object_id"))
+            .order_by("-pk")
+            .first()
+        )
+        if unreviewed is not None:
+            refs["unreviewed_sar"] = unreviewed.reference
         # Made by the crawl's own first POSTs, when it has run them.
         document = m.SupportingDocument.objects.filter(request__isnull=False).order_by("pk").first()
         token = m.ApiToken.objects.order_by("pk").first()
@@ -221,14 +234,26 @@ GETS: dict[str, list[Get]] = {
         page("/queues/siro/", frozenset({"siro"})),
     ],
     "/audit/": [page("/audit/", frozenset({"dpo", "auditor"}))],
+    "/retention/": [page("/retention/", READERS)],
+    "/retention/1/edit/": [page("/retention/{retention_rule}/edit/", frozenset({"dpo"}))],
+    "/retention/disposal/": [page("/retention/disposal/", frozenset({"dpo", "auditor"}))],
+    "/retention/disposal/1/": [page("/retention/disposal/{disposal}/", frozenset({"dpo", "auditor"}))],
+    "/retention/disposal/1/x/": [page("/retention/disposal/{disposal}/destroy/", NOBODY, status=405)],
+    "/retention/destroyed/": [page("/retention/destroyed/", frozenset({"dpo", "auditor"}))],
     "/access-requests/": [page("/access-requests/", READERS)],
     "/access-requests/new/": [page("/access-requests/new/", IG, refused=frozenset({"auditor"}))],
-    "/access-requests/1/": [page("/access-requests/{access_request}/", READERS)],
+    "/access-requests/1/": [
+        page("/access-requests/{access_request}/", READERS),
+        page("/access-requests/{erasure_case}/", READERS),
+    ],
     "/access-requests/1/edit/": [
         page("/access-requests/{access_request}/edit/", IG, refused=frozenset({"auditor"}))
     ],
     "/access-requests/1/actions/x/": [
         page("/access-requests/{access_request}/actions/respond/", NOBODY, status=405)
+    ],
+    "/access-requests/1/refer-record/": [
+        page("/access-requests/{erasure_case}/refer-record/", NOBODY, status=405)
     ],
     "/transparency/": [page("/transparency/", EVERYONE, anonymous=PUBLIC)],
     "/registers/": [page("/registers/", READERS)],
@@ -691,6 +716,30 @@ POSTS: dict[str, list[Post]] = {
                 "requester_email": "alex@example.org",
                 "description": "Parking income for 2025.",
             },
+        )
+    ],
+    "/retention/1/edit/": [
+        Post(
+            "/retention/{retention_rule}/edit/",
+            "dpo",
+            form="/retention/{retention_rule}/edit/",
+            data={"verified": "on", "reason": "Checked against Appendix II of the Code."},
+        )
+    ],
+    "/retention/disposal/1/x/": [
+        Post(
+            "/retention/disposal/{disposal}/destroy/",
+            "dpo",
+            form="/retention/disposal/{disposal}/",
+            data={"comment": "Past its period; nothing calls for keeping it."},
+        )
+    ],
+    "/access-requests/1/refer-record/": [
+        Post(
+            "/access-requests/{erasure_case}/refer-record/",
+            "igofficer",
+            form="/access-requests/{erasure_case}/",
+            data={"reference": "{ref_unreviewed_sar}"},
         )
     ],
     "/access-requests/1/edit/": [

@@ -63,8 +63,11 @@ class Command(BaseCommand):
                 f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {grantee}",
                 # The audit trail: read and append, nothing else (its triggers refuse the rest anyway).
                 f"REVOKE UPDATE, DELETE ON {audit_table} FROM {grantee}",
+                # ...but a disposal may blank an event's label and detail (the trigger allows only that).
+                f"GRANT UPDATE (target_label, detail, redacted_at) ON {audit_table} TO {grantee}",
             ):
                 cursor.execute(statement)
         self.stdout.write(
-            f"Granted {role} the application's rights; on {AuditEvent._meta.db_table} only SELECT, INSERT."
+            f"Granted {role} the application's rights; on {AuditEvent._meta.db_table} only SELECT, INSERT"
+            " and the redaction of labels and details."
         )

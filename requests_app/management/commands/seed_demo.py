@@ -28,6 +28,7 @@ from requests_app.demo import (
     demo_users_table,
     seed_access_requests,
     seed_demo_requests,
+    seed_disposals,
     send_due_reminders,
     submit_example,
 )
@@ -142,6 +143,7 @@ class Command(BaseCommand):
         ):
             _seed_registers(people)
         seed_access_requests(people)
+        seed_disposals()
         reminders = send_due_reminders()
         if made:
             self.stdout.write(
