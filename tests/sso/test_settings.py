@@ -56,8 +56,8 @@ def test_the_providers_origin_is_the_only_other_form_action(tmp_path: Path) -> N
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "['self',",
-        "'https://login.microsoftonline.com']",
+        "'self'",
+        "https://login.microsoftonline.com",
         "a-secret-the-provider-issued",
     ]
 
