@@ -85,12 +85,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware, with the user and their roles from the session's own query.
+    "igportal.accounts.principal.SessionAuthenticationMiddleware",
     # Ends sessions idle for SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS.
     "igportal.accounts.middleware.SessionLifetimeMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, with the authenticator from the session's own query.
+    "igportal.accounts.principal.SessionOTPMiddleware",
     # Officers and admins must pass their second factor unless the view is marked @mfa_not_required.
     "igportal.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
