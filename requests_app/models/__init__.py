@@ -126,7 +126,15 @@ __all__ = [
     "SupportingDocument",
     "SweepRun",
 ]
-from requests_app.models.audit import AuditEvent
+from requests_app.models.audit import AuditEvent, PendingAuditEvent
 from requests_app.models.sessions import UserSession
 
-__all__ = ["AuditEvent", "Nation", "Organisation", "OrganisationKind", "OrganisationSettings", "UserSession"]
+__all__ = [
+    "AuditEvent",
+    "Nation",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationSettings",
+    "PendingAuditEvent",
+    "UserSession",
+]
