@@ -127,6 +127,7 @@ __all__ = [
     "SweepRun",
 ]
 from requests_app.models.audit import AuditEvent, PendingAuditEvent
+from requests_app.models.counts import StatusCount
 from requests_app.models.sessions import UserSession
 
 __all__ = [
@@ -136,5 +137,6 @@ __all__ = [
     "OrganisationKind",
     "OrganisationSettings",
     "PendingAuditEvent",
+    "StatusCount",
     "UserSession",
 ]
