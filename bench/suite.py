@@ -458,8 +458,8 @@ def concurrency_section(full: dict[str, Any], misses: list[str]) -> list[str]:
         lines += [
             "",
             "Share of the time audited page views spent waiting for the audit chain, measured in process "
-            f"({wait['writers']} writers at once, {wait['events']} events each, each in a transaction as a "
-            f"page's is): {wait['share'] * 100:.1f}% "
+            f"({wait['writers']} writers at once, {wait['events']} events each, each reading a sharing "
+            f"request and recording its view, as the request page does): {wait['share'] * 100:.1f}% "
             f"({wait['wait_ms']:.0f} ms of {wait['total_ms']:.0f} ms).",
         ]
     return lines
