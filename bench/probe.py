@@ -66,7 +66,7 @@ class Page:
 
 
 def pages(people: dict[str, Any]) -> list[Page]:
-    """The issue's five pages, each as the person who uses it, plus the two floors."""
+    """The issue's five pages and the override list, each as the person who uses it, plus the two floors."""
     return [
         Page("bare", "Bare view (constant, anonymous)", "", reverse("bench_bare"), "benchmark floor"),
         Page(
@@ -93,6 +93,7 @@ def pages(people: dict[str, Any]) -> list[Page]:
             str(people["detail_reference"]),
         ),
         Page("dpo_dashboard", "DPO dashboard (registers)", "dpo", reverse("register_dashboard"), "<h1"),
+        Page("override_list", "Override list (decision log)", "caldicott", reverse("override_list"), "<h1"),
     ]
 
 
@@ -288,6 +289,9 @@ def measure(*, rounds: int, full: bool) -> dict[str, Any]:
         result["visibility"] = visibility(people, rounds)
         result["sweeps"] = measure_sweeps(rounds=max(7, rounds // 3), log=to_stderr)
         result["pdfs"] = pdfs(max(5, rounds // 3))
+        from bench.audit_wait import measure_audit_wait
+
+        result["audit_wait"] = measure_audit_wait(writers=10, events=max(50, rounds * 3))
     return result
 
 

@@ -42,6 +42,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bench import is_scratch_database
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DATABASE_PREFIX = "igportal_bench"
 # Starting with "!" makes it an unusable password: the benchmark makes its sessions directly.
@@ -347,10 +349,11 @@ def _check_database(allow_any_database: bool) -> None:
             f"The benchmark seed needs PostgreSQL; the default database is {connection.vendor}."
         )
     name = str(connection.settings_dict["NAME"])
-    if not allow_any_database and not name.startswith(BENCH_DATABASE_PREFIX):
+    if not allow_any_database and not is_scratch_database(name):
         raise SeedRefused(
             f"Refusing to seed database {name!r}: the benchmark seed writes only to databases whose name "
-            f"starts with {BENCH_DATABASE_PREFIX!r} (pass allow_any_database=True to override)."
+            f"starts with {BENCH_DATABASE_PREFIX!r} or has bench as a word "
+            "(pass allow_any_database=True to override)."
         )
     from django.contrib.auth.models import User
 

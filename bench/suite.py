@@ -38,12 +38,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
+from bench import is_scratch_database
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/igportal_bench"
 LUA_REPORT = ROOT / "bench" / "report.lua"
 WORKERS = 2
 USERS = (1, 10)
+# The concurrency target (issue 24): the request page at 50 users against itself at 10.
+CONTENDED_PAGE = "request_detail"
+CONTENDED_USERS = 50
+CONTENDED_THROUGHPUT_RATIO = 0.9
+CONTENDED_P95_RATIO = 6.0
 FLOOR = "bare"
 PAGE_TARGET_MS = 250.0
 PAGE_TARGET_RATIO = 4.0
@@ -63,10 +70,10 @@ def database_named(url: str, name: str) -> str:
 
 def database_name(url: str) -> str:
     name = urlsplit(url).path.lstrip("/")
-    if not name.startswith("igportal_bench"):
+    if not is_scratch_database(name):
         raise SystemExit(
             f"bench: refusing database {name!r}: the benchmark drops and re-creates its databases, "
-            "so their names must start with igportal_bench."
+            "so their names must start with igportal_bench or have bench as a word (speed_bench)."
         )
     return name
 
@@ -203,7 +210,7 @@ def load_pages(url: str, measured: dict[str, Any], *, port: int, seconds: float,
             header = f"Cookie: {cookie_name}={page['cookie']}" if page["cookie"] else None
             wrk(port, page["path"], header, max(USERS), warmup)
             page["load"] = {}
-            for users in USERS:
+            for users in USERS + ((CONTENDED_USERS,) if page["key"] == CONTENDED_PAGE else ()):
                 figures = wrk(port, page["path"], header, users, seconds)
                 if figures["socket_errors"] or figures["status_errors"]:
                     raise SystemExit(f"bench: {page['path']} had errors under load: {figures}")
@@ -336,6 +343,7 @@ def report(context: dict[str, Any]) -> tuple[str, list[str]]:
             f"{ms(ten['p95_us'])} | {ten['rps']:.0f} | {anonymous[0]:.2f}, {anonymous[1]:.2f} | "
             f"{behind_login[0]:.2f}, {behind_login[1]:.2f} | {targets} |"
         )
+    lines += concurrency_section(full, misses)
     lines += [
         "",
         "## Visibility: what a person may see",
@@ -403,6 +411,58 @@ def report(context: dict[str, Any]) -> tuple[str, list[str]]:
     lines += ["", "## Targets missed", ""]
     lines += [f"- {miss}" for miss in misses] or ["None."]
     return "\n".join(lines) + "\n", misses
+
+
+def concurrency_section(full: dict[str, Any], misses: list[str]) -> list[str]:
+    """The request page at 50 users against itself at 10: no collapse, and p95 no faster than the queue."""
+    page = next(page for page in full["pages"] if page["key"] == CONTENDED_PAGE)
+    ten, fifty = page["load"]["10"], page["load"][str(CONTENDED_USERS)]
+    throughput = fifty["rps"] / ten["rps"]
+    latency = fifty["p95_us"] / ten["p95_us"]
+    wait = full.get("audit_wait") or {}
+    lines = [
+        "",
+        f"## Concurrency: {page['title'].lower()} at {CONTENDED_USERS} users",
+        "",
+        f"Targets: throughput at {CONTENDED_USERS} users at least {CONTENDED_THROUGHPUT_RATIO:g}x "
+        "its throughput at 10; "
+        f"p95 at {CONTENDED_USERS} at most {CONTENDED_P95_RATIO:g}x p95 at 10 (it may grow with the "
+        "queue, not faster).",
+        "",
+        "| Users | p50 ms | p95 ms | req/s |",
+        "| ---: | ---: | ---: | ---: |",
+    ]
+    for users in ("10", str(CONTENDED_USERS)):
+        figures = page["load"][users]
+        lines.append(
+            f"| {users} | {ms(figures['p50_us'])} | {ms(figures['p95_us'])} | {figures['rps']:.0f} |"
+        )
+    met_throughput = throughput >= CONTENDED_THROUGHPUT_RATIO
+    met_latency = latency <= CONTENDED_P95_RATIO
+    lines += [
+        "",
+        f"Throughput at {CONTENDED_USERS} / at 10: {throughput:.2f} ({verdict(met_throughput)}); "
+        f"p95 at {CONTENDED_USERS} / at 10: {latency:.2f} ({verdict(met_latency)}).",
+    ]
+    if not met_throughput:
+        misses.append(
+            f"{page['title']}: throughput at {CONTENDED_USERS} users {throughput:.2f}x that at 10 "
+            f"(target {CONTENDED_THROUGHPUT_RATIO:g}x)"
+        )
+    if not met_latency:
+        misses.append(
+            f"{page['title']}: p95 at {CONTENDED_USERS} users {latency:.2f}x that at 10 "
+            f"(target {CONTENDED_P95_RATIO:g}x)"
+        )
+    if wait:
+        lines += [
+            "",
+            "Share of the time audited page views spent waiting for the audit chain, measured in process "
+            f"({wait['writers']} writers at once, {wait['events']} events each, each reading a sharing "
+            f"request and recording its view, as the request page does): {wait['share'] * 100:.1f}% "
+            f"({wait['wait_ms']:.0f} ms of {wait['total_ms']:.0f} ms).",
+        ]
+    return lines
 
 
 def main() -> int:

@@ -63,6 +63,12 @@ def roles_of(user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
     return cached
 
 
+def remember_roles(user: AbstractBaseUser, group_names: frozenset[str]) -> None:
+    """Cache the roles read with the session (``igportal.accounts.principal``) for this request."""
+    roles = frozenset(_ROLE_BY_GROUP_NAME[name] for name in group_names if name in _ROLE_BY_GROUP_NAME)
+    setattr(user, _CACHE_ATTRIBUTE, roles)
+
+
 def has_role(user: AbstractBaseUser | AnonymousUser, *roles: Role) -> bool:
     """True when the user holds at least one of ``roles``."""
     return not roles_of(user).isdisjoint(roles)

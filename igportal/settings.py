@@ -87,12 +87,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware, with the user and their roles from the session's own query.
+    "igportal.accounts.principal.SessionAuthenticationMiddleware",
     # Ends sessions idle for SESSION_IDLE_MINUTES or older than SESSION_MAX_HOURS.
     "igportal.accounts.middleware.SessionLifetimeMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, with the authenticator from the session's own query.
+    "igportal.accounts.principal.SessionOTPMiddleware",
     # Officers and admins must pass their second factor unless the view is marked @mfa_not_required.
     "igportal.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -307,6 +309,8 @@ AUDIT_CHECKPOINT_FILE = Path(
     env.text("AUDIT_CHECKPOINT_FILE", None if PRODUCTION else str(BASE_DIR / "audit-checkpoints.log"))
 )
 AUDIT_CHECKPOINT_MINUTES = env.integer("AUDIT_CHECKPOINT_MINUTES", 15, minimum=1, maximum=24 * 60)
+# How often beat chains audit events left waiting while the chain was busy (services/audit.py).
+AUDIT_SEQUENCE_SECONDS = env.integer("AUDIT_SEQUENCE_SECONDS", 5, minimum=1, maximum=300)
 
 # Celery: with no broker configured tasks run inline, so one command works on any laptop.
 CELERY_BROKER_URL = env.optional_text("CELERY_BROKER_URL")
@@ -385,6 +389,13 @@ CELERY_BEAT_SCHEDULE = {
     "render-missing-documents": {
         "task": "requests_app.tasks.render_missing_documents",
         "schedule": timedelta(seconds=DOCUMENT_SWEEP_SECONDS),
+    },
+    # Chains audit events a writer left waiting while the chain was busy (services/audit.py), when no
+    # later append or commit has already done so.
+    "sequence-audit": {
+        "task": "requests_app.tasks.sequence_audit",
+        "schedule": timedelta(seconds=AUDIT_SEQUENCE_SECONDS),
+        "options": {"expires": AUDIT_SEQUENCE_SECONDS},
     },
     # Appends the audit chain's head, signed, to AUDIT_CHECKPOINT_FILE.
     "checkpoint-audit": {

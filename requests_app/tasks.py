@@ -122,6 +122,14 @@ def notify_consent_withdrawal(self: Task, notice_id: int) -> int:
 
 
 @shared_task
+def sequence_audit() -> int:
+    """Chain the audit events left waiting while the chain was busy (``audit_sequence``); how many."""
+    from requests_app.services.audit import audit_sequence
+
+    return audit_sequence()
+
+
+@shared_task
 def checkpoint_audit() -> int | None:
     """Append the audit chain's head, signed, to AUDIT_CHECKPOINT_FILE; returns its last event id.
 

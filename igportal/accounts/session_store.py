@@ -2,18 +2,47 @@
 
 Django's database sessions, stored in ``UserSession`` with the user id in a column of
 its own so that ``sessions_end_for_user`` can delete a person's sessions in one query.
+
+Loading a session also loads, in the same statement, what every signed-in request needs next
+(issue 24): the person's user row, the names of their groups (their roles) and their newest
+confirmed authenticator. ``igportal.accounts.principal`` hands them to the authentication and
+MFA middleware instead of three more queries. Nothing is cached beyond the request: each request
+reads the rows as they are, so a deactivation, a role change or a logout counts from the next
+request on, on whichever server answers it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.db import connections, router
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in person as the session's own query found them."""
+
+    user: User
+    group_names: frozenset[str]
+    device: TOTPDevice | None
+
+
+def _columns(model: type[Any], alias: str) -> tuple[list[str], str]:
+    fields = [field.attname for field in model._meta.concrete_fields]
+    columns = ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+    return fields, columns
 
 
 class SessionStore(DatabaseSessionStore):
+    principal: Principal | None = None
+
     @classmethod
     def get_model_class(cls) -> type[AbstractBaseSession]:
         from requests_app.models import UserSession
@@ -28,3 +57,57 @@ class SessionStore(DatabaseSessionStore):
             user_id = None
         instance.user_id = user_id  # type: ignore[attr-defined]
         return instance
+
+    def _get_session_from_db(self) -> AbstractBaseSession | None:
+        """The session row, with its person, their group names and their authenticator: one query."""
+        self.principal = None
+        model = self.model
+        using = router.db_for_read(model)
+        connection = connections[using]
+        if connection.vendor != "postgresql":
+            return super()._get_session_from_db()  # type: ignore[misc]
+        session_fields, session_columns = _columns(model, "s")
+        user_fields, user_columns = _columns(User, "u")
+        device_fields, device_columns = _columns(TOTPDevice, "d")
+        groups = User.groups.through._meta.db_table
+        # Newest confirmed authenticator first, as ``confirmed_totp_device`` picks it.
+        sql = f"""
+            SELECT {session_columns}, {user_columns},
+                   ARRAY(SELECT g.name FROM "{groups}" ug JOIN auth_group g ON g.id = ug.group_id
+                         WHERE ug.user_id = u.id),
+                   {device_columns}
+            FROM "{model._meta.db_table}" s
+            LEFT JOIN "{User._meta.db_table}" u ON u.id = s.user_id
+            LEFT JOIN LATERAL (
+                SELECT * FROM "{TOTPDevice._meta.db_table}" t
+                WHERE t.user_id = u.id AND t.confirmed ORDER BY t.id DESC LIMIT 1
+            ) d ON true
+            WHERE s.session_key = %s AND s.expire_date > %s
+        """  # noqa: S608 - only table and column names from the models are formatted in
+        key = self.session_key  # None when the cookie's value was not a valid key
+        if key is None:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key, timezone.now()])
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        values = list(row)
+        session_values = values[: len(session_fields)]
+        values = values[len(session_fields) :]
+        user_values = values[: len(user_fields)]
+        group_names, *device_values = values[len(user_fields) :]
+        session = model.from_db(using, session_fields, session_values)
+        if user_values[0] is not None:
+            device = (
+                TOTPDevice.from_db(using, device_fields, device_values)
+                if device_values[0] is not None
+                else None
+            )
+            self.principal = Principal(
+                user=User.from_db(using, user_fields, user_values),
+                group_names=frozenset(group_names or ()),
+                device=device,
+            )
+        return session

@@ -151,7 +151,17 @@ __all__ = [
     "SupportingDocument",
     "SweepRun",
 ]
-from requests_app.models.audit import AuditEvent
+from requests_app.models.audit import AuditEvent, PendingAuditEvent
+from requests_app.models.counts import StatusCount
 from requests_app.models.sessions import UserSession
 
-__all__ = ["AuditEvent", "Nation", "Organisation", "OrganisationKind", "OrganisationSettings", "UserSession"]
+__all__ = [
+    "AuditEvent",
+    "Nation",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationSettings",
+    "PendingAuditEvent",
+    "StatusCount",
+    "UserSession",
+]

@@ -148,3 +148,40 @@ class AuditEvent(models.Model):
 
 def audit_key() -> bytes:
     return settings.AUDIT_HMAC_KEY.encode("utf-8")
+
+
+class PendingAuditEvent(models.Model):
+    """An audit event recorded while another writer was appending to the chain, waiting to be chained.
+
+    ``audit_record`` never waits for the chain: when another transaction holds it, the event is
+    written here, freely, in the writer's own transaction. The sequencer
+    (``requests_app.services.audit.audit_sequence``: straight after that transaction commits, at the
+    next append, and every few seconds from beat) moves committed ones into ``AuditEvent``, in the
+    order it finds them, each keyed and linked exactly as a direct append is. The chain and its
+    checks are unchanged; an event sits here only for the moments until the sequencer runs.
+    """
+
+    occurred_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    # The keyed digest of the label and detail (retention): carried into the chain with the event.
+    personal_digest = models.CharField(max_length=64, blank=True, db_default="")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label or 'system'} {self.action} (pending)"

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db import connection
+from django.db.models import Count, F, Model, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from requests_app.models import (
     IncidentStatus,
     RequestStatus,
     SharingRequest,
+    StatusCount,
 )
 from requests_app.selectors import dpias as dpia_selectors
 from requests_app.selectors import flows as flow_selectors
@@ -65,37 +67,62 @@ def _link(name: str, query: str = "") -> str:
     return reverse(name) + (f"?{query}" if query else "")
 
 
+# The registers whose entries the database counts by status as they move (models/counts.py).
+COUNTED_MODELS: tuple[type[Model], ...] = (SharingRequest, DataFlow, AgreementVersion, Dpia, Incident)
+
+
+def recount_statuses(model: type[Model]) -> dict[str, int]:
+    """How many entries of ``model`` stand in each status, counted now (the check on the kept counts)."""
+    rows = model._default_manager.values_list("status").annotate(total=Count("*")).order_by()
+    return {status: total for status, total in rows if total}
+
+
+def status_counts() -> dict[type[Model], dict[str, int]]:
+    """Entries per status of every counted register, from the counts the database keeps: one query.
+
+    On SQLite (development without PostgreSQL) there are no triggers to keep them, so it counts.
+    """
+    if connection.vendor != "postgresql":
+        return {model: recount_statuses(model) for model in COUNTED_MODELS}
+    by_table = {model._meta.db_table: model for model in COUNTED_MODELS}
+    counts: dict[type[Model], dict[str, int]] = {model: {} for model in COUNTED_MODELS}
+    for table, status, total in StatusCount.objects.filter(table_name__in=by_table).values_list(
+        "table_name", "status", "total"
+    ):
+        if total:
+            counts[by_table[table]][status] = total
+    return counts
+
+
 def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[RegisterSummary]:
-    """One card per register; one aggregate query each."""
+    """One card per register: entries per status from the kept counts; what depends on today's date
+    (overdue reviews, the ICO's clock, this year) from queries that touch only the rows concerned."""
     year_start = today.replace(month=1, day=1)
+    statuses = status_counts()
     disclosures = Disclosure.objects.aggregate(
         this_year=Count("pk", filter=Q(kind=DisclosureKind.DISCLOSURE, disclosed_on__gte=year_start)),
         refused=Count("pk", filter=Q(kind=DisclosureKind.REFUSAL, disclosed_on__gte=year_start)),
         outside=Count("pk", filter=Q(request__isnull=True, disclosed_on__gte=year_start)),
     )
-    flows = _flow_counts(today)
-    agreements = AgreementVersion.objects.aggregate(
-        active=Count("pk", filter=Q(status=AgreementStatus.ACTIVE)),
-        awaiting=Count("pk", filter=Q(status=AgreementStatus.AWAITING_CALDICOTT)),
-        drafts=Count("pk", filter=Q(status=AgreementStatus.DRAFT)),
-        overdue=Count("pk", filter=Q(status=AgreementStatus.ACTIVE, review_on__lt=today)),
-        ending=Count(
-            "pk",
-            filter=Q(
-                status=AgreementStatus.ACTIVE,
-                end_on__gte=today,
-                end_on__lte=today + datetime.timedelta(days=90),
-            ),
-        ),
+    flows = _flow_counts(today, statuses[DataFlow])
+    isa_statuses = statuses[AgreementVersion]
+    agreements = AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE).aggregate(
+        overdue=Count("pk", filter=Q(review_on__lt=today)),
+        ending=Count("pk", filter=Q(end_on__gte=today, end_on__lte=today + datetime.timedelta(days=90))),
     )
-    dpias = Dpia.objects.aggregate(
-        advice=Count("pk", filter=Q(status=DpiaStatus.AWAITING_DPO)),
-        siro=Count("pk", filter=Q(status=DpiaStatus.AWAITING_SIRO)),
-        drafts=Count("pk", filter=Q(status=DpiaStatus.DRAFT)),
-        overdue=Count("pk", filter=dpia_selectors.review_overdue(today)),
-    )
+    agreements |= {
+        "active": isa_statuses.get(AgreementStatus.ACTIVE, 0),
+        "awaiting": isa_statuses.get(AgreementStatus.AWAITING_CALDICOTT, 0),
+        "drafts": isa_statuses.get(AgreementStatus.DRAFT, 0),
+    }
+    dpia_statuses = statuses[Dpia]
+    dpias = {
+        "advice": dpia_statuses.get(DpiaStatus.AWAITING_DPO, 0),
+        "siro": dpia_statuses.get(DpiaStatus.AWAITING_SIRO, 0),
+        "drafts": dpia_statuses.get(DpiaStatus.DRAFT, 0),
+        "overdue": Dpia.objects.filter(dpia_selectors.review_overdue(today)).count(),
+    }
     incidents = Incident.objects.aggregate(
-        open=Count("pk", filter=Q(status=IncidentStatus.OPEN)),
         running=Count(
             "pk",
             filter=incident_selectors.ico_clock_running() & Q(aware_at__gte=now - ICO_DEADLINE),
@@ -103,6 +130,7 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
         overdue=Count("pk", filter=incident_selectors.ico_overdue(now)),
         this_year=Count("pk", filter=Q(aware_at__date__gte=year_start)),
     )
+    incidents["open"] = statuses[Incident].get(IncidentStatus.OPEN, 0)
     unsent = ConsentWithdrawalNotice.objects.filter(email="", notified_at__isnull=True).count()
     return [
         RegisterSummary(
@@ -206,32 +234,20 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
     ]
 
 
-def _flow_counts(today: datetime.date) -> dict[str, int]:
-    """The flow card's counts from one pass grouped by status: hashing the status once per flow costs
-    less than testing it against five filters."""
-    by_status = (
-        DataFlow.objects.values_list("status")
-        .annotate(
-            total=Count("*"),
-            overdue=Count("pk", filter=Q(next_review_on__lt=today)),
-            reassess=Count("pk", filter=Q(needs_reassessment=True)),
-        )
-        .order_by()
+def _flow_counts(today: datetime.date, by_status: dict[str, int]) -> dict[str, int]:
+    """The flow card: entries per status as kept; overdue reviews and reassessments from those flows."""
+    reassess = Q(needs_reassessment=True) & ~Q(status=DataFlowStatus.ENDED)
+    overdue = flow_selectors.review_overdue(today)
+    dated = DataFlow.objects.filter(overdue | reassess).aggregate(
+        overdue=Count("pk", filter=overdue), reassess=Count("pk", filter=reassess)
     )
-    counts = {"active": 0, "awaiting": 0, "suspended": 0, "overdue": 0, "reassess": 0}
-    names = {
-        DataFlowStatus.ACTIVE: "active",
-        DataFlowStatus.AWAITING_ISA: "awaiting",
-        DataFlowStatus.SUSPENDED: "suspended",
+    return {
+        "active": by_status.get(DataFlowStatus.ACTIVE, 0),
+        "awaiting": by_status.get(DataFlowStatus.AWAITING_ISA, 0),
+        "suspended": by_status.get(DataFlowStatus.SUSPENDED, 0),
+        "overdue": dated["overdue"],
+        "reassess": dated["reassess"],
     }
-    for status, total, overdue, reassess in by_status:
-        if status in names:
-            counts[names[status]] = total
-        if status in flow_selectors.REVIEWED_STATUSES:
-            counts["overdue"] += overdue
-        if status != DataFlowStatus.ENDED:
-            counts["reassess"] += reassess
-    return counts
 
 
 @dataclass(frozen=True)
@@ -375,13 +391,7 @@ def dashboard_charts(*, today: datetime.date) -> DashboardCharts:
 
 def requests_by_outcome_chart() -> Chart:
     """Every submitted sharing request by where it ended up (drafts are not requests yet)."""
-    counts = dict(
-        SharingRequest.objects.exclude(status=RequestStatus.DRAFT)
-        .values_list("status")
-        # COUNT(*), not COUNT(id): the status index alone answers it, without reading the table.
-        .annotate(total=Count("*"))
-        .values_list("status", "total")
-    )
+    counts = status_counts()[SharingRequest]  # drafts are not among the outcomes below
     data = [
         (text, sum(counts.get(status, 0) for status in statuses), css) for text, statuses, css in _OUTCOMES
     ]

@@ -1,16 +1,27 @@
 """The one way to write to the audit trail.
 
 ``audit_record`` appends an event whose keyed hash (HMAC-SHA256 under ``AUDIT_HMAC_KEY``)
-covers its contents and the hash of the event before it. Appends are serialised (a PostgreSQL
-transaction-level advisory lock, held until the surrounding transaction commits) so that two
-writers can never both link to the same predecessor. Call it inside the transaction that makes the change it
-describes, as late as you can: the lock is held until that transaction ends.
+covers its contents and the hash of the event before it. Appends to the chain are serialised (a
+PostgreSQL transaction-level advisory lock, held until the surrounding transaction commits) so that
+two writers can never both link to the same predecessor, and ids follow the chain.
+
+No writer waits for that lock (issue 24: page views must not queue behind each other). A writer
+that finds it free takes it, chains the events others left waiting and then its own. A writer that
+finds it held writes its event to ``PendingAuditEvent`` in its own transaction and goes on; the
+sequencer, ``audit_sequence``, chains the waiting events once they are committed, in the order it
+finds them: straight after that writer's transaction commits if the chain is free then, or else
+straight after the holder's commits (a waiting event committed while someone held the chain is
+seen by the holder's check after its own commit), at the next append, and from beat every few
+seconds (``sequence-audit``) should a process die between its commit and that step. The
+checkpoint runs it first, so the head it signs covers every committed event. Call ``audit_record`` inside the
+transaction that makes the change it describes: the event commits or rolls back with it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -21,7 +32,7 @@ from django.utils import timezone
 
 from igportal.client import client_ip, client_user_agent
 from requests_app.audit_chain import event_hash, personal_digest
-from requests_app.models import AuditEvent
+from requests_app.models import AuditEvent, PendingAuditEvent
 from requests_app.models.audit import GENESIS_HASH, audit_key, canonical_event_json
 
 # Any fixed 64-bit number works; it only has to be the same for every writer.
@@ -47,12 +58,89 @@ def _plain_json(detail: dict[str, Any] | None) -> dict[str, Any]:
     return plain
 
 
+# Events the sequencer chains per query; it goes on until none are left.
+SEQUENCE_BATCH = 500
+
+
 def _lock_the_chain(using: str) -> None:
+    """Wait for the chain (the sequencer from beat, and the checks, which must see every event)."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_APPEND_LOCK])
     # SQLite allows one writer at a time already, so the chain cannot fork there.
+
+
+def _take_the_chain_if_free(using: str) -> bool:
+    """Take the chain for this transaction if nobody holds it; never waits."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [AUDIT_APPEND_LOCK])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def _append(using: str, *, occurred_at: datetime, fields: dict[str, Any]) -> AuditEvent:
+    """Link one event to the head of the chain and insert it; the caller holds the chain."""
+    previous_hash = (
+        AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+    )
+    payload = canonical_event_json(occurred_at=occurred_at, previous_hash=previous_hash, **fields)
+    event = AuditEvent(
+        occurred_at=occurred_at,
+        previous_hash=previous_hash,
+        hash=event_hash(payload, key=audit_key()),
+        keyed=True,
+        **fields,
+    )
+    event.save(using=using, force_insert=True)
+    return event
+
+
+_PENDING_FIELDS = (
+    "actor_id",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "target_label",
+    "ip_address",
+    "user_agent",
+    "detail",
+    "personal_digest",
+)
+
+
+def _chain_pending(using: str) -> int:
+    """Chain every waiting event this transaction can see, oldest first; the caller holds the chain."""
+    chained = 0
+    while True:
+        waiting = list(PendingAuditEvent.objects.using(using).order_by("id")[:SEQUENCE_BATCH])
+        for pending in waiting:
+            fields = {name: getattr(pending, name) for name in _PENDING_FIELDS}
+            _append(using, occurred_at=pending.occurred_at, fields=fields)
+        if waiting:
+            PendingAuditEvent.objects.using(using).filter(id__in=[pending.id for pending in waiting]).delete()
+            chained += len(waiting)
+        if len(waiting) < SEQUENCE_BATCH:
+            return chained
+
+
+def audit_sequence(*, wait: bool = True, using: str | None = None) -> int:
+    """Chain the committed events left waiting; returns how many.
+
+    Without ``wait`` it does so only if nobody holds the chain (after a writer's commit); with it, it
+    waits its turn (beat, and the checks, which must see every committed event).
+    """
+    using = using or router.db_for_write(AuditEvent)
+    with transaction.atomic(using=using):
+        if wait:
+            _lock_the_chain(using)
+        elif not _take_the_chain_if_free(using):
+            return 0  # whoever holds it chains what is waiting, or the next append or beat will
+        return _chain_pending(using)
 
 
 def audit_record(
@@ -103,20 +191,22 @@ def audit_record(
     }
     fields["personal_digest"] = personal_digest(fields["target_label"], fields["detail"], key=audit_key())
     using = router.db_for_write(AuditEvent)
+    occurred_at = timezone.now()
     with transaction.atomic(using=using):
-        _lock_the_chain(using)
-        previous_hash = (
-            AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
-            or GENESIS_HASH
-        )
-        occurred_at = timezone.now()
-        payload = canonical_event_json(occurred_at=occurred_at, previous_hash=previous_hash, **fields)
-        event = AuditEvent(
-            occurred_at=occurred_at,
-            previous_hash=previous_hash,
-            hash=event_hash(payload, key=audit_key()),
-            keyed=True,
-            **fields,
-        )
-        event.save(using=using, force_insert=True)
-    return event
+        if _take_the_chain_if_free(using):
+            _chain_pending(using)
+            event = _append(using, occurred_at=occurred_at, fields=fields)
+            # Others who found the chain held meanwhile left their events waiting: chain them once
+            # this commits and lets the chain go.
+            transaction.on_commit(lambda: _sequence_if_waiting(using), using=using)
+            return event
+        PendingAuditEvent.objects.using(using).create(occurred_at=occurred_at, **fields)
+    # Chained by the sequencer: straight after this commits if the chain is free then, or else by
+    # whoever holds it now, once they commit.
+    transaction.on_commit(lambda: audit_sequence(wait=False, using=using), using=using)
+    return AuditEvent(occurred_at=occurred_at, keyed=True, **fields)
+
+
+def _sequence_if_waiting(using: str) -> None:
+    if PendingAuditEvent.objects.using(using).exists():
+        audit_sequence(wait=False, using=using)

@@ -21,6 +21,7 @@ from django.conf import settings
 from requests_app.audit_chain import ChainWalk, Checkpoint, CheckpointError, Problem, parse_checkpoints
 from requests_app.models import AuditEvent
 from requests_app.models.audit import GENESIS_HASH, audit_key
+from requests_app.services.audit import audit_sequence
 
 logger = logging.getLogger("igportal.audit.checkpoint")
 
@@ -97,6 +98,8 @@ def audit_checkpoint(*, now: datetime, dry_run: bool = False, batch_size: int = 
     chain that was already broken. The file is locked while it is read and appended to, so two runs
     at once write one line; a run with no new events writes nothing.
     """
+    if not dry_run:
+        audit_sequence()  # the head it signs covers every committed event
     key = audit_key()
     path: Path = settings.AUDIT_CHECKPOINT_FILE
     with path.open("a+", encoding="utf-8") as handle:
