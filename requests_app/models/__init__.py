@@ -10,6 +10,14 @@ from requests_app.models.access import (
     IdentityMethod,
 )
 from requests_app.models.api_tokens import ApiToken, ApiTokenScope
+from requests_app.models.assets import (
+    AssetFormat,
+    AssetStatus,
+    InformationAsset,
+    InformationAssetHistory,
+    Processor,
+    Sensitivity,
+)
 from requests_app.models.disclosures import (
     ConsentWithdrawal,
     ConsentWithdrawalNotice,
@@ -78,6 +86,8 @@ __all__ = [
     "ApiToken",
     "ApiTokenScope",
     "Assessment",
+    "AssetFormat",
+    "AssetStatus",
     "ConsentWithdrawal",
     "ConsentWithdrawalNotice",
     "DataFlow",
@@ -101,6 +111,8 @@ __all__ = [
     "IncidentHistory",
     "IncidentKind",
     "IncidentStatus",
+    "InformationAsset",
+    "InformationAssetHistory",
     "Nation",
     "Notification",
     "Organisation",
@@ -109,6 +121,7 @@ __all__ = [
     "OrganisationSettings",
     "OutboxMessage",
     "OverrideKind",
+    "Processor",
     "ReferenceCounter",
     "ReminderMilestone",
     "RequestComment",
@@ -116,6 +129,7 @@ __all__ = [
     "RequestItem",
     "RequestStatus",
     "RiskLevel",
+    "Sensitivity",
     "SharingAgreement",
     "SharingRequest",
     "SharingRequestGroupObjectPermission",

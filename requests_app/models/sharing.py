@@ -22,6 +22,7 @@ _ROUTING_ACTIONS = {"add_stage": "Add a sign-off stage", "assign": "Assign"}
 class RequestStatus(StatusChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
+    AWAITING_IAO = "awaiting_iao", "Awaiting information asset owner"
     IG_REVIEW = "ig_review", "In IG review"
     AWAITING_CALDICOTT = "awaiting_caldicott", "Awaiting Caldicott Guardian"
     AWAITING_SIRO = "awaiting_siro", "Awaiting SIRO"
@@ -275,6 +276,7 @@ class RequestHistory(models.Model):
 
 
 class SignOffStage(models.TextChoices):
+    IAO = "iao", "Information asset owner"
     IG_DPO = "ig_dpo", "IG / Data Protection Officer"
     CALDICOTT_GUARDIAN = "caldicott_guardian", "Caldicott Guardian"
     SIRO = "siro", "SIRO"
