@@ -348,7 +348,7 @@ def make_incident(*, reported_by: User, **overrides: Any) -> Incident:
 
 
 def make_asset(*, owner: User, status: str = "active", **overrides: Any) -> InformationAsset:
-    """An information asset owned by ``owner`` (who is given the owner role), made straight in the database."""
+    """An information asset owned by ``owner`` (given the owner role), made straight in the database."""
     role_grant(user=owner, role=Role.INFORMATION_ASSET_OWNER)
     fields: dict[str, Any] = {
         "name": "Cardiology patient administration system",

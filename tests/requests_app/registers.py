@@ -30,8 +30,8 @@ from requests_app.models import (
 from requests_app.services.consent import consent_withdrawal_record
 from tests.factories import (
     UserFactory,
-    make_asset,
     make_agreement,
+    make_asset,
     make_disclosure,
     make_dpia,
     make_flow,
@@ -82,9 +82,9 @@ def fill_registers(*, requester: User, ig_officer: User) -> Registers:
         withdrawn_on=timezone.localdate() - datetime.timedelta(days=1),
         flows=[flow],
     )
-    asset = make_asset(owner=UserFactory.create(username="asset-owner"))
+    asset = make_asset(owner=UserFactory.create())
     processor = Processor.objects.create(
-        name="Northshire Digital Hosting", services="Hosting", created_by=ig_officer
+        name=f"Hosting for {asset.reference}", services="Hosting", created_by=ig_officer
     )
     asset.processors.add(processor)
     flow.asset = asset

@@ -20,6 +20,7 @@ from requests_app.models import (
     AuditEvent,
     InformationAsset,
     InformationAssetHistory,
+    OrganisationSettings,
     RequestStatus,
     SharingRequest,
     SignOff,
@@ -35,8 +36,9 @@ from requests_app.services.assets import (
 from requests_app.services.workflow import transition
 from requests_app.views.assets import ROPA_HEADER
 from tests.conftest import ClientFor, MakeUser
-from tests.factories import make_dpia, make_flow, make_request
+from tests.factories import make_asset, make_dpia, make_flow, make_request
 from tests.necessity.wizard_data import police_request_steps, post_all_steps, start_request
+from tests.requests_app.chasing import sent_to, sweep
 
 pytestmark = pytest.mark.django_db
 S = RequestStatus
@@ -388,3 +390,91 @@ def _post_data(owner: User) -> dict[str, str]:
 
 def _date(name: str, value: datetime.date) -> dict[str, str]:
     return {f"{name}_day": str(value.day), f"{name}_month": str(value.month), f"{name}_year": str(value.year)}
+
+
+# --- reminders ------------------------------------------------------------------------------------------
+
+REVIEW = datetime.date(2027, 3, 1)
+
+
+def test_an_asset_owner_is_reminded_once_per_milestone_then_the_siro(
+    iao: User, siro: User, dpo: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    OrganisationSettings.objects.update_or_create(pk=1, defaults={"siro": siro, "dpo": dpo})
+    asset = make_asset(owner=iao, next_review_on=REVIEW)
+    make_asset(owner=iao, status="retired", next_review_on=REVIEW, name="Old system")
+    day = REVIEW - datetime.timedelta(days=31)
+    while day <= REVIEW + datetime.timedelta(days=8):
+        sweep(django_capture_on_commit_callbacks, "asset_reviews", day)
+        sweep(django_capture_on_commit_callbacks, "asset_reviews", day)  # a second run sends nothing more
+        day += datetime.timedelta(days=1)
+    owner_mail = sent_to(iao.email)
+    assert len(owner_mail) == 4, owner_mail  # 30, 14 and 7 days before, and on the day; never the retired one
+    assert all(asset.reference in subject for subject in owner_mail)
+    escalations = sent_to(siro.email)
+    assert len(escalations) == 2, escalations  # the day after, then a week later
+    assert all("overdue" in subject.lower() for subject in escalations)
+    assert sent_to(dpo.email) == []
+
+
+def test_a_processor_contract_is_chased_before_it_ends_then_the_dpo(
+    ig_officer: User, dpo: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    OrganisationSettings.objects.update_or_create(pk=1, defaults={"dpo": dpo})
+    processor = processor_create(
+        actor=ig_officer,
+        name="Acme Hosting",
+        services="Hosting",
+        contract_reference="DPC-7",
+        contract_start_on=datetime.date(2025, 1, 1),
+        contract_end_on=REVIEW,
+    )
+    processor_create(actor=ig_officer, name="No contract dates", services="Shredding")
+    day = REVIEW - datetime.timedelta(days=31)
+    while day <= REVIEW + datetime.timedelta(days=1):
+        sweep(django_capture_on_commit_callbacks, "processor_contracts", day)
+        sweep(django_capture_on_commit_callbacks, "processor_contracts", day)
+        day += datetime.timedelta(days=1)
+    before = sent_to(ig_officer.email)
+    assert len(before) == 4, before
+    assert all(processor.name in subject for subject in before)
+    assert sent_to(dpo.email) == [f"Processor contract ended: {processor.name}"]
+
+
+def test_the_owners_stage_is_chased_to_the_owner_and_delegate(
+    requester: User, iao: User, make_user: MakeUser, ig_officer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    delegate = make_user(Role.REQUESTER)
+    asset = _asset(iao, delegate=delegate)
+    request = make_request(requester=requester, stages=("iao", "ig_dpo"))
+    _draws_on(request, asset)
+    transition(request, "start_review", actor=ig_officer)
+    later = timezone.localdate() + datetime.timedelta(days=7)
+    sweep(django_capture_on_commit_callbacks, "signoffs", later)
+    sweep(django_capture_on_commit_callbacks, "signoffs", later)
+    assert len(sent_to(iao.email)) == 1
+    assert len(sent_to(delegate.email)) == 1
+
+
+# --- the API ----------------------------------------------------------------------------------------------
+
+
+def test_the_api_reads_the_register_and_the_record(
+    iao: User, requester: User, ig_officer: User, dpo: User
+) -> None:
+    from django.test import Client
+
+    from tests.requests_app.api.helpers import Api, token_for
+
+    asset = _asset(iao)
+    flow = make_flow(requester=requester, created_by=ig_officer, asset=asset)
+    api = Api(Client(), token_for(dpo))
+    listing = api.get("/api/v1/assets/?q=Maternity").json()
+    assert [row["reference"] for row in listing["results"]] == [asset.reference]
+    detail = api.get(f"/api/v1/assets/{asset.pk}/").json()
+    assert detail["flows"] == [flow.reference] and detail["owner"]["id"] == iao.pk
+    ropa = api.get("/api/v1/processing-activities/?kind=sharing").json()
+    assert [(row["reference"], row["recipients"]) for row in ropa["results"]] == [
+        (flow.reference, flow.recipient.name)
+    ]
+    assert Api(Client(), token_for(iao)).get("/api/v1/processing-activities/").status_code == 404

@@ -43,6 +43,7 @@ from requests_app.models import (
     OrganisationSettings,
     SharingAgreement,
     SharingRequest,
+    SignOffStage,
 )
 from requests_app.services.assets import asset_create, processor_create
 from requests_app.services.consent import consent_withdrawal_record
@@ -51,6 +52,7 @@ from requests_app.services.dpias import dpia_create, dpia_risk_add, screening_fr
 from requests_app.services.flows import data_flow_create
 from requests_app.services.incidents import incident_create
 from requests_app.services.workflow import REVIEW_INTERVAL, transition
+from requests_app.workflow import ordered_stages
 
 PARTNERS: tuple[tuple[str, OrganisationKind, str, str, str], ...] = (
     (
@@ -231,6 +233,18 @@ def _seed_assets(people: dict[Role, User]) -> InformationAsset:
         **common,
     )
     transition(maternity, "activate", actor=owner)
+    # A request that draws on the maternity records, waiting for their owner's authorisation.
+    discharge = submit_example(
+        example="discharge_to_care_home",
+        title="Discharge summary for a care home placement",
+        recipient=Organisation.objects.order_by("name").first() or Organisation.objects.get(),
+        requester=people[Role.REQUESTER],
+        days_ago=1,
+    )
+    discharge.assets.set([maternity])
+    discharge.stages = ordered_stages([*discharge.stages, SignOffStage.IAO])
+    discharge.save(update_fields=["stages"])
+    transition(discharge, "start_review", actor=officer)
     asset_create(
         actor=owner,
         name="Physiotherapy paper referrals",
