@@ -53,9 +53,9 @@ def _same_queries_at_3_and_30(client: Client, url: str, add: Callable[[int], Non
 # session, user, MFA device, roles; the request with its people, partner, log entry and data flow;
 # the audit event (savepoint, lock, previous hash, insert, release); latest assessment, its
 # sign-offs, the information assets it draws on, the decision record, the unread count, documents,
-# comments, earlier assessments (asked for only when the latest is not the first), history. The signer's decision form also reads
-# the conditions the previous stage kept. The DPO also sees the DPIAs and the people the request can
-# be assigned to.
+# comments, earlier assessments (asked for only when the latest is not the first), history. The
+# signer's decision form also reads the conditions the previous stage kept. The DPO also sees the
+# DPIAs and the people the request can be assigned to.
 @pytest.mark.parametrize(("viewer", "queries"), [("caldicott", 20), ("dpo", 21)])
 def test_a_request_awaiting_the_caldicott_guardian_runs_constant_queries(
     request: pytest.FixtureRequest,
