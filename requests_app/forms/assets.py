@@ -30,6 +30,11 @@ def _asset_owners() -> Any:
     )
 
 
+class OwnerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return display_name(obj)
+
+
 class ProcessorChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Processor) -> str:
         return obj.name
@@ -115,7 +120,7 @@ class AssetFilterForm(_Filter):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *AssetStatus.choices]
     )
-    owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None)
+    owner = OwnerChoice(label="Owner", queryset=User.objects.none(), required=False, empty_label="Any owner")
     special_category = forms.BooleanField(label="Special category data", required=False)
     dspt_critical = forms.BooleanField(label="Critical (DSPT)", required=False)
     needs_screening = forms.BooleanField(label="Without a DPIA screening", required=False)
@@ -124,22 +129,22 @@ class AssetFilterForm(_Filter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
-        assert isinstance(owner, forms.TypedChoiceField)
-        owner.choices = [("", "Any owner"), *((str(user.pk), display_name(user)) for user in _asset_owners())]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = _asset_owners()
 
 
 class RopaFilterForm(_Filter):
     kind = forms.ChoiceField(
         label="Activity", required=False, choices=[("", "Holding and sharing"), *ROPA_KINDS.items()]
     )
-    owner = forms.TypedChoiceField(label="Owner", required=False, coerce=int, empty_value=None)
+    owner = OwnerChoice(label="Owner", queryset=User.objects.none(), required=False, empty_label="Any owner")
     special_category = forms.BooleanField(label="Special category data", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
-        assert isinstance(owner, forms.TypedChoiceField)
-        owner.choices = [("", "Any owner"), *((str(user.pk), display_name(user)) for user in _asset_owners())]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = _asset_owners()
 
 
 class ProcessorForm(NHSFormMixin, forms.Form):

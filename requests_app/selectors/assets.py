@@ -67,7 +67,7 @@ def asset_list(
     *,
     search: str = "",
     status: str = "",
-    owner: int | None = None,
+    owner: AbstractBaseUser | None = None,
     special_category: bool = False,
     dspt_critical: bool = False,
     needs_screening: bool = False,
@@ -84,8 +84,8 @@ def asset_list(
         )
     if status:
         assets = assets.filter(status=status)
-    if owner:
-        assets = assets.filter(owner_id=owner)
+    if owner is not None:
+        assets = assets.filter(owner_id=owner.pk)
     if special_category:
         assets = assets.filter(special_category=True)
     if dspt_critical:
@@ -255,7 +255,11 @@ def _flow_row(flow: DataFlow) -> RopaRow:
 
 
 def ropa_rows(
-    *, search: str = "", kind: str = "", owner: int | None = None, special_category: bool = False
+    *,
+    search: str = "",
+    kind: str = "",
+    owner: AbstractBaseUser | None = None,
+    special_category: bool = False,
 ) -> Iterator[RopaRow]:
     """Every processing activity once, filtered: the assets in use, then the flows that share from them."""
     processors = Prefetch("processors", Processor.objects.order_by("name"))
@@ -268,8 +272,8 @@ def ropa_rows(
         )
         if search:
             assets = assets.filter(Q(reference__icontains=search) | Q(name__icontains=search))
-        if owner:
-            assets = assets.filter(owner_id=owner)
+        if owner is not None:
+            assets = assets.filter(owner_id=owner.pk)
         if special_category:
             assets = assets.filter(special_category=True)
         for asset in assets.iterator(chunk_size=500):
@@ -294,8 +298,8 @@ def ropa_rows(
                 | Q(recipient__name__icontains=search)
                 | Q(asset__reference__icontains=search)
             )
-        if owner:
-            flows = flows.filter(Q(asset__owner_id=owner) | Q(asset__isnull=True, asset_owner_id=owner))
+        if owner is not None:
+            flows = flows.filter(Q(asset__owner_id=owner.pk) | Q(asset__isnull=True, asset_owner_id=owner.pk))
         if special_category:
             flows = flows.filter(
                 Q(asset__special_category=True) | (Q(asset__isnull=True) & ~Q(art9__in=["", "none"]))

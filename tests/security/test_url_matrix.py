@@ -329,6 +329,7 @@ def test_each_url_answers_each_person_as_the_matrix_says(
             "access_request_edit",
             "wizard_step",
             "wizard_review",
+            "request_assets",
             "password_change",
             "account",
         }:
