@@ -111,6 +111,7 @@ urlpatterns = [
     path("registers/processing/", assets.ropa, name="ropa"),
     path("registers/processing/export.csv", assets.ropa_export, name="ropa_export"),
     path("registers/processing/dspt.csv", assets.dspt_export, name="dspt_export"),
+    path("registers/processing/record.pdf", assets.ropa_pdf_download, name="ropa_pdf"),
     path("requests/<str:reference>/assets/", assets.request_assets, name="request_assets"),
     path("registers/flows/", flows.flow_list, name="flow_list"),
     path("registers/flows/export.csv", flows.flow_export, name="flow_export"),

@@ -15,11 +15,14 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from igportal.pdf import render_pdf
+from igportal.people import display_name
 from igportal.roles import Role, roles_of
 from requests_app.models import (
     AssetStatus,
     Dpia,
     InformationAsset,
+    OrganisationSettings,
     Processor,
     SharingRequest,
 )
@@ -261,3 +264,20 @@ def processor_update(
         detail={"changed": changed},
     )
     return locked
+
+
+def ropa_pdf(*, rows: Iterable[Any], today: datetime.date) -> bytes:
+    """The record of processing as a PDF, rendered in the sandbox: the controller and its DPO named, as
+    UK GDPR Art 30(1)(a) asks, then every activity."""
+    portal = OrganisationSettings.load()
+    return render_pdf(
+        "documents/ropa.html",
+        {
+            "document_title": f"Record of processing activities: {portal.name}",
+            "controller": portal.name,
+            "ods_code": portal.ods_code,
+            "dpo": display_name(portal.dpo) if portal.dpo else "",
+            "made_on": today,
+            "rows": list(rows),
+        },
+    )

@@ -46,6 +46,7 @@ from requests_app.services.assets import (
     asset_update,
     processor_create,
     processor_update,
+    ropa_pdf,
     sharing_request_set_assets,
 )
 from requests_app.services.audit import audit_record
@@ -318,6 +319,25 @@ def ropa_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
         ROPA_HEADER,
         (ropa_csv_row(row) for row in selectors.ropa_rows(**filters)),
     )
+
+
+@require_GET
+def ropa_pdf_download(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _, filters = _ropa_filters(request)
+    today = timezone.localdate()
+    pdf = ropa_pdf(rows=selectors.ropa_rows(**filters), today=today)
+    audit_record(
+        action="ropa.export",
+        request=request,
+        detail={
+            "register": "ropa",
+            "document": "pdf",
+            "filters": {k: str(v) for k, v in filters.items() if v},
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = attachment(f"{today:%Y%m%d} Record of processing.pdf")
+    return response
 
 
 DSPT_HEADER = (

@@ -478,3 +478,16 @@ def test_the_api_reads_the_register_and_the_record(
         (flow.reference, flow.recipient.name)
     ]
     assert Api(Client(), token_for(iao)).get("/api/v1/processing-activities/").status_code == 404
+
+
+def test_the_record_downloads_as_a_pdf_for_its_readers_only(
+    iao: User, requester: User, ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    make_flow(requester=requester, created_by=ig_officer, asset=_asset(iao))
+    response = client_for(dpo).get(reverse("ropa_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="ropa.export", actor=dpo, detail__document="pdf").exists()
+    assert client_for(iao).get(reverse("ropa_pdf")).status_code == 404
+    assert client_for(dpo).post(reverse("ropa_pdf")).status_code == 405

@@ -116,7 +116,8 @@ POSTS: list[tuple[str, Url]] = [
         _u("consent_notice_told", lambda r: r.withdrawal.pk, lambda r: r.withdrawal.notices.get().pk),
     ),
 ]
-DOWNLOADS = {"agreement_pdf", "agreement_preview", "agreement_document_download"}
+# The record of processing's PDF: tests/requests_app/test_assets.py.
+DOWNLOADS = {"agreement_pdf", "agreement_preview", "agreement_document_download", "ropa_pdf"}
 PUBLIC = {"transparency"}
 
 

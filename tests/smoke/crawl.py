@@ -262,6 +262,7 @@ GETS: dict[str, list[Get]] = {
     "/registers/processing/": [page("/registers/processing/", ROPA_READERS)],
     "/registers/processing/export.csv": [page("/registers/processing/export.csv", ROPA_READERS)],
     "/registers/processing/dspt.csv": [page("/registers/processing/dspt.csv", ROPA_READERS)],
+    "/registers/processing/record.pdf": [page("/registers/processing/record.pdf", ROPA_READERS)],
     "/requests/x/assets/": [page("/requests/{ref_draft}/assets/", REQ)],
     "/registers/flows/": [page("/registers/flows/", READERS | REQ)],
     "/registers/flows/export.csv": [page("/registers/flows/export.csv", READERS | REQ)],
