@@ -108,6 +108,16 @@ urlpatterns = [
     path("registers/processors/new/", assets.processor_create_page, name="processor_create"),
     path("registers/processors/<int:pk>/", assets.processor_detail, name="processor_detail"),
     path("registers/processors/<int:pk>/edit/", assets.processor_edit, name="processor_edit"),
+    path(
+        "registers/processors/<int:pk>/documents/",
+        documents.processor_document_upload,
+        name="processor_document_upload",
+    ),
+    path(
+        "registers/processors/<int:pk>/documents/<int:document_id>/",
+        documents.processor_document_download,
+        name="processor_document_download",
+    ),
     path("registers/processing/", assets.ropa, name="ropa"),
     path("registers/processing/export.csv", assets.ropa_export, name="ropa_export"),
     path("registers/processing/dspt.csv", assets.dspt_export, name="dspt_export"),

@@ -32,7 +32,7 @@ from requests_app.models import (
     SharingRequest,
 )
 from requests_app.models.flows import legal_bases
-from requests_app.permissions import can_change_asset, can_read_assets, can_read_registers
+from requests_app.permissions import can_change_asset, can_change_registers, can_read_assets
 from requests_app.selectors.registers import refuse_change, refuse_unseen
 
 User = AbstractBaseUser | AnonymousUser
@@ -159,7 +159,7 @@ def get_processor_for_user(
     processor = Processor.objects.filter(pk=pk).first() if can_read_assets(user) else None
     if processor is None:
         refuse_unseen(user, target_type="processor", label=str(pk), http_request=http_request)
-    if for_change and not can_read_registers(user):
+    if for_change and not can_change_registers(user):
         refuse_change(user, target=processor, wanted="change the processors", http_request=http_request)
     return processor
 

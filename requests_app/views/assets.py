@@ -27,8 +27,9 @@ from requests_app.forms.assets import (
     RequestAssetsForm,
     RopaFilterForm,
 )
+from requests_app.forms.documents import DocumentForm
 from requests_app.forms.registers import CommentForm
-from requests_app.models import InformationAsset
+from requests_app.models import InformationAsset, Processor
 from requests_app.permissions import (
     can_change_asset,
     can_change_registers,
@@ -37,7 +38,7 @@ from requests_app.permissions import (
     can_register_assets,
 )
 from requests_app.selectors import assets as selectors
-from requests_app.selectors.registers import PAGE_SIZE, refuse_action, refuse_change
+from requests_app.selectors.registers import PAGE_SIZE, refuse_action
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services.assets import (
     ASSET_FIELDS,
@@ -187,27 +188,34 @@ def processor_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "requests_app/processor_form.html", {"form": form, "processor": None})
 
 
+def processor_page(
+    request: AuthenticatedHttpRequest,
+    processor: Processor,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "processor": processor,
+        "assets": processor.assets.select_related("owner").order_by("name"),
+        "in_force": processor.contract_in_force(timezone.localdate()),
+        "can_change": can_change_registers(request.user),
+        "documents": processor.documents.select_related("uploaded_by"),
+        "document_form": DocumentForm(),
+        **(extra or {}),
+    }
+    return render(request, "requests_app/processor_detail.html", context, status=status)
+
+
 @require_GET
 def processor_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     processor = selectors.get_processor_for_user(request.user, pk, http_request=request)
     audit_record(action="processor.view", target=processor, request=request)
-    return render(
-        request,
-        "requests_app/processor_detail.html",
-        {
-            "processor": processor,
-            "assets": processor.assets.select_related("owner").order_by("name"),
-            "in_force": processor.contract_in_force(timezone.localdate()),
-            "can_change": can_change_registers(request.user),
-        },
-    )
+    return processor_page(request, processor)
 
 
 @require_http_methods(["GET", "POST"])
 def processor_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    processor = selectors.get_processor_for_user(request.user, pk, http_request=request)
-    if not can_change_registers(request.user):
-        refuse_change(request.user, target=processor, wanted="change the processors", http_request=request)
+    processor = selectors.get_processor_for_user(request.user, pk, for_change=True, http_request=request)
     initial = {name: getattr(processor, name) for name in ProcessorForm.base_fields}
     form = ProcessorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

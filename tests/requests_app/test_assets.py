@@ -491,3 +491,30 @@ def test_the_record_downloads_as_a_pdf_for_its_readers_only(
     assert AuditEvent.objects.filter(action="ropa.export", actor=dpo, detail__document="pdf").exists()
     assert client_for(iao).get(reverse("ropa_pdf")).status_code == 404
     assert client_for(dpo).post(reverse("ropa_pdf")).status_code == 405
+
+
+def test_the_ig_team_files_a_processors_contract_with_the_upload_checks(
+    ig_officer: User, auditor: User, iao: User, client_for: ClientFor, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    processor = processor_create(actor=ig_officer, name="Acme Hosting", services="Hosting")
+    url = reverse("processor_document_upload", args=[processor.pk])
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    client = client_for(ig_officer)
+    fake = SimpleUploadedFile("contract.pdf", b"just text pretending to be a PDF", "application/pdf")
+    refused = client.post(url, {"file": fake})
+    assert refused.status_code == 400
+    assert not processor.documents.exists()
+    assert (
+        client.post(url, {"file": SimpleUploadedFile("contract.pdf", pdf, "application/pdf")}).status_code
+        == 302
+    )
+    document = processor.documents.get()
+    assert document.content_type == "application/pdf" and document.uploaded_by == ig_officer
+    download = reverse("processor_document_download", args=[processor.pk, document.pk])
+    assert b"".join(client_for(iao).get(download).streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert client_for(auditor).post(url, {"file": SimpleUploadedFile("c.pdf", pdf)}).status_code == 403
+    assert processor.documents.count() == 1
+    assert AuditEvent.objects.filter(action="processor.document_added", actor=ig_officer).count() == 1

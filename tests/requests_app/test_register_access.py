@@ -110,6 +110,7 @@ POSTS: list[tuple[str, Url]] = [
         _u("dpia_risk_remove", lambda r: r.dpia.pk, lambda r: r.dpia.risks.get().pk),
     ),
     ("incident_transition", _u("incident_transition", lambda r: r.incident.pk, lambda r: "close")),
+    ("processor_document_upload", _u("processor_document_upload", lambda r: r.processor.pk)),
     ("asset_transition", _u("asset_transition", lambda r: r.asset.pk, lambda r: "retire")),
     (
         "consent_notice_told",
@@ -117,7 +118,13 @@ POSTS: list[tuple[str, Url]] = [
     ),
 ]
 # The record of processing's PDF: tests/requests_app/test_assets.py.
-DOWNLOADS = {"agreement_pdf", "agreement_preview", "agreement_document_download", "ropa_pdf"}
+DOWNLOADS = {
+    "agreement_pdf",
+    "agreement_preview",
+    "agreement_document_download",
+    "ropa_pdf",
+    "processor_document_download",
+}
 PUBLIC = {"transparency"}
 
 

@@ -65,10 +65,14 @@ class Demo:
         document = m.SupportingDocument.objects.filter(request__isnull=False).order_by("pk").first()
         token = m.ApiToken.objects.order_by("pk").first()
         isa_document = m.SupportingDocument.objects.filter(agreement=agreement).order_by("pk").first()
+        processor_document = (
+            m.SupportingDocument.objects.filter(processor__isnull=False).order_by("pk").first()
+        )
         ids |= {
             "document": document.pk if document else 0,
             "token": token.pk if token else 0,
             "agreement_document": isa_document.pk if isa_document else 0,
+            "processor_document": processor_document.pk if processor_document else 0,
         }
         newest_draft = m.SharingRequest.objects.filter(status="draft").order_by("-pk").first()
         if newest_draft is not None:
@@ -256,6 +260,12 @@ GETS: dict[str, list[Get]] = {
         page("/registers/processors/new/", IG, refused=frozenset({"auditor", "siro", "iao"}))
     ],
     "/registers/processors/1/": [page("/registers/processors/{processor}/", ASSET_READERS)],
+    "/registers/processors/1/documents/": [
+        page("/registers/processors/{processor}/documents/", NOBODY, status=405)
+    ],
+    "/registers/processors/1/documents/1/": [
+        page("/registers/processors/{processor}/documents/{processor_document}/", ASSET_READERS)
+    ],
     "/registers/processors/1/edit/": [
         page("/registers/processors/{processor}/edit/", IG, refused=frozenset({"auditor", "siro", "iao"}))
     ],
@@ -480,6 +490,9 @@ SETUP_POSTS: dict[str, list[Post]] = {
     "/requests/x/documents/": [Post("/requests/{ref_submitted}/documents/", "requester", upload=True)],
     "/registers/agreements/1/documents/": [
         Post("/registers/agreements/{agreement}/documents/", "igofficer", upload=True)
+    ],
+    "/registers/processors/1/documents/": [
+        Post("/registers/processors/{processor}/documents/", "igofficer", upload=True)
     ],
     "/api/v1/tokens/": [
         Post("/api/v1/tokens/", "dpo", data={"name": "Crawl", "scope": "read"}, status=201, json=True)
