@@ -380,6 +380,12 @@ GETS: dict[str, list[Get]] = {
     "/api/v1/disclosures/1/": [page("/api/v1/disclosures/{disclosure}/", READERS | REQ, anonymous=API_401)],
     "/api/v1/data-flows/": [page("/api/v1/data-flows/", READERS | REQ, anonymous=API_401)],
     "/api/v1/data-flows/1/": [page("/api/v1/data-flows/{flow}/", READERS | REQ, anonymous=API_401)],
+    "/api/v1/assets/": [page("/api/v1/assets/", ASSET_READERS, anonymous=API_401)],
+    "/api/v1/assets/1/": [page("/api/v1/assets/{asset}/", ASSET_READERS, anonymous=API_401)],
+    "/api/v1/processors/": [page("/api/v1/processors/", ASSET_READERS, anonymous=API_401)],
+    "/api/v1/processing-activities/": [
+        page("/api/v1/processing-activities/", ROPA_READERS, anonymous=API_401)
+    ],
     "/api/v1/agreements/": [page("/api/v1/agreements/", ISA_READERS, anonymous=API_401)],
     "/api/v1/agreements/1/": [page("/api/v1/agreements/{agreement}/", ISA_READERS, anonymous=API_401)],
     "/api/v1/agreements/1/v1.pdf": [
