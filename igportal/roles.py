@@ -21,6 +21,7 @@ class Role(StrEnum):
     CALDICOTT_GUARDIAN = "caldicott_guardian"
     SIRO = "siro"
     AUDITOR = "auditor"
+    INFORMATION_ASSET_OWNER = "information_asset_owner"
 
     @property
     def group_name(self) -> str:
@@ -38,6 +39,7 @@ ROLE_GROUP_NAMES: dict[Role, str] = {
     Role.CALDICOTT_GUARDIAN: "Caldicott Guardian",
     Role.SIRO: "SIRO",
     Role.AUDITOR: "Auditor",
+    Role.INFORMATION_ASSET_OWNER: "Information Asset Owner",
 }
 _ROLE_BY_GROUP_NAME = {name: role for role, name in ROLE_GROUP_NAMES.items()}
 

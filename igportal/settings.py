@@ -516,6 +516,7 @@ SPECTACULAR_SETTINGS = {
         "DataFlowStatusEnum": "requests_app.models.flows.DataFlowStatus",
         "AgreementStatusEnum": "requests_app.models.isas.AgreementStatus",
         "IncidentStatusEnum": "requests_app.models.incidents.IncidentStatus",
+        "AssetStatusEnum": "requests_app.models.assets.AssetStatus",
     },
     # Swagger UI is served from this site (drf-spectacular-sidecar), never from a CDN: see the CSP below.
     "SWAGGER_UI_DIST": "SIDECAR",

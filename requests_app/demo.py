@@ -49,6 +49,7 @@ DEMO_USERS: tuple[tuple[str, str, str, Role], ...] = (
     ("caldicott", "Clare", "Evans", Role.CALDICOTT_GUARDIAN),
     ("siro", "Simon", "Reid", Role.SIRO),
     ("auditor", "Ada", "Lowe", Role.AUDITOR),
+    ("iao", "Imran", "Aziz", Role.INFORMATION_ASSET_OWNER),
 )
 
 

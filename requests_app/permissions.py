@@ -61,6 +61,33 @@ def can_see_own_disclosures_and_flows(user: User) -> bool:
     return has_role(user, Role.REQUESTER)
 
 
+# --- the information asset register ---------------------------------------------------------------------
+# The register is the organisation's own list of systems and record sets: the IG team keeps it, the asset
+# owners keep their own entries in it, the SIRO they answer to and the auditor read it [004 5.9].
+
+
+def can_read_assets(user: User) -> bool:
+    return has_role(user, *IG_TEAM, Role.AUDITOR, Role.SIRO, Role.INFORMATION_ASSET_OWNER)
+
+
+def can_register_assets(user: User) -> bool:
+    return has_role(user, *IG_TEAM, Role.INFORMATION_ASSET_OWNER)
+
+
+def can_change_asset(user: User, owner_id: int, administrator_id: int | None) -> bool:
+    """The IG team, or the asset's owner or administrator."""
+    return (
+        is_ig_team(user)
+        or (has_role(user, Role.INFORMATION_ASSET_OWNER) and user.pk == owner_id)
+        or (administrator_id is not None and user.pk == administrator_id)
+    )
+
+
+def can_read_ropa(user: User) -> bool:
+    """The record of processing is the DPO's evidence to the ICO [UK GDPR Art 30(4)]."""
+    return has_role(user, *IG_TEAM, Role.AUDITOR, Role.SIRO)
+
+
 # --- sharing requests ----------------------------------------------------------------------------------
 
 

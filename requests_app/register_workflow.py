@@ -25,6 +25,7 @@ from requests_app.models import (
     AgreementHistory,
     AgreementStatus,
     AgreementVersion,
+    AssetStatus,
     DataFlow,
     DataFlowHistory,
     DataFlowStatus,
@@ -35,12 +36,14 @@ from requests_app.models import (
     IncidentHistory,
     IncidentKind,
     IncidentStatus,
+    InformationAsset,
+    InformationAssetHistory,
 )
 from requests_app.services.outbox import outbox_enqueue
 from requests_app.tasks import render_agreement_document
 from requests_app.transitions import Move, Transition, Workflow, table
 
-RegisterEntry = AgreementVersion | DataFlow | Dpia | Incident
+RegisterEntry = AgreementVersion | DataFlow | Dpia | Incident | InformationAsset
 
 # A year between reviews unless the owner sets otherwise [001 s13].
 REVIEW_INTERVAL = datetime.timedelta(days=365)
@@ -478,9 +481,59 @@ INCIDENT_WORKFLOW: Workflow[Incident] = Workflow(
     ),
 )
 
+# --- information assets -----------------------------------------------------------------------------
+
+
+def _owner_or_ig_team(user: User, asset: InformationAsset) -> bool:
+    """The asset's owner answers for it [004 5.9]; the IG team keeps the register."""
+    return asset.owner_id == user.pk or bool(roles_of(user) & IG_TEAM)
+
+
+def _asset_complete(asset: InformationAsset, today: datetime.date) -> list[str]:
+    """What the register needs before an asset is in use [000 3.iv, 5.v]."""
+    problems = []
+    if asset.next_review_on <= today:
+        problems.append("Set a review date after today.")
+    if Role.INFORMATION_ASSET_OWNER not in roles_of(asset.owner):
+        problems.append("The owner must hold the Information Asset Owner role.")
+    return problems
+
+
+IA = AssetStatus
+ASSET_WORKFLOW: Workflow[InformationAsset] = Workflow(
+    model=InformationAsset,
+    history_model=InformationAssetHistory,
+    history_field="asset",
+    audit_verb="asset",
+    transitions=table(
+        Transition(
+            name="activate",
+            label="Mark the asset as in use",
+            sources=frozenset({IA.DRAFT}),
+            target=IA.ACTIVE,
+            may_fire=_owner_or_ig_team,
+            who="the asset's owner or the IG team",
+            guard=_asset_complete,
+            done="marked in use",
+        ),
+        Transition(
+            name="retire",
+            label="Retire the asset",
+            sources=frozenset({IA.DRAFT, IA.ACTIVE}),
+            target=IA.RETIRED,
+            may_fire=_owner_or_ig_team,
+            who="the asset's owner or the IG team",
+            reason_required=True,
+            done="retired",
+            warning=True,
+        ),
+    ),
+)
+
 REGISTER_WORKFLOWS: tuple[Workflow[Any], ...] = (
     ISA_WORKFLOW,
     FLOW_WORKFLOW,
     DPIA_WORKFLOW,
     INCIDENT_WORKFLOW,
+    ASSET_WORKFLOW,
 )

@@ -95,7 +95,8 @@ def stage_roles(stage: str, user: AbstractBaseUser | AnonymousUser | None = None
         cached = policy_stage_roles(OrganisationPolicy.current())
         if user is not None:
             setattr(user, _CACHE_ATTRIBUTE, cached)
-    return cached[stage]
+    # A stage signed by particular people, not by role (the asset owner's), has no roles here.
+    return cached.get(stage, frozenset())
 
 
 def may_sign(stage: str, user: AbstractBaseUser | AnonymousUser, roles: frozenset[Role]) -> bool:
@@ -103,6 +104,6 @@ def may_sign(stage: str, user: AbstractBaseUser | AnonymousUser, roles: frozense
     officer = STAGE_OFFICER.get(stage)
     if officer is not None and officer in roles:
         return True  # the stage's officer always signs it
-    if not roles & STAGE_ROLE_CHOICES[stage]:
+    if not roles & STAGE_ROLE_CHOICES.get(stage, frozenset()):
         return False  # no role the policy could give this stage
     return bool(roles & stage_roles(stage, user))

@@ -42,12 +42,15 @@ from requests_app.transitions import Move, Transition, Workflow, table
 S = RequestStatus
 
 STAGE_STATUS: dict[str, RequestStatus] = {
+    SignOffStage.IAO: S.AWAITING_IAO,
     SignOffStage.IG_DPO: S.IG_REVIEW,
     SignOffStage.CALDICOTT_GUARDIAN: S.AWAITING_CALDICOTT,
     SignOffStage.SIRO: S.AWAITING_SIRO,
 }
 STATUS_STAGE: dict[RequestStatus, str] = {status: stage for stage, status in STAGE_STATUS.items()}
-STAGE_ORDER = (SignOffStage.IG_DPO, SignOffStage.CALDICOTT_GUARDIAN, SignOffStage.SIRO)
+# The owner of each asset a request draws on authorises sharing from it before the IG team reviews it
+# [000 "sharing"; 004 5.9].
+STAGE_ORDER = (SignOffStage.IAO, SignOffStage.IG_DPO, SignOffStage.CALDICOTT_GUARDIAN, SignOffStage.SIRO)
 REVIEW_STATUSES: frozenset[RequestStatus] = frozenset(STATUS_STAGE)
 OPEN_STATUSES = frozenset({S.SUBMITTED, *REVIEW_STATUSES})
 CLOSED_STATUSES = frozenset({S.REJECTED, S.WITHDRAWN, S.CLOSED, S.NOT_SHARED})
@@ -57,7 +60,8 @@ DECIDED_STATUSES = frozenset({*APPROVED_STATUSES, S.REJECTED})
 
 
 def ordered_stages(stages: Sequence[str]) -> list[str]:
-    """Stages in the fixed order of review, IG/DPO always first: the IG team checks every request."""
+    """Stages in the fixed order of review: the asset owners' (when the request draws on a registered
+    asset), then IG/DPO, always there: the IG team checks every request."""
     wanted = {SignOffStage.IG_DPO.value, *stages}
     return [stage.value for stage in STAGE_ORDER if stage.value in wanted]
 
@@ -85,10 +89,30 @@ def _ig_team(user: User, request: SharingRequest) -> bool:
     return request.requester_id != user.pk and bool(roles_of(user) & IG_TEAM)
 
 
+def _asset_owner_signs(user: User, request: SharingRequest) -> bool:
+    """The owner or named delegate of every asset the request draws on; the assets of one request share
+    an owner (``services.assets.sharing_request_set_assets``), so one signature covers them all."""
+    assets = list(request.assets.all())
+    return bool(assets) and all(asset.may_sign_for(user.pk) for asset in assets)
+
+
+# Stages signed by particular people rather than by whoever holds a role.
+STAGE_SIGNERS: dict[str, Check] = {SignOffStage.IAO: _asset_owner_signs}
+
+
 def _stage_signer(user: User, request: SharingRequest) -> bool:
     stage = current_stage(request)
+    if stage is None or request.requester_id == user.pk:
+        return False
+    if stage in STAGE_SIGNERS:
+        return STAGE_SIGNERS[stage](user, request)
     # acting_roles: the signer's own roles and those delegated to them today (selectors/delegations.py).
-    return stage is not None and request.requester_id != user.pk and may_sign(stage, user, acting_roles(user))
+    return may_sign(stage, user, acting_roles(user))
+
+
+def _first_stage(move: Move[SharingRequest]) -> str:
+    """Review starts at the request's first stage: its asset owner's, when it has one."""
+    return STAGE_STATUS[ordered_stages(move.entry.stages)[0]]
 
 
 def _requester_or_ig_team(user: User, request: SharingRequest) -> bool:
@@ -188,6 +212,11 @@ def _grant_stage_access(move: Move[SharingRequest]) -> None:
     for role in stage_roles(stage):
         group, _ = Group.objects.get_or_create(name=role.group_name)
         assign_perm(VIEW, group, move.entry)
+    if stage == SignOffStage.IAO:
+        for asset in move.entry.assets.all():
+            for signer in (asset.owner, asset.delegate):
+                if signer is not None:
+                    assign_perm(VIEW, signer, move.entry)
 
 
 def _announce(move: Move[SharingRequest]) -> None:
@@ -245,7 +274,7 @@ SHARING_WORKFLOW: Workflow[SharingRequest] = Workflow(
             sources=frozenset({S.SUBMITTED}),
             may_fire=_ig_team,
             who="an IG officer or the DPO, on someone else's request,",
-            target=S.IG_REVIEW,
+            resolve_target=_first_stage,
             done="taken into IG review",
         ),
         _decision("approve", "Approve", target=None, done="approved"),

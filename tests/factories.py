@@ -30,6 +30,7 @@ from requests_app.models import (
     Dpia,
     DpiaRisk,
     Incident,
+    InformationAsset,
     Organisation,
     OrganisationKind,
     RequestItem,
@@ -343,4 +344,36 @@ def make_incident(*, reported_by: User, **overrides: Any) -> Incident:
     }
     return Incident.objects.create(
         reference=reference_allocate(prefix="INC", year=2026), reported_by=reported_by, **fields
+    )
+
+
+def make_asset(*, owner: User, status: str = "active", **overrides: Any) -> InformationAsset:
+    """An information asset owned by ``owner`` (given the owner role), made straight in the database."""
+    role_grant(user=owner, role=Role.INFORMATION_ASSET_OWNER)
+    fields: dict[str, Any] = {
+        "name": "Cardiology patient administration system",
+        "description": "Referrals, appointments and procedures.",
+        "business_area": "Cardiology",
+        "asset_format": "system",
+        "location": "Northshire PAS",
+        "data_subjects": "Patients referred to cardiology",
+        "data_categories": "Demographics, appointments, diagnoses",
+        "special_category": True,
+        "sensitivity": "official_sensitive",
+        "art6": "e_public_task",
+        "art9": "h_health_social_care",
+        "confidentiality_basis": "implied_consent",
+        "retention_period": "8 years after treatment",
+        "retention_authority": "NHS Records Management Code of Practice",
+        "security_measures": "Role-based access and audit",
+        "next_review_on": timezone.localdate() + datetime.timedelta(days=365),
+        **overrides,
+    }
+    return InformationAsset.objects.create(
+        reference=reference_allocate(prefix="IA", year=2026),
+        owner=owner,
+        status=status,
+        amended_at=timezone.now(),
+        created_by=owner,
+        **fields,
     )

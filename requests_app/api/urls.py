@@ -5,6 +5,7 @@ from django.urls import path
 from requests_app.api.views import (
     access,
     assess,
+    assets,
     audit,
     disclosures,
     docs,
@@ -60,5 +61,9 @@ urlpatterns = [
     path("agreements/<int:pk>/v<int:number>.pdf", isas.AgreementPDFView.as_view(), name="agreement_pdf"),
     path("incidents/", incidents.IncidentListView.as_view(), name="incident_list"),
     path("incidents/<int:pk>/", incidents.IncidentDetailView.as_view(), name="incident_detail"),
+    path("assets/", assets.AssetListView.as_view(), name="asset_list"),
+    path("assets/<int:pk>/", assets.AssetDetailView.as_view(), name="asset_detail"),
+    path("processors/", assets.ProcessorListView.as_view(), name="processor_list"),
+    path("processing-activities/", assets.RopaView.as_view(), name="ropa"),
     path("audit-events/", audit.AuditEventListView.as_view(), name="audit_event_list"),
 ]

@@ -16,13 +16,19 @@ from requests_app.forms.registers import (
     method_field,
     text_field,
 )
-from requests_app.models import DataItemType, FlowSchedule, SharingAgreement
+from requests_app.models import DataItemType, FlowSchedule, InformationAsset, SharingAgreement
+from requests_app.selectors.assets import shareable_assets
 from requests_app.selectors.isas import agreements_in_force
 
 
 class AgreementChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: SharingAgreement) -> str:
         return f"{obj.reference}: {obj.title}"
+
+
+class AssetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: InformationAsset) -> str:
+        return f"{obj.reference}: {obj.name}"
 
 
 class FlowForm(NHSFormMixin, forms.Form):
@@ -32,13 +38,21 @@ class FlowForm(NHSFormMixin, forms.Form):
         max_length=200,
         help_text="For example: monthly cardiology activity extract.",
     )
+    asset = AssetChoiceField(
+        label="Information asset",
+        queryset=InformationAsset.objects.none(),
+        required=False,
+        empty_label="Not in the asset register",
+        help_text="The registered asset the data comes from; the flow belongs to it and its owner.",
+    )
     source_asset = text_field(
-        "Source information asset",
+        "Source information asset, if not registered",
         rows=0,
         max_length=200,
+        required=False,
         help_text="The system or record set the data comes from.",
     )
-    asset_owner = PersonChoiceField("Information asset owner")
+    asset_owner = PersonChoiceField("Information asset owner, if not registered", required=False)
     schedule = choice_field("How often it runs", FlowSchedule.choices)
     data_form = choice_field("Form of the information", choices(DataForm))
     data_items = forms.ModelMultipleChoiceField(
@@ -73,6 +87,18 @@ class FlowForm(NHSFormMixin, forms.Form):
         agreement = self.fields["agreement"]
         assert isinstance(agreement, forms.ModelChoiceField)
         agreement.queryset = agreements_in_force()
+        asset = self.fields["asset"]
+        assert isinstance(asset, forms.ModelChoiceField)
+        asset.queryset = shareable_assets()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("asset") is None:
+            if not str(cleaned.get("source_asset") or "").strip() and "source_asset" not in self.errors:
+                self.add_error("source_asset", "Choose the registered asset, or name the source.")
+            if cleaned.get("asset_owner") is None and "asset_owner" not in self.errors:
+                self.add_error("asset_owner", "Choose the registered asset, or its owner.")
+        return cleaned
 
 
 class FlowReviewForm(NHSFormMixin, forms.Form):

@@ -10,6 +10,14 @@ from requests_app.models.access import (
     IdentityMethod,
 )
 from requests_app.models.api_tokens import ApiToken, ApiTokenScope
+from requests_app.models.assets import (
+    AssetFormat,
+    AssetStatus,
+    InformationAsset,
+    InformationAssetHistory,
+    Processor,
+    Sensitivity,
+)
 from requests_app.models.delegations import Delegation
 from requests_app.models.disclosures import (
     ConsentWithdrawal,
@@ -91,6 +99,8 @@ __all__ = [
     "ApiToken",
     "ApiTokenScope",
     "Assessment",
+    "AssetFormat",
+    "AssetStatus",
     "ConsentWithdrawal",
     "ConsentWithdrawalNotice",
     "DataFlow",
@@ -120,6 +130,8 @@ __all__ = [
     "IncidentHistory",
     "IncidentKind",
     "IncidentStatus",
+    "InformationAsset",
+    "InformationAssetHistory",
     "LegalHoldKind",
     "Nation",
     "Notification",
@@ -129,6 +141,7 @@ __all__ = [
     "OrganisationSettings",
     "OutboxMessage",
     "OverrideKind",
+    "Processor",
     "RecordType",
     "ReferenceCounter",
     "ReminderMilestone",
@@ -141,6 +154,7 @@ __all__ = [
     "RetentionTrigger",
     "RiskLevel",
     "RoleMapping",
+    "Sensitivity",
     "SharingAgreement",
     "SharingRequest",
     "SharingRequestGroupObjectPermission",

@@ -111,6 +111,15 @@ class DataFlow(LegalBasisFields):
     source_asset = models.CharField(
         "Source information asset", max_length=200, help_text="The system or record set the data comes from."
     )
+    # The registered asset the flow draws from; flows registered before the asset register have none.
+    asset = models.ForeignKey(
+        "requests_app.InformationAsset",
+        verbose_name="Information asset",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flows",
+    )
     asset_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="Information asset owner",

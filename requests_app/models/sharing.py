@@ -22,6 +22,7 @@ _ROUTING_ACTIONS = {"add_stage": "Add a sign-off stage", "assign": "Assign"}
 class RequestStatus(StatusChoices):
     DRAFT = "draft", "Draft"
     SUBMITTED = "submitted", "Submitted"
+    AWAITING_IAO = "awaiting_iao", "Awaiting information asset owner"
     IG_REVIEW = "ig_review", "In IG review"
     AWAITING_CALDICOTT = "awaiting_caldicott", "Awaiting Caldicott Guardian"
     AWAITING_SIRO = "awaiting_siro", "Awaiting SIRO"
@@ -275,6 +276,7 @@ class RequestHistory(models.Model):
 
 
 class SignOffStage(models.TextChoices):
+    IAO = "iao", "Information asset owner"
     IG_DPO = "ig_dpo", "IG / Data Protection Officer"
     CALDICOTT_GUARDIAN = "caldicott_guardian", "Caldicott Guardian"
     SIRO = "siro", "SIRO"
@@ -384,14 +386,23 @@ class DecisionRecord(models.Model):
 
 
 class SupportingDocument(models.Model):
-    """A file attached to a request (a police request form) or to an information sharing agreement
-    (a signed copy, an annex): checked, stored under a new name. It belongs to exactly one of them."""
+    """A file attached to a request (a police request form), to an information sharing agreement (a signed
+    copy, an annex) or to a processor (its data processing contract): checked, stored under a new name. It
+    belongs to exactly one of them."""
 
     request = models.ForeignKey(
         SharingRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
     )
     agreement = models.ForeignKey(
         "requests_app.SharingAgreement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    # A processor's signed data processing contract [UK GDPR Art 28(3)].
+    processor = models.ForeignKey(
+        "requests_app.Processor",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -410,8 +421,9 @@ class SupportingDocument(models.Model):
         ordering = ["uploaded_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(request__isnull=False, agreement__isnull=True)
-                | models.Q(request__isnull=True, agreement__isnull=False),
+                condition=models.Q(request__isnull=False, agreement__isnull=True, processor__isnull=True)
+                | models.Q(request__isnull=True, agreement__isnull=False, processor__isnull=True)
+                | models.Q(request__isnull=True, agreement__isnull=True, processor__isnull=False),
                 name="supporting_document_one_owner",
             )
         ]

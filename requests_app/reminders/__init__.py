@@ -6,6 +6,7 @@ The keys are stored in the milestone rows: never rename one.
 from __future__ import annotations
 
 from requests_app.reminders.access import AccessRequestDeadlines
+from requests_app.reminders.assets import ProcessorContracts, senior_information_risk_owners
 from requests_app.reminders.base import Message, Milestone, Policy, ReminderSource
 from requests_app.reminders.consent import ConsentRechecks
 from requests_app.reminders.reviews import ReviewDates
@@ -19,10 +20,12 @@ def _register_reviews() -> tuple[ReviewDates, ...]:
     from requests_app.models import (
         AgreementStatus,
         AgreementVersion,
+        AssetStatus,
         DataFlow,
         DataFlowStatus,
         Dpia,
         DpiaStatus,
+        InformationAsset,
     )
 
     return (
@@ -60,12 +63,30 @@ def _register_reviews() -> tuple[ReviewDates, ...]:
             reference=lambda dpia: dpia.reference,
             link=lambda dpia: reverse("dpia_detail", args=[dpia.pk]),
         ),
+        # Each owner reviews their assets at least once a year; the SIRO hears when one does not [004 5.9].
+        ReviewDates(
+            key="asset_reviews",
+            label="Information asset reviews",
+            noun="information asset",
+            rows=lambda: InformationAsset.objects.filter(status=AssetStatus.ACTIVE),
+            review_date_field="next_review_on",
+            owner_field="owner",
+            reference=lambda asset: asset.reference,
+            link=lambda asset: reverse("asset_detail", args=[asset.pk]),
+            escalate_to=senior_information_risk_owners,
+        ),
     )
 
 
 REMINDER_SOURCES: dict[str, ReminderSource] = {
     source.key: source
-    for source in (AccessRequestDeadlines(), SignOffWaits(), ConsentRechecks(), *_register_reviews())
+    for source in (
+        AccessRequestDeadlines(),
+        SignOffWaits(),
+        ConsentRechecks(),
+        ProcessorContracts(),
+        *_register_reviews(),
+    )
 }
 
 __all__ = ["REMINDER_SOURCES", "Message", "Milestone", "Policy", "ReminderSource"]

@@ -72,6 +72,7 @@ class ReviewDates(ReminderSource):
         owner_field: str,
         reference: Callable[[Any], str] = str,
         link: Callable[[Any], str] = _absolute_url,
+        escalate_to: Callable[[], tuple[User, ...]] = data_protection_officers,
     ) -> None:
         self.key = key
         self.label = label
@@ -81,6 +82,9 @@ class ReviewDates(ReminderSource):
         self.owner_field = owner_field
         self.reference = reference
         self.link = link
+        # Who hears when a review is overdue: the DPO, or for information assets the SIRO their owners
+        # answer to [004 5.9].
+        self.escalate_to = escalate_to
 
     def candidates(self, *, today: date, policy: Policy) -> QuerySet[Any]:
         horizon = today + timedelta(days=max(policy.review_days, default=0))
@@ -107,7 +111,7 @@ class ReviewDates(ReminderSource):
         if milestone.step == "overdue":
             return [
                 Message(
-                    data_protection_officers(),
+                    self.escalate_to(),
                     f"Review overdue: {reference}",
                     f"The review of this {self.noun} is {plural(milestone.count, 'day')} overdue.\n\n{facts}",
                     self.link(obj),

@@ -33,7 +33,7 @@ from requests_app.waiting import first_day_too_long
 
 S = RequestStatus
 # The IG inbox counts as a stage: a submitted request waits on the IG team as much as one in review.
-WAITING_STATUSES = (S.SUBMITTED, S.IG_REVIEW, S.AWAITING_CALDICOTT, S.AWAITING_SIRO)
+WAITING_STATUSES = (S.SUBMITTED, S.AWAITING_IAO, S.IG_REVIEW, S.AWAITING_CALDICOTT, S.AWAITING_SIRO)
 
 
 def signoff_milestones(
@@ -125,6 +125,13 @@ def _signers(obj: SharingRequest) -> tuple[User, ...]:
         if obj.status == S.IG_REVIEW and obj.assigned_to is not None and obj.assigned_to.is_active:
             return (obj.assigned_to,)
         return role_members(*IG_TEAM)
+    if obj.status == S.AWAITING_IAO:
+        # The owner of the assets the request draws on, and their named delegate.
+        return active_users(
+            signer
+            for asset in obj.assets.select_related("owner", "delegate")
+            for signer in (asset.owner, asset.delegate)
+        )
     portal = OrganisationSettings.load()
     # The named officer first; else everyone whose role signs the stage under the organisation's policy.
     if obj.status == S.AWAITING_CALDICOTT:

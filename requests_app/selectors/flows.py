@@ -51,7 +51,7 @@ def get_flow_for_user(
     """The flow, or 404 when the user may not see it; 403 when they may see it but not change it."""
     flow = (
         visible_flows(user)
-        .select_related("request", "recipient", "asset_owner", "agreement", "created_by")
+        .select_related("request", "recipient", "asset_owner", "asset", "agreement", "created_by")
         .filter(pk=pk)
         .first()
     )

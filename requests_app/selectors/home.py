@@ -26,6 +26,7 @@ from requests_app.models import (
 )
 from requests_app.reminders.consent import ConsentRechecks
 from requests_app.selectors.access import access_request_due_tasks
+from requests_app.selectors.assets import assets_to_screen, requests_awaiting_owner
 from requests_app.selectors.dashboard import register_attention
 from requests_app.selectors.queues import queue_counts, queue_roles
 
@@ -64,8 +65,44 @@ _DUTIES: dict[Role, tuple[str, str]] = {
     ),
     Role.SIRO: ("Senior Information Risk Owner", "Sign off DPIAs and high-risk processing."),
     Role.AUDITOR: ("Audit", "Read the registers and the audit trail. You cannot change anything."),
+    Role.INFORMATION_ASSET_OWNER: (
+        "Information asset owner",
+        "Keep your assets' entries current, authorise sharing from them and see a DPIA done for every new "
+        "or changed asset.",
+    ),
 }
-_ROLE_ORDER = (Role.REQUESTER, Role.IG_OFFICER, Role.DPO, Role.CALDICOTT_GUARDIAN, Role.SIRO, Role.AUDITOR)
+_ROLE_ORDER = (
+    Role.REQUESTER,
+    Role.INFORMATION_ASSET_OWNER,
+    Role.IG_OFFICER,
+    Role.DPO,
+    Role.CALDICOTT_GUARDIAN,
+    Role.SIRO,
+    Role.AUDITOR,
+)
+
+
+def _screening_task(count: int, query: str) -> list[Task]:
+    """New or amended assets without a DPIA screening [004 5.9]."""
+    if not count:
+        return []
+    text = _plural(count, "asset without a DPIA screening", "assets without a DPIA screening")
+    return [Task(text, f"{reverse('asset_list')}?{query}")]
+
+
+def _asset_owner_tasks(user: User) -> list[Task]:
+    waiting = requests_awaiting_owner(user.pk).only("reference", "title")[:10]
+    tasks = [
+        Task(
+            f"Authorise or refuse sharing from your asset: {item.reference} {item.title}".rstrip(),
+            reverse("request_detail", args=[item.reference]),
+        )
+        for item in waiting
+    ]
+    tasks += _screening_task(
+        assets_to_screen(owner_id=user.pk).count(), f"needs_screening=on&owner={user.pk}"
+    )
+    return [*tasks, Task("Register an information asset", reverse("asset_create"))]
 
 
 def _settings_tasks(portal: OrganisationSettings) -> list[Task]:
@@ -189,6 +226,13 @@ def _register_tasks(role: Role) -> list[Task]:
                 "needs_reassessment=on",
             ),
             (
+                assets_to_screen().count(),
+                "asset without a DPIA screening",
+                "assets without a DPIA screening",
+                "asset_list",
+                "needs_screening=on",
+            ),
+            (
                 counts.dpias_for_advice,
                 "DPIA waiting for your advice",
                 "DPIAs waiting for your advice",
@@ -257,6 +301,8 @@ def home_sections(user: AbstractBaseUser | AnonymousUser) -> list[HomeSection]:
         section = HomeSection(role=role, heading=heading, duty=duty)
         if role is Role.REQUESTER and isinstance(user, User):
             section.tasks = _requester_tasks(user)
+        elif role is Role.INFORMATION_ASSET_OWNER and isinstance(user, User):
+            section.tasks = _asset_owner_tasks(user)
         elif role is Role.DPO:
             section.tasks = _settings_tasks(OrganisationSettings.load())
         elif role is Role.IG_OFFICER:

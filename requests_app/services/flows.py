@@ -17,9 +17,11 @@ from django.utils import timezone
 
 from requests_app.models import (
     AgreementStatus,
+    AssetStatus,
     DataFlow,
     DataFlowReview,
     DataItemType,
+    InformationAsset,
     SharingAgreement,
     SharingRequest,
 )
@@ -58,6 +60,7 @@ def flow_initial(sharing_request: SharingRequest, *, today: datetime.date) -> di
     # The approval's conditions travel: removed items are left out, pseudonymisation and the named method
     # are prefilled, and a basis the engine found invalid is left for the IG team to choose.
     terms = approved_terms(sharing_request, latest=assessment)
+    drawn_on = sharing_request.assets.order_by("name").first()
     data_form = sharing_request.data_form
     if terms.anonymise:
         data_form = "anonymised"
@@ -78,6 +81,8 @@ def flow_initial(sharing_request: SharingRequest, *, today: datetime.date) -> di
         else lawful.get("confidentiality_basis", ""),
         "transfer_method": terms.method or transfer.get("method", ""),
         "next_review_on": today + REVIEW_INTERVAL,
+        "asset": drawn_on.pk if drawn_on else None,
+        "source_asset": drawn_on.name if drawn_on else "",
         "agreement": covering.pk if covering else None,
         "new_agreement": covering is None,
     }
@@ -90,7 +95,7 @@ def data_flow_create(
     actor: User,
     name: str,
     source_asset: str,
-    asset_owner: User,
+    asset_owner: User | None,
     schedule: str,
     next_review_on: datetime.date,
     data_form: str,
@@ -102,6 +107,7 @@ def data_flow_create(
     agreement: SharingAgreement | None,
     new_agreement: bool,
     notes: str = "",
+    asset: InformationAsset | None = None,
     http_request: HttpRequest | None = None,
 ) -> DataFlow:
     """Register an approved routine or bulk request as a data flow.
@@ -137,20 +143,28 @@ def data_flow_create(
             errors["agreement"] = f"{agreement.reference} does not name {recipient.name} as a party."
     if next_review_on <= today:
         errors["next_review_on"] = "The next review must be after today."
+    if asset is None and asset_owner is None:
+        errors["asset_owner"] = "Choose the registered asset, or its owner."
+    if asset is not None and asset.status == AssetStatus.RETIRED:
+        errors["asset"] = f"{asset.reference} is retired: choose an asset in use."
     data_items = list(data_items)
     if not data_items:
         errors["data_items"] = "Choose the data items the flow carries."
     if errors:
         raise ValidationError(errors)
 
+    owner = asset.owner if asset is not None else asset_owner
+    assert owner is not None
     assessment = locked.assessments.order_by("-number").first()
     purpose = ((assessment.answers.get("purpose") or {}) if assessment else {}).get("description", "")
     flow = DataFlow.objects.create(
         reference=reference_allocate(prefix="DF", year=today.year),
         request=locked,
         name=name.strip(),
-        source_asset=source_asset.strip(),
-        asset_owner=asset_owner,
+        # A flow from a registered asset belongs to it, and its owner is the asset's [004 5.9].
+        asset=asset,
+        source_asset=asset.name if asset is not None else source_asset.strip(),
+        asset_owner=owner,
         recipient=recipient,
         purpose_category=locked.purpose_category,
         purpose=purpose,
@@ -176,7 +190,11 @@ def data_flow_create(
         actor=actor,
         target=flow,
         request=http_request,
-        detail={"request": locked.reference, "agreement": flow.agreement.reference if flow.agreement else ""},
+        detail={
+            "request": locked.reference,
+            "agreement": flow.agreement.reference if flow.agreement else "",
+            "asset": asset.reference if asset else "",
+        },
     )
     if not new_agreement:
         transition(flow, "activate", actor=actor, http_request=http_request)

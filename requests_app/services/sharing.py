@@ -23,6 +23,7 @@ from requests_app.models import (
     RequestItem,
     RequestStatus,
     SharingRequest,
+    SignOffStage,
 )
 from requests_app.services.audit import audit_record
 from requests_app.services.references import reference_allocate
@@ -238,7 +239,9 @@ def sharing_request_submit(
         assessed_on=today,
         created_by=actor,
     )
-    stages = ordered_stages(assessment.required_signoffs)
+    # A request that draws on registered assets is authorised by their owner first [000 "sharing"].
+    owner_stage = [SignOffStage.IAO.value] if locked.assets.exists() else []
+    stages = ordered_stages([*assessment.required_signoffs, *owner_stage])
     SharingRequest.objects.filter(pk=locked.pk).update(stages=stages, current_step="")
     locked.stages = stages
     transition(locked, "submit", actor=actor)

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from igportal.roles import is_ig_team
-from requests_app.models import SharingAgreement, SharingRequest, SupportingDocument
+from requests_app.models import Processor, SharingAgreement, SharingRequest, SupportingDocument
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
 
@@ -205,6 +205,29 @@ def agreement_document_add(
         action="isa.document_added",
         actor=uploaded_by,
         target=agreement,
+        request=http_request,
+        detail={"document_id": document.pk, "type": mime, "size": len(content), "sha256": document.sha256},
+    )
+    return document
+
+
+@transaction.atomic
+def processor_document_add(
+    *,
+    processor: Processor,
+    uploaded_by: User,
+    upload: UploadedFile,
+    http_request: HttpRequest | None = None,
+) -> SupportingDocument:
+    """A processor's signed data processing contract [UK GDPR Art 28(3)]; the IG team keeps them."""
+    if not can_change_registers(uploaded_by):
+        raise PermissionDenied("Only the IG team adds a processor's contract.")
+    content, mime, original = _checked_upload(upload)
+    document = _store(content, mime, original, processor=processor, uploaded_by=uploaded_by)
+    audit_record(
+        action="processor.document_added",
+        actor=uploaded_by,
+        target=processor,
         request=http_request,
         detail={"document_id": document.pk, "type": mime, "size": len(content), "sha256": document.sha256},
     )

@@ -414,7 +414,8 @@ def sharing_request_add_stage(
     if not is_ig_team(actor) or sharing_request.requester_id == actor.pk:
         raise PermissionDenied("Only the IG team can add a sign-off stage, and not to their own request.")
     locked = SharingRequest.objects.select_for_update().get(pk=sharing_request.pk)
-    if stage not in SignOffStage.values:
+    # The asset owner's stage follows from the assets the request draws on; it is never added by hand.
+    if stage not in SignOffStage.values or stage == SignOffStage.IAO:
         raise ValidationError({"stage": "Choose a sign-off stage."})
     if locked.status not in OPEN_STATUSES:
         raise ValidationError("Stages can only be added while the request is being reviewed.")

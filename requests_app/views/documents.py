@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.documents import DocumentForm
 from requests_app.models import SupportingDocument
+from requests_app.selectors.assets import get_processor_for_user
 from requests_app.selectors.isas import get_agreement_for_user
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services.audit import audit_record
@@ -16,6 +17,7 @@ from requests_app.services.uploads import (
     agreement_document_add,
     can_add_documents,
     display_name,
+    processor_document_add,
     supporting_document_add,
 )
 from requests_app.views.sharing import render_request_page
@@ -102,6 +104,41 @@ def agreement_document_download(request: AuthenticatedHttpRequest, pk: int, docu
     audit_record(
         action="isa.document_download",
         target=agreement,
+        request=request,
+        detail={"document_id": document.pk, "sha256": document.sha256},
+    )
+    return _attachment(document)
+
+
+@require_POST
+def processor_document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    processor = get_processor_for_user(request.user, pk, for_change=True, http_request=request)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = processor_document_add(
+                processor=processor,
+                uploaded_by=request.user,
+                upload=form.cleaned_data["file"],
+                http_request=request,
+            )
+        except ValidationError as exc:
+            form.add_error("file", _file_errors(exc))
+        else:
+            messages.success(request, f"{document.original_name} added.")
+            return redirect("processor_detail", pk=pk)
+    from requests_app.views.assets import processor_page
+
+    return processor_page(request, processor, extra={"document_form": form}, status=400)
+
+
+@require_GET
+def processor_document_download(request: AuthenticatedHttpRequest, pk: int, document_id: int) -> FileResponse:
+    processor = get_processor_for_user(request.user, pk, http_request=request)
+    document = get_object_or_404(SupportingDocument, pk=document_id, processor=processor)
+    audit_record(
+        action="processor.document_download",
+        target=processor,
         request=request,
         detail={"document_id": document.pk, "sha256": document.sha256},
     )

@@ -203,7 +203,10 @@ def addable_stages(sharing_request: SharingRequest) -> list[str]:
     return [
         stage
         for stage in SignOffStage.values
-        if stage not in stages and (current is None or ordered_stages([*stages, stage]).index(stage) > start)
+        # The asset owner's stage follows from the assets the request draws on; it is never added by hand.
+        if stage != SignOffStage.IAO
+        and stage not in stages
+        and (current is None or ordered_stages([*stages, stage]).index(stage) > start)
     ]
 
 
@@ -267,6 +270,8 @@ def render_request_page(
         "history": sharing_request.history.select_related("actor"),
         "comments": sharing_request.comments.select_related("author"),
         "stages": _stage_rows(sharing_request, assessment) if sharing_request.stages else [],
+        # The registered assets the request draws on: their owner signs first.
+        "assets": sharing_request.assets.select_related("owner").order_by("name"),
         "can_edit": can_edit_answers(user, sharing_request),
         "can_delete": can_delete_draft(user, sharing_request),
         "continue_url": step_url(sharing_request, current.name if current else "purpose"),

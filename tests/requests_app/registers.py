@@ -22,12 +22,16 @@ from requests_app.models import (
     Disclosure,
     Dpia,
     Incident,
+    InformationAsset,
+    Processor,
     RequestStatus,
     SharingRequest,
 )
 from requests_app.services.consent import consent_withdrawal_record
 from tests.factories import (
+    UserFactory,
     make_agreement,
+    make_asset,
     make_disclosure,
     make_dpia,
     make_flow,
@@ -45,6 +49,8 @@ class Registers:
     dpia: Dpia
     incident: Incident
     withdrawal: ConsentWithdrawal
+    asset: InformationAsset
+    processor: Processor
 
 
 def fill_registers(*, requester: User, ig_officer: User) -> Registers:
@@ -76,8 +82,15 @@ def fill_registers(*, requester: User, ig_officer: User) -> Registers:
         withdrawn_on=timezone.localdate() - datetime.timedelta(days=1),
         flows=[flow],
     )
+    asset = make_asset(owner=UserFactory.create())
+    processor = Processor.objects.create(
+        name=f"Hosting for {asset.reference}", services="Hosting", created_by=ig_officer
+    )
+    asset.processors.add(processor)
+    flow.asset = asset
+    flow.save(update_fields=["asset"])
     flow.refresh_from_db()
-    return Registers(request, disclosure, agreement, flow, dpia, incident, withdrawal)
+    return Registers(request, disclosure, agreement, flow, dpia, incident, withdrawal, asset, processor)
 
 
 def csv_rows(response: HttpResponseBase) -> list[list[str]]:

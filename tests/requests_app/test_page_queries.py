@@ -52,12 +52,13 @@ def _same_queries_at_3_and_30(client: Client, url: str, add: Callable[[int], Non
 
 # session, user, MFA device, roles; the request with its people, partner, log entry and data flow;
 # the audit event (savepoint, lock, previous hash, insert, release); latest assessment, its
-# sign-offs, the decision record, the unread count, documents, comments, earlier assessments
-# (asked for only when the latest is not the first), history. The signer's decision form also reads
-# the conditions the previous stage kept. The DPO also sees the DPIAs and the people the request can
-# be assigned to, and reads the rules policy in force to learn whether a DPO signs this stage (the
-# Caldicott Guardian always does, so their page does not ask). Each signer's delegations are read once.
-@pytest.mark.parametrize(("viewer", "queries"), [("caldicott", 20), ("dpo", 22)])
+# sign-offs, the information assets it draws on, the decision record, the unread count, documents,
+# comments, earlier assessments (asked for only when the latest is not the first), history. The
+# signer's decision form also reads the conditions the previous stage kept. The DPO also sees the
+# DPIAs and the people the request can be assigned to, and reads the rules policy in force to learn
+# whether a DPO signs this stage (the Caldicott Guardian always does, so their page does not ask).
+# Each signer's delegations are read once.
+@pytest.mark.parametrize(("viewer", "queries"), [("caldicott", 21), ("dpo", 23)])
 def test_a_request_awaiting_the_caldicott_guardian_runs_constant_queries(
     request: pytest.FixtureRequest,
     requester: User,

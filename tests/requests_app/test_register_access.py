@@ -24,6 +24,10 @@ pytestmark = pytest.mark.django_db
 READERS = {Role.IG_OFFICER, Role.DPO, Role.AUDITOR}
 ISA_READERS = READERS | {Role.CALDICOTT_GUARDIAN}
 DPIA_READERS = READERS | {Role.SIRO}
+# The asset register: the SIRO the owners answer to and every asset owner read it too; the record of
+# processing is the DPO's evidence, read by the IG team, the SIRO and the auditor.
+ASSET_READERS = READERS | {Role.SIRO, Role.INFORMATION_ASSET_OWNER}
+ROPA_READERS = READERS | {Role.SIRO}
 # Requesters reach the disclosure log and the flow register, showing their own entries only.
 OWN = READERS | {Role.REQUESTER}
 
@@ -63,6 +67,13 @@ PAGES: list[tuple[str, Url, frozenset[Role]]] = [
         _u("consent_withdrawal_detail", lambda r: r.withdrawal.pk),
         frozenset(READERS),
     ),
+    ("asset_list", _u("asset_list"), frozenset(ASSET_READERS)),
+    ("asset_detail", _u("asset_detail", lambda r: r.asset.pk), frozenset(ASSET_READERS)),
+    ("processor_list", _u("processor_list"), frozenset(ASSET_READERS)),
+    ("processor_detail", _u("processor_detail", lambda r: r.processor.pk), frozenset(ASSET_READERS)),
+    ("ropa", _u("ropa"), frozenset(ROPA_READERS)),
+    ("ropa_export", _u("ropa_export"), frozenset(ROPA_READERS)),
+    ("dspt_export", _u("dspt_export"), frozenset(ROPA_READERS)),
 ]
 # Pages that change something: the IG team only; readers who may not act get 403, others 404.
 FORMS: list[tuple[str, Url, frozenset[Role]]] = [
@@ -74,6 +85,15 @@ FORMS: list[tuple[str, Url, frozenset[Role]]] = [
     ("incident_create", _u("incident_create"), frozenset(READERS)),
     ("incident_edit", _u("incident_edit", lambda r: r.incident.pk), frozenset(READERS)),
     ("consent_withdrawal_create", _u("consent_withdrawal_create"), frozenset(READERS)),
+    # Someone else's asset: its owner, its administrator and the IG team change it (tests/requests_app/
+    # test_assets.py shows the owner can).
+    ("asset_edit", _u("asset_edit", lambda r: r.asset.pk), frozenset(ASSET_READERS)),
+    ("processor_create", _u("processor_create"), frozenset(ASSET_READERS)),
+    ("processor_edit", _u("processor_edit", lambda r: r.processor.pk), frozenset(ASSET_READERS)),
+]
+# Registering an asset: the IG team and every asset owner (the owner registers their own).
+OWNER_FORMS: list[tuple[str, Url, frozenset[Role]]] = [
+    ("asset_create", _u("asset_create"), frozenset(ASSET_READERS)),
 ]
 POSTS: list[tuple[str, Url]] = [
     ("agreement_document_upload", _u("agreement_document_upload", lambda r: r.agreement.agreement_id)),
@@ -90,19 +110,28 @@ POSTS: list[tuple[str, Url]] = [
         _u("dpia_risk_remove", lambda r: r.dpia.pk, lambda r: r.dpia.risks.get().pk),
     ),
     ("incident_transition", _u("incident_transition", lambda r: r.incident.pk, lambda r: "close")),
+    ("processor_document_upload", _u("processor_document_upload", lambda r: r.processor.pk)),
+    ("asset_transition", _u("asset_transition", lambda r: r.asset.pk, lambda r: "retire")),
     (
         "consent_notice_told",
         _u("consent_notice_told", lambda r: r.withdrawal.pk, lambda r: r.withdrawal.notices.get().pk),
     ),
 ]
-DOWNLOADS = {"agreement_pdf", "agreement_preview", "agreement_document_download"}
+# The record of processing's PDF: tests/requests_app/test_assets.py.
+DOWNLOADS = {
+    "agreement_pdf",
+    "agreement_preview",
+    "agreement_document_download",
+    "ropa_pdf",
+    "processor_document_download",
+}
 PUBLIC = {"transparency"}
 
 
 def test_every_register_url_is_listed() -> None:
     """A new register page must be added to the tables above (and so to the checks below)."""
     names = {name for name, url in ALL_URLS if url.startswith("/registers/")}
-    listed = {name for name, _, _ in PAGES} | {name for name, _, _ in FORMS} | {name for name, _ in POSTS}
+    listed = {name for name, _, _ in [*PAGES, *FORMS, *OWNER_FORMS]} | {name for name, _ in POSTS}
     assert names == listed | DOWNLOADS
 
 
@@ -151,6 +180,24 @@ def test_only_the_ig_team_opens_each_form(
         status = client_for(make_user(role)).get(address).status_code
         expected = 200 if role in {Role.IG_OFFICER, Role.DPO} else 403 if role in readers else 404
         assert status == expected, (name, role, status)
+
+
+@pytest.mark.parametrize(("name", "url", "readers"), OWNER_FORMS, ids=[f[0] for f in OWNER_FORMS])
+def test_the_ig_team_and_asset_owners_open_each_owner_form(
+    registers: Registers,
+    client_for: ClientFor,
+    make_user: MakeUser,
+    name: str,
+    url: Url,
+    readers: frozenset[Role],
+) -> None:
+    address = url(registers)
+    for role in Role:
+        status = client_for(make_user(role)).get(address).status_code
+        opens = {Role.IG_OFFICER, Role.DPO, Role.INFORMATION_ASSET_OWNER}
+        expected = 200 if role in opens else 403 if role in readers else 404
+        assert status == expected, (name, role, status)
+    assert client_for(make_user(Role.DPO)).put(address).status_code == 405
 
 
 @pytest.mark.parametrize(("name", "url"), POSTS, ids=[p[0] for p in POSTS])

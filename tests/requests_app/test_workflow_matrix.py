@@ -16,14 +16,35 @@ from igportal.roles import Role
 from requests_app.models import AuditEvent, RequestHistory, RequestStatus, SignOff
 from requests_app.services.workflow import transition
 from tests.conftest import MakeUser
-from tests.factories import make_request
+from tests.factories import make_asset, make_request
 
 S = RequestStatus
-REVIEW = {S.IG_REVIEW: "ig", S.AWAITING_CALDICOTT: "caldicott", S.AWAITING_SIRO: "siro"}
+REVIEW = {
+    S.AWAITING_IAO: "iao",
+    S.IG_REVIEW: "ig",
+    S.AWAITING_CALDICOTT: "caldicott",
+    S.AWAITING_SIRO: "siro",
+}
 DECISIONS = ("approve", "approve_with_conditions", "request_changes", "reject")
-# The people: the request's own requester, another requester, and one holder of each reviewing role.
-PEOPLE = ("owner", "other_requester", "ig_officer", "dpo", "caldicott", "siro", "auditor")
-STAGE_SIGNERS = {"ig": {"ig_officer", "dpo"}, "caldicott": {"caldicott"}, "siro": {"siro"}}
+# The people: the request's own requester, another requester, one holder of each reviewing role, the
+# owner of the asset the request draws on and the owner of another asset.
+PEOPLE = (
+    "owner",
+    "other_requester",
+    "ig_officer",
+    "dpo",
+    "caldicott",
+    "siro",
+    "auditor",
+    "asset_owner",
+    "other_asset_owner",
+)
+STAGE_SIGNERS = {
+    "iao": {"asset_owner"},
+    "ig": {"ig_officer", "dpo"},
+    "caldicott": {"caldicott"},
+    "siro": {"siro"},
+}
 
 
 def allowed(state: RequestStatus, name: str, person: str) -> bool:
@@ -54,6 +75,8 @@ def people(make_user: MakeUser) -> dict[str, User]:
         "caldicott": make_user(Role.CALDICOTT_GUARDIAN),
         "siro": make_user(Role.SIRO),
         "auditor": make_user(Role.AUDITOR),
+        "asset_owner": make_user(Role.INFORMATION_ASSET_OWNER),
+        "other_asset_owner": make_user(Role.INFORMATION_ASSET_OWNER),
     }
 
 
@@ -63,11 +86,16 @@ def people(make_user: MakeUser) -> dict[str, User]:
     "name", ["submit", "start_review", *DECISIONS, "withdraw", "close", "not_shared"], ids=str
 )
 def test_only_allowed_transitions_succeed(people: dict[str, User], state: RequestStatus, name: str) -> None:
+    asset = make_asset(owner=people["asset_owner"])
+    make_asset(owner=people["other_asset_owner"], name="Payroll")
     for person in PEOPLE:
         with transaction.atomic():
             request = make_request(
-                requester=people["owner"], status=state, stages=("ig_dpo", "caldicott_guardian", "siro")
+                requester=people["owner"],
+                status=state,
+                stages=("iao", "ig_dpo", "caldicott_guardian", "siro"),
             )
+            request.assets.add(asset)
             before = RequestHistory.objects.count()
             audited = AuditEvent.objects.filter(action="request.transition").count()
             try:

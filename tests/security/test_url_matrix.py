@@ -207,6 +207,15 @@ RULES: dict[str, list[Rule]] = {
             refused=READERS_OF_IN_REVIEW,
         ),
     ],
+    # Only the requester names the assets, while the request is theirs to change.
+    "request_assets": [
+        _r(lambda w: f"/requests/{w.draft.reference}/assets/", frozenset({"owner"})),
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/assets/",
+            frozenset(),
+            refused=READERS_OF_IN_REVIEW,
+        ),
+    ],
     "wizard_review": [_r(lambda w: f"/requests/{w.draft.reference}/wizard/review/", frozenset({"owner"}))],
     "request_decide": [
         _r(
@@ -381,6 +390,7 @@ def test_each_url_answers_each_person_as_the_matrix_says(
             "retention_rule_edit",
             "wizard_step",
             "wizard_review",
+            "request_assets",
             "password_change",
             "account",
             "delegation_list",

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin
 
-USERS = ("requester", "igofficer", "dpo", "caldicott", "siro", "auditor")
+USERS = ("requester", "igofficer", "dpo", "caldicott", "siro", "auditor", "iao")
 
 
 @dataclass
@@ -78,10 +78,14 @@ class Demo:
         document = m.SupportingDocument.objects.filter(request__isnull=False).order_by("pk").first()
         token = m.ApiToken.objects.order_by("pk").first()
         isa_document = m.SupportingDocument.objects.filter(agreement=agreement).order_by("pk").first()
+        processor_document = (
+            m.SupportingDocument.objects.filter(processor__isnull=False).order_by("pk").first()
+        )
         ids |= {
             "document": document.pk if document else 0,
             "token": token.pk if token else 0,
             "agreement_document": isa_document.pk if isa_document else 0,
+            "processor_document": processor_document.pk if processor_document else 0,
         }
         newest_draft = m.SharingRequest.objects.filter(status="draft").order_by("-pk").first()
         if newest_draft is not None:
@@ -103,6 +107,13 @@ class Demo:
             if draft_dpia
             else 0,
             "agreement_draft": draft_isa.pk if draft_isa else 0,
+            "asset": m.InformationAsset.objects.order_by("pk").values_list("pk", flat=True)[0],
+            "asset_draft": m.InformationAsset.objects.filter(status="draft")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0,
+            "processor": m.Processor.objects.order_by("pk").values_list("pk", flat=True)[0],
             "notification_dpo": m.Notification.objects.filter(recipient__username="dpo")
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -140,6 +151,8 @@ READERS = IG | {"auditor"}  # the register readers
 REQ = frozenset({"requester"})
 ISA_READERS = READERS | {"caldicott"}  # the Caldicott Guardian approves every ISA
 DPIA_READERS = READERS | {"siro"}  # the SIRO signs off every DPIA
+ROPA_READERS = READERS | {"siro"}  # the record of processing: the DPO's evidence, and the SIRO's
+ASSET_READERS = ROPA_READERS | {"iao"}  # the asset register: its owners keep their own entries
 NOBODY: frozenset[str] = frozenset()
 
 
@@ -219,7 +232,8 @@ GETS: dict[str, list[Get]] = {
         page("/requests/{ref_approved_with_conditions}/disclosure/", REQ | IG, refused=frozenset({"auditor"}))
     ],
     "/requests/x/data-flow/": [  # Registered already: everyone who sees the request is sent to its flow.
-        page("/requests/{ref_approved}/data-flow/", EVERYONE, status=302)
+        # The demo asset owner's assets are not drawn on by that request, so it is not theirs to see.
+        page("/requests/{ref_approved}/data-flow/", EVERYONE - {"iao"}, status=302)
     ],
     "/requests/x/wizard/x/": [
         page("/requests/{ref_draft}/wizard/purpose/", REQ),
@@ -263,6 +277,35 @@ GETS: dict[str, list[Get]] = {
         page("/registers/disclosures/new/", IG, refused=frozenset({"auditor", "requester"}))
     ],
     "/registers/disclosures/1/": [page("/registers/disclosures/{disclosure}/", READERS | REQ)],
+    "/registers/assets/": [page("/registers/assets/", ASSET_READERS)],
+    "/registers/assets/new/": [
+        page("/registers/assets/new/", IG | {"iao"}, refused=frozenset({"auditor", "siro"}))
+    ],
+    "/registers/assets/1/": [page("/registers/assets/{asset}/", ASSET_READERS)],
+    # The demo's assets are the demo owner's, administered by the IG officer.
+    "/registers/assets/1/edit/": [
+        page("/registers/assets/{asset}/edit/", IG | {"iao"}, refused=frozenset({"auditor", "siro"}))
+    ],
+    "/registers/assets/1/actions/x/": [page("/registers/assets/{asset}/actions/retire/", NOBODY, status=405)],
+    "/registers/processors/": [page("/registers/processors/", ASSET_READERS)],
+    "/registers/processors/new/": [
+        page("/registers/processors/new/", IG, refused=frozenset({"auditor", "siro", "iao"}))
+    ],
+    "/registers/processors/1/": [page("/registers/processors/{processor}/", ASSET_READERS)],
+    "/registers/processors/1/documents/": [
+        page("/registers/processors/{processor}/documents/", NOBODY, status=405)
+    ],
+    "/registers/processors/1/documents/1/": [
+        page("/registers/processors/{processor}/documents/{processor_document}/", ASSET_READERS)
+    ],
+    "/registers/processors/1/edit/": [
+        page("/registers/processors/{processor}/edit/", IG, refused=frozenset({"auditor", "siro", "iao"}))
+    ],
+    "/registers/processing/": [page("/registers/processing/", ROPA_READERS)],
+    "/registers/processing/export.csv": [page("/registers/processing/export.csv", ROPA_READERS)],
+    "/registers/processing/dspt.csv": [page("/registers/processing/dspt.csv", ROPA_READERS)],
+    "/registers/processing/record.pdf": [page("/registers/processing/record.pdf", ROPA_READERS)],
+    "/requests/x/assets/": [page("/requests/{ref_draft}/assets/", REQ)],
     "/registers/flows/": [page("/registers/flows/", READERS | REQ)],
     "/registers/flows/export.csv": [page("/registers/flows/export.csv", READERS | REQ)],
     "/registers/flows/1/": [page("/registers/flows/{flow}/", READERS | REQ)],
@@ -369,6 +412,12 @@ GETS: dict[str, list[Get]] = {
     "/api/v1/disclosures/1/": [page("/api/v1/disclosures/{disclosure}/", READERS | REQ, anonymous=API_401)],
     "/api/v1/data-flows/": [page("/api/v1/data-flows/", READERS | REQ, anonymous=API_401)],
     "/api/v1/data-flows/1/": [page("/api/v1/data-flows/{flow}/", READERS | REQ, anonymous=API_401)],
+    "/api/v1/assets/": [page("/api/v1/assets/", ASSET_READERS, anonymous=API_401)],
+    "/api/v1/assets/1/": [page("/api/v1/assets/{asset}/", ASSET_READERS, anonymous=API_401)],
+    "/api/v1/processors/": [page("/api/v1/processors/", ASSET_READERS, anonymous=API_401)],
+    "/api/v1/processing-activities/": [
+        page("/api/v1/processing-activities/", ROPA_READERS, anonymous=API_401)
+    ],
     "/api/v1/agreements/": [page("/api/v1/agreements/", ISA_READERS, anonymous=API_401)],
     "/api/v1/agreements/1/": [page("/api/v1/agreements/{agreement}/", ISA_READERS, anonymous=API_401)],
     "/api/v1/agreements/1/v1.pdf": [
@@ -479,6 +528,9 @@ SETUP_POSTS: dict[str, list[Post]] = {
     "/requests/x/documents/": [Post("/requests/{ref_submitted}/documents/", "requester", upload=True)],
     "/registers/agreements/1/documents/": [
         Post("/registers/agreements/{agreement}/documents/", "igofficer", upload=True)
+    ],
+    "/registers/processors/1/documents/": [
+        Post("/registers/processors/{processor}/documents/", "igofficer", upload=True)
     ],
     "/api/v1/tokens/": [
         Post("/api/v1/tokens/", "dpo", data={"name": "Crawl", "scope": "read"}, status=201, json=True)
@@ -871,6 +923,61 @@ POSTS: dict[str, list[Post]] = {
             form="/registers/flows/{flow}/",
             data={"note": "Still needed; the ICB confirmed.", "next_review_on": "{next_year}"},
         )
+    ],
+    "/registers/assets/new/": [
+        Post(
+            "/registers/assets/new/",
+            "iao",
+            form="/registers/assets/new/",
+            data={
+                "name": "Podiatry clinic diary",
+                "description": "Appointments of the podiatry clinics.",
+                "business_area": "Therapies",
+                "asset_format": "system",
+                "location": "Clinic booking system",
+                "data_subjects": "Patients of the podiatry service",
+                "data_categories": "Names, contact details, appointments",
+                "special_category": "yes",
+                "sensitivity": "official_sensitive",
+                "art6": "e_public_task",
+                "art9": "h_health_social_care",
+                "confidentiality_basis": "implied_consent",
+                "retention_period": "8 years after the last appointment",
+                "retention_authority": "NHS Records Management Code of Practice",
+                "security_measures": "Role-based access",
+                "dspt_critical": "no",
+                "next_review_on": "{next_year}",
+            },
+        )
+    ],
+    "/registers/assets/1/edit/": [
+        Post("/registers/assets/{asset}/edit/", "iao", form="/registers/assets/{asset}/edit/")
+    ],
+    "/registers/assets/1/actions/x/": [
+        Post(
+            "/registers/assets/{asset_draft}/actions/activate/",
+            "iao",
+            form="/registers/assets/{asset_draft}/",
+            data={"comment": ""},
+        )
+    ],
+    "/registers/processors/new/": [
+        Post(
+            "/registers/processors/new/",
+            "igofficer",
+            form="/registers/processors/new/",
+            data={"name": "Northshire Scanning Bureau", "services": "Scans paper records"},
+        )
+    ],
+    "/registers/processors/1/edit/": [
+        Post(
+            "/registers/processors/{processor}/edit/",
+            "igofficer",
+            form="/registers/processors/{processor}/edit/",
+        )
+    ],
+    "/requests/x/assets/": [
+        Post("/requests/{ref_draft}/assets/", "requester", form="/requests/{ref_draft}/assets/")
     ],
     "/registers/flows/1/actions/x/": [
         Post(

@@ -37,19 +37,23 @@ from requests_app.models import (
     DataFlow,
     DataItemType,
     Disclosure,
+    InformationAsset,
     Nation,
     Organisation,
     OrganisationKind,
     OrganisationSettings,
     SharingAgreement,
     SharingRequest,
+    SignOffStage,
 )
+from requests_app.services.assets import asset_create, processor_create
 from requests_app.services.consent import consent_withdrawal_record
 from requests_app.services.disclosures import disclosure_record
 from requests_app.services.dpias import dpia_create, dpia_risk_add, screening_from_request
 from requests_app.services.flows import data_flow_create
 from requests_app.services.incidents import incident_create
 from requests_app.services.workflow import REVIEW_INTERVAL, transition
+from requests_app.workflow import ordered_stages
 
 PARTNERS: tuple[tuple[str, OrganisationKind, str, str, str], ...] = (
     (
@@ -168,6 +172,96 @@ def _decided_request(
     return request
 
 
+def _seed_assets(people: dict[Role, User]) -> InformationAsset:
+    """The asset register: two processors, assets in use with and without a DPIA screening, a draft."""
+    owner, officer = people[Role.INFORMATION_ASSET_OWNER], people[Role.IG_OFFICER]
+    today = timezone.localdate()
+    hosting = processor_create(
+        actor=officer,
+        name="Northshire Digital Hosting Ltd",
+        services="Hosts the patient administration system",
+        contact="dpo@hosting.example",
+        contract_reference="DPC-2025-014",
+        contract_start_on=today - datetime.timedelta(days=400),
+        contract_end_on=today + datetime.timedelta(days=45),
+    )
+    processor_create(
+        actor=officer,
+        name="Secure Shredding Services",
+        services="Collects and destroys confidential paper waste",
+        contract_reference="DPC-2024-003",
+        contract_start_on=today - datetime.timedelta(days=700),
+        contract_end_on=today + datetime.timedelta(days=300),
+    )
+    common: dict[str, Any] = {
+        "owner": owner,
+        "administrator": officer,
+        "delegate": None,
+        "asset_format": "system",
+        "sensitivity": "official_sensitive",
+        "art6": "e_public_task",
+        "art9": "h_health_social_care",
+        "confidentiality_basis": "implied_consent",
+        "special_category": True,
+        "dspt_critical": True,
+        "security_measures": "Smartcard access by role, audit trail reviewed monthly, encrypted at rest.",
+        "next_review_on": today + REVIEW_INTERVAL,
+        "dpia": None,
+    }
+    cardiology = asset_create(
+        actor=owner,
+        name="Cardiology patient administration system",
+        description="Referrals, appointments and procedures of the cardiology service.",
+        business_area="Cardiology",
+        location="Northshire PAS, cardiology module",
+        data_subjects="Patients referred to cardiology",
+        data_categories="Demographics, NHS number, appointments, procedures, diagnoses",
+        retention_period="8 years after the conclusion of treatment",
+        retention_authority="NHS Records Management Code of Practice 2023, adult health records",
+        processors=[hosting],
+        **common,
+    )
+    transition(cardiology, "activate", actor=owner)
+    maternity = asset_create(
+        actor=owner,
+        name="Maternity records",
+        description="Antenatal, birth and postnatal care records.",
+        business_area="Women's services",
+        location="Maternity EPR",
+        data_subjects="Mothers and their babies",
+        data_categories="Demographics, care records, safeguarding notes",
+        retention_period="25 years after the birth of the last child",
+        retention_authority="NHS Records Management Code of Practice 2023, maternity records",
+        **common,
+    )
+    transition(maternity, "activate", actor=owner)
+    # A request that draws on the maternity records, waiting for their owner's authorisation.
+    discharge = submit_example(
+        example="discharge_to_care_home",
+        title="Discharge summary for a care home placement",
+        recipient=Organisation.objects.order_by("name").first() or Organisation.objects.get(),
+        requester=people[Role.REQUESTER],
+        days_ago=1,
+    )
+    discharge.assets.set([maternity])
+    discharge.stages = ordered_stages([*discharge.stages, SignOffStage.IAO])
+    discharge.save(update_fields=["stages"])
+    transition(discharge, "start_review", actor=officer)
+    asset_create(
+        actor=owner,
+        name="Physiotherapy paper referrals",
+        description="Paper referral letters awaiting scanning.",
+        business_area="Therapies",
+        location="Therapies office, locked cabinet",
+        data_subjects="Patients referred to physiotherapy",
+        data_categories="Demographics, referral reasons",
+        retention_period="Until scanned and checked, then destroyed",
+        retention_authority="NHS Records Management Code of Practice 2023, scanned records",
+        **{**common, "asset_format": "paper", "dspt_critical": False},
+    )
+    return cardiology
+
+
 def _seed_registers(people: dict[Role, User]) -> None:
     """One entry or more in every register, each made the way the pages make it."""
     today = timezone.localdate()
@@ -180,6 +274,7 @@ def _seed_registers(people: dict[Role, User]) -> None:
     trust = Organisation.objects.get(name="Northshire Community Trust")
     police = Organisation.objects.get(name="Northshire Constabulary")
 
+    cardiology = _seed_assets(people)
     routine = _decided_request(
         example="commissioning_extract_pseudonymise",
         requester=requester,
@@ -203,6 +298,7 @@ def _seed_registers(people: dict[Role, User]) -> None:
         transfer_method="secure_file_transfer",
         agreement=None,
         new_agreement=True,
+        asset=cardiology,
     )
     assert flow.agreement is not None
     draft = flow.agreement.versions.get()

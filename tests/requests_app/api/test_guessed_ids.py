@@ -76,6 +76,8 @@ def register_urls(registers: Registers) -> dict[str, list[str]]:
             f"/api/v1/agreements/{agreement.agreement_id}/v{agreement.number}.pdf",
         ],
         "incidents": ["/api/v1/incidents/", f"/api/v1/incidents/{registers.incident.pk}/"],
+        "assets": ["/api/v1/assets/", f"/api/v1/assets/{registers.asset.pk}/", "/api/v1/processors/"],
+        "ropa": ["/api/v1/processing-activities/"],
     }
 
 
@@ -86,6 +88,8 @@ REGISTER_OUTSIDERS = {
     "flows": [Role.CALDICOTT_GUARDIAN, Role.SIRO, None],
     "agreements": [Role.REQUESTER, Role.SIRO, None],
     "incidents": [Role.REQUESTER, Role.CALDICOTT_GUARDIAN, Role.SIRO, None],
+    "assets": [Role.REQUESTER, Role.CALDICOTT_GUARDIAN, None],
+    "ropa": [Role.REQUESTER, Role.CALDICOTT_GUARDIAN, Role.INFORMATION_ASSET_OWNER, None],
 }
 
 
@@ -125,6 +129,7 @@ def test_an_unknown_register_entry_is_not_found_even_for_register_readers(
         "/api/v1/agreements/999999/",
         "/api/v1/agreements/999999/v1.pdf",
         "/api/v1/incidents/999999/",
+        "/api/v1/assets/999999/",
     ):
         assert_error(api.get(url), 404, "not_found")
 

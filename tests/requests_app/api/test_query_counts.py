@@ -53,6 +53,8 @@ def test_each_register_list_page_is_nine_queries_and_the_isas_two_more(
         ("/api/v1/data-flows/", 9),
         ("/api/v1/agreements/", 11),
         ("/api/v1/incidents/", 9),
+        ("/api/v1/assets/", 9),
+        ("/api/v1/processors/", 9),
     ):
         api = Api(Client(), token_for(ig_officer))
         assert api.get(url).status_code == 200

@@ -1,0 +1,369 @@
+"""Reads of the information asset register, the processors and the record of processing (UK GDPR Art 30).
+
+The record of processing is derived, never typed: one row per processing activity, read from the assets
+(what the organisation holds and why), the data flows (what it shares, with whom, under which ISA) and the
+processors (who processes on its behalf, under which contract). Change a flow and the record changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import HttpRequest
+
+from igportal.people import display_name
+from requests_app.models import (
+    AgreementStatus,
+    AgreementVersion,
+    AssetStatus,
+    DataFlow,
+    DataFlowStatus,
+    Disclosure,
+    Dpia,
+    Incident,
+    InformationAsset,
+    Processor,
+    RequestStatus,
+    SharingRequest,
+)
+from requests_app.models.flows import legal_bases
+from requests_app.permissions import can_change_asset, can_change_registers, can_read_assets
+from requests_app.selectors.registers import refuse_change, refuse_unseen
+
+User = AbstractBaseUser | AnonymousUser
+# Flows that are running or may run again are processing; an ended one is not.
+LIVE_FLOW_STATUSES = (DataFlowStatus.AWAITING_ISA, DataFlowStatus.ACTIVE, DataFlowStatus.SUSPENDED)
+
+
+def get_asset_for_user(
+    user: User, pk: int, *, for_change: bool = False, http_request: HttpRequest | None = None
+) -> InformationAsset:
+    """The asset, or 404 when the user may not read the register; 403 when they may not change it."""
+    asset = (
+        InformationAsset.objects.select_related("owner", "administrator", "delegate", "dpia", "created_by")
+        .filter(pk=pk)
+        .first()
+        if can_read_assets(user)
+        else None
+    )
+    if asset is None:
+        refuse_unseen(user, target_type="asset", label=str(pk), http_request=http_request)
+    if for_change and not can_change_asset(user, asset.owner_id, asset.administrator_id):
+        refuse_change(user, target=asset, wanted="change this asset", http_request=http_request)
+    return asset
+
+
+def screening_missing() -> Q:
+    """No DPIA screening since the asset was registered or last materially changed [004 5.9]."""
+    return Q(dpia__isnull=True) | Q(dpia__created_at__lt=F("amended_at"))
+
+
+def asset_list(
+    *,
+    search: str = "",
+    status: str = "",
+    owner: AbstractBaseUser | None = None,
+    special_category: bool = False,
+    dspt_critical: bool = False,
+    needs_screening: bool = False,
+    review_overdue: bool = False,
+    today: datetime.date,
+) -> QuerySet[InformationAsset]:
+    assets = InformationAsset.objects.select_related("owner")
+    if search:
+        assets = assets.filter(
+            Q(reference__icontains=search)
+            | Q(name__icontains=search)
+            | Q(business_area__icontains=search)
+            | Q(location__icontains=search)
+        )
+    if status:
+        assets = assets.filter(status=status)
+    if owner is not None:
+        assets = assets.filter(owner_id=owner.pk)
+    if special_category:
+        assets = assets.filter(special_category=True)
+    if dspt_critical:
+        assets = assets.filter(dspt_critical=True)
+    if needs_screening:
+        assets = assets.exclude(status=AssetStatus.RETIRED).filter(screening_missing())
+    if review_overdue:
+        assets = assets.filter(status=AssetStatus.ACTIVE, next_review_on__lt=today)
+    return assets.order_by("name", "id")
+
+
+def assets_to_screen(*, owner_id: int | None = None) -> QuerySet[InformationAsset]:
+    """New or amended assets without a DPIA screening: the owner's, or all of them for the DPO."""
+    assets = InformationAsset.objects.exclude(status=AssetStatus.RETIRED).filter(screening_missing())
+    return assets.filter(owner_id=owner_id) if owner_id is not None else assets
+
+
+def requests_awaiting_owner(user_id: int) -> QuerySet[SharingRequest]:
+    """Requests at the asset owner's stage that this person may sign, as owner or delegate."""
+    return (
+        SharingRequest.objects.filter(status=RequestStatus.AWAITING_IAO)
+        .filter(Q(assets__owner_id=user_id) | Q(assets__delegate_id=user_id))
+        .distinct()
+        .order_by("submitted_at", "id")
+    )
+
+
+def shareable_assets() -> QuerySet[InformationAsset]:
+    """The assets a request may draw on: those in use."""
+    return InformationAsset.objects.filter(status=AssetStatus.ACTIVE).select_related("owner").order_by("name")
+
+
+def asset_connections(asset: InformationAsset) -> dict[str, list[Any]]:
+    """What the asset's page lists: its flows and their ISAs, DPIAs, processors, disclosures and incidents."""
+    flows = list(asset.flows.select_related("recipient", "agreement").order_by("reference"))
+    request_ids = list(asset.requests.values_list("pk", flat=True))
+    dpias = (
+        Dpia.objects.filter(Q(request_id__in=request_ids) | Q(assets=asset)).distinct().order_by("reference")
+    )
+    return {
+        "flows": flows,
+        "agreements": sorted(
+            {flow.agreement for flow in flows if flow.agreement is not None}, key=lambda a: a.reference
+        ),
+        "dpias": list(dpias),
+        "processors": list(asset.processors.all()),
+        "requests": list(asset.requests.order_by("-created_at")[:50]),
+        "disclosures": list(
+            Disclosure.objects.filter(request_id__in=request_ids)
+            .select_related("recipient")
+            .order_by("-id")[:50]
+        ),
+        "incidents": list(
+            Incident.objects.filter(Q(request_id__in=request_ids) | Q(flow__asset=asset))
+            .distinct()
+            .order_by("-id")[:50]
+        ),
+    }
+
+
+def processor_list(*, search: str = "") -> QuerySet[Processor]:
+    processors = Processor.objects.all()
+    if search:
+        processors = processors.filter(Q(name__icontains=search) | Q(services__icontains=search))
+    return processors.order_by("name", "id")
+
+
+def get_processor_for_user(
+    user: User, pk: int, *, for_change: bool = False, http_request: HttpRequest | None = None
+) -> Processor:
+    processor = Processor.objects.filter(pk=pk).first() if can_read_assets(user) else None
+    if processor is None:
+        refuse_unseen(user, target_type="processor", label=str(pk), http_request=http_request)
+    if for_change and not can_change_registers(user):
+        refuse_change(user, target=processor, wanted="change the processors", http_request=http_request)
+    return processor
+
+
+# --- the record of processing activities (UK GDPR Art 30(1)) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class RopaRow:
+    """One processing activity: an asset held for its purposes, or a flow sharing from it."""
+
+    reference: str
+    activity: str
+    kind: str
+    asset: str
+    owner: str
+    purpose: str
+    data_subjects: str
+    personal_data: str
+    special_category: bool
+    art6: str
+    art9: str
+    confidentiality: str
+    recipients: str
+    processors: str
+    retention: str
+    security_measures: str
+    agreement: str
+    agreement_ends: datetime.date | None
+
+
+ROPA_KINDS = {"holding": "Holding", "sharing": "Sharing"}
+
+
+def _basis_parts(art6: str, art9: str, confidentiality: str) -> tuple[str, str, str]:
+    words = legal_bases(art6, "", "")
+    art9_words = legal_bases("", art9, "")
+    common = legal_bases("", "", confidentiality)
+    return (words[0] if words else "", art9_words[0] if art9_words else "", common[0] if common else "")
+
+
+def _asset_row(asset: InformationAsset) -> RopaRow:
+    processors = [p.name for p in asset.processors.all()]
+    contracts = [p.contract_end_on for p in asset.processors.all() if p.contract_end_on is not None]
+    art6, art9, common = _basis_parts(asset.art6, asset.art9, asset.confidentiality_basis)
+    return RopaRow(
+        reference=asset.reference,
+        activity=asset.name,
+        kind=ROPA_KINDS["holding"],
+        asset=asset.reference,
+        owner=display_name(asset.owner),
+        purpose=asset.description,
+        data_subjects=asset.data_subjects,
+        personal_data=asset.data_categories,
+        special_category=asset.special_category,
+        art6=art6,
+        art9=art9,
+        confidentiality=common,
+        # Processors are recipients too [UK GDPR Art 4(9)].
+        recipients="; ".join(processors),
+        processors="; ".join(processors),
+        retention=f"{asset.retention_period} ({asset.retention_authority})",
+        security_measures=asset.security_measures,
+        agreement="; ".join(p.contract_reference for p in asset.processors.all() if p.contract_reference),
+        agreement_ends=min(contracts) if contracts else None,
+    )
+
+
+def _flow_row(flow: DataFlow) -> RopaRow:
+    asset = flow.asset
+    in_force: list[AgreementVersion] = list(flow.agreement.versions.all()) if flow.agreement else []
+    art6, art9, common = _basis_parts(flow.art6, flow.art9, flow.confidentiality_basis)
+    return RopaRow(
+        reference=flow.reference,
+        activity=flow.name,
+        kind=ROPA_KINDS["sharing"],
+        asset=asset.reference if asset else flow.source_asset,
+        owner=display_name(asset.owner if asset else flow.asset_owner),
+        purpose=f"{flow.get_purpose_category_display()}: {flow.purpose}".rstrip(": "),
+        data_subjects=asset.data_subjects if asset else "",
+        personal_data="; ".join(item.name for item in flow.data_items.all()),
+        special_category=bool(asset.special_category if asset else flow.art9 and flow.art9 != "none"),
+        art6=art6,
+        art9=art9,
+        confidentiality=common,
+        recipients=flow.recipient.name,
+        processors="; ".join(p.name for p in asset.processors.all()) if asset else "",
+        retention=f"{asset.retention_period} ({asset.retention_authority})" if asset else "",
+        security_measures=asset.security_measures if asset else "",
+        agreement=flow.agreement.reference if flow.agreement and in_force else "",
+        agreement_ends=in_force[0].end_on if in_force else None,
+    )
+
+
+def ropa_rows(
+    *,
+    search: str = "",
+    kind: str = "",
+    owner: AbstractBaseUser | None = None,
+    special_category: bool = False,
+) -> Iterator[RopaRow]:
+    """Every processing activity once, filtered: the assets in use, then the flows that share from them."""
+    processors = Prefetch("processors", Processor.objects.order_by("name"))
+    if kind in ("", "holding"):
+        assets = (
+            InformationAsset.objects.exclude(status=AssetStatus.RETIRED)
+            .select_related("owner")
+            .prefetch_related(processors)
+            .order_by("reference")
+        )
+        if search:
+            assets = assets.filter(Q(reference__icontains=search) | Q(name__icontains=search))
+        if owner is not None:
+            assets = assets.filter(owner_id=owner.pk)
+        if special_category:
+            assets = assets.filter(special_category=True)
+        for asset in assets.iterator(chunk_size=500):
+            yield _asset_row(asset)
+    if kind in ("", "sharing"):
+        flows = (
+            DataFlow.objects.filter(status__in=LIVE_FLOW_STATUSES)
+            .select_related("asset__owner", "asset_owner", "recipient", "agreement")
+            .prefetch_related(
+                "data_items",
+                Prefetch("asset__processors", Processor.objects.order_by("name")),
+                Prefetch(
+                    "agreement__versions", AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE)
+                ),
+            )
+            .order_by("reference")
+        )
+        if search:
+            flows = flows.filter(
+                Q(reference__icontains=search)
+                | Q(name__icontains=search)
+                | Q(recipient__name__icontains=search)
+                | Q(asset__reference__icontains=search)
+            )
+        if owner is not None:
+            flows = flows.filter(Q(asset__owner_id=owner.pk) | Q(asset__isnull=True, asset_owner_id=owner.pk))
+        if special_category:
+            flows = flows.filter(
+                Q(asset__special_category=True) | (Q(asset__isnull=True) & ~Q(art9__in=["", "none"]))
+            )
+        for flow in flows.iterator(chunk_size=500):
+            yield _flow_row(flow)
+
+
+@dataclass(frozen=True)
+class DsptRow:
+    """The DSPT's asset and flow evidence: each asset, its owner, bases, recipients and agreements."""
+
+    asset: str
+    name: str
+    owner: str
+    art6: str
+    art9: str
+    confidentiality: str
+    recipients: str
+    agreements_in_place: bool
+    earliest_end: datetime.date | None
+
+
+def dspt_rows(*, today: datetime.date) -> Iterable[DsptRow]:
+    """One row per asset in use: every flow from it under an ISA in force, and every processor under a
+    contract in force, is an agreement in place; the earliest end date is the next to chase."""
+    assets = (
+        InformationAsset.objects.filter(status=AssetStatus.ACTIVE)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("processors", Processor.objects.order_by("name")),
+            Prefetch(
+                "flows",
+                DataFlow.objects.filter(status__in=LIVE_FLOW_STATUSES)
+                .select_related("recipient", "agreement")
+                .prefetch_related(
+                    Prefetch(
+                        "agreement__versions", AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE)
+                    )
+                )
+                .order_by("reference"),
+            ),
+        )
+        .order_by("reference")
+    )
+    for asset in assets.iterator(chunk_size=500):
+        flows = list(asset.flows.all())
+        processors = list(asset.processors.all())
+        versions = [v for flow in flows if flow.agreement for v in flow.agreement.versions.all()]
+        flows_covered = all(flow.agreement and flow.agreement.versions.all() for flow in flows)
+        contracts_covered = all(p.contract_in_force(today) for p in processors)
+        ends = [v.end_on for v in versions if v.end_on] + [
+            p.contract_end_on for p in processors if p.contract_end_on
+        ]
+        art6, art9, common = _basis_parts(asset.art6, asset.art9, asset.confidentiality_basis)
+        recipients = sorted({flow.recipient.name for flow in flows} | {p.name for p in processors})
+        yield DsptRow(
+            asset=asset.reference,
+            name=asset.name,
+            owner=display_name(asset.owner),
+            art6=art6,
+            art9=art9,
+            confidentiality=common,
+            recipients="; ".join(recipients),
+            agreements_in_place=bool(flows_covered and contracts_covered),
+            earliest_end=min(ends) if ends else None,
+        )

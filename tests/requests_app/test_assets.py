@@ -1,0 +1,520 @@
+"""The information asset register: the owner's stage of a sharing request, the record of processing
+derived from the registers, and the pages."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import fields
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from igportal.roles import Role
+from requests_app.models import (
+    AuditEvent,
+    InformationAsset,
+    InformationAssetHistory,
+    OrganisationSettings,
+    RequestStatus,
+    SharingRequest,
+    SignOff,
+)
+from requests_app.selectors.assets import RopaRow, ropa_rows
+from requests_app.selectors.home import home_sections
+from requests_app.services.assets import (
+    asset_create,
+    asset_update,
+    processor_create,
+    sharing_request_set_assets,
+)
+from requests_app.services.workflow import transition
+from requests_app.views.assets import ROPA_HEADER
+from tests.conftest import ClientFor, MakeUser
+from tests.factories import make_asset, make_dpia, make_flow, make_request
+from tests.necessity.wizard_data import police_request_steps, post_all_steps, start_request
+from tests.requests_app.chasing import sent_to, sweep
+
+pytestmark = pytest.mark.django_db
+S = RequestStatus
+
+
+@pytest.fixture
+def iao(make_user: MakeUser) -> User:
+    return make_user(Role.INFORMATION_ASSET_OWNER, first_name="Imran", last_name="Aziz")
+
+
+def _asset(
+    owner: User, *, actor: User | None = None, active: bool = True, **changes: Any
+) -> InformationAsset:
+    fields: dict[str, Any] = {
+        "name": "Maternity record system",
+        "description": "Antenatal and postnatal care records.",
+        "owner": owner,
+        "administrator": None,
+        "delegate": None,
+        "business_area": "Women's services",
+        "asset_format": "system",
+        "location": "Maternity EPR",
+        "data_subjects": "Patients and their babies",
+        "data_categories": "Contact details, care records",
+        "special_category": True,
+        "sensitivity": "official_sensitive",
+        "art6": "e_public_task",
+        "art9": "h_health_social_care",
+        "confidentiality_basis": "implied_consent",
+        "retention_period": "25 years after the birth",
+        "retention_authority": "NHS Records Management Code of Practice",
+        "security_measures": "Role-based access, audit, encryption at rest",
+        "dspt_critical": True,
+        "next_review_on": timezone.localdate() + datetime.timedelta(days=365),
+        "dpia": None,
+        **changes,
+    }
+    asset = asset_create(actor=actor or owner, **fields)
+    if active:
+        transition(asset, "activate", actor=actor or owner)
+    return asset
+
+
+def _draws_on(request: SharingRequest, *assets: InformationAsset) -> None:
+    request.assets.set(assets)
+
+
+# --- the owner's stage --------------------------------------------------------------------------------
+
+
+def test_submitting_a_request_that_draws_on_an_asset_puts_its_owner_first(
+    requester: User, iao: User, client_for: ClientFor
+) -> None:
+    from tests.factories import OrganisationFactory
+
+    asset = _asset(iao)
+    police = OrganisationFactory.create(kind="police", name="Northshire Constabulary")
+    client = client_for(requester)
+    steps = police_request_steps(police)
+    reference = start_request(client, steps["purpose"])
+    request = SharingRequest.objects.get(reference=reference)
+    sharing_request_set_assets(sharing_request=request, assets=[asset], actor=requester)
+    post_all_steps(client, reference, steps)
+    client.post(reverse("wizard_review", args=[reference]))
+    request.refresh_from_db()
+    assert request.status == S.SUBMITTED
+    assert request.stages[:2] == ["iao", "ig_dpo"]
+
+
+def test_a_request_without_an_asset_has_no_owner_stage(requester: User, client_for: ClientFor) -> None:
+    from tests.factories import OrganisationFactory
+
+    police = OrganisationFactory.create(kind="police", name="Northshire Constabulary")
+    client = client_for(requester)
+    steps = police_request_steps(police)
+    reference = start_request(client, steps["purpose"])
+    post_all_steps(client, reference, steps)
+    client.post(reverse("wizard_review", args=[reference]))
+    request = SharingRequest.objects.get(reference=reference)
+    assert request.status == S.SUBMITTED
+    assert "iao" not in request.stages
+    assert request.stages[0] == "ig_dpo"
+
+
+def test_the_owner_authorises_before_the_ig_team(
+    requester: User, iao: User, ig_officer: User, caldicott: User
+) -> None:
+    asset = _asset(iao)
+    request = make_request(requester=requester, stages=("iao", "ig_dpo", "caldicott_guardian"))
+    _draws_on(request, asset)
+    transition(request, "start_review", actor=ig_officer)
+    assert request.status == S.AWAITING_IAO
+    # The IG team cannot sign the owner's stage, even though it signs the next one.
+    with pytest.raises(PermissionDenied):
+        transition(request, "approve", actor=ig_officer)
+    transition(request, "approve", actor=iao)
+    assert request.status == S.IG_REVIEW
+    transition(request, "approve", actor=ig_officer)
+    transition(request, "approve", actor=caldicott)
+    assert request.status == S.APPROVED
+    assert list(SignOff.objects.filter(request=request).values_list("stage", "signer")) == [
+        ("iao", iao.pk),
+        ("ig_dpo", ig_officer.pk),
+        ("caldicott_guardian", caldicott.pk),
+    ]
+
+
+def test_only_the_owner_or_named_delegate_signs_the_owners_stage(
+    requester: User, iao: User, make_user: MakeUser, dpo: User, siro: User
+) -> None:
+    other_owner = make_user(Role.INFORMATION_ASSET_OWNER)
+    delegate = make_user(Role.REQUESTER)
+    asset = _asset(iao, delegate=delegate)
+    request = make_request(requester=requester, status=S.AWAITING_IAO, stages=("iao", "ig_dpo"))
+    _draws_on(request, asset)
+    for outsider in (other_owner, dpo, siro):
+        with pytest.raises(PermissionDenied):
+            transition(request, "approve", actor=outsider)
+    assert request.status == S.AWAITING_IAO
+    # Refusing needs reasons; the named delegate may refuse in the owner's place.
+    with pytest.raises(ValidationError):
+        transition(request, "reject", actor=delegate)
+    transition(request, "reject", actor=delegate, comment="The asset is not the right source for this.")
+    assert request.status == S.REJECTED
+    assert SignOff.objects.get(request=request).signer == delegate
+
+
+def test_the_owner_sees_the_request_waiting_for_them(
+    requester: User, iao: User, ig_officer: User, client_for: ClientFor
+) -> None:
+    asset = _asset(iao)
+    request = make_request(requester=requester, stages=("iao", "ig_dpo"))
+    _draws_on(request, asset)
+    assert client_for(iao).get(reverse("request_detail", args=[request.reference])).status_code == 404
+    transition(request, "start_review", actor=ig_officer)
+    assert client_for(iao).get(reverse("request_detail", args=[request.reference])).status_code == 200
+    texts = [task.text for section in home_sections(iao) for task in section.tasks]
+    assert any(request.reference in text for text in texts)
+
+
+def test_a_request_draws_only_on_assets_of_one_owner_in_use(
+    requester: User, iao: User, make_user: MakeUser
+) -> None:
+    mine, theirs = _asset(iao), _asset(make_user(Role.INFORMATION_ASSET_OWNER), name="Payroll")
+    draft = _asset(iao, active=False, name="New system")
+    request = make_request(requester=requester, status=S.DRAFT)
+    with pytest.raises(ValidationError, match="different owners"):
+        sharing_request_set_assets(sharing_request=request, assets=[mine, theirs], actor=requester)
+    with pytest.raises(ValidationError, match="in use"):
+        sharing_request_set_assets(sharing_request=request, assets=[draft], actor=requester)
+    with pytest.raises(PermissionDenied):
+        sharing_request_set_assets(sharing_request=request, assets=[mine], actor=iao)
+    sharing_request_set_assets(sharing_request=request, assets=[mine], actor=requester)
+    assert list(request.assets.all()) == [mine]
+
+
+# --- the register and its lifecycle ---------------------------------------------------------------------
+
+
+def test_an_asset_moves_draft_active_retired_through_the_workflow(iao: User, make_user: MakeUser) -> None:
+    asset = _asset(iao, active=False)
+    assert asset.status == "draft"
+    with pytest.raises(PermissionDenied):
+        transition(asset, "activate", actor=make_user(Role.INFORMATION_ASSET_OWNER))
+    transition(asset, "activate", actor=iao)
+    with pytest.raises(ValidationError):
+        transition(asset, "retire", actor=iao)
+    transition(asset, "retire", actor=iao, comment="Replaced by the new EPR.")
+    assert [(h.from_status, h.to_status) for h in InformationAssetHistory.objects.filter(asset=asset)] == [
+        ("draft", "active"),
+        ("active", "retired"),
+    ]
+    assert AuditEvent.objects.filter(action="asset.transition", target_id=str(asset.pk)).count() == 2
+
+
+def test_the_owner_must_hold_the_owner_role(requester: User, ig_officer: User) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _asset(requester, actor=ig_officer, active=False)
+    assert "owner" in caught.value.message_dict
+
+
+def test_a_new_or_amended_asset_without_screening_shows_on_the_owners_and_dpos_home(
+    iao: User, dpo: User
+) -> None:
+    asset = _asset(iao)
+
+    def shown(user: User) -> bool:
+        return any("DPIA screening" in task.text for section in home_sections(user) for task in section.tasks)
+
+    assert shown(iao) and shown(dpo)
+    dpia = make_dpia(author=dpo)
+    asset = asset_update(asset=asset, actor=iao, **{**_fields_of(asset), "dpia": dpia})
+    assert not shown(iao) and not shown(dpo)
+    # A material change (what the asset holds) after the screening asks for a new one.
+    asset_update(asset=asset, actor=iao, **{**_fields_of(asset), "data_categories": "Care records, genetics"})
+    assert shown(iao) and shown(dpo)
+
+
+def _fields_of(asset: InformationAsset) -> dict[str, Any]:
+    from requests_app.services.assets import ASSET_FIELDS
+
+    return {name: getattr(asset, name) for name in ASSET_FIELDS} | {
+        "processors": list(asset.processors.all())
+    }
+
+
+# --- the record of processing -------------------------------------------------------------------------
+
+
+def test_the_record_lists_each_activity_once_with_bases_and_recipients(
+    iao: User, requester: User, ig_officer: User
+) -> None:
+    processor = processor_create(
+        actor=ig_officer,
+        name="Acme Hosting",
+        services="Hosts the maternity EPR",
+        contract_reference="DPC-7",
+        contract_start_on=datetime.date(2025, 1, 1),
+        contract_end_on=datetime.date(2028, 1, 1),
+    )
+    asset = _asset(iao)
+    asset.processors.set([processor])
+    flow = make_flow(requester=requester, created_by=ig_officer, asset=asset)
+    rows = list(ropa_rows())
+    assert [row.reference for row in rows] == [asset.reference, flow.reference]
+    holding, sharing = rows
+    assert holding.recipients == "Acme Hosting"
+    assert holding.art6.startswith("Art 6(1)(e)")
+    assert holding.agreement_ends == datetime.date(2028, 1, 1)
+    assert sharing.asset == asset.reference
+    assert sharing.recipients == flow.recipient.name
+    assert sharing.art9.startswith("Art 9(2)(h)")
+    # Change the flow and the record changes with it: a new basis, then the flow ended.
+    flow.art6 = "c_legal_obligation"
+    flow.save()
+    assert next(r for r in ropa_rows() if r.reference == flow.reference).art6.startswith("Art 6(1)(c)")
+    transition(flow, "end", actor=ig_officer, comment="No longer needed.")
+    assert [row.reference for row in ropa_rows()] == [asset.reference]
+
+
+def test_the_record_csv_round_trips(
+    iao: User, requester: User, ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    asset = _asset(iao, description='Records, "quoted", with\na new line')
+    make_flow(requester=requester, created_by=ig_officer, asset=asset, name="=HYPERLINK(evil)")
+    response = client_for(dpo).get(reverse("ropa_export"))
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    parsed = list(csv.reader(io.StringIO(text)))
+    assert tuple(parsed[0]) == ROPA_HEADER
+    # Read back into the record's own rows: every field survives quotes, new lines and a would-be formula
+    # (which the export defuses with a leading quote).
+    assert [_row_from_csv(row) for row in parsed[1:]] == list(ropa_rows())
+    assert parsed[2][1] == "'=HYPERLINK(evil)"
+    assert AuditEvent.objects.filter(action="ropa.export", actor=dpo).count() == 1
+
+
+def _row_from_csv(cells: list[str]) -> RopaRow:
+    values: dict[str, Any] = dict(zip([f.name for f in fields(RopaRow)], cells, strict=True))
+    for name, value in values.items():
+        if value.startswith("'"):
+            values[name] = value[1:]
+    values["special_category"] = {"Yes": True, "No": False}[values["special_category"]]
+    ends = values["agreement_ends"]
+    values["agreement_ends"] = datetime.date.fromisoformat(ends) if ends else None
+    return RopaRow(**values)
+
+
+def test_the_dpo_finds_the_flow_on_the_record_page_and_requesters_do_not(
+    iao: User, requester: User, ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    asset = _asset(iao)
+    flow = make_flow(requester=requester, created_by=ig_officer, asset=asset)
+    page = client_for(dpo).get(reverse("ropa"), {"kind": "sharing"})
+    assert page.status_code == 200
+    assert flow.reference in page.content.decode()
+    assert client_for(requester).get(reverse("ropa")).status_code == 404
+    dspt = client_for(dpo).get(reverse("dspt_export"))
+    rows = list(csv.reader(io.StringIO(b"".join(dspt.streaming_content).decode("utf-8-sig"))))  # type: ignore[attr-defined]
+    assert rows[1][0] == asset.reference and flow.recipient.name in rows[1][6]
+
+
+# --- the pages -------------------------------------------------------------------------------------------
+
+
+def test_the_owner_registers_an_asset_through_the_page(iao: User, client_for: ClientFor) -> None:
+    client = client_for(iao)
+    assert client.get(reverse("asset_create")).status_code == 200
+    response = client.post(reverse("asset_create"), _post_data(iao))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    asset = InformationAsset.objects.get()
+    assert asset.owner == iao and asset.status == "draft"
+    assert client.get(reverse("asset_detail", args=[asset.pk])).status_code == 200
+    response = client.post(reverse("asset_transition", args=[asset.pk, "activate"]), {"comment": ""})
+    assert response.status_code == 302
+    asset.refresh_from_db()
+    assert asset.status == "active"
+    listing = client.get(reverse("asset_list"), {"q": "Maternity"})
+    assert asset.reference in listing.content.decode()
+
+
+def test_a_bad_asset_form_keeps_what_was_typed(iao: User, client_for: ClientFor) -> None:
+    data = {**_post_data(iao), "next_review_on_day": "31", "next_review_on_month": "2"}
+    response = client_for(iao).post(reverse("asset_create"), data)
+    assert response.status_code == 200
+    assert "Maternity record system" in response.content.decode()
+    assert not InformationAsset.objects.exists()
+
+
+def test_outsiders_cannot_open_or_change_the_register(
+    requester: User, iao: User, make_user: MakeUser, client_for: ClientFor
+) -> None:
+    asset = _asset(iao)
+    client = client_for(requester)
+    assert client.get(reverse("asset_list")).status_code == 404
+    assert client.get(reverse("asset_detail", args=[asset.pk])).status_code == 404
+    other = client_for(make_user(Role.INFORMATION_ASSET_OWNER))
+    assert other.get(reverse("asset_detail", args=[asset.pk])).status_code == 200
+    assert other.get(reverse("asset_edit", args=[asset.pk])).status_code == 403
+    assert (
+        other.post(reverse("asset_transition", args=[asset.pk, "retire"]), {"comment": "x"}).status_code
+        == 403
+    )
+    assert client_for(iao).get(reverse("asset_transition", args=[asset.pk, "retire"])).status_code == 405
+
+
+def _post_data(owner: User) -> dict[str, str]:
+    return {
+        "name": "Maternity record system",
+        "description": "Antenatal and postnatal care records.",
+        "owner": str(owner.pk),
+        "business_area": "Women's services",
+        "asset_format": "system",
+        "location": "Maternity EPR",
+        "data_subjects": "Patients",
+        "data_categories": "Care records",
+        "special_category": "yes",
+        "sensitivity": "official_sensitive",
+        "art6": "e_public_task",
+        "art9": "h_health_social_care",
+        "confidentiality_basis": "implied_consent",
+        "retention_period": "25 years",
+        "retention_authority": "NHS Records Management Code of Practice",
+        "security_measures": "Role-based access",
+        "dspt_critical": "no",
+        **_date("next_review_on", timezone.localdate() + datetime.timedelta(days=300)),
+    }
+
+
+def _date(name: str, value: datetime.date) -> dict[str, str]:
+    return {f"{name}_day": str(value.day), f"{name}_month": str(value.month), f"{name}_year": str(value.year)}
+
+
+# --- reminders ------------------------------------------------------------------------------------------
+
+REVIEW = datetime.date(2027, 3, 1)
+
+
+def test_an_asset_owner_is_reminded_once_per_milestone_then_the_siro(
+    iao: User, siro: User, dpo: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    OrganisationSettings.objects.update_or_create(pk=1, defaults={"siro": siro, "dpo": dpo})
+    asset = make_asset(owner=iao, next_review_on=REVIEW)
+    make_asset(owner=iao, status="retired", next_review_on=REVIEW, name="Old system")
+    day = REVIEW - datetime.timedelta(days=31)
+    while day <= REVIEW + datetime.timedelta(days=8):
+        sweep(django_capture_on_commit_callbacks, "asset_reviews", day)
+        sweep(django_capture_on_commit_callbacks, "asset_reviews", day)  # a second run sends nothing more
+        day += datetime.timedelta(days=1)
+    owner_mail = sent_to(iao.email)
+    assert len(owner_mail) == 4, owner_mail  # 30, 14 and 7 days before, and on the day; never the retired one
+    assert all(asset.reference in subject for subject in owner_mail)
+    escalations = sent_to(siro.email)
+    assert len(escalations) == 2, escalations  # the day after, then a week later
+    assert all("overdue" in subject.lower() for subject in escalations)
+    assert sent_to(dpo.email) == []
+
+
+def test_a_processor_contract_is_chased_before_it_ends_then_the_dpo(
+    ig_officer: User, dpo: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    OrganisationSettings.objects.update_or_create(pk=1, defaults={"dpo": dpo})
+    processor = processor_create(
+        actor=ig_officer,
+        name="Acme Hosting",
+        services="Hosting",
+        contract_reference="DPC-7",
+        contract_start_on=datetime.date(2025, 1, 1),
+        contract_end_on=REVIEW,
+    )
+    processor_create(actor=ig_officer, name="No contract dates", services="Shredding")
+    day = REVIEW - datetime.timedelta(days=31)
+    while day <= REVIEW + datetime.timedelta(days=1):
+        sweep(django_capture_on_commit_callbacks, "processor_contracts", day)
+        sweep(django_capture_on_commit_callbacks, "processor_contracts", day)
+        day += datetime.timedelta(days=1)
+    before = sent_to(ig_officer.email)
+    assert len(before) == 4, before
+    assert all(processor.name in subject for subject in before)
+    assert sent_to(dpo.email) == [f"Processor contract ended: {processor.name}"]
+
+
+def test_the_owners_stage_is_chased_to_the_owner_and_delegate(
+    requester: User, iao: User, make_user: MakeUser, ig_officer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    delegate = make_user(Role.REQUESTER)
+    asset = _asset(iao, delegate=delegate)
+    request = make_request(requester=requester, stages=("iao", "ig_dpo"))
+    _draws_on(request, asset)
+    transition(request, "start_review", actor=ig_officer)
+    later = timezone.localdate() + datetime.timedelta(days=7)
+    sweep(django_capture_on_commit_callbacks, "signoffs", later)
+    sweep(django_capture_on_commit_callbacks, "signoffs", later)
+    assert len(sent_to(iao.email)) == 1
+    assert len(sent_to(delegate.email)) == 1
+
+
+# --- the API ----------------------------------------------------------------------------------------------
+
+
+def test_the_api_reads_the_register_and_the_record(
+    iao: User, requester: User, ig_officer: User, dpo: User
+) -> None:
+    from django.test import Client
+
+    from tests.requests_app.api.helpers import Api, token_for
+
+    asset = _asset(iao)
+    flow = make_flow(requester=requester, created_by=ig_officer, asset=asset)
+    api = Api(Client(), token_for(dpo))
+    listing = api.get("/api/v1/assets/?q=Maternity").json()
+    assert [row["reference"] for row in listing["results"]] == [asset.reference]
+    detail = api.get(f"/api/v1/assets/{asset.pk}/").json()
+    assert detail["flows"] == [flow.reference] and detail["owner"]["id"] == iao.pk
+    ropa = api.get("/api/v1/processing-activities/?kind=sharing").json()
+    assert [(row["reference"], row["recipients"]) for row in ropa["results"]] == [
+        (flow.reference, flow.recipient.name)
+    ]
+    assert Api(Client(), token_for(iao)).get("/api/v1/processing-activities/").status_code == 404
+
+
+def test_the_record_downloads_as_a_pdf_for_its_readers_only(
+    iao: User, requester: User, ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    make_flow(requester=requester, created_by=ig_officer, asset=_asset(iao))
+    response = client_for(dpo).get(reverse("ropa_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="ropa.export", actor=dpo, detail__document="pdf").exists()
+    assert client_for(iao).get(reverse("ropa_pdf")).status_code == 404
+    assert client_for(dpo).post(reverse("ropa_pdf")).status_code == 405
+
+
+def test_the_ig_team_files_a_processors_contract_with_the_upload_checks(
+    ig_officer: User, auditor: User, iao: User, client_for: ClientFor, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    processor = processor_create(actor=ig_officer, name="Acme Hosting", services="Hosting")
+    url = reverse("processor_document_upload", args=[processor.pk])
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    client = client_for(ig_officer)
+    fake = SimpleUploadedFile("contract.pdf", b"just text pretending to be a PDF", "application/pdf")
+    refused = client.post(url, {"file": fake})
+    assert refused.status_code == 400
+    assert not processor.documents.exists()
+    assert (
+        client.post(url, {"file": SimpleUploadedFile("contract.pdf", pdf, "application/pdf")}).status_code
+        == 302
+    )
+    document = processor.documents.get()
+    assert document.content_type == "application/pdf" and document.uploaded_by == ig_officer
+    download = reverse("processor_document_download", args=[processor.pk, document.pk])
+    assert b"".join(client_for(iao).get(download).streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert client_for(auditor).post(url, {"file": SimpleUploadedFile("c.pdf", pdf)}).status_code == 403
+    assert processor.documents.count() == 1
+    assert AuditEvent.objects.filter(action="processor.document_added", actor=ig_officer).count() == 1
