@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from igportal.forms import NHSFormMixin
 from igportal.people import display_name
 from igportal.roles import Role
-from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings
+from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings, PartnerSignatory
 
 
 class OrganisationForm(NHSFormMixin, forms.ModelForm):
@@ -84,3 +84,10 @@ class OrganisationPolicyForm(NHSFormMixin, forms.ModelForm):
             self.initial["screen_one_off_requests"] = "yes" if self.instance.screen_one_off_requests else "no"
             # Each version says why it was made; the next one needs its own reason.
             self.initial["reason"] = ""
+
+
+class SignatoryForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = PartnerSignatory
+        fields = ["name", "role", "email"]
+        labels = {"name": "Full name", "email": "Email (the signing links go here)"}

@@ -28,9 +28,13 @@ from requests_app.models.incidents import (
 from requests_app.models.isas import (
     AgreementDocument,
     AgreementHistory,
+    AgreementSignature,
     AgreementStatus,
     AgreementVersion,
+    PartnerSignatory,
     SharingAgreement,
+    SignatoryRole,
+    SignatureStatus,
 )
 from requests_app.models.notifications import DeliveryStatus, Notification
 from requests_app.models.organisations import (
@@ -73,6 +77,7 @@ __all__ = [
     "AccessRequestStatus",
     "AgreementDocument",
     "AgreementHistory",
+    "AgreementSignature",
     "AgreementStatus",
     "AgreementVersion",
     "ApiToken",
@@ -109,6 +114,7 @@ __all__ = [
     "OrganisationSettings",
     "OutboxMessage",
     "OverrideKind",
+    "PartnerSignatory",
     "ReferenceCounter",
     "ReminderMilestone",
     "RequestComment",
@@ -122,6 +128,8 @@ __all__ = [
     "SharingRequestUserObjectPermission",
     "SignOff",
     "SignOffStage",
+    "SignatoryRole",
+    "SignatureStatus",
     "SiroSignOff",
     "SupportingDocument",
     "SweepRun",

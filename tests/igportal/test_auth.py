@@ -25,6 +25,12 @@ PUBLIC_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # A partner signs an ISA through its emailed link, with no account: tests/security/test_url_matrix.py.
+    "agreement_sign",
+    "agreement_sign_pdf",
+    "agreement_sign_submit",
+    "agreement_sign_decline",
+    "agreement_sign_question",
 }
 # Django's admin has its own login page and is reached through it.
 SKIPPED_NAMESPACES = {"admin"}
