@@ -251,8 +251,12 @@ class AgreementSignature(models.Model):
             models.UniqueConstraint(
                 fields=["version", "organisation"],
                 condition=~models.Q(status="superseded"),
-                nulls_distinct=False,
                 name="agreement_signature_one_per_party",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(organisation__isnull=True) & ~models.Q(status="superseded"),
+                name="agreement_signature_one_of_ours",
             ),
             models.UniqueConstraint(
                 fields=["token_sha256"],

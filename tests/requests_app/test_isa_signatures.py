@@ -360,3 +360,28 @@ def test_two_last_signatures_at_once_bring_it_into_force_exactly_once(make_user:
         )
         # The next round is a new agreement.
         AgreementVersion.objects.filter(pk=version.pk).update(status=A.TERMINATED)
+
+
+def test_signing_without_the_pages_csrf_token_is_refused_and_changes_nothing(ig_officer: User) -> None:
+    east = _partner("East Trust")
+    version = _sent(ig_officer, east)
+    ask = _ask(version, east)
+    browser = Client(enforce_csrf_checks=True)
+    for action, data in (
+        ("agreement_sign_submit", _sign_form()),
+        ("agreement_sign_decline", {"reason": "No."}),
+        ("agreement_sign_question", {"question": "Why?"}),
+    ):
+        assert browser.post(reverse(action, args=[token_for(ask)]), data).status_code == 403
+    ask.refresh_from_db()
+    assert ask.status == SignatureStatus.PENDING and not version.history.exclude(action="send_for_signature")
+    # With the token the page gives, the same browser signs.
+    page = browser.get(reverse("agreement_sign", args=[token_for(ask)]))
+    token = page.cookies["csrftoken"].value
+    signed = browser.post(
+        reverse("agreement_sign_submit", args=[token_for(ask)]),
+        {**_sign_form(), "csrfmiddlewaretoken": token},
+    )
+    assert signed.status_code == 200
+    ask.refresh_from_db()
+    assert ask.status == SignatureStatus.SIGNED

@@ -48,6 +48,14 @@ from requests_app.services.disclosures import disclosure_record
 from requests_app.services.dpias import dpia_create, dpia_risk_add, screening_from_request
 from requests_app.services.flows import data_flow_create
 from requests_app.services.incidents import incident_create
+from requests_app.services.isas import (
+    STANDARD_BREACH_HANDLING,
+    STANDARD_SECURITY,
+    STANDARD_SUBJECT_RIGHTS,
+    agreement_create,
+    signature_requests_send,
+)
+from requests_app.services.organisations import signatory_add
 from requests_app.services.workflow import REVIEW_INTERVAL, transition
 
 PARTNERS: tuple[tuple[str, OrganisationKind, str, str, str], ...] = (
@@ -166,6 +174,47 @@ def _decided_request(
     return request
 
 
+def _seed_signatures(officer: User, trust: Organisation, council: Organisation) -> None:
+    """Each partner's signatory, and a joint agreement out for signature with both (its links emailed)."""
+    signatory_add(
+        organisation=trust,
+        actor=officer,
+        name="Ivy Green",
+        role="dpo",
+        email="ig@northshire-community.example",
+    )
+    signatory_add(
+        organisation=council,
+        actor=officer,
+        name="Sam Reed",
+        role="caldicott_guardian",
+        email="sam@northshire-cc.example",
+    )
+    today = timezone.localdate()
+    joint = agreement_create(
+        actor=officer,
+        title="Hospital discharge support",
+        parties=[trust, council],
+        data_items=DataItemType.objects.filter(code__in=["nhs_number", "health_data"]),
+        purpose="Plan care and support for people leaving hospital.",
+        art6="e_public_task",
+        art9="h_health_social_care",
+        confidentiality_basis="implied_consent",
+        data_subjects="Patients discharged who need care and support at home.",
+        data_form="identifiable",
+        transfer_method="secure_email",
+        security_measures=STANDARD_SECURITY,
+        retention="Two years after discharge.",
+        subject_rights=STANDARD_SUBJECT_RIGHTS,
+        onward_sharing_prohibited=True,
+        breach_handling=STANDARD_BREACH_HANDLING,
+        start_on=today,
+        review_on=today + REVIEW_INTERVAL,
+    )
+    transition(joint, "send_for_signature", actor=officer)
+    signature_requests_send(version_id=joint.pk)
+
+
 def _seed_registers(people: dict[Role, User]) -> None:
     """One entry or more in every register, each made the way the pages make it."""
     today = timezone.localdate()
@@ -206,6 +255,7 @@ def _seed_registers(people: dict[Role, User]) -> None:
     draft = flow.agreement.versions.get()
     transition(draft, "submit_for_approval", actor=officer)
     transition(draft, "approve", actor=signers["caldicott_guardian"], comment="Demo: proportionate.")
+    _seed_signatures(officer, trust, Organisation.objects.get(name="Northshire County Council"))
 
     police_request = _decided_request(
         example="police_admission_dates",
