@@ -9,6 +9,7 @@ from requests_app.reminders.access import AccessRequestDeadlines
 from requests_app.reminders.base import Message, Milestone, Policy, ReminderSource
 from requests_app.reminders.consent import ConsentRechecks
 from requests_app.reminders.reviews import ReviewDates
+from requests_app.reminders.signatures import SignatureWaits
 from requests_app.reminders.signoffs import SignOffWaits
 
 
@@ -65,7 +66,13 @@ def _register_reviews() -> tuple[ReviewDates, ...]:
 
 REMINDER_SOURCES: dict[str, ReminderSource] = {
     source.key: source
-    for source in (AccessRequestDeadlines(), SignOffWaits(), ConsentRechecks(), *_register_reviews())
+    for source in (
+        AccessRequestDeadlines(),
+        SignOffWaits(),
+        ConsentRechecks(),
+        SignatureWaits(),
+        *_register_reviews(),
+    )
 }
 
 __all__ = ["REMINDER_SOURCES", "Message", "Milestone", "Policy", "ReminderSource"]

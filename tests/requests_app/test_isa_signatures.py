@@ -385,3 +385,51 @@ def test_signing_without_the_pages_csrf_token_is_refused_and_changes_nothing(ig_
     assert signed.status_code == 200
     ask.refresh_from_db()
     assert ask.status == SignatureStatus.SIGNED
+
+
+# --- chasing ------------------------------------------------------------------------------------------
+
+
+def test_outstanding_signatures_are_chased_once_per_milestone_and_expiry_reaches_the_dpo(
+    ig_officer: User, caldicott: User, dpo: User, django_capture_on_commit_callbacks: Capture
+) -> None:
+    from requests_app.models import Notification
+    from tests.requests_app.chasing import sweep
+
+    portal = OrganisationSettings.load()
+    portal.caldicott_guardian, portal.dpo = caldicott, dpo
+    portal.save()
+    east, west = _partner("East Trust"), _partner("West Council")
+    version = _sent(ig_officer, east, west)
+    signature_sign(
+        signature=_ask(version, west), name="Walt West", role="SIRO", declaration=True, http_request=None
+    )
+    asked = timezone.localdate()
+
+    def told(user: User) -> list[str]:
+        return list(
+            Notification.objects.filter(recipient=user).order_by("id").values_list("subject", flat=True)
+        )
+
+    assert sweep(django_capture_on_commit_callbacks, "isa_signatures", asked + timedelta(days=2)).claimed == 0
+    for _ in range(2):
+        sweep(django_capture_on_commit_callbacks, "isa_signatures", asked + timedelta(days=3))
+    label = version.audit_label
+    assert told(ig_officer) == [f"Not yet signed after 3 days: {label} for East Trust"]
+    assert told(caldicott) == [f"Not yet signed after 3 days: {label} for us (the Caldicott Guardian)"]
+    sweep(django_capture_on_commit_callbacks, "isa_signatures", asked + timedelta(days=8))
+    sweep(django_capture_on_commit_callbacks, "isa_signatures", asked + timedelta(days=9))
+    assert told(ig_officer)[1:] == [f"Not yet signed after 7 days: {label} for East Trust"]
+    agreement_sign_ours(version=version, actor=caldicott, declaration=True)
+    for offset in (15, 16):
+        sweep(django_capture_on_commit_callbacks, "isa_signatures", asked + timedelta(days=offset))
+    assert told(dpo) == [f"Signature link expired: {label} for East Trust"]
+    assert told(ig_officer)[2:] == [f"Signature link expired: {label} for East Trust"]
+    assert len(told(caldicott)) == 2  # signed before its link could expire: nothing more
+    # A re-sent link owes its own expiry; the old one's is not sent again.
+    signature_resend(signature=_ask(version, east), actor=ig_officer)
+    sweep(django_capture_on_commit_callbacks, "isa_signatures", asked + timedelta(days=14))
+    assert len(told(dpo)) == 1
+    for _ in range(2):
+        sweep(django_capture_on_commit_callbacks, "isa_signatures", asked + timedelta(days=16))
+    assert told(dpo)[1:] == [f"Signature link expired: {label} for East Trust"]
