@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
-from igportal.forms import NHSFormMixin
+from igportal.forms import NHSFormMixin, date_field
 from igportal.people import display_name
 from igportal.roles import Role
 from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings, PartnerSignatory
@@ -14,10 +14,32 @@ from requests_app.models import Organisation, OrganisationPolicy, OrganisationSe
 class OrganisationForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "ods_code", "contact_name", "contact_email", "active"]
+        fields = [
+            "name",
+            "kind",
+            "ods_code",
+            "contact_name",
+            "contact_email",
+            "dspt_status",
+            "dspt_published_on",
+            "ico_registration",
+            "ico_expires_on",
+            "assurance_contact",
+            "active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dspt_published_on"] = date_field("DSPT published on", required=False)
+        self.fields["ico_expires_on"] = date_field(
+            "ICO registration expires on", required=False, years_ahead=2
+        )
 
     def clean_ods_code(self) -> str:
         return str(self.cleaned_data["ods_code"]).strip().upper()
+
+    def clean_ico_registration(self) -> str:
+        return str(self.cleaned_data["ico_registration"]).strip().upper()
 
 
 class OrganisationSettingsForm(NHSFormMixin, forms.ModelForm):
@@ -45,6 +67,9 @@ class OrganisationSettingsForm(NHSFormMixin, forms.ModelForm):
     def clean_ods_code(self) -> str:
         return str(self.cleaned_data["ods_code"]).strip().upper()
 
+    def clean_ico_registration(self) -> str:
+        return str(self.cleaned_data["ico_registration"]).strip().upper()
+
 
 class OrganisationFilterForm(NHSFormMixin, forms.Form):
     q = forms.CharField(label="Name or ODS code", required=False, max_length=200)
@@ -53,6 +78,7 @@ class OrganisationFilterForm(NHSFormMixin, forms.Form):
         required=False,
         choices=[("", "Any type"), *Organisation._meta.get_field("kind").choices],  # type: ignore[misc]
     )
+    lapsed = forms.BooleanField(label="Only those whose assurance has lapsed", required=False)
 
 
 class OrganisationPolicyForm(NHSFormMixin, forms.ModelForm):

@@ -38,6 +38,7 @@ from requests_app.models.isas import (
 )
 from requests_app.models.notifications import DeliveryStatus, Notification
 from requests_app.models.organisations import (
+    DsptStatus,
     Nation,
     Organisation,
     OrganisationKind,
@@ -99,6 +100,7 @@ __all__ = [
     "DpiaHistory",
     "DpiaRisk",
     "DpiaStatus",
+    "DsptStatus",
     "FlowSchedule",
     "IdentityMethod",
     "Incident",

@@ -26,9 +26,11 @@ from requests_app.models import (
     DpiaStatus,
     Incident,
     IncidentStatus,
+    Organisation,
     RequestStatus,
     SharingRequest,
 )
+from requests_app.models.organisations import lapsed_assurance
 from requests_app.selectors import dpias as dpia_selectors
 from requests_app.selectors import flows as flow_selectors
 from requests_app.selectors import incidents as incident_selectors
@@ -88,6 +90,21 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
             ),
         ),
     )
+    lapsed = Organisation.objects.filter(lapsed_assurance(today))
+    agreements["lapsed"] = (
+        AgreementVersion.objects.filter(
+            status__in=[AgreementStatus.ACTIVE, AgreementStatus.AWAITING_SIGNATURES], parties__in=lapsed
+        )
+        .distinct()
+        .count()
+    )
+    agreements["signatures"] = AgreementVersion.objects.filter(
+        status=AgreementStatus.AWAITING_SIGNATURES
+    ).count()
+    flows["lapsed"] = DataFlow.objects.filter(
+        status__in=[DataFlowStatus.ACTIVE, DataFlowStatus.SUSPENDED, DataFlowStatus.AWAITING_ISA],
+        recipient__in=lapsed,
+    ).count()
     dpias = Dpia.objects.aggregate(
         advice=Count("pk", filter=Q(status=DpiaStatus.AWAITING_DPO)),
         siro=Count("pk", filter=Q(status=DpiaStatus.AWAITING_SIRO)),
@@ -136,6 +153,12 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
                     _link("flow_list", "needs_reassessment=on"),
                     warning=True,
                 ),
+                Tally(
+                    "to a partner whose assurance has lapsed",
+                    flows["lapsed"],
+                    _link("organisation_list", "lapsed=on"),
+                    warning=True,
+                ),
             ],
         ),
         RegisterSummary(
@@ -148,6 +171,11 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
                     agreements["awaiting"],
                     _link("agreement_list", "status=awaiting_caldicott"),
                 ),
+                Tally(
+                    "awaiting signatures",
+                    agreements["signatures"],
+                    _link("agreement_list", "status=awaiting_signatures"),
+                ),
                 Tally("drafts", agreements["drafts"], _link("agreement_list", "status=draft")),
                 Tally(
                     "ending in the next 90 days",
@@ -158,6 +186,12 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
                     "reviews overdue",
                     agreements["overdue"],
                     _link("agreement_list", "overdue=on"),
+                    warning=True,
+                ),
+                Tally(
+                    "with a partner whose assurance has lapsed",
+                    agreements["lapsed"],
+                    _link("organisation_list", "lapsed=on"),
                     warning=True,
                 ),
             ],

@@ -13,7 +13,19 @@ from requests_app.models import Organisation, OrganisationPolicy, OrganisationSe
 from requests_app.permissions import can_edit_organisation_settings, can_manage_organisations
 from requests_app.services.audit import audit_record
 
-_ORGANISATION_FIELDS = ("name", "kind", "ods_code", "contact_name", "contact_email", "active")
+_ORGANISATION_FIELDS = (
+    "name",
+    "kind",
+    "ods_code",
+    "contact_name",
+    "contact_email",
+    "dspt_status",
+    "dspt_published_on",
+    "ico_registration",
+    "ico_expires_on",
+    "assurance_contact",
+    "active",
+)
 _NAMED_OFFICERS: tuple[tuple[str, Role], ...] = (
     ("caldicott_guardian", Role.CALDICOTT_GUARDIAN),
     ("dpo", Role.DPO),

@@ -150,6 +150,11 @@ def _version_page(
         "may_sign_for_us": version.status == AgreementStatus.AWAITING_SIGNATURES
         and services.may_sign_for_us(request.user, version)
         and version.signatures.filter(organisation=None, status=SignatureStatus.PENDING).exists(),
+        "assurance_lapses": [
+            (party, lapses)
+            for party in version.parties.order_by("name")
+            if (lapses := party.assurance_lapses(timezone.localdate()))
+        ],
         "sign_form": OurSignatureForm(),
         "declaration": services.DECLARATION,
         **(extra or {}),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.forms import show_errors
@@ -28,14 +29,18 @@ from requests_app.views.editing import edit_page
 def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     search = kind = ""
+    lapsed_only = False
     if form.is_valid():
         search, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+        lapsed_only = form.cleaned_data["lapsed"]
     return render(
         request,
         "requests_app/organisation_list.html",
         {
             "form": form,
-            "organisations": selectors.organisation_list(search=search, kind=kind),
+            "organisations": selectors.organisation_list(
+                today=timezone.localdate(), search=search, kind=kind, lapsed_only=lapsed_only
+            ),
             "can_manage": can_manage_organisations(request.user),
         },
     )

@@ -191,6 +191,21 @@ def _seed_signatures(officer: User, trust: Organisation, council: Organisation) 
         email="sam@northshire-cc.example",
     )
     today = timezone.localdate()
+    # Assurance as recorded: the trust is current; the council's ICO registration ran out last month.
+    Organisation.objects.filter(pk=trust.pk).update(
+        dspt_status="met",
+        dspt_published_on=today - datetime.timedelta(days=150),
+        ico_registration="Z1234567",
+        ico_expires_on=today + datetime.timedelta(days=200),
+        assurance_contact="Ivy Green, DPO",
+    )
+    Organisation.objects.filter(pk=council.pk).update(
+        dspt_status="approaching",
+        dspt_published_on=today - datetime.timedelta(days=150),
+        ico_registration="ZA765432",
+        ico_expires_on=today - datetime.timedelta(days=20),
+        assurance_contact="Sam Reed, Caldicott Guardian",
+    )
     joint = agreement_create(
         actor=officer,
         title="Hospital discharge support",
