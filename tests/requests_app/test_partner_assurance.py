@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -88,3 +89,43 @@ def test_a_lapse_is_flagged_on_the_isa_the_flow_the_list_and_the_dashboard(
         "Partner assurance has lapsed"
         not in client.get(f"/registers/agreements/{version.agreement_id}/").content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("dspt_status", "conditioned"), [(DsptStatus.NOT_MET, True), (DsptStatus.MET, False)]
+)
+def test_a_request_to_a_partner_whose_assurance_lapsed_gets_the_engines_condition(
+    requester: User, dspt_status: DsptStatus, conditioned: bool
+) -> None:
+    """Submitted through the service, as the wizard submits: the partner's record goes to the engine."""
+    from requests_app.demo import EXAMPLES, catalogue_code, saved_from_answers
+    from requests_app.models import DataItemType, RequestItem, SharingRequest
+    from requests_app.services.references import reference_allocate
+    from requests_app.services.sharing import sharing_request_submit
+
+    partner = OrganisationFactory.create(
+        name="Assured Trust", dspt_status=dspt_status, dspt_published_on=timezone.localdate()
+    )
+    worked = json.loads((EXAMPLES / "police_admission_dates.json").read_text())
+    purpose = worked["answers"]["purpose"]
+    request = SharingRequest.objects.create(
+        reference=reference_allocate(prefix="ISR", year=2026),
+        requester=requester,
+        title="Admission dates",
+        recipient=partner,
+        purpose_category=purpose["category"],
+        urgency=purpose["urgency"],
+        frequency=purpose["frequency"],
+        direction=purpose["direction"],
+        data_form=worked["answers"]["data"]["data_form"],
+        answers=saved_from_answers(worked["answers"], title="Admission dates", recipient=partner),
+    )
+    codes = {catalogue_code(item["code"]) for item in worked["answers"]["data"]["items"]}
+    for item_type in DataItemType.objects.filter(code__in=codes):
+        RequestItem.objects.create(request=request, item_type=item_type)
+    result = sharing_request_submit(
+        sharing_request=request, actor=requester, today=timezone.localdate()
+    ).result
+    conditions = {condition["code"] for condition in result["conditions"]}
+    assert ("check_recipient_assurance" in conditions) is conditioned
+    assert ("R-RECIPIENT-ASSURANCE" in [rule["rule_id"] for rule in result["rules_fired"]]) is conditioned
