@@ -6,6 +6,7 @@ The keys are stored in the milestone rows: never rename one.
 from __future__ import annotations
 
 from requests_app.reminders.access import AccessRequestDeadlines
+from requests_app.reminders.assurance import AssuranceLapses
 from requests_app.reminders.base import Message, Milestone, Policy, ReminderSource
 from requests_app.reminders.consent import ConsentRechecks
 from requests_app.reminders.reviews import ReviewDates
@@ -71,6 +72,7 @@ REMINDER_SOURCES: dict[str, ReminderSource] = {
         SignOffWaits(),
         ConsentRechecks(),
         SignatureWaits(),
+        AssuranceLapses(),
         *_register_reviews(),
     )
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -129,3 +130,37 @@ def test_a_request_to_a_partner_whose_assurance_lapsed_gets_the_engines_conditio
     conditions = {condition["code"] for condition in result["conditions"]}
     assert ("check_recipient_assurance" in conditions) is conditioned
     assert ("R-RECIPIENT-ASSURANCE" in [rule["rule_id"] for rule in result["rules_fired"]]) is conditioned
+
+
+def test_assurance_is_chased_before_it_lapses_and_escalated_once_after(
+    ig_officer: User, dpo: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from requests_app.models import Notification, OrganisationSettings
+    from tests.requests_app.chasing import sweep
+
+    portal = OrganisationSettings.load()
+    portal.dpo = dpo
+    portal.save()
+    expires = date(2027, 3, 31)
+    OrganisationFactory.create(name="Renewing Trust", ico_expires_on=expires)
+
+    def told(user: User) -> list[str]:
+        return list(
+            Notification.objects.filter(recipient=user).order_by("id").values_list("subject", flat=True)
+        )
+
+    assert (
+        sweep(django_capture_on_commit_callbacks, "partner_assurance", expires - timedelta(days=31)).claimed
+        == 0
+    )
+    for _ in range(2):
+        sweep(django_capture_on_commit_callbacks, "partner_assurance", expires - timedelta(days=30))
+    sweep(django_capture_on_commit_callbacks, "partner_assurance", expires - timedelta(days=7))
+    assert told(ig_officer) == [
+        "Assurance lapses in 30 days: Renewing Trust (ICO registration)",
+        "Assurance lapses in 7 days: Renewing Trust (ICO registration)",
+    ]
+    assert told(dpo) == []
+    for offset in (1, 2):
+        sweep(django_capture_on_commit_callbacks, "partner_assurance", expires + timedelta(days=offset))
+    assert told(dpo) == ["Assurance lapsed: Renewing Trust (ICO registration)"]
