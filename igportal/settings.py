@@ -336,6 +336,10 @@ CHASER_ACCESS_WORKING_DAYS = env.day_counts("CHASER_ACCESS_WORKING_DAYS", (5, 2)
 CHASER_REVIEW_DAYS = env.day_counts("CHASER_REVIEW_DAYS", (30, 14, 7))
 # A sign-off waiting more than this many working days nudges its signers; twice as long tells the IG team.
 CHASER_SIGNOFF_WORKING_DAYS = env.integer("CHASER_SIGNOFF_WORKING_DAYS", 3, minimum=1, maximum=60)
+# Days after an ISA version was sent for signature on which a signature still awaited is chased.
+CHASER_SIGNATURE_DAYS = env.day_counts("CHASER_SIGNATURE_DAYS", (3, 7))
+# A link asking a partner to sign an ISA version works for this many days; the IG team can re-send it.
+ISA_SIGNATURE_LINK_DAYS = env.integer("ISA_SIGNATURE_LINK_DAYS", 14, minimum=1, maximum=60)
 # Overdue items are escalated to the DPO again every this many days.
 CHASER_ESCALATION_REPEAT_DAYS = env.integer("CHASER_ESCALATION_REPEAT_DAYS", 7, minimum=1, maximum=90)
 # Each claim transaction takes at most this many milestones; one run takes at most this many batches.

@@ -8,7 +8,7 @@ from typing import Any
 
 from necessity.rules import Answers, Result, answers_from_dict, assess
 from necessity.steps import STEPS_BY_NAME, assemble_answers
-from requests_app.models import DataItemType, OrganisationPolicy
+from requests_app.models import DataItemType, Organisation, OrganisationPolicy
 
 
 def organisation_policy() -> OrganisationPolicy:
@@ -17,15 +17,22 @@ def organisation_policy() -> OrganisationPolicy:
 
 
 def assess_saved(
-    saved: Mapping[str, Any], item_types: Sequence[DataItemType], *, today: datetime.date
+    saved: Mapping[str, Any],
+    item_types: Sequence[DataItemType],
+    *,
+    today: datetime.date,
+    recipient: Organisation | None = None,
 ) -> tuple[Answers, Result, OrganisationPolicy]:
     """Assemble, validate and assess under the policy in force, which is returned with the result.
 
+    The recipient's assurance, as its record stands today, is handed to the engine beside the answers.
     Raises ``AnswersError`` when the answers do not hold together.
     """
     answers = answers_from_dict(assemble_answers(saved, item_types))
     in_force = organisation_policy()
-    return answers, assess(answers, today=today, policy=in_force.policy), in_force
+    lapsed = recipient is not None and bool(recipient.assurance_lapses(today))
+    result = assess(answers, today=today, policy=in_force.policy, recipient_assurance_lapsed=lapsed)
+    return answers, result, in_force
 
 
 # The engine reports problems by JSON path; the first component names the wizard step to go back to.

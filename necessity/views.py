@@ -231,7 +231,10 @@ def wizard_review(request: AuthenticatedHttpRequest, reference: str) -> HttpResp
     if not missing:
         try:
             assembled, assessed, in_force = assess_saved(
-                sharing_request.answers, [item.item_type for item in items], today=timezone.localdate()
+                sharing_request.answers,
+                [item.item_type for item in items],
+                today=timezone.localdate(),
+                recipient=sharing_request.recipient,
             )
         except AnswersError as exc:
             problems += [

@@ -255,7 +255,12 @@ def submit_example(
     answers = answers_from_dict(worked["answers"])
     today = timezone.localdate()
     in_force = OrganisationPolicy.current()
-    result = assess(answers, today=today, policy=in_force.policy)
+    result = assess(
+        answers,
+        today=today,
+        policy=in_force.policy,
+        recipient_assurance_lapsed=bool(recipient.assurance_lapses(today)),
+    )
     purpose = worked["answers"]["purpose"]
     sharing_request = SharingRequest.objects.create(
         reference=reference_allocate(prefix="ISR", year=today.year),

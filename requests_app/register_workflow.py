@@ -23,6 +23,7 @@ from igportal.roles import IG_TEAM, Role, roles_of
 from necessity.rules import Art6Condition, ConfidentialityBasis
 from requests_app.models import (
     AgreementHistory,
+    AgreementSignature,
     AgreementStatus,
     AgreementVersion,
     AssetStatus,
@@ -38,9 +39,12 @@ from requests_app.models import (
     IncidentStatus,
     InformationAsset,
     InformationAssetHistory,
+    PartnerSignatory,
+    SignatureStatus,
 )
 from requests_app.services.outbox import outbox_enqueue
-from requests_app.tasks import render_agreement_document
+from requests_app.signing_links import issue_link
+from requests_app.tasks import render_agreement_document, send_signature_requests
 from requests_app.transitions import Move, Transition, Workflow, table
 
 RegisterEntry = AgreementVersion | DataFlow | Dpia | Incident | InformationAsset
@@ -160,6 +164,51 @@ def _agreement_ended(move: Move[AgreementVersion]) -> None:
         move.then(flow, "suspend", reason)
 
 
+def _signatories_missing(version: AgreementVersion, today: datetime.date) -> list[str]:
+    """Every partner needs someone to sign for it before the agreement is sent for signature."""
+    problems = _agreement_incomplete(version, today)
+    unsigned = version.parties.exclude(signatories__active=True).order_by("name")
+    if unsigned:
+        names = ", ".join(party.name for party in unsigned)
+        problems.append(f"Add a signatory for {names} on the organisations page.")
+    return problems
+
+
+def _ask_for_signatures(move: Move[AgreementVersion]) -> None:
+    """One signature asked of each party and of us; the links are emailed once the signing copy exists."""
+    version = move.entry
+    asks = [AgreementSignature(version=version, organisation=None)]
+    for party in version.parties.order_by("name"):
+        signatory = PartnerSignatory.objects.filter(organisation=party, active=True).order_by("id").first()
+        asks.append(AgreementSignature(version=version, organisation=party, signatory=signatory))
+    for ask in asks:
+        ask.save()
+        if ask.organisation_id is not None:
+            issue_link(ask)
+    outbox_enqueue(send_signature_requests, version.pk)
+
+
+def _withdraw_signatures(move: Move[AgreementVersion]) -> None:
+    """Signatures of a version that will not come into force no longer count; their links die (the
+    link's hash stays, so a later use of it is recognised in the audit trail)."""
+    move.entry.signatures.exclude(status=SignatureStatus.SUPERSEDED).update(status=SignatureStatus.SUPERSEDED)
+
+
+def _every_party_signed(version: AgreementVersion, today: datetime.date) -> list[str]:
+    waiting = version.signatures.exclude(status__in=[SignatureStatus.SIGNED, SignatureStatus.SUPERSEDED])
+    if not version.signatures.filter(status=SignatureStatus.SIGNED).exists() or waiting.exists():
+        return ["Every party has not signed this version yet."]
+    return []
+
+
+def _into_force_when_signed(move: Move[AgreementVersion]) -> None:
+    """As an approval: earlier versions are superseded, and our Caldicott Guardian's signature approves."""
+    _supersede_earlier_versions(move)
+    ours = move.entry.signatures.filter(organisation=None, status=SignatureStatus.SIGNED).first()
+    assert ours is not None
+    move.set(approved_by=ours.signed_by, approved_at=timezone.now())
+
+
 A = AgreementStatus
 ISA_WORKFLOW: Workflow[AgreementVersion] = Workflow(
     model=AgreementVersion,
@@ -190,14 +239,50 @@ ISA_WORKFLOW: Workflow[AgreementVersion] = Workflow(
             done="approved",
         ),
         Transition(
+            name="send_for_signature",
+            label="Send to every party for signature",
+            sources=frozenset({A.DRAFT}),
+            target=A.AWAITING_SIGNATURES,
+            may_fire=_ig_team,
+            who="an IG officer or the DPO",
+            guard=_signatories_missing,
+            consequences=_ask_for_signatures,
+            done="sent for signature",
+        ),
+        Transition(
+            name="come_into_force",
+            label="Bring into force",
+            sources=frozenset({A.AWAITING_SIGNATURES}),
+            target=A.ACTIVE,
+            may_fire=_nobody,
+            who="the portal, when the last party signs,",
+            guard=_every_party_signed,
+            system=True,
+            prepare=_into_force_when_signed,
+            consequences=_came_into_force,
+            done="came into force",
+        ),
+        Transition(
             name="return_to_draft",
             label="Return to draft",
-            sources=frozenset({A.AWAITING_CALDICOTT}),
+            sources=frozenset({A.AWAITING_CALDICOTT, A.AWAITING_SIGNATURES}),
             target=A.DRAFT,
             may_fire=_caldicott_or_ig_team,
             who="the Caldicott Guardian or the IG team",
             reason_required=True,
+            consequences=_withdraw_signatures,
             done="returned to draft",
+        ),
+        Transition(
+            name="withdraw",
+            label="Withdraw for a later version",
+            sources=frozenset({A.AWAITING_SIGNATURES}),
+            target=A.SUPERSEDED,
+            may_fire=_nobody,
+            who="the portal, when a later version is drafted,",
+            system=True,
+            consequences=_withdraw_signatures,
+            done="withdrawn for a later version",
         ),
         Transition(
             name="expire",

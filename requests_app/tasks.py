@@ -86,6 +86,14 @@ def render_agreement_document(version_id: int) -> int:
 
 
 @shared_task
+def send_signature_requests(version_id: int) -> int:
+    """Render the signing copy of an ISA version sent for signature and email each unsent link once."""
+    from requests_app.services.isas import signature_requests_send
+
+    return signature_requests_send(version_id=version_id)
+
+
+@shared_task
 def render_missing_documents() -> int:
     """Queue the renders of decision records and ISA documents that are missing; returns how many."""
     from requests_app.services.documents import documents_sweep

@@ -37,6 +37,16 @@ urlpatterns = [
     path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
+    path(
+        "organisations/<int:pk>/signatories/",
+        organisations.organisation_signatories,
+        name="organisation_signatories",
+    ),
+    path(
+        "organisations/<int:pk>/signatories/<int:signatory_id>/remove/",
+        organisations.organisation_signatory_remove,
+        name="organisation_signatory_remove",
+    ),
     path("settings/", organisations.organisation_settings, name="organisation_settings"),
     path("settings/edit/", organisations.organisation_settings_edit, name="organisation_settings_edit"),
     path("settings/policy/", organisations.organisation_policy_edit, name="organisation_policy_edit"),
@@ -150,6 +160,21 @@ urlpatterns = [
     path("registers/agreements/<int:pk>/edit/", isas.agreement_edit, name="agreement_edit"),
     path("registers/agreements/<int:pk>/v<int:number>/", isas.agreement_version, name="agreement_version"),
     path("registers/agreements/<int:pk>/v<int:number>.pdf", isas.agreement_pdf, name="agreement_pdf"),
+    path(
+        "registers/agreements/<int:pk>/v<int:number>/sign/",
+        isas.agreement_sign_ours,
+        name="agreement_sign_ours",
+    ),
+    path(
+        "registers/agreements/<int:pk>/v<int:number>/signatures/<int:signature_id>/resend/",
+        isas.agreement_signature_resend,
+        name="agreement_signature_resend",
+    ),
+    path("sign/<str:token>/", isas.agreement_sign, name="agreement_sign"),
+    path("sign/<str:token>/agreement.pdf", isas.agreement_sign_pdf, name="agreement_sign_pdf"),
+    path("sign/<str:token>/sign/", isas.agreement_sign_submit, name="agreement_sign_submit"),
+    path("sign/<str:token>/decline/", isas.agreement_sign_decline, name="agreement_sign_decline"),
+    path("sign/<str:token>/question/", isas.agreement_sign_question, name="agreement_sign_question"),
     path(
         "registers/agreements/<int:pk>/v<int:number>/preview.pdf",
         isas.agreement_preview,

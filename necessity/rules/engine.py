@@ -33,14 +33,22 @@ RISK_ORDER = (Risk.LOW, Risk.MEDIUM, Risk.HIGH)
 STAGE_ORDER = tuple(Stage)
 
 
-def assess(answers: Answers, *, today: datetime.date, policy: Policy = DEFAULT_POLICY) -> Result:
+def assess(
+    answers: Answers,
+    *,
+    today: datetime.date,
+    policy: Policy = DEFAULT_POLICY,
+    recipient_assurance_lapsed: bool = False,
+) -> Result:
     """Decide what may be shared, on what conditions and with whose sign-off.
 
-    Pure and deterministic: the same answers, date and policy always give the same result. Raises
+    Pure and deterministic: the same answers, date, policy and recipient assurance always give the same
+    result. ``recipient_assurance_lapsed`` is what the portal knows of the recipient (its DSPT not met
+    or out of date, or its ICO registration expired); the answers do not carry it. Raises
     ``AnswersError`` when the answers are inconsistent (see ``validate_answers``).
     """
     validate_answers(answers)
-    facts = derive_facts(answers, today, policy)
+    facts = derive_facts(answers, today, policy, recipient_assurance_lapsed=recipient_assurance_lapsed)
     decided = [rule for rule in RULES if rule.applies(facts)]
     share_now = any(rule.effect is Effect.SHARE_NOW for rule in decided)
     dpia_required = any(rule.effect is Effect.REQUIRE_DPIA for rule in decided)

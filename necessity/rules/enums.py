@@ -218,6 +218,7 @@ class ConditionCode(StrEnum):
     PROCESSING_CONTRACT = "processing_contract"
     VERIFY_RECIPIENT = "verify_recipient"
     CHECK_CLAIM_AND_REDACT = "check_claim_and_redact"
+    CHECK_RECIPIENT_ASSURANCE = "check_recipient_assurance"
 
 
 class Risk(StrEnum):
@@ -402,6 +403,7 @@ _LABELS: Mapping[type[StrEnum], Mapping[str, str]] = {
         "processing_contract": "Data processing contract (UK GDPR Art 28)",
         "verify_recipient": "Verify the recipient",
         "check_claim_and_redact": "Check the claim and redact",
+        "check_recipient_assurance": "Check the recipient's assurance",
     },
     Risk: {"low": "Low", "medium": "Medium", "high": "High"},
 }

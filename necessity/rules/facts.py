@@ -137,9 +137,14 @@ class Facts:
     existing_isa: str | None
     existing_dpia: str | None
     unencrypted_method: bool
+    # Not an answer: what the portal knows of the recipient, handed to the engine by its caller (the
+    # recipient's DSPT not met or out of date, or its ICO registration expired).
+    recipient_assurance_lapsed: bool = False
 
 
-def derive_facts(answers: Answers, today: datetime.date, policy: Policy) -> Facts:
+def derive_facts(
+    answers: Answers, today: datetime.date, policy: Policy, *, recipient_assurance_lapsed: bool = False
+) -> Facts:
     purpose = answers.purpose
     data = answers.data
     necessity = answers.necessity
@@ -257,6 +262,7 @@ def derive_facts(answers: Answers, today: datetime.date, policy: Policy) -> Fact
         answers=answers,
         today=today,
         policy=policy,
+        recipient_assurance_lapsed=recipient_assurance_lapsed,
         category=purpose.category,
         direct_care=purpose.direct_care,
         secondary_use=not purpose.direct_care and purpose.category not in NOT_SECONDARY,

@@ -859,6 +859,27 @@ RULES: tuple[FactRule, ...] = (
         ),
     ),
     FactRule(
+        id="R-RECIPIENT-ASSURANCE",
+        effect=Effect.CONDITION,
+        citation="UK GDPR Arts 5(1)(f), 24, 32; Data Protection (Charges and Information) Regulations 2018 "
+        "reg 2; [004 monitoring: Data Security and Protection Toolkit]",
+        when="personal data to a recipient whose DSPT is not met or out of date, or whose ICO registration "
+        "has expired (a fact the portal hands in, not an answer)",
+        applies=lambda f: f.personal and f.recipient_assurance_lapsed,
+        message=lambda f: (
+            "The recipient's assurance has lapsed: its Data Security and Protection Toolkit is not met or "
+            "out of date, or its ICO registration has expired."
+        ),
+        condition=FactCondition(
+            ConditionCode.CHECK_RECIPIENT_ASSURANCE,
+            lambda f: (
+                "Before sharing, confirm with the recipient's assurance contact that its security standards "
+                "are met (a current DSPT publication) and that it is registered with the ICO; record what "
+                "you were told."
+            ),
+        ),
+    ),
+    FactRule(
         id="R-ONWARD-SHARING",
         effect=Effect.CONDITION,
         citation="[001 s10]",

@@ -90,3 +90,31 @@ class AgreementForm(NHSFormMixin, forms.Form):
         self.fields.update(extra)
         if not new_version and not self.initial.get("change_summary"):
             self.fields["change_summary"].help_text = "Needed from version 2 onwards."
+
+
+# --- signing through a link --------------------------------------------------------------------------
+
+
+class SignForm(NHSFormMixin, forms.Form):
+    name = forms.CharField(label="Your full name", max_length=200, help_text="Typing your name signs.")
+    role = forms.CharField(label="Your role", max_length=200, help_text="For example Caldicott Guardian.")
+    declaration = forms.BooleanField(label="I make the declaration above")
+
+
+class DeclineForm(NHSFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why you decline",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The IG team reads this and sends a new version for signature.",
+    )
+
+
+class QuestionForm(NHSFormMixin, forms.Form):
+    question = forms.CharField(
+        label="Your question", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OurSignatureForm(NHSFormMixin, forms.Form):
+    declaration = forms.BooleanField(label="I make the declaration above")

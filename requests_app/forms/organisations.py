@@ -6,20 +6,48 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from igportal.forms import NHSFormMixin
+from igportal.forms import NHSFormMixin, date_field
 from igportal.people import display_name
 from igportal.roles import Role
-from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings, SignOffStage
+from requests_app.models import (
+    Organisation,
+    OrganisationPolicy,
+    OrganisationSettings,
+    PartnerSignatory,
+    SignOffStage,
+)
 from requests_app.signers import STAGE_ROLE_CHOICES, STAGE_ROLE_FIELDS
 
 
 class OrganisationForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "ods_code", "contact_name", "contact_email", "active"]
+        fields = [
+            "name",
+            "kind",
+            "ods_code",
+            "contact_name",
+            "contact_email",
+            "dspt_status",
+            "dspt_published_on",
+            "ico_registration",
+            "ico_expires_on",
+            "assurance_contact",
+            "active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dspt_published_on"] = date_field("DSPT published on", required=False)
+        self.fields["ico_expires_on"] = date_field(
+            "ICO registration expires on", required=False, years_ahead=2
+        )
 
     def clean_ods_code(self) -> str:
         return str(self.cleaned_data["ods_code"]).strip().upper()
+
+    def clean_ico_registration(self) -> str:
+        return str(self.cleaned_data["ico_registration"]).strip().upper()
 
 
 class OrganisationSettingsForm(NHSFormMixin, forms.ModelForm):
@@ -47,6 +75,9 @@ class OrganisationSettingsForm(NHSFormMixin, forms.ModelForm):
     def clean_ods_code(self) -> str:
         return str(self.cleaned_data["ods_code"]).strip().upper()
 
+    def clean_ico_registration(self) -> str:
+        return str(self.cleaned_data["ico_registration"]).strip().upper()
+
 
 class OrganisationFilterForm(NHSFormMixin, forms.Form):
     q = forms.CharField(label="Name or ODS code", required=False, max_length=200)
@@ -55,6 +86,7 @@ class OrganisationFilterForm(NHSFormMixin, forms.Form):
         required=False,
         choices=[("", "Any type"), *Organisation._meta.get_field("kind").choices],  # type: ignore[misc]
     )
+    lapsed = forms.BooleanField(label="Only those whose assurance has lapsed", required=False)
 
 
 def _stage_roles_field(stage: str) -> forms.TypedMultipleChoiceField:
@@ -106,3 +138,10 @@ class OrganisationPolicyForm(NHSFormMixin, forms.ModelForm):
             self.initial["screen_one_off_requests"] = "yes" if self.instance.screen_one_off_requests else "no"
             # Each version says why it was made; the next one needs its own reason.
             self.initial["reason"] = ""
+
+
+class SignatoryForm(NHSFormMixin, forms.ModelForm):
+    class Meta:
+        model = PartnerSignatory
+        fields = ["name", "role", "email"]
+        labels = {"name": "Full name", "email": "Email (the signing links go here)"}

@@ -30,13 +30,21 @@ from requests_app.models.status import StatusChoices
 class AgreementStatus(StatusChoices):
     DRAFT = "draft", "Draft"
     AWAITING_CALDICOTT = "awaiting_caldicott", "Awaiting Caldicott Guardian"
+    AWAITING_SIGNATURES = "awaiting_signatures", "Awaiting signatures"
     ACTIVE = "active", "Active"
     SUPERSEDED = "superseded", "Replaced by a later version"
     EXPIRED = "expired", "Expired"
     TERMINATED = "terminated", "Terminated"
 
     colours = nonmember(
-        {"draft": "grey", "active": "green", "superseded": "grey", "expired": "orange", "terminated": "red"}
+        {
+            "draft": "grey",
+            "awaiting_signatures": "yellow",
+            "active": "green",
+            "superseded": "grey",
+            "expired": "orange",
+            "terminated": "red",
+        }
     )
 
 
@@ -123,6 +131,10 @@ class AgreementVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # The PDF every party signs, rendered when the version is sent for signature: each signature
+    # records this hash, so what was signed is exactly what was read.
+    signing_copy = models.FileField(upload_to="agreements/signing/", blank=True)
+    signing_sha256 = models.CharField("SHA-256 of the signing copy", max_length=64, blank=True)
 
     audit_type = "isa"
 
@@ -176,3 +188,112 @@ class AgreementDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignatureStatus(StatusChoices):
+    PENDING = "pending", "Waiting to sign"
+    SIGNED = "signed", "Signed"
+    DECLINED = "declined", "Declined"
+    SUPERSEDED = "superseded", "No longer asked (a later version)"
+
+    colours = nonmember({"pending": "yellow", "signed": "green", "declined": "red", "superseded": "grey"})
+
+
+class AgreementSignature(models.Model):
+    """One party's signature of one version: asked for, then signed or declined.
+
+    A partner signs through a link: the token is never stored, only its SHA-256, and it is derived with
+    the secret key from ``token_salt``, so the email task can rebuild it from the row's id while a copy
+    of the database alone cannot. Re-sending changes the salt, which kills the old link. Our own
+    organisation's row (``organisation`` empty) is signed in the portal by the Caldicott Guardian.
+    """
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="signatures")
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreement_signatures",
+        help_text="Empty for our own organisation.",
+    )
+    signatory = models.ForeignKey(
+        "PartnerSignatory", null=True, blank=True, on_delete=models.PROTECT, related_name="signatures"
+    )
+    status = models.CharField(max_length=16, choices=SignatureStatus.choices, default=SignatureStatus.PENDING)
+    token_salt = models.CharField(max_length=64, blank=True)
+    token_sha256 = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    emailed_salt = models.CharField(
+        max_length=64, blank=True, help_text="The salt whose link was last emailed: one email per link."
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    # What was signed, by whom, from where.
+    version_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    signed_name = models.CharField(max_length=200, blank=True)
+    signed_role = models.CharField(max_length=200, blank=True)
+    signed_organisation = models.CharField(max_length=200, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_ip = models.GenericIPAddressField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    audit_type = "isa_signature"
+
+    class Meta:
+        ordering = ["version", "organisation__name", "id"]
+        constraints = [
+            # One live ask per party per version; a superseded one stays as the record of what was asked.
+            models.UniqueConstraint(
+                fields=["version", "organisation"],
+                condition=~models.Q(status="superseded"),
+                name="agreement_signature_one_per_party",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(organisation__isnull=True) & ~models.Q(status="superseded"),
+                name="agreement_signature_one_of_ours",
+            ),
+            models.UniqueConstraint(
+                fields=["token_sha256"],
+                condition=~models.Q(token_sha256=""),
+                name="agreement_signature_token",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.audit_label
+
+    @property
+    def audit_label(self) -> str:
+        party = self.organisation.name if self.organisation_id else "our organisation"  # type: ignore[union-attr]
+        return f"{self.version.audit_label} signature for {party}"
+
+
+class SignatoryRole(models.TextChoices):
+    CALDICOTT_GUARDIAN = "caldicott_guardian", "Caldicott Guardian"
+    DPO = "dpo", "Data Protection Officer"
+    SIRO = "siro", "Senior Information Risk Owner"
+    OTHER = "other", "Other senior officer"
+
+
+class PartnerSignatory(models.Model):
+    """A named person who signs agreements for a partner organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="signatories")
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=32, choices=SignatoryRole.choices)
+    email = models.EmailField()
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name_plural = "partner signatories"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()}, {self.organisation.name})"

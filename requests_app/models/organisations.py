@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -12,6 +14,24 @@ ods_code_validator = RegexValidator(
     r"^[A-Z0-9]{3,10}$",
     "An ODS code is 3 to 10 capital letters and digits, for example RXX or A81001.",
 )
+
+
+# An ICO registration number: Z and seven letters or digits, as the register of fee payers shows them.
+ico_number_validator = RegexValidator(
+    r"^Z[A-Z0-9]{7}$",
+    "An ICO registration number is Z and 7 capital letters or digits, for example Z1234567.",
+)
+# The DSPT is published once a year (by 30 June); a publication older than this has lapsed.
+DSPT_VALID_FOR = datetime.timedelta(days=365)
+
+
+class DsptStatus(models.TextChoices):
+    """The status the Data Security and Protection Toolkit publishes for an organisation."""
+
+    EXCEEDED = "exceeded", "Standards exceeded"
+    MET = "met", "Standards met"
+    APPROACHING = "approaching", "Approaching standards"
+    NOT_MET = "not_met", "Standards not met"
 
 
 class OrganisationKind(models.TextChoices):
@@ -54,6 +74,15 @@ class Organisation(models.Model):
         blank=True,
         help_text="Told when a data subject withdraws consent for information this organisation received.",
     )
+    dspt_status = models.CharField("DSPT status", max_length=16, choices=DsptStatus.choices, blank=True)
+    dspt_published_on = models.DateField("DSPT published on", null=True, blank=True)
+    ico_registration = models.CharField(
+        "ICO registration number", max_length=8, blank=True, validators=[ico_number_validator]
+    )
+    ico_expires_on = models.DateField("ICO registration expires on", null=True, blank=True)
+    assurance_contact = models.CharField(
+        "Assurance contact", max_length=200, blank=True, help_text="Who answers for the partner's assurance."
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -69,6 +98,26 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def assurance_lapses(self, today: datetime.date) -> list[str]:
+        """What is wrong with the partner's assurance on ``today`` (nothing recorded is not a lapse)."""
+        lapses = []
+        if self.dspt_status == DsptStatus.NOT_MET:
+            lapses.append("its DSPT says standards not met")
+        if self.dspt_published_on is not None and self.dspt_published_on + DSPT_VALID_FOR < today:
+            lapses.append(f"its DSPT was published more than a year ago ({self.dspt_published_on:%d/%m/%Y})")
+        if self.ico_expires_on is not None and self.ico_expires_on < today:
+            lapses.append(f"its ICO registration expired on {self.ico_expires_on:%d/%m/%Y}")
+        return lapses
+
+
+def lapsed_assurance(today: datetime.date) -> models.Q:
+    """The partners ``assurance_lapses`` finds fault with, as a filter."""
+    return (
+        models.Q(dspt_status=DsptStatus.NOT_MET)
+        | models.Q(dspt_published_on__lt=today - DSPT_VALID_FOR)
+        | models.Q(ico_expires_on__lt=today)
+    )
 
 
 class OrganisationSettings(models.Model):

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from requests_app.reminders.access import AccessRequestDeadlines
 from requests_app.reminders.assets import ProcessorContracts, senior_information_risk_owners
+from requests_app.reminders.assurance import AssuranceLapses
 from requests_app.reminders.base import Message, Milestone, Policy, ReminderSource
 from requests_app.reminders.consent import ConsentRechecks
 from requests_app.reminders.reviews import ReviewDates
+from requests_app.reminders.signatures import SignatureWaits
 from requests_app.reminders.signoffs import SignOffWaits
 
 
@@ -85,6 +87,8 @@ REMINDER_SOURCES: dict[str, ReminderSource] = {
         SignOffWaits(),
         ConsentRechecks(),
         ProcessorContracts(),
+        SignatureWaits(),
+        AssuranceLapses(),
         *_register_reviews(),
     )
 }

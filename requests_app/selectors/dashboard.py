@@ -27,10 +27,12 @@ from requests_app.models import (
     DpiaStatus,
     Incident,
     IncidentStatus,
+    Organisation,
     RequestStatus,
     SharingRequest,
     StatusCount,
 )
+from requests_app.models.organisations import lapsed_assurance
 from requests_app.selectors import dpias as dpia_selectors
 from requests_app.selectors import flows as flow_selectors
 from requests_app.selectors import incidents as incident_selectors
@@ -110,6 +112,19 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
         overdue=Count("pk", filter=Q(review_on__lt=today)),
         ending=Count("pk", filter=Q(end_on__gte=today, end_on__lte=today + datetime.timedelta(days=90))),
     )
+    lapsed = Organisation.objects.filter(lapsed_assurance(today))
+    agreements["lapsed"] = (
+        AgreementVersion.objects.filter(
+            status__in=[AgreementStatus.ACTIVE, AgreementStatus.AWAITING_SIGNATURES], parties__in=lapsed
+        )
+        .distinct()
+        .count()
+    )
+    agreements["signatures"] = isa_statuses.get(AgreementStatus.AWAITING_SIGNATURES, 0)
+    flows["lapsed"] = DataFlow.objects.filter(
+        status__in=[DataFlowStatus.ACTIVE, DataFlowStatus.SUSPENDED, DataFlowStatus.AWAITING_ISA],
+        recipient__in=lapsed,
+    ).count()
     agreements |= {
         "active": isa_statuses.get(AgreementStatus.ACTIVE, 0),
         "awaiting": isa_statuses.get(AgreementStatus.AWAITING_CALDICOTT, 0),
@@ -164,6 +179,12 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
                     _link("flow_list", "needs_reassessment=on"),
                     warning=True,
                 ),
+                Tally(
+                    "to a partner whose assurance has lapsed",
+                    flows["lapsed"],
+                    _link("organisation_list", "lapsed=on"),
+                    warning=True,
+                ),
             ],
         ),
         RegisterSummary(
@@ -176,6 +197,11 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
                     agreements["awaiting"],
                     _link("agreement_list", "status=awaiting_caldicott"),
                 ),
+                Tally(
+                    "awaiting signatures",
+                    agreements["signatures"],
+                    _link("agreement_list", "status=awaiting_signatures"),
+                ),
                 Tally("drafts", agreements["drafts"], _link("agreement_list", "status=draft")),
                 Tally(
                     "ending in the next 90 days",
@@ -186,6 +212,12 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
                     "reviews overdue",
                     agreements["overdue"],
                     _link("agreement_list", "overdue=on"),
+                    warning=True,
+                ),
+                Tally(
+                    "with a partner whose assurance has lapsed",
+                    agreements["lapsed"],
+                    _link("organisation_list", "lapsed=on"),
                     warning=True,
                 ),
             ],

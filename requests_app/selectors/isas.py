@@ -21,11 +21,22 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 
-from requests_app.models import AgreementStatus, AgreementVersion, DataFlow, DataFlowStatus, SharingAgreement
+from requests_app.models import (
+    AgreementSignature,
+    AgreementStatus,
+    AgreementVersion,
+    DataFlow,
+    DataFlowStatus,
+    SharingAgreement,
+    SignatureStatus,
+)
 from requests_app.permissions import can_change_registers, can_read_agreements
 from requests_app.selectors.registers import refuse_change, refuse_unseen
+from requests_app.services.audit import audit_record
+from requests_app.signing_links import LINK_TOKEN_LENGTH, token_hash
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -147,3 +158,36 @@ def agreements_in_force() -> QuerySet[SharingAgreement]:
         .distinct()
         .order_by("title", "reference")
     )
+
+
+def get_signature_by_link(token: str, *, http_request: HttpRequest) -> AgreementSignature:
+    """The signature a link asks for, or 404, audited, for a token that is unknown (tampered, guessed or
+    replaced by a re-send), used, expired, or whose version is no longer waiting for signatures."""
+    signature = (
+        AgreementSignature.objects.select_related("version__agreement", "organisation", "signatory")
+        .filter(token_sha256=token_hash(token))
+        .first()
+        if len(token) == LINK_TOKEN_LENGTH
+        else None
+    )
+    reason = ""
+    if signature is None:
+        reason = "unknown"
+    elif signature.status != SignatureStatus.PENDING:
+        reason = "used"
+    elif signature.version.status != AgreementStatus.AWAITING_SIGNATURES:
+        reason = "withdrawn"
+    elif signature.expires_at is None or signature.expires_at <= timezone.now():
+        reason = "expired"
+    if reason:
+        audit_record(
+            action="isa.signature_link_refused",
+            actor=None,
+            target=signature,
+            target_type="isa_signature",
+            request=http_request,
+            detail={"reason": reason},
+        )
+        raise Http404("This link does not work: it may have been used, replaced or have expired.")
+    assert signature is not None
+    return signature

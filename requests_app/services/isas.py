@@ -8,20 +8,29 @@ Guardian approves like the first, and which supersedes it when it comes into for
 from __future__ import annotations
 
 import datetime
+import hashlib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
+from igportal.client import client_ip
 from igportal.dates import short_date
 from igportal.people import display_name
+from igportal.roles import Role, roles_of
 from necessity.rules import DataForm, TransferMethod, label
 from requests_app.models import (
+    AgreementSignature,
     AgreementStatus,
     AgreementVersion,
     DataFlow,
@@ -29,14 +38,18 @@ from requests_app.models import (
     Organisation,
     OrganisationSettings,
     SharingAgreement,
+    SignatureStatus,
 )
 from requests_app.models.flows import legal_bases
 from requests_app.naming import record_name
 from requests_app.permissions import can_change_registers
 from requests_app.register_workflow import REVIEW_INTERVAL
 from requests_app.services.audit import audit_record
+from requests_app.services.outbox import outbox_enqueue
 from requests_app.services.references import reference_allocate
-from requests_app.services.workflow import TransitionConflict, system_transition
+from requests_app.services.workflow import TransitionConflict, record_event, system_transition
+from requests_app.signing_links import issue_link, token_for
+from requests_app.tasks import send_signature_requests
 
 # The content a version carries besides its partners and data items; copied to the next version.
 CONTENT_FIELDS: tuple[str, ...] = (
@@ -59,9 +72,12 @@ CONTENT_FIELDS: tuple[str, ...] = (
     "review_on",
     "change_summary",
 )
-# Versions a new version may be drafted from: the one in force, or one that ran out (a renewal).
-RENEWABLE = frozenset({AgreementStatus.ACTIVE, AgreementStatus.EXPIRED})
-UNAPPROVED = frozenset({AgreementStatus.DRAFT, AgreementStatus.AWAITING_CALDICOTT})
+# Versions a new version may be drafted from: the one in force, one that ran out (a renewal), or one
+# still out for signature (a party declined or asked for a change: the next version asks everyone again).
+RENEWABLE = frozenset({AgreementStatus.ACTIVE, AgreementStatus.EXPIRED, AgreementStatus.AWAITING_SIGNATURES})
+UNAPPROVED = frozenset(
+    {AgreementStatus.DRAFT, AgreementStatus.AWAITING_CALDICOTT, AgreementStatus.AWAITING_SIGNATURES}
+)
 
 # The standard template's wording for a new draft [002 Rec 20]; the IG team adapts it per agreement.
 STANDARD_SUBJECT_RIGHTS = (
@@ -199,6 +215,11 @@ def agreement_new_version(
         raise ValidationError({"change_summary": "Say what changes in the new version."})
     parties = list(parties)
     _check_content(content, parties)
+    if latest.status == AgreementStatus.AWAITING_SIGNATURES:
+        # Its signatures no longer count: the parties are asked to sign the new version instead.
+        system_transition(
+            latest, "withdraw", comment=f"Version {latest.number + 1} drafted.", caused_by=actor
+        )
     version = AgreementVersion(agreement=locked, number=latest.number + 1, created_by=actor)
     _apply(version, content, parties, data_items)
     locked.title = title.strip()
@@ -269,6 +290,15 @@ class DocumentItem:
 
 
 @dataclass(frozen=True)
+class DocumentSignature:
+    party: str
+    name: str
+    role: str
+    signed_at: datetime.datetime | None
+    pdf_sha256: str
+
+
+@dataclass(frozen=True)
 class DocumentVersion:
     number: int
     status: str
@@ -308,6 +338,10 @@ class IsaDocument:
     approved_by: str
     approved_on: datetime.date | None
     versions: list[DocumentVersion]
+    # The hash of the copy every party signed, and who signed it; empty before it is sent for signature.
+    signing_sha256: str = ""
+    signatures: tuple[DocumentSignature, ...] = ()
+    awaiting_signatures: bool = False
 
 
 def _labelled(enum: Any, value: str) -> str:
@@ -373,7 +407,336 @@ def agreement_document(version: AgreementVersion, *, today: datetime.date) -> Is
             )
             for earlier_version in earlier
         ],
+        signing_sha256=version.signing_sha256,
+        awaiting_signatures=version.status == AgreementStatus.AWAITING_SIGNATURES,
+        signatures=tuple(
+            DocumentSignature(
+                party=signature.signed_organisation,
+                name=signature.signed_name,
+                role=signature.signed_role,
+                signed_at=signature.signed_at,
+                pdf_sha256=signature.pdf_sha256,
+            )
+            for signature in version.signatures.filter(status=SignatureStatus.SIGNED).order_by(
+                "signed_at", "id"
+            )
+        ),
     )
+
+
+# --- signatures --------------------------------------------------------------------------------------
+
+DECLARATION = (
+    "I have read this version of the agreement, I am authorised to sign it for my organisation, and my "
+    "organisation agrees to share and handle information as it says."
+)
+
+
+def signing_copy_render(*, version: AgreementVersion) -> str:
+    """Render the PDF every party signs, once; returns its SHA-256. A second call keeps the first copy."""
+    if version.signing_sha256:
+        return version.signing_sha256
+    document = agreement_document(version, today=timezone.localdate())
+    from requests_app.services.documents import agreement_pdf
+
+    pdf = agreement_pdf(document)
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    stored = ContentFile(pdf, name=f"{uuid.uuid4().hex}.pdf")
+    version.signing_copy.save(stored.name, stored, save=False)
+    # Conditional: of two renders at once, the first stands and the other's file is left unused.
+    if AgreementVersion.objects.filter(pk=version.pk, signing_sha256="").update(
+        signing_copy=version.signing_copy.name, signing_sha256=sha256
+    ):
+        version.signing_sha256 = sha256
+    else:
+        version.refresh_from_db(fields=["signing_copy", "signing_sha256"])
+    return version.signing_sha256
+
+
+def _link_email(signature: AgreementSignature) -> EmailMessage:
+    version = signature.version
+    assert signature.signatory is not None and signature.expires_at is not None
+    url = settings.PORTAL_BASE_URL + reverse("agreement_sign", args=[token_for(signature)])
+    portal = OrganisationSettings.load()
+    return EmailMessage(
+        subject=f"Please sign {version.audit_label}: {version.agreement.title}",
+        body=(
+            f"{portal.name} asks you, as {signature.signatory.get_role_display()} of "
+            f"{signature.signatory.organisation.name}, to read and sign version {version.number} of the "
+            f"information sharing agreement {version.agreement.reference}.\n\n"
+            f"Open this link to read it and sign, decline or ask a question (no account is needed). "
+            f"It works until {short_date(timezone.localdate(signature.expires_at))} and only for you:\n\n"
+            f"{url}\n"
+        ),
+        to=[signature.signatory.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+
+
+def signature_requests_send(*, version_id: int) -> int:
+    """The signing copy, then one email per partner link not yet emailed; returns how many were sent.
+
+    Each email is claimed by a conditional update of ``emailed_salt`` before it is handed to the mail
+    server, so a task run twice sends each link once.
+    """
+    version = AgreementVersion.objects.select_related("agreement").get(pk=version_id)
+    if version.status != AgreementStatus.AWAITING_SIGNATURES:
+        return 0
+    signing_copy_render(version=version)
+    sent = 0
+    waiting = version.signatures.select_related("signatory__organisation", "version__agreement").filter(
+        status=SignatureStatus.PENDING, organisation__isnull=False, signatory__isnull=False
+    )
+    for signature in waiting:
+        if signature.emailed_salt == signature.token_salt:
+            continue
+        claimed = AgreementSignature.objects.filter(
+            pk=signature.pk, token_salt=signature.token_salt, status=SignatureStatus.PENDING
+        ).update(emailed_salt=signature.token_salt)
+        if claimed:
+            _link_email(signature).send()
+            sent += 1
+    return sent
+
+
+def signature_opened(*, signature: AgreementSignature, http_request: HttpRequest) -> None:
+    """Every look at a signing page is audited; the first also records when the link was opened."""
+    first = AgreementSignature.objects.filter(pk=signature.pk, opened_at__isnull=True).update(
+        opened_at=timezone.now()
+    )
+    audit_record(
+        action="isa.signature_open" if first else "isa.signature_view",
+        actor=None,
+        target=signature,
+        request=http_request,
+        detail={"version": signature.version.number},
+    )
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    party: str
+    name: str
+    signed_at: datetime.datetime | None
+    matches: bool
+
+
+def signatures_verify(*, version: AgreementVersion, pdf: bytes | None = None) -> list[SignatureCheck]:
+    """Each signature of the version checked against the hash of the signing copy as stored now, or
+    against ``pdf`` (a copy someone holds): ``matches`` is False when the bytes are not what was signed."""
+    if pdf is not None:
+        actual = hashlib.sha256(pdf).hexdigest()
+    elif version.signing_copy:
+        with version.signing_copy.open("rb") as stored:
+            actual = hashlib.sha256(stored.read()).hexdigest()
+    else:
+        actual = ""
+    return [
+        SignatureCheck(
+            party=signature.signed_organisation,
+            name=signature.signed_name,
+            signed_at=signature.signed_at,
+            matches=bool(actual) and signature.pdf_sha256 == actual == version.signing_sha256,
+        )
+        for signature in version.signatures.filter(status=SignatureStatus.SIGNED).order_by("signed_at", "id")
+    ]
+
+
+def _lock(signature: AgreementSignature) -> tuple[AgreementVersion, AgreementSignature]:
+    """Lock the version first, then the signature: every signature of one version waits its turn, so the
+    one that completes the set sees all the others and brings the version into force exactly once."""
+    version = (
+        AgreementVersion.objects.select_for_update().select_related("agreement").get(pk=signature.version_id)
+    )
+    locked = (
+        AgreementSignature.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=signature.pk)
+    )
+    return version, locked
+
+
+def _still_open(version: AgreementVersion, signature: AgreementSignature) -> None:
+    if version.status != AgreementStatus.AWAITING_SIGNATURES or signature.status != SignatureStatus.PENDING:
+        raise ValidationError(f"{version.audit_label} is no longer waiting for this signature.")
+    if signature.expires_at is not None and signature.expires_at <= timezone.now():
+        raise ValidationError("This link has expired: ask the IG team to send a new one.")
+    if not version.signing_sha256:
+        raise ValidationError("The signing copy is still being prepared: try again in a minute.")
+
+
+def _check_signature(name: str, role: str, declaration: bool) -> tuple[str, str]:
+    errors: dict[str, str] = {}
+    name, role = name[:200].strip(), role[:200].strip()
+    if not name:
+        errors["name"] = "Type your full name to sign."
+    if not role:
+        errors["role"] = "Give your role, for example Caldicott Guardian."
+    if not declaration:
+        errors["declaration"] = "Confirm the declaration to sign."
+    if errors:
+        raise ValidationError(errors)
+    return name, role
+
+
+def _sign(
+    version: AgreementVersion,
+    signature: AgreementSignature,
+    *,
+    name: str,
+    role: str,
+    organisation: str,
+    actor: User | None,
+    http_request: HttpRequest | None,
+) -> None:
+    signature.status = SignatureStatus.SIGNED
+    signature.version_number = version.number
+    signature.pdf_sha256 = version.signing_sha256
+    signature.signed_name, signature.signed_role, signature.signed_organisation = name, role, organisation
+    signature.signed_by = actor
+    signature.signed_at = timezone.now()
+    signature.signed_ip = client_ip(http_request) if http_request is not None else None
+    signature.save()
+    record_event(
+        version,
+        "signed",
+        actor=actor,
+        comment=f"{name}, {role}, signed for {organisation}.",
+        http_request=http_request,
+        detail={"party": organisation, "version": version.number, "sha256": version.signing_sha256},
+    )
+    waiting = version.signatures.exclude(status__in=[SignatureStatus.SIGNED, SignatureStatus.SUPERSEDED])
+    if not waiting.exists():
+        system_transition(
+            version,
+            "come_into_force",
+            comment=f"Every party signed version {version.number}.",
+            caused_by=actor,
+        )
+
+
+@transaction.atomic
+def signature_sign(
+    *,
+    signature: AgreementSignature,
+    name: str,
+    role: str,
+    declaration: bool,
+    http_request: HttpRequest | None,
+) -> AgreementSignature:
+    """A partner signs through its link: the version it read, with the hash of the copy it was shown."""
+    version, locked = _lock(signature)
+    _still_open(version, locked)
+    name, role = _check_signature(name, role, declaration)
+    assert locked.organisation is not None
+    _sign(
+        version,
+        locked,
+        name=name,
+        role=role,
+        organisation=locked.organisation.name,
+        actor=None,
+        http_request=http_request,
+    )
+    return locked
+
+
+@transaction.atomic
+def signature_decline(
+    *, signature: AgreementSignature, reason: str, http_request: HttpRequest | None
+) -> AgreementSignature:
+    """A partner declines, saying why; the IG team answers with a new version (or returns it to draft)."""
+    version, locked = _lock(signature)
+    _still_open(version, locked)
+    reason = reason[:2000].strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why you decline, so that the agreement can be changed."})
+    locked.status = SignatureStatus.DECLINED
+    locked.decline_reason = reason
+    locked.save(update_fields=["status", "decline_reason"])
+    assert locked.organisation is not None
+    record_event(
+        version,
+        "signature_declined",
+        actor=None,
+        comment=f"{locked.organisation.name} declined: {reason}",
+        http_request=http_request,
+        detail={"party": locked.organisation.name, "version": version.number},
+    )
+    return locked
+
+
+@transaction.atomic
+def signature_question(
+    *, signature: AgreementSignature, question: str, http_request: HttpRequest | None
+) -> None:
+    """A partner asks a question before signing; it is recorded on the version, and the link still works."""
+    version, locked = _lock(signature)
+    _still_open(version, locked)
+    question = question[:2000].strip()
+    if not question:
+        raise ValidationError({"question": "Write your question."})
+    assert locked.organisation is not None
+    record_event(
+        version,
+        "signature_question",
+        actor=None,
+        comment=f"{locked.organisation.name} asks: {question}",
+        http_request=http_request,
+        detail={"party": locked.organisation.name, "version": version.number},
+    )
+
+
+def may_sign_for_us(user: User, version: AgreementVersion) -> bool:
+    """Our signature is the Caldicott Guardian's [004 6.9.3], never whoever drafted or sent the version."""
+    if Role.CALDICOTT_GUARDIAN not in roles_of(user) or version.created_by_id == user.pk:
+        return False
+    return not version.history.filter(action="send_for_signature", actor=user).exists()
+
+
+@transaction.atomic
+def agreement_sign_ours(
+    *, version: AgreementVersion, actor: User, declaration: bool, http_request: HttpRequest | None = None
+) -> AgreementSignature:
+    """Our Caldicott Guardian signs in the portal, as an approval; the last signature brings it into force."""
+    if not may_sign_for_us(actor, version):
+        raise PermissionDenied("Only the Caldicott Guardian, who did not draft or send it, signs for us.")
+    ours = version.signatures.filter(organisation=None).exclude(status=SignatureStatus.SUPERSEDED).first()
+    if ours is None:
+        raise ValidationError(f"{version.audit_label} is not waiting for our signature.")
+    locked_version, locked = _lock(ours)
+    _still_open(locked_version, locked)
+    if not declaration:
+        raise ValidationError({"declaration": "Confirm the declaration to sign."})
+    _sign(
+        locked_version,
+        locked,
+        name=display_name(actor),
+        role=Role.CALDICOTT_GUARDIAN.label,
+        organisation=OrganisationSettings.load().name,
+        actor=actor,
+        http_request=http_request,
+    )
+    return locked
+
+
+@transaction.atomic
+def signature_resend(
+    *, signature: AgreementSignature, actor: User, http_request: HttpRequest | None = None
+) -> AgreementSignature:
+    """A new link for a partner still to sign (expired or lost); the old link stops working at once."""
+    _require_ig_team(actor)
+    version, locked = _lock(signature)
+    if (
+        version.status != AgreementStatus.AWAITING_SIGNATURES
+        or locked.status != SignatureStatus.PENDING
+        or locked.organisation_id is None
+    ):
+        raise ValidationError("Only a partner's signature still awaited can be asked for again.")
+    issue_link(locked)
+    audit_record(action="isa.signature_resend", actor=actor, target=locked, request=http_request)
+    outbox_enqueue(send_signature_requests, version.pk)
+    return locked
 
 
 # --- the scheduled sweep ----------------------------------------------------------------------------------

@@ -9,12 +9,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from igportal.roles import Role, has_role
-from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings
+from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings, PartnerSignatory
 from requests_app.permissions import can_edit_organisation_settings, can_manage_organisations
 from requests_app.services.audit import audit_record
 from requests_app.signers import STAGE_ROLE_FIELDS, stage_role_problems
 
-_ORGANISATION_FIELDS = ("name", "kind", "ods_code", "contact_name", "contact_email", "active")
+_ORGANISATION_FIELDS = (
+    "name",
+    "kind",
+    "ods_code",
+    "contact_name",
+    "contact_email",
+    "dspt_status",
+    "dspt_published_on",
+    "ico_registration",
+    "ico_expires_on",
+    "assurance_contact",
+    "active",
+)
 _NAMED_OFFICERS: tuple[tuple[str, Role], ...] = (
     ("caldicott_guardian", Role.CALDICOTT_GUARDIAN),
     ("dpo", Role.DPO),
@@ -49,6 +61,39 @@ def organisation_update(*, organisation: Organisation, actor: User, **data: Any)
     organisation.full_clean()
     organisation.save()
     return organisation
+
+
+@transaction.atomic
+def signatory_add(
+    *, organisation: Organisation, actor: User, name: str, role: str, email: str
+) -> PartnerSignatory:
+    """A person who signs agreements for the partner; their email receives the signing links."""
+    if not can_manage_organisations(actor):
+        raise PermissionDenied("Only the IG team can name a partner's signatories.")
+    signatory = PartnerSignatory(organisation=organisation, name=name.strip(), role=role, email=email.strip())
+    signatory.full_clean()
+    signatory.save()
+    audit_record(
+        action="organisation.signatory_add",
+        actor=actor,
+        target=organisation,
+        detail={"signatory": signatory.pk, "role": role},
+    )
+    return signatory
+
+
+@transaction.atomic
+def signatory_remove(*, signatory: PartnerSignatory, actor: User) -> None:
+    """No longer asked to sign; the signatures they gave stand."""
+    if not can_manage_organisations(actor):
+        raise PermissionDenied("Only the IG team can name a partner's signatories.")
+    PartnerSignatory.objects.filter(pk=signatory.pk).update(active=False)
+    audit_record(
+        action="organisation.signatory_remove",
+        actor=actor,
+        target=signatory.organisation,
+        detail={"signatory": signatory.pk},
+    )
 
 
 @transaction.atomic

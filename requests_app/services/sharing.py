@@ -219,7 +219,9 @@ def sharing_request_submit(
         unsaved = ", ".join(STEPS_BY_NAME[name].title for name in locked.draft_input if name in STEPS_BY_NAME)
         raise ValidationError(f"Save or correct your unsaved answers first: {unsaved}.")
     try:
-        answers, result, policy = assess_saved(locked.answers, item_types, today=today)
+        answers, result, policy = assess_saved(
+            locked.answers, item_types, today=today, recipient=locked.recipient
+        )
     except AnswersError as exc:
         raise ValidationError(
             [f"{STEPS_BY_NAME[step_for_path(path)].title}: {message}" for path, message in exc.errors]

@@ -360,12 +360,14 @@ def record_event(
     entry: Entry,
     action: str,
     *,
-    actor: User,
+    actor: User | None,
     comment: str = "",
     http_request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,
 ) -> History:
     """A history row and an audit event (``<verb>.<action>``) for an event that leaves the state as it is.
+
+    ``actor`` is None only for someone without an account: a partner signing an ISA through its link.
 
     Call it inside the transaction that makes the change it records. The workflow's notifications
     follow on commit, as for a move.

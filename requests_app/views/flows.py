@@ -142,6 +142,11 @@ def _detail_page(
             request, flow, url=lambda name: reverse("flow_transition", args=[flow.pk, name])
         ),
         "can_change": can_change,
+        "assurance_lapses": [
+            (flow.recipient, lapses)
+            for lapses in [flow.recipient.assurance_lapses(timezone.localdate())]
+            if lapses
+        ],
         "review_form": FlowReviewForm(),
         "action_form": CommentForm(),
         **(extra or {}),

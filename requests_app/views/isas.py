@@ -5,19 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.documents import DocumentForm
-from requests_app.forms.isas import AgreementForm
+from requests_app.forms.isas import AgreementForm, DeclineForm, OurSignatureForm, QuestionForm, SignForm
 from requests_app.forms.registers import AgreementFilterForm, CommentForm
-from requests_app.models import AgreementDocument, AgreementStatus, AgreementVersion, SharingAgreement
+from requests_app.models import (
+    AgreementDocument,
+    AgreementSignature,
+    AgreementStatus,
+    AgreementVersion,
+    SharingAgreement,
+    SignatureStatus,
+)
 from requests_app.permissions import can_change_registers, can_read_agreements
 from requests_app.selectors import isas as selectors
 from requests_app.selectors.registers import refuse_action, refuse_change
@@ -135,6 +144,19 @@ def _version_page(
         and version.review_on is not None
         and version.review_on < timezone.localdate(),
         "action_form": CommentForm(),
+        "signatures": version.signatures.exclude(status=SignatureStatus.SUPERSEDED).select_related(
+            "organisation", "signatory", "signed_by"
+        ),
+        "may_sign_for_us": version.status == AgreementStatus.AWAITING_SIGNATURES
+        and services.may_sign_for_us(request.user, version)
+        and version.signatures.filter(organisation=None, status=SignatureStatus.PENDING).exists(),
+        "assurance_lapses": [
+            (party, lapses)
+            for party in version.parties.order_by("name")
+            if (lapses := party.assurance_lapses(timezone.localdate()))
+        ],
+        "sign_form": OurSignatureForm(),
+        "declaration": services.DECLARATION,
         **(extra or {}),
     }
     return render(request, "requests_app/agreement_detail.html", context, status=status)
@@ -306,3 +328,165 @@ def agreement_preview(request: AuthenticatedHttpRequest, pk: int, number: int) -
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = attachment(f"{name}.pdf")
     return response
+
+
+# --- signatures -------------------------------------------------------------------------------------------
+# A partner's signatory has no account: the link is the only key, and these pages show that one version.
+
+
+def _signing_page(
+    request: HttpRequest,
+    signature: AgreementSignature,
+    token: str,
+    forms: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    version = signature.version
+    context: dict[str, Any] = {
+        "signature": signature,
+        "document": services.agreement_document(version, today=timezone.localdate()),
+        "declaration": services.DECLARATION,
+        "token": token,
+        "sign_form": SignForm(initial={"name": signature.signatory.name if signature.signatory else ""}),
+        "decline_form": DeclineForm(),
+        "question_form": QuestionForm(),
+        **(forms or {}),
+    }
+    response = render(request, "requests_app/agreement_sign.html", context, status=status)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_not_required
+@require_GET
+def agreement_sign(request: HttpRequest, token: str) -> HttpResponse:
+    signature = selectors.get_signature_by_link(token, http_request=request)
+    services.signature_opened(signature=signature, http_request=request)
+    return _signing_page(request, signature, token)
+
+
+@login_not_required
+@require_GET
+def agreement_sign_pdf(request: HttpRequest, token: str) -> FileResponse:
+    """The signing copy: the very PDF whose hash a signature records."""
+    signature = selectors.get_signature_by_link(token, http_request=request)
+    version = signature.version
+    if not version.signing_sha256:
+        raise Http404("The signing copy is still being prepared: try again in a minute.")
+    audit_record(
+        action="isa.export",
+        actor=None,
+        target=version,
+        request=request,
+        detail={"document": "isa_signing_copy", "version": version.number, "sha256": version.signing_sha256},
+    )
+    name = services.agreement_document_name(version, on=timezone.localdate())
+    response = FileResponse(version.signing_copy.open("rb"), as_attachment=True, filename=f"{name}.pdf")
+    add_never_cache_headers(response)
+    return response
+
+
+def _act(
+    request: HttpRequest,
+    token: str,
+    form_class: type[SignForm | DeclineForm | QuestionForm],
+    form_key: str,
+    act: Any,
+    done: str,
+) -> HttpResponse:
+    signature = selectors.get_signature_by_link(token, http_request=request)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(signature, form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            response = render(
+                request, "requests_app/agreement_sign_done.html", {"done": done, "signature": signature}
+            )
+            add_never_cache_headers(response)
+            return response
+    return _signing_page(request, signature, token, {form_key: form}, status=400)
+
+
+@login_not_required
+@require_POST
+def agreement_sign_submit(request: HttpRequest, token: str) -> HttpResponse:
+    return _act(
+        request,
+        token,
+        SignForm,
+        "sign_form",
+        lambda signature, data: services.signature_sign(signature=signature, http_request=request, **data),
+        "Thank you: your signature is recorded.",
+    )
+
+
+@login_not_required
+@require_POST
+def agreement_sign_decline(request: HttpRequest, token: str) -> HttpResponse:
+    return _act(
+        request,
+        token,
+        DeclineForm,
+        "decline_form",
+        lambda signature, data: services.signature_decline(signature=signature, http_request=request, **data),
+        "You declined to sign. The IG team has your reasons and will send a new version.",
+    )
+
+
+@login_not_required
+@require_POST
+def agreement_sign_question(request: HttpRequest, token: str) -> HttpResponse:
+    signature = selectors.get_signature_by_link(token, http_request=request)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.signature_question(signature=signature, http_request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            return _signing_page(request, signature, token, {"question_sent": True})
+    return _signing_page(request, signature, token, {"question_form": form}, status=400)
+
+
+@require_POST
+def agreement_sign_ours(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
+    """Our Caldicott Guardian signs in the portal."""
+    version = selectors.get_agreement_version_for_user(request.user, pk, number, http_request=request)
+    if not services.may_sign_for_us(request.user, version):
+        refuse_change(request.user, target=version, wanted="sign the agreement for us", http_request=request)
+    form = OurSignatureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agreement_sign_ours(
+                version=version, actor=request.user, http_request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"You signed {version.audit_label} for us.")
+            return redirect("agreement_version", pk=pk, number=number)
+    return _version_page(request, version, {"sign_form": form}, status=400)
+
+
+@require_POST
+def agreement_signature_resend(
+    request: AuthenticatedHttpRequest, pk: int, number: int, signature_id: int
+) -> HttpResponse:
+    """A new link for a partner still to sign; the old one stops working."""
+    version = selectors.get_agreement_version_for_user(
+        request.user, pk, number, for_change=True, http_request=request
+    )
+    signature = get_object_or_404(AgreementSignature, pk=signature_id, version=version)
+    try:
+        services.signature_resend(signature=signature, actor=request.user, http_request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        assert signature.organisation is not None
+        messages.success(
+            request, f"A new link was sent to {signature.organisation.name}; the old one no longer works."
+        )
+    return redirect("agreement_version", pk=pk, number=number)

@@ -6,7 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
@@ -15,8 +16,9 @@ from requests_app.forms.organisations import (
     OrganisationForm,
     OrganisationPolicyForm,
     OrganisationSettingsForm,
+    SignatoryForm,
 )
-from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings
+from requests_app.models import Organisation, OrganisationPolicy, OrganisationSettings, PartnerSignatory
 from requests_app.permissions import can_edit_organisation_settings, can_manage_organisations
 from requests_app.selectors import organisations as selectors
 from requests_app.services import organisations as services
@@ -27,14 +29,18 @@ from requests_app.views.editing import edit_page
 def organisation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     search = kind = ""
+    lapsed_only = False
     if form.is_valid():
         search, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+        lapsed_only = form.cleaned_data["lapsed"]
     return render(
         request,
         "requests_app/organisation_list.html",
         {
             "form": form,
-            "organisations": selectors.organisation_list(search=search, kind=kind),
+            "organisations": selectors.organisation_list(
+                today=timezone.localdate(), search=search, kind=kind, lapsed_only=lapsed_only
+            ),
             "can_manage": can_manage_organisations(request.user),
         },
     )
@@ -65,6 +71,47 @@ def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _save_organisation(request, get_object_or_404(Organisation, pk=pk))
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_signatories(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Who signs agreements for the partner; the IG team adds and removes them here."""
+    if not can_manage_organisations(request.user):
+        raise Http404("No such page.")
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = SignatoryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signatory = services.signatory_add(
+                organisation=organisation, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{signatory.name} signs for {organisation.name}.")
+            return redirect("organisation_signatories", pk=organisation.pk)
+    return render(
+        request,
+        "requests_app/organisation_signatories.html",
+        {
+            "organisation": organisation,
+            "signatories": organisation.signatories.filter(active=True).order_by("name"),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def organisation_signatory_remove(
+    request: AuthenticatedHttpRequest, pk: int, signatory_id: int
+) -> HttpResponse:
+    if not can_manage_organisations(request.user):
+        raise Http404("No such page.")
+    signatory = get_object_or_404(PartnerSignatory, pk=signatory_id, organisation_id=pk)
+    services.signatory_remove(signatory=signatory, actor=request.user)
+    messages.success(request, f"{signatory.name} no longer signs for {signatory.organisation.name}.")
+    return redirect("organisation_signatories", pk=pk)
 
 
 @require_GET

@@ -28,6 +28,12 @@ PUBLIC_URL_NAMES = {
     # Single sign-on: leaving for the identity provider and coming back happen before anyone is signed in.
     "sso_start",
     "sso_callback",
+    # A partner signs an ISA through its emailed link, with no account: tests/security/test_url_matrix.py.
+    "agreement_sign",
+    "agreement_sign_pdf",
+    "agreement_sign_submit",
+    "agreement_sign_decline",
+    "agreement_sign_question",
 }
 # Django's admin has its own login page and is reached through it.
 SKIPPED_NAMESPACES = {"admin"}

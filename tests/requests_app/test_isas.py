@@ -28,6 +28,8 @@ from requests_app.models import (
     AuditEvent,
     DataFlowHistory,
     DataFlowStatus,
+    PartnerSignatory,
+    SignatoryRole,
 )
 from requests_app.naming import FORBIDDEN
 from requests_app.services.documents import agreement_document_render, agreement_preview_render
@@ -287,7 +289,17 @@ def test_only_the_portal_supersedes(ig_officer: User, dpo: User, make_user: Make
 
 # --- the state x transition x role matrix ---------------------------------------------------------------
 
-ISA_ACTIONS = ("submit_for_approval", "approve", "return_to_draft", "expire", "terminate", "supersede")
+ISA_ACTIONS = (
+    "submit_for_approval",
+    "send_for_signature",
+    "approve",
+    "return_to_draft",
+    "expire",
+    "terminate",
+    "supersede",
+    "come_into_force",
+    "withdraw",
+)
 PEOPLE = ("author", "ig_officer", "dpo", "caldicott", "siro", "auditor", "requester")
 
 
@@ -295,15 +307,22 @@ def isa_allowed(state: AgreementStatus, name: str, person: str) -> bool:
     """Written out from the issue, not derived from the table."""
     if name == "submit_for_approval":
         return state == A.DRAFT and person in {"author", "ig_officer", "dpo"}
+    if name == "send_for_signature":
+        return state == A.DRAFT and person in {"author", "ig_officer", "dpo"}
     if name == "approve":
         return state == A.AWAITING_CALDICOTT and person == "caldicott"
     if name == "return_to_draft":
-        return state == A.AWAITING_CALDICOTT and person in {"author", "ig_officer", "dpo", "caldicott"}
+        return state in {A.AWAITING_CALDICOTT, A.AWAITING_SIGNATURES} and person in {
+            "author",
+            "ig_officer",
+            "dpo",
+            "caldicott",
+        }
     if name == "expire":
         return state == A.ACTIVE and person == "dpo"
     if name == "terminate":
         return state == A.ACTIVE and person in {"author", "ig_officer", "dpo"}
-    if name == "supersede":
+    if name in {"supersede", "come_into_force", "withdraw"}:
         return False
     raise AssertionError(name)
 
@@ -327,6 +346,13 @@ def test_only_allowed_isa_transitions_succeed(make_user: MakeUser, state: Agreem
             version = make_agreement(
                 author=people["author"], status=state, end_on=past_end if name == "expire" else None
             )
+            for party in version.parties.all():
+                PartnerSignatory.objects.create(
+                    organisation=party,
+                    name="Pat Partner",
+                    role=SignatoryRole.DPO,
+                    email="pat@partner.example",
+                )
             before = AgreementHistory.objects.count()
             audited = AuditEvent.objects.filter(action="isa.transition").count()
             try:

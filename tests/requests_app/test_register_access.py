@@ -103,6 +103,12 @@ POSTS: list[tuple[str, Url]] = [
         "agreement_transition",
         _u("agreement_transition", lambda r: r.agreement.agreement_id, lambda r: 1, lambda r: "terminate"),
     ),
+    ("agreement_sign_ours", _u("agreement_sign_ours", lambda r: r.agreement.agreement_id, lambda r: 1)),
+    (
+        "agreement_signature_resend",
+        # No such signature: the method, the right to change and the right to see are checked first.
+        _u("agreement_signature_resend", lambda r: r.agreement.agreement_id, lambda r: 1, lambda r: 0),
+    ),
     ("dpia_transition", _u("dpia_transition", lambda r: r.dpia.pk, lambda r: "submit_for_advice")),
     ("dpia_risk_add", _u("dpia_risk_add", lambda r: r.dpia.pk)),
     (

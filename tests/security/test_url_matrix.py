@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -19,19 +20,24 @@ from django.utils import timezone
 
 from igportal.roles import Role
 from requests_app.models import (
+    AgreementSignature,
     DecisionRecord,
     Delegation,
     DisposalReview,
     Notification,
+    PartnerSignatory,
     RecordType,
     RequestStatus,
     RetentionRule,
     SharingRequest,
+    SignatoryRole,
     SupportingDocument,
 )
+from requests_app.services.isas import signing_copy_render
 from requests_app.services.workflow import transition
+from requests_app.signing_links import token_for
 from tests.conftest import ClientFor, MakeUser
-from tests.factories import AccessRequestFactory, OrganisationFactory, make_request
+from tests.factories import AccessRequestFactory, OrganisationFactory, make_agreement, make_request
 from tests.igportal.test_auth import ALL_URLS
 
 PEOPLE = ("owner", "other_requester", "ig_officer", "dpo", "caldicott", "siro", "auditor", "no_role")
@@ -111,6 +117,16 @@ RULES: dict[str, list[Rule]] = {
     "organisation_list": [_r(lambda w: "/organisations/", EVERYONE)],
     "organisation_create": [_r(lambda w: "/organisations/new/", IG_TEAM)],
     "organisation_edit": [_r(lambda w: f"/organisations/{w.ids['organisation']}/edit/", IG_TEAM)],
+    "organisation_signatories": [
+        _r(lambda w: f"/organisations/{w.ids['organisation']}/signatories/", IG_TEAM)
+    ],
+    "organisation_signatory_remove": [
+        _r(
+            lambda w: f"/organisations/{w.ids['organisation']}/signatories/{w.ids['signatory']}/remove/",
+            IG_TEAM,
+            method="post",
+        )
+    ],
     "organisation_settings": [_r(lambda w: "/settings/", EVERYONE)],
     "organisation_settings_edit": [_r(lambda w: "/settings/edit/", frozenset({"dpo"}))],
     "organisation_policy_edit": [_r(lambda w: "/settings/policy/", frozenset({"dpo"}))],
@@ -269,6 +285,8 @@ def test_every_url_has_a_row_in_the_matrix() -> None:
     # tests/requests_app/test_register_access.py (every /registers/ URL, each role, each method).
     names = {name for name, url in ALL_URLS if not url.startswith(("/api/", "/registers/"))} - NOT_IN_MATRIX
     names -= REGISTER_PAGES_TESTED_ELSEWHERE
+    assert {name for name in names if name.startswith("agreement_sign")} == set(SIGNING_LINKS)
+    names -= set(SIGNING_LINKS)
     assert names - set(RULES) == set(), "add these URLs to RULES"
     assert set(RULES) - names == set(), "these rows name URLs that no longer exist"
 
@@ -309,6 +327,13 @@ def world(make_user: MakeUser) -> World:
         size=13,
         sha256="0" * 64,
     )
+    partner = OrganisationFactory.create()
+    signatory = PartnerSignatory.objects.create(
+        organisation=partner,
+        name="Pat Partner",
+        role=SignatoryRole.DPO,
+        email="pat@partner.example",
+    )
     notification = Notification.objects.create(
         recipient=owner, subject="Test", body="Test", message_id="<matrix@test>", email=owner.email
     )
@@ -329,7 +354,7 @@ def world(make_user: MakeUser) -> World:
         in_review=in_review,
         decided=decided,
         ids={
-            "organisation": OrganisationFactory.create().pk,
+            "organisation": partner.pk,
             "access_request": AccessRequestFactory.create().pk,
             "document": document.pk,
             "notification": notification.pk,
@@ -344,6 +369,7 @@ def world(make_user: MakeUser) -> World:
             ).pk,
             "retention_rule": sar_rule.pk,
             "disposal": disposal.pk,
+            "signatory": signatory.pk,
         },
     )
 
@@ -381,6 +407,7 @@ def test_each_url_answers_each_person_as_the_matrix_says(
         if name not in {
             "organisation_create",
             "organisation_edit",
+            "organisation_signatories",
             "organisation_settings_edit",
             "organisation_policy_edit",
             "catalogue_create",
@@ -397,3 +424,49 @@ def test_each_url_answers_each_person_as_the_matrix_says(
         }:
             response = getattr(client_for(world.people["dpo"]), other)(url)
             assert response.status_code in {404, 405}, (name, other, response.status_code)
+
+
+# --- the signing links: the link is the key, whoever holds it --------------------------------------------
+
+SIGNING_LINKS: dict[str, tuple[str, str]] = {
+    "agreement_sign": ("/sign/{token}/", "get"),
+    "agreement_sign_pdf": ("/sign/{token}/agreement.pdf", "get"),
+    "agreement_sign_submit": ("/sign/{token}/sign/", "post"),
+    "agreement_sign_decline": ("/sign/{token}/decline/", "post"),
+    "agreement_sign_question": ("/sign/{token}/question/", "post"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(SIGNING_LINKS))
+def test_a_signing_link_answers_anyone_holding_it_and_nobody_else(
+    name: str, world: World, client_for: ClientFor, settings: Any, tmp_path: Any
+) -> None:
+    """No role opens a signing page without its token (404, anonymous included); with it, anyone
+    may, signed in or not, and the wrong method is refused."""
+    settings.MEDIA_ROOT = tmp_path
+    signature = _signature_sent(world.people["ig_officer"])
+    pattern, method = SIGNING_LINKS[name]
+    good, bad = token_for(signature), "f" * 64
+    clients = [Client(), *(client_for(world.people[person]) for person in PEOPLE)]
+    for each in clients:
+        assert getattr(each, method)(pattern.format(token=bad)).status_code == 404, name
+    if method == "get":
+        for each in clients:
+            assert each.get(pattern.format(token=good)).status_code == 200, name
+        assert Client().post(pattern.format(token=good)).status_code == 405
+    else:
+        # An empty form: refused with the page shown again, and the link still works.
+        assert Client().post(pattern.format(token=good)).status_code == 400, name
+        assert Client().get(pattern.format(token=good)).status_code == 405
+
+
+def _signature_sent(officer: User) -> AgreementSignature:
+    partner = OrganisationFactory.create(name="Matrix Partner Trust")
+    PartnerSignatory.objects.create(
+        organisation=partner, name="Pat Partner", role=SignatoryRole.DPO, email="pat@partner.example"
+    )
+    version = make_agreement(author=officer, parties=[partner])
+    transition(version, "send_for_signature", actor=officer)
+    signing_copy_render(version=version)
+    return version.signatures.get(organisation=partner)

@@ -99,6 +99,21 @@ class Demo:
         )
         if flowless is not None:
             refs["flowless"] = flowless.reference
+        # The links by which the demo's two partners sign the joint agreement (a re-send changes them).
+        from requests_app.signing_links import token_for
+
+        asked = m.AgreementSignature.objects.filter(organisation__isnull=False).order_by("pk")
+        for number, signature in enumerate(asked[:2], start=1):
+            refs[f"signing_{number}"] = token_for(signature)
+        signing = asked.first()
+        if signing is not None:
+            ids |= {
+                "agreement_signing": signing.version.agreement_id,
+                "signature": signing.pk,
+                "newest_signatory": m.PartnerSignatory.objects.order_by("-pk").values_list("pk", flat=True)[
+                    0
+                ],
+            }
         draft_dpia = m.Dpia.objects.filter(status="draft").order_by("-pk").first()
         draft_isa = m.SharingAgreement.objects.filter(versions__status="draft").order_by("-pk").first()
         ids |= {
@@ -133,6 +148,8 @@ ANONYMOUS = "anonymous"
 LOGIN, API_401, PUBLIC = "login", "401", "public"
 # Not there at all: single sign-on's pages when SSO_ENABLED is false (the crawl's configuration).
 NOT_FOUND = "404"
+# A public POST-only URL (a signing link's form action): 405 to a GET from anyone, signed in or not.
+PUBLIC_405 = "public_405"
 
 
 @dataclass(frozen=True)
@@ -194,6 +211,10 @@ GETS: dict[str, list[Get]] = {
     "/organisations/": [page("/organisations/", EVERYONE)],
     "/organisations/new/": [page("/organisations/new/", IG)],
     "/organisations/1/edit/": [page("/organisations/{organisation}/edit/", IG)],
+    "/organisations/1/signatories/": [page("/organisations/{organisation}/signatories/", IG)],
+    "/organisations/1/signatories/1/remove/": [
+        page("/organisations/{organisation}/signatories/1/remove/", NOBODY, status=405)
+    ],
     "/settings/": [page("/settings/", EVERYONE)],
     "/settings/edit/": [page("/settings/edit/", frozenset({"dpo"}))],
     "/settings/policy/": [page("/settings/policy/", frozenset({"dpo"}))],
@@ -328,6 +349,20 @@ GETS: dict[str, list[Get]] = {
     "/registers/agreements/1/v1/actions/x/": [
         page("/registers/agreements/{agreement}/v1/actions/terminate/", NOBODY, status=405)
     ],
+    "/registers/agreements/1/v1/sign/": [
+        page("/registers/agreements/{agreement_signing}/v1/sign/", NOBODY, status=405)
+    ],
+    "/registers/agreements/1/v1/signatures/1/resend/": [
+        page(
+            "/registers/agreements/{agreement_signing}/v1/signatures/{signature}/resend/", NOBODY, status=405
+        )
+    ],
+    # A partner's link works for anyone holding it, signed in or not, and for nothing else.
+    "/sign/x/": [page("/sign/{ref_signing_1}/", EVERYONE, anonymous=PUBLIC)],
+    "/sign/x/agreement.pdf": [page("/sign/{ref_signing_1}/agreement.pdf", EVERYONE, anonymous=PUBLIC)],
+    "/sign/x/sign/": [page("/sign/{ref_signing_1}/sign/", NOBODY, status=405, anonymous=PUBLIC_405)],
+    "/sign/x/decline/": [page("/sign/{ref_signing_1}/decline/", NOBODY, status=405, anonymous=PUBLIC_405)],
+    "/sign/x/question/": [page("/sign/{ref_signing_1}/question/", NOBODY, status=405, anonymous=PUBLIC_405)],
     "/registers/agreements/1/documents/": [
         page("/registers/agreements/{agreement}/documents/", NOBODY, status=405)
     ],
@@ -620,6 +655,64 @@ POSTS: dict[str, list[Post]] = {
     ],
     "/organisations/1/edit/": [
         Post("/organisations/{organisation}/edit/", "igofficer", form="/organisations/{organisation}/edit/")
+    ],
+    "/organisations/1/signatories/": [
+        Post(
+            "/organisations/{organisation}/signatories/",
+            "dpo",
+            form="/organisations/{organisation}/signatories/",
+            data={"name": "Jo Rowe", "role": "siro", "email": "jo.rowe@partner.example"},
+        )
+    ],
+    "/organisations/1/signatories/1/remove/": [
+        Post(
+            "/organisations/{organisation}/signatories/{newest_signatory}/remove/",
+            "igofficer",
+            form="/organisations/{organisation}/signatories/",
+        )
+    ],
+    # The joint agreement out for signature: a new link, a question, a refusal, a signature, ours.
+    "/registers/agreements/1/v1/signatures/1/resend/": [
+        Post(
+            "/registers/agreements/{agreement_signing}/v1/signatures/{signature}/resend/",
+            "igofficer",
+            form="/registers/agreements/{agreement_signing}/",
+        )
+    ],
+    "/sign/x/question/": [
+        Post(
+            "/sign/{ref_signing_1}/question/",
+            ANONYMOUS,
+            form="/sign/{ref_signing_1}/",
+            data={"question": "Does section 5 cover our out-of-hours team?"},
+            status=200,
+        )
+    ],
+    "/sign/x/decline/": [
+        Post(
+            "/sign/{ref_signing_2}/decline/",
+            ANONYMOUS,
+            form="/sign/{ref_signing_2}/",
+            data={"reason": "Retention should be one year, not two."},
+            status=200,
+        )
+    ],
+    "/sign/x/sign/": [
+        Post(
+            "/sign/{ref_signing_1}/sign/",
+            ANONYMOUS,
+            form="/sign/{ref_signing_1}/",
+            data={"name": "Ivy Green", "role": "Data Protection Officer", "declaration": "on"},
+            status=200,
+        )
+    ],
+    "/registers/agreements/1/v1/sign/": [
+        Post(
+            "/registers/agreements/{agreement_signing}/v1/sign/",
+            "caldicott",
+            form="/registers/agreements/{agreement_signing}/",
+            data={"declaration": "on"},
+        )
     ],
     "/settings/edit/": [Post("/settings/edit/", "dpo", form="/settings/edit/")],
     # A new version must change something and say why.
@@ -1189,7 +1282,7 @@ def crawl_gets(demo: Demo, report: Report, form_actions: dict[str, str]) -> None
             elif get.anonymous == NOT_FOUND:
                 report.check(response, 404, f"anonymous GET {url}")
             else:
-                report.check(response, 200, f"anonymous GET {url}")
+                report.check(response, 405 if get.anonymous == PUBLIC_405 else 200, f"anonymous GET {url}")
 
 
 def crawl_posts(posts: dict[str, list[Post]], report: Report) -> None:

@@ -52,6 +52,14 @@ from requests_app.services.disclosures import disclosure_record
 from requests_app.services.dpias import dpia_create, dpia_risk_add, screening_from_request
 from requests_app.services.flows import data_flow_create
 from requests_app.services.incidents import incident_create
+from requests_app.services.isas import (
+    STANDARD_BREACH_HANDLING,
+    STANDARD_SECURITY,
+    STANDARD_SUBJECT_RIGHTS,
+    agreement_create,
+    signature_requests_send,
+)
+from requests_app.services.organisations import signatory_add
 from requests_app.services.workflow import REVIEW_INTERVAL, transition
 from requests_app.workflow import ordered_stages
 
@@ -262,6 +270,62 @@ def _seed_assets(people: dict[Role, User]) -> InformationAsset:
     return cardiology
 
 
+def _seed_signatures(officer: User, trust: Organisation, council: Organisation) -> None:
+    """Each partner's signatory, and a joint agreement out for signature with both (its links emailed)."""
+    signatory_add(
+        organisation=trust,
+        actor=officer,
+        name="Ivy Green",
+        role="dpo",
+        email="ig@northshire-community.example",
+    )
+    signatory_add(
+        organisation=council,
+        actor=officer,
+        name="Sam Reed",
+        role="caldicott_guardian",
+        email="sam@northshire-cc.example",
+    )
+    today = timezone.localdate()
+    # Assurance as recorded: the trust is current; the council's ICO registration ran out last month.
+    Organisation.objects.filter(pk=trust.pk).update(
+        dspt_status="met",
+        dspt_published_on=today - datetime.timedelta(days=150),
+        ico_registration="Z1234567",
+        ico_expires_on=today + datetime.timedelta(days=200),
+        assurance_contact="Ivy Green, DPO",
+    )
+    Organisation.objects.filter(pk=council.pk).update(
+        dspt_status="approaching",
+        dspt_published_on=today - datetime.timedelta(days=150),
+        ico_registration="ZA765432",
+        ico_expires_on=today - datetime.timedelta(days=20),
+        assurance_contact="Sam Reed, Caldicott Guardian",
+    )
+    joint = agreement_create(
+        actor=officer,
+        title="Hospital discharge support",
+        parties=[trust, council],
+        data_items=DataItemType.objects.filter(code__in=["nhs_number", "health_data"]),
+        purpose="Plan care and support for people leaving hospital.",
+        art6="e_public_task",
+        art9="h_health_social_care",
+        confidentiality_basis="implied_consent",
+        data_subjects="Patients discharged who need care and support at home.",
+        data_form="identifiable",
+        transfer_method="secure_email",
+        security_measures=STANDARD_SECURITY,
+        retention="Two years after discharge.",
+        subject_rights=STANDARD_SUBJECT_RIGHTS,
+        onward_sharing_prohibited=True,
+        breach_handling=STANDARD_BREACH_HANDLING,
+        start_on=today,
+        review_on=today + REVIEW_INTERVAL,
+    )
+    transition(joint, "send_for_signature", actor=officer)
+    signature_requests_send(version_id=joint.pk)
+
+
 def _seed_registers(people: dict[Role, User]) -> None:
     """One entry or more in every register, each made the way the pages make it."""
     today = timezone.localdate()
@@ -304,6 +368,7 @@ def _seed_registers(people: dict[Role, User]) -> None:
     draft = flow.agreement.versions.get()
     transition(draft, "submit_for_approval", actor=officer)
     transition(draft, "approve", actor=signers["caldicott_guardian"], comment="Demo: proportionate.")
+    _seed_signatures(officer, trust, Organisation.objects.get(name="Northshire County Council"))
 
     police_request = _decided_request(
         example="police_admission_dates",

@@ -53,6 +53,8 @@ class Case:
     name: str
     answers: Answers
     policy: Policy = field(default=DEFAULT_POLICY)
+    # Not an answer: what the portal knows of the recipient, handed to the engine beside the answers.
+    recipient_assurance_lapsed: bool = False
 
 
 def days_ago(days: int) -> datetime.date:
@@ -326,6 +328,8 @@ FIRES: tuple[Case, ...] = (
             direct_care(), {"transfer.onward_sharing": True, "transfer.onward_sharing_details": "To the GP."}
         ),
     ),
+    Case("R-RECIPIENT-ASSURANCE", "direct care, lapsed", direct_care(), recipient_assurance_lapsed=True),
+    Case("R-RECIPIENT-ASSURANCE", "secondary use, lapsed", secondary(), recipient_assurance_lapsed=True),
     Case("R-ISA-REQUIRED", "routine", change(direct_care(), {"purpose.frequency": Frequency.ROUTINE})),
     Case("R-ISA-REQUIRED", "bulk", change(secondary(), {"purpose.frequency": Frequency.BULK})),
     Case("R-TRANSFER-VERIFY", "telephone", sent_by(TransferMethod.TELEPHONE)),
@@ -455,6 +459,8 @@ FIRES: tuple[Case, ...] = (
 )
 
 DOES_NOT_FIRE: tuple[Case, ...] = (
+    Case("R-RECIPIENT-ASSURANCE", "assurance current", direct_care()),
+    Case("R-RECIPIENT-ASSURANCE", "anonymised, lapsed", anonymised(), recipient_assurance_lapsed=True),
     Case("R-LAWFUL-ART6", "baseline", direct_care()),
     Case("R-LAWFUL-ART6", "anonymised data needs none", anonymised()),
     Case(
@@ -900,7 +906,12 @@ def params(cases: tuple[Case, ...]) -> list[object]:
 
 @pytest.mark.parametrize("case", params(FIRES))
 def test_rule_fires(case: Case) -> None:
-    result = assess(case.answers, today=TODAY, policy=case.policy)
+    result = assess(
+        case.answers,
+        today=TODAY,
+        policy=case.policy,
+        recipient_assurance_lapsed=case.recipient_assurance_lapsed,
+    )
 
     assert case.rule_id in result.rule_ids
     fired = next(rule for rule in result.rules_fired if rule.rule_id == case.rule_id)
@@ -911,7 +922,12 @@ def test_rule_fires(case: Case) -> None:
 
 @pytest.mark.parametrize("case", params(DOES_NOT_FIRE))
 def test_rule_does_not_fire(case: Case) -> None:
-    result = assess(case.answers, today=TODAY, policy=case.policy)
+    result = assess(
+        case.answers,
+        today=TODAY,
+        policy=case.policy,
+        recipient_assurance_lapsed=case.recipient_assurance_lapsed,
+    )
 
     assert case.rule_id not in result.rule_ids
 
@@ -930,7 +946,12 @@ CONDITIONAL_RULES = {rule.id: rule.condition for rule in RULES if rule.condition
 
 @pytest.mark.parametrize("case", params(tuple(case for case in FIRES if case.rule_id in CONDITIONAL_RULES)))
 def test_a_rule_with_a_condition_adds_it_to_the_result(case: Case) -> None:
-    result = assess(case.answers, today=TODAY, policy=case.policy)
+    result = assess(
+        case.answers,
+        today=TODAY,
+        policy=case.policy,
+        recipient_assurance_lapsed=case.recipient_assurance_lapsed,
+    )
 
     conditions = [condition for condition in result.conditions if condition.rule_id == case.rule_id]
     assert [condition.code for condition in conditions] == [CONDITIONAL_RULES[case.rule_id].code]
