@@ -1,7 +1,7 @@
 """The default retention schedule for IG Portal's own records, and the arithmetic of when a period ends.
 
 Pure: no Django import, no database. ``RETENTION_DEFAULTS`` seeds the ``RetentionRule`` rows the DPO
-then edits (the migration ``0024_retention`` reads it once); ``retain_until`` is the one place a period
+then edits (the migration ``0027_retention`` reads it once); ``retain_until`` is the one place a period
 is added to its trigger date.
 
 The defaults follow Appendix II of the Records Management Code of Practice for Health and Social Care

@@ -18,7 +18,7 @@ def create_iao_group(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> Non
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0023_decisions_overrides'),
+        ('requests_app', '0028_speed_audit_sequencer_status_counts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0023_decisions_overrides'),
+        ('requests_app', '0029_assets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

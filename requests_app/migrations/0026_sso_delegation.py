@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0023_decisions_overrides'),
+        ('requests_app', '0025_notification_consent_notice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0023_decisions_overrides'),
+        ('requests_app', '0024_policy_stage_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

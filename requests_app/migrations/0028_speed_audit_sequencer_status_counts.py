@@ -97,7 +97,7 @@ DROP TRIGGER IF EXISTS {table}_status_count_truncate ON {table};
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0023_decisions_overrides'),
+        ('requests_app', '0027_retention'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
