@@ -24,13 +24,18 @@ from guardian.shortcuts import assign_perm
 from igportal.roles import Role
 from requests_app.models import RequestStatus, SharingRequest
 from tests.conftest import ClientFor, MakeUser
-from tests.factories import make_request
+from tests.factories import make_asset, make_request
 
 S = RequestStatus
 REASON = "Checked against the police form and the policy; the reasons are set out in full here."
-PEOPLE = ("owner", "other_requester", "ig_officer", "dpo", "caldicott", "siro", "auditor")
+PEOPLE = ("owner", "other_requester", "ig_officer", "dpo", "caldicott", "siro", "auditor", "asset_owner")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-REVIEW = {S.IG_REVIEW: {"ig_officer", "dpo"}, S.AWAITING_CALDICOTT: {"caldicott"}, S.AWAITING_SIRO: {"siro"}}
+REVIEW = {
+    S.AWAITING_IAO: {"asset_owner"},
+    S.IG_REVIEW: {"ig_officer", "dpo"},
+    S.AWAITING_CALDICOTT: {"caldicott"},
+    S.AWAITING_SIRO: {"siro"},
+}
 
 
 def expected_moves(state: RequestStatus, person: str) -> set[str]:
@@ -174,15 +179,24 @@ def people(make_user: MakeUser) -> dict[str, User]:
         "caldicott": make_user(Role.CALDICOTT_GUARDIAN),
         "siro": make_user(Role.SIRO),
         "auditor": make_user(Role.AUDITOR),
+        # Owns the asset every request here draws on; sees a request from their stage on.
+        "asset_owner": make_user(Role.INFORMATION_ASSET_OWNER),
     }
 
 
 # The stages each state's request passes through: the stage under way is always one of them.
-STAGES = {S.AWAITING_CALDICOTT: ("ig_dpo", "caldicott_guardian"), S.AWAITING_SIRO: ("ig_dpo", "siro")}
+STAGES = {
+    S.AWAITING_IAO: ("iao", "ig_dpo"),
+    S.AWAITING_CALDICOTT: ("ig_dpo", "caldicott_guardian"),
+    S.AWAITING_SIRO: ("ig_dpo", "siro"),
+}
 
 
-def _request(owner: User, state: RequestStatus) -> SharingRequest:
+def _request(owner: User, state: RequestStatus, asset_owner: User) -> SharingRequest:
     sharing_request = make_request(requester=owner, status=state, stages=STAGES.get(state, ("ig_dpo",)))
+    if state == S.AWAITING_IAO:
+        sharing_request.assets.add(make_asset(owner=asset_owner))
+        assign_perm("view_sharingrequest", asset_owner, sharing_request)
     # A request reaching a signer's stage is shared with their role, as the transition service does.
     for waiting, role in ((S.AWAITING_CALDICOTT, Role.CALDICOTT_GUARDIAN), (S.AWAITING_SIRO, Role.SIRO)):
         if state == waiting:
@@ -198,7 +212,7 @@ def test_every_action_on_the_request_page_works_or_is_not_shown(
     for person in PEOPLE:
         client = client_for(people[person])
         with transaction.atomic():
-            sharing_request = _request(people["owner"], state)
+            sharing_request = _request(people["owner"], state, people["asset_owner"])
             page = client.get(f"/requests/{sharing_request.reference}/")
             transaction.set_rollback(True)
         if page.status_code == 404:
@@ -206,7 +220,7 @@ def test_every_action_on_the_request_page_works_or_is_not_shown(
             assert (
                 person == "other_requester"
                 or (person != "owner" and state == S.DRAFT)
-                or (person in {"caldicott", "siro"} and person not in REVIEW.get(state, set()))
+                or (person in {"caldicott", "siro", "asset_owner"} and person not in REVIEW.get(state, set()))
             ), (state, person)
             continue
         assert page.status_code == 200
@@ -219,7 +233,7 @@ def test_every_action_on_the_request_page_works_or_is_not_shown(
         for index, _ in enumerate(reader.forms):
             # Each form on a fresh request in the same state, as if it were the first thing done.
             with transaction.atomic():
-                fresh = _request(people["owner"], state)
+                fresh = _request(people["owner"], state, people["asset_owner"])
                 fresh_page = _read(client.get(f"/requests/{fresh.reference}/").content.decode())
                 form = fresh_page.forms[index]
                 _works(client, form, _move_of(form.action))
@@ -229,7 +243,7 @@ def test_every_action_on_the_request_page_works_or_is_not_shown(
                 ("disclosure", "data-flow")
             ):
                 with transaction.atomic():
-                    fresh = _request(people["owner"], state)
+                    fresh = _request(people["owner"], state, people["asset_owner"])
                     opened = client.get(link.replace(sharing_request.reference, fresh.reference))
                     assert opened.status_code == 200, (state, person, link, opened.status_code)
                     transaction.set_rollback(True)
