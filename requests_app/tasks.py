@@ -131,3 +131,16 @@ def checkpoint_audit() -> int | None:
 
     checkpoint = audit_checkpoint(now=timezone.now())
     return checkpoint.last_id if checkpoint is not None else None
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def acknowledge_access_request(case_id: int) -> int:
+    """Email an online requester their reference and due date; a second run sends nothing."""
+    from requests_app.services.access import access_request_acknowledge
+
+    return access_request_acknowledge(case_id=case_id)

@@ -92,6 +92,14 @@ urlpatterns = [
         access.access_request_transition,
         name="access_request_transition",
     ),
+    path(
+        "access-requests/<int:pk>/documents/<int:document_id>/",
+        access.access_request_document,
+        name="access_request_document",
+    ),
+    # The public's own way in: no account.
+    path("ask/", access.access_request_online, name="access_request_online"),
+    path("ask/received/", access.access_request_online_done, name="access_request_online_done"),
     path("transparency/", transparency.transparency, name="transparency"),
     path("registers/", registers.register_dashboard, name="register_dashboard"),
     path("registers/disclosures/", disclosures.disclosure_list, name="disclosure_list"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from igportal.forms import DATE_HINT, NHSFormMixin, date_field
@@ -20,6 +21,7 @@ from requests_app.models import (
     AccessRequestOutcome,
     AccessRequestStatus,
     IdentityMethod,
+    ReplyMethod,
 )
 from requests_app.models.access import CLOSING_OUTCOMES, DETAIL_FIELDS, FEE_KINDS, RESPONSE_OUTCOMES
 from requests_app.selectors.access import access_request_handlers
@@ -245,3 +247,98 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "respond": RespondForm,
     "close": CloseForm,
 }
+
+
+# --- the public "ask online" form ----------------------------------------------------------------------
+
+
+class OnlineAccessRequestForm(NHSFormMixin, forms.Form):
+    """What a member of the public fills in to ask online; no account. ``website`` is a honeypot: hidden
+    from people (and from screen readers), so only a robot fills it in."""
+
+    kind = forms.ChoiceField(
+        label="What do you want to ask for?",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                AccessRequestKind.SAR.value,
+                "Information we hold about you, or someone you act for (subject access)",
+            ),
+            (AccessRequestKind.FOI.value, "Information we hold about our work (freedom of information)"),
+            (AccessRequestKind.EIR.value, "Information about the environment (environmental information)"),
+        ],
+        error_messages={"required": "Choose what you want to ask for."},
+    )
+    description = forms.CharField(
+        label="What information do you want?",
+        help_text="Be as specific as you can, for example the dates, the service or the kind of record.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={
+            "required": "Describe the information you want.",
+            "max_length": "Describe the information in 10,000 characters or fewer.",
+        },
+    )
+    requester_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name.", "max_length": "Enter 200 characters or fewer."},
+    )
+    subject_name = forms.CharField(
+        label="If you are asking for someone else's information, their full name",
+        help_text="Subject access only. Leave this empty if the information is about you.",
+        max_length=200,
+        required=False,
+    )
+    reply_by = forms.ChoiceField(
+        label="How should we reply?",
+        widget=forms.RadioSelect,
+        choices=ReplyMethod.choices,
+        error_messages={"required": "Choose how we should reply."},
+    )
+    requester_email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address in the right format, like name@example.com."},
+    )
+    requester_phone = forms.CharField(label="Phone number (optional)", required=False, max_length=40)
+    requester_address = forms.CharField(
+        label="Postal address",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    identity_document = forms.FileField(
+        label="Proof of identity (subject access only, optional)",
+        required=False,
+    )
+    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        megabytes = settings.UPLOAD_MAX_BYTES // 1048576
+        self.fields["identity_document"].help_text = (
+            "For a subject access request we need to know you are the person the information is about, "
+            "or that you act for them: a photo identity document, or two documents showing your name and "
+            "address "
+            f"(a PDF, PNG, JPEG, Word or Excel file, up to {megabytes} MB). You can also send it later."
+        )
+        self.fields["website"].widget.attrs |= {"autocomplete": "off", "tabindex": "-1"}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") != AccessRequestKind.SAR:
+            if data.get("subject_name"):
+                self.add_error("subject_name", "Only a subject access request is about a named person.")
+            if data.get("identity_document"):
+                self.add_error("identity_document", "Only a subject access request needs proof of identity.")
+        return data
+
+    @property
+    def is_robot(self) -> bool:
+        """True when the hidden field was filled in: the request is dropped without saying so."""
+        return bool(self.data.get("website"))
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "website"}

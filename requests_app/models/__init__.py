@@ -3,11 +3,13 @@ from requests_app.models.access import (
     AccessRequestChannel,
     AccessRequestClarification,
     AccessRequestCounter,
+    AccessRequestDocument,
     AccessRequestHistory,
     AccessRequestKind,
     AccessRequestOutcome,
     AccessRequestStatus,
     IdentityMethod,
+    ReplyMethod,
 )
 from requests_app.models.api_tokens import ApiToken, ApiTokenScope
 from requests_app.models.disclosures import (
@@ -67,6 +69,7 @@ __all__ = [
     "AccessRequestChannel",
     "AccessRequestClarification",
     "AccessRequestCounter",
+    "AccessRequestDocument",
     "AccessRequestHistory",
     "AccessRequestKind",
     "AccessRequestOutcome",
@@ -111,6 +114,7 @@ __all__ = [
     "OverrideKind",
     "ReferenceCounter",
     "ReminderMilestone",
+    "ReplyMethod",
     "RequestComment",
     "RequestHistory",
     "RequestItem",

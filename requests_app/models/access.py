@@ -76,6 +76,13 @@ class AccessRequestChannel(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ReplyMethod(models.TextChoices):
+    """How the requester asked to be answered (the online form asks; logged cases may leave it blank)."""
+
+    EMAIL = "email", "By email"
+    POST = "post", "By post"
+
+
 class IdentityMethod(models.TextChoices):
     PHOTO_ID = "photo_id", "Photo identity document"
     NAME_AND_ADDRESS = "name_and_address", "Documents showing name and address"
@@ -118,6 +125,11 @@ DETAIL_FIELDS: tuple[str, ...] = (
 )
 # The kinds whose requester must prove who they are (or, for AHRA, their entitlement) before the clock runs.
 IDENTITY_KINDS: frozenset[str] = frozenset({AccessRequestKind.SAR, AccessRequestKind.DECEASED})
+# What a member of the public may ask for through the online form (deceased person's records need the
+# applicant's entitlement (AHRA 1990 s3(1)) shown on paper, so they are asked by the IG team).
+ONLINE_KINDS: frozenset[str] = frozenset(
+    {AccessRequestKind.SAR, AccessRequestKind.FOI, AccessRequestKind.EIR}
+)
 # UK GDPR Art 12(5) and AHRA 1990 s3(4) allow a fee in some cases; a FOI fees notice is not modelled.
 FEE_KINDS: frozenset[str] = IDENTITY_KINDS
 
@@ -242,8 +254,18 @@ class AccessRequest(models.Model):
     # sweep filter in SQL; None while the clock is not running.
     due_on = models.DateField("Due", null=True, blank=True, editable=False)
 
+    reply_by = models.CharField("How to reply", max_length=16, choices=ReplyMethod.choices, blank=True)
+    # Online requests only: when the acknowledgement email (reference and due date, nothing the requester
+    # typed) was sent; set by the task that claims it, so a second run sends nothing.
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # None: made by a member of the public through the online form (``channel`` is then "online_form").
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -436,6 +458,25 @@ class AccessRequestClarification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.access_request} clarification asked {self.asked_on}"
+
+
+class AccessRequestDocument(models.Model):
+    """A file the requester sent with an online request (proof of identity): checked as every upload is
+    (``services.uploads.check_upload``) and stored under a generated name."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="documents")
+    original_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to="access-request-documents/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class AccessRequestHistory(StateHistory):

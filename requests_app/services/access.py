@@ -8,11 +8,15 @@ apart) before the request arrived, and a bad value is reported against the form 
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,12 +26,16 @@ from igportal.roles import is_ig_team
 from requests_app.access_workflow import check_event_date, refresh_due_on
 from requests_app.models import (
     AccessRequest,
+    AccessRequestChannel,
     AccessRequestCounter,
+    AccessRequestDocument,
     AccessRequestKind,
     AccessRequestStatus,
 )
-from requests_app.models.access import DETAIL_FIELDS, FEE_KINDS
+from requests_app.models.access import DETAIL_FIELDS, FEE_KINDS, ONLINE_KINDS
 from requests_app.permissions import can_change_access_requests
+from requests_app.services.outbox import outbox_enqueue
+from requests_app.services.uploads import ALLOWED_TYPES, check_upload
 from requests_app.services.workflow import record_event, transition
 
 Errors = dict[str, list[str]]
@@ -147,6 +155,126 @@ def access_request_create(
     case.save(update_fields=["due_on"])
     record_event(case, "create", actor=actor, http_request=http_request)
     return case
+
+
+# What a member of the public may set through the online form; everything else is the IG team's.
+ONLINE_FIELDS: tuple[str, ...] = (
+    "requester_name",
+    "requester_email",
+    "requester_phone",
+    "requester_address",
+    "subject_name",
+    "description",
+    "reply_by",
+)
+
+
+@transaction.atomic
+def access_request_submit_online(
+    *,
+    kind: str,
+    identity_document: UploadedFile | None = None,
+    today: date | None = None,
+    http_request: HttpRequest | None = None,
+    **data: Any,
+) -> AccessRequest:
+    """A request made by a member of the public through the online form, with no account.
+
+    It is logged as received today by the online form, with no creator; any proof of identity sent with
+    it is checked as every upload is before anything is saved, so a refused file loses nothing else
+    (the form keeps the rest). The acknowledgement email (reference and due date only, never what the
+    requester wrote) is queued through the outbox with the case.
+    """
+    today = today or timezone.localdate()
+    if kind not in ONLINE_KINDS:
+        raise ValidationError({"kind": "Choose the type of request."})
+    unknown = set(data) - set(ONLINE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    checked = None
+    if identity_document is not None:
+        try:
+            checked = check_upload(identity_document)
+        except ValidationError as exc:
+            raise ValidationError({"identity_document": exc.message_dict.get("file", exc.messages)}) from exc
+    case = AccessRequest(
+        kind=kind,
+        created_by=None,
+        status=AccessRequestStatus.RECEIVED,
+        received_on=today,
+        channel=AccessRequestChannel.ONLINE_FORM,
+        **data,
+    )
+    errors: Errors = {}
+    if case.reply_by == "email" and not case.requester_email:
+        _add(errors, "requester_email", "Enter your email address, so that we can reply by email.")
+    if case.reply_by == "post" and not case.requester_address.strip():
+        _add(errors, "requester_address", "Enter your postal address, so that we can reply by post.")
+    if errors:
+        raise ValidationError(errors)
+    case.full_clean(exclude=["reference", "created_by"])
+    _validate_details(case, today=today)
+    case.reference = _allocate_reference(kind, today.year)
+    case.save()
+    refresh_due_on(case, today=today, field="description")
+    case.save(update_fields=["due_on"])
+    detail: dict[str, Any] = {"channel": AccessRequestChannel.ONLINE_FORM}
+    if checked is not None:
+        content, mime, original = checked
+        document = AccessRequestDocument.objects.create(
+            access_request=case,
+            original_name=original[:200],
+            file=ContentFile(content, name=f"{uuid.uuid4().hex}.{ALLOWED_TYPES[mime]}"),
+            content_type=mime,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        detail |= {"document_id": document.pk, "type": mime, "size": len(content)}
+    record_event(case, "create", actor=None, comment="Made online.", http_request=http_request, detail=detail)
+    if case.requester_email:
+        from requests_app.tasks import acknowledge_access_request
+
+        outbox_enqueue(acknowledge_access_request, case.pk)
+    return case
+
+
+def access_request_acknowledge(*, case_id: int) -> int:
+    """Email an online requester their reference and due date, once: 1 when sent, 0 when already sent.
+
+    The message holds the reference, the type, the date received and the due date with its rule: nothing
+    the requester typed is sent back (the address could be anyone's, and the email would then carry their
+    words), and nothing about the case beyond the reference.
+    """
+    from django.core.mail import EmailMessage
+
+    from requests_app.access_workflow import nation
+    from requests_app.models.organisations import OrganisationSettings
+
+    claimed = AccessRequest.objects.filter(pk=case_id, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    case = AccessRequest.objects.get(pk=case_id)
+    deadline = case.deadline(today=timezone.localdate(), nation=nation())
+    portal = OrganisationSettings.load()
+    body = (
+        f"We received your {AccessRequestKind(case.kind).label.lower()} on {long_date(case.received_on)}.\n\n"
+        f"Your reference is {case.reference}. Please quote it whenever you contact us about this request.\n\n"
+        f"{deadline.headline}.\n{deadline.working.rule}\n\n"
+        "If we need anything more from you, such as proof of identity or a clarification, we will tell you, "
+        "and the date may then move.\n\n"
+        f"{portal.name}\n"
+    )
+    message = EmailMessage(
+        subject=f"Your request {case.reference} has been received", body=body, to=[case.requester_email]
+    )
+    try:
+        message.send()
+    except Exception:
+        AccessRequest.objects.filter(pk=case_id).update(acknowledged_at=None)
+        raise
+    return 1
 
 
 @transaction.atomic

@@ -357,7 +357,7 @@ def record_event(
     entry: Entry,
     action: str,
     *,
-    actor: User,
+    actor: User | None,
     comment: str = "",
     http_request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
+from igportal.accounts.mfa import mfa_not_required
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.access_workflow import ACCESS_WORKFLOW, nation
-from requests_app.forms.access import TRANSITION_FORMS, AccessRequestFilterForm, AccessRequestForm
+from requests_app.forms.access import (
+    TRANSITION_FORMS,
+    AccessRequestFilterForm,
+    AccessRequestForm,
+    OnlineAccessRequestForm,
+)
+from requests_app.models import AccessRequest, AccessRequestDocument
 from requests_app.permissions import (
     can_change_access_requests,
     can_read_audit_trail,
@@ -23,6 +33,7 @@ from requests_app.selectors import access as selectors
 from requests_app.services import access as services
 from requests_app.services.audit import audit_record
 from requests_app.services.workflow import TransitionConflict
+from requests_app.views.documents import attachment
 
 PAGE_SIZE = 50
 
@@ -160,4 +171,82 @@ def access_request_transition(request: AuthenticatedHttpRequest, pk: int, name: 
             "form": form,
             "deadline": case.deadline(today=timezone.localdate(), nation=nation()),
         },
+    )
+
+
+@require_GET
+def access_request_document(request: AuthenticatedHttpRequest, pk: int, document_id: int) -> FileResponse:
+    """A file a requester sent with an online request (proof of identity), to those who may read the case."""
+    case = selectors.get_access_request_for_user(request.user, pk)
+    document = get_object_or_404(AccessRequestDocument, pk=document_id, access_request=case)
+    audit_record(
+        action="access_request.document_download",
+        target=case,
+        request=request,
+        detail={"document_id": document.pk, "sha256": document.sha256},
+    )
+    return attachment(document)
+
+
+# --- the public "ask online" form ------------------------------------------------------------------------
+
+_ONLINE_SESSION_KEY = "access_online_case"
+
+
+@login_not_required
+@mfa_not_required
+@require_http_methods(["GET", "POST"])
+def access_request_online(request: HttpRequest) -> HttpResponse:
+    """Anyone may ask, without an account: at most ``ACCESS_ONLINE_PER_HOUR`` requests an hour from one
+    address (django-ratelimit, counted in Redis); over it, the form comes back as typed with a 429."""
+    form = OnlineAccessRequestForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        limited = is_ratelimited(
+            request,
+            group="access_request_online",
+            key="ip",
+            rate=f"{settings.ACCESS_ONLINE_PER_HOUR}/h",
+            method="POST",
+            increment=True,
+        )
+        if limited:
+            audit_record(action="access_request.online_refused", request=request, detail={"reason": "rate"})
+            form.add_error(
+                None,
+                "We have received too many requests from your internet address in the last hour. Nothing "
+                "has been sent: please try again later, or email or write to us instead.",
+            )
+            status = 429
+        elif form.is_robot:
+            # The hidden field was filled in: a robot. It is told what a person would be, and nothing is kept.
+            audit_record(
+                action="access_request.online_refused", request=request, detail={"reason": "honeypot"}
+            )
+            return render(request, "requests_app/access_online_done.html", {"case": None})
+        else:
+            try:
+                case = services.access_request_submit_online(http_request=request, **form.service_data())
+            except ValidationError as exc:
+                show_errors(form, exc)
+            else:
+                request.session[_ONLINE_SESSION_KEY] = case.pk
+                return redirect("access_request_online_done")
+    return render(request, "requests_app/access_online_form.html", {"form": form}, status=status)
+
+
+@login_not_required
+@mfa_not_required
+@require_GET
+def access_request_online_done(request: HttpRequest) -> HttpResponse:
+    """The acknowledgement, shown once to the browser that made the request: its reference, the date it is
+    due and how that date was worked out. Nothing the requester typed is shown back."""
+    case_id = request.session.get(_ONLINE_SESSION_KEY)
+    case = AccessRequest.objects.filter(pk=case_id).first() if case_id else None
+    if case is None:
+        return redirect("access_request_online")
+    return render(
+        request,
+        "requests_app/access_online_done.html",
+        {"case": case, "deadline": case.deadline(today=timezone.localdate(), nation=nation())},
     )

@@ -25,6 +25,9 @@ PUBLIC_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # The public asks for information (SAR, FOI, EIR) without an account, as the law lets anyone.
+    "access_request_online",
+    "access_request_online_done",
 }
 # Django's admin has its own login page and is reached through it.
 SKIPPED_NAMESPACES = {"admin"}

@@ -65,7 +65,10 @@ class Demo:
         document = m.SupportingDocument.objects.filter(request__isnull=False).order_by("pk").first()
         token = m.ApiToken.objects.order_by("pk").first()
         isa_document = m.SupportingDocument.objects.filter(agreement=agreement).order_by("pk").first()
+        access_document = m.AccessRequestDocument.objects.order_by("pk").first()
         ids |= {
+            "access_document": access_document.pk if access_document else 0,
+            "access_document_case": access_document.access_request_id if access_document else 0,
             "document": document.pk if document else 0,
             "token": token.pk if token else 0,
             "agreement_document": isa_document.pk if isa_document else 0,
@@ -107,6 +110,9 @@ Url = Callable[[Demo], str]
 ANONYMOUS = "anonymous"
 # What a person who is not logged in gets: sent to log in (pages), 401 (the API), the page (public).
 LOGIN, API_401, PUBLIC = "login", "401", "public"
+# A public page that sends the visitor on (the online request's acknowledgement, to a browser that has
+# not just asked, goes back to the form).
+PUBLIC_REDIRECT = "public 302"
 
 
 @dataclass(frozen=True)
@@ -223,7 +229,12 @@ GETS: dict[str, list[Get]] = {
     "/access-requests/1/actions/x/": [
         page("/access-requests/{access_request}/actions/respond/", NOBODY, status=405)
     ],
+    "/access-requests/1/documents/1/": [
+        page("/access-requests/{access_document_case}/documents/{access_document}/", READERS)
+    ],
     "/transparency/": [page("/transparency/", EVERYONE, anonymous=PUBLIC)],
+    "/ask/": [page("/ask/", EVERYONE, anonymous=PUBLIC)],
+    "/ask/received/": [page("/ask/received/", EVERYONE, status=302, anonymous=PUBLIC_REDIRECT)],
     "/registers/": [page("/registers/", READERS)],
     "/registers/disclosures/": [page("/registers/disclosures/", READERS | REQ)],
     "/registers/disclosures/export.csv": [page("/registers/disclosures/export.csv", READERS | REQ)],
@@ -423,6 +434,7 @@ class Post:
     data: dict[str, Any] = field(default_factory=dict)
     status: int = 302
     upload: bool = False
+    upload_field: str = "file"
     json: bool = False
 
 
@@ -444,6 +456,23 @@ SIRO_DECISION = {
 }
 # Made before the GETs, so the pages that show them have real ids: they change no one's state.
 SETUP_POSTS: dict[str, list[Post]] = {
+    # A member of the public asks online, with proof of identity: the case and its document are then real.
+    "/ask/": [
+        Post(
+            "/ask/",
+            ANONYMOUS,
+            form="/ask/",
+            data={
+                "kind": "sar",
+                "description": "My records from the physiotherapy service.",
+                "requester_name": "Robin Public",
+                "reply_by": "email",
+                "requester_email": "robin@example.org",
+            },
+            upload=True,
+            upload_field="identity_document",
+        )
+    ],
     "/requests/x/documents/": [Post("/requests/{ref_submitted}/documents/", "requester", upload=True)],
     "/registers/agreements/1/documents/": [
         Post("/registers/agreements/{agreement}/documents/", "igofficer", upload=True)
@@ -1008,6 +1037,8 @@ def crawl_gets(demo: Demo, report: Report, form_actions: dict[str, str]) -> None
                 report.check(response, 302, f"anonymous GET {url}", login_redirect=True)
             elif get.anonymous == API_401:
                 report.check(response, 401, f"anonymous GET {url}")
+            elif get.anonymous == PUBLIC_REDIRECT:
+                report.check(response, 302, f"anonymous GET {url}")
             else:
                 report.check(response, 200, f"anonymous GET {url}")
 
@@ -1038,7 +1069,9 @@ def crawl_posts(posts: dict[str, list[Post]], report: Report) -> None:
                     continue
             data.update({key: _fill(value, values) for key, value in post.data.items()})
             if post.upload:
-                data["file"] = SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
+                data[post.upload_field] = SimpleUploadedFile(
+                    "letter.pdf", PDF, content_type="application/pdf"
+                )
             if post.json:
                 response = client.post(url, data, content_type="application/json")
             else:
