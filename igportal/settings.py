@@ -299,6 +299,9 @@ if not RATELIMIT_REDIS_URL:
 # Chasers: reminders, escalations and the delivery of every notification (docs/chasers.md).
 # Working days before an access request's due date on which its handler is reminded.
 CHASER_ACCESS_WORKING_DAYS = env.day_counts("CHASER_ACCESS_WORKING_DAYS", (5, 2))
+# An access request waiting on its requester (identity, fee, clarification) for more than this many days
+# closes itself with a notice to them (UK GDPR Art 12A pauses; the correspondence tool's 90 days).
+ACCESS_PAUSE_LIMIT_DAYS = env.integer("ACCESS_PAUSE_LIMIT_DAYS", 90, minimum=14, maximum=365)
 # Days before a register entry's review date on which its owner is reminded.
 CHASER_REVIEW_DAYS = env.day_counts("CHASER_REVIEW_DAYS", (30, 14, 7))
 # A sign-off waiting more than this many working days nudges its signers; twice as long tells the IG team.

@@ -189,6 +189,23 @@ def _close(move: Move[AccessRequest]) -> None:
     move.set(**({"responded_on": on} if refused else {"withdrawn_on": on}))
 
 
+def _lapse(move: Move[AccessRequest]) -> None:
+    """Closed by the portal when a wait on the requester passed ``ACCESS_PAUSE_LIMIT_DAYS``."""
+    move.set(outcome=AccessRequestOutcome.LAPSED, outcome_notes=move.comment, withdrawn_on=move.today)
+
+
+def _tell_requester_it_lapsed(move: Move[AccessRequest]) -> None:
+    if move.entry.requester_email:
+        from requests_app.services.outbox import outbox_enqueue
+        from requests_app.tasks import notify_access_request_lapsed
+
+        outbox_enqueue(notify_access_request_lapsed, move.entry.pk)
+
+
+def _nobody(user: User, case: AccessRequest) -> bool:
+    return False
+
+
 def _back_to_work(move: Move[AccessRequest]) -> str:
     """An answered clarification resumes the case: extended again if it had been extended."""
     return _S.EXTENDED if move.entry.extended else _S.IN_PROGRESS
@@ -296,6 +313,19 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
             prepare=_respond,
             done="answered",
         ),
+        Transition(
+            name="lapse",
+            label="Close: no reply while paused",
+            sources=frozenset(OPEN_STATUSES),
+            target=_S.CLOSED,
+            may_fire=_nobody,
+            who="the portal, when a pause passes its limit,",
+            system=True,
+            prepare=_lapse,
+            consequences=_tell_requester_it_lapsed,
+            done="closed after no reply",
+            warning=True,
+        ),
         _move(
             "close",
             "Close: withdrawn or refused",
@@ -307,3 +337,7 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
         ),
     ),
 )
+
+
+# The moves a person makes (each with its form); the portal's own (``system``) moves are not offered.
+PERSON_MOVES: tuple[str, ...] = tuple(name for name, t in ACCESS_WORKFLOW.transitions.items() if not t.system)

@@ -144,3 +144,16 @@ def acknowledge_access_request(case_id: int) -> int:
     from requests_app.services.access import access_request_acknowledge
 
     return access_request_acknowledge(case_id=case_id)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def notify_access_request_lapsed(case_id: int) -> int:
+    """Tell a requester their case closed after a pause passed its limit; a second run sends nothing."""
+    from requests_app.services.access import access_request_lapse_notice
+
+    return access_request_lapse_notice(case_id=case_id)

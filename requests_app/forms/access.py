@@ -38,6 +38,7 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
             "channel": forms.RadioSelect,
             "requester_address": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "searches_note": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -50,7 +51,18 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
             if self.instance.kind not in FEE_KINDS:
                 for name in ("fee_amount", "fee_requested_on", "fee_paid_on"):
                     del self.fields[name]
+            if self.instance.kind != AccessRequestKind.SAR:
+                for name in ("searches_proportionate", "searches_note"):
+                    del self.fields[name]
+            else:
+                self.fields["searches_proportionate"].help_text = (
+                    "UK GDPR Art 15(1A): the requester is entitled to what a reasonable and proportionate "
+                    "search finds. Say what was searched below."
+                )
         else:
+            # What was searched is known once the search is done; it is recorded by editing the case.
+            for name in ("searches_proportionate", "searches_note"):
+                del self.fields[name]
             # Fees are asked for after the request has been read; they are recorded by editing the case.
             for name in ("fee_amount", "fee_requested_on", "fee_paid_on"):
                 del self.fields[name]

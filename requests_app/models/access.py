@@ -98,6 +98,7 @@ class AccessRequestOutcome(models.TextChoices):
     NOT_HELD = "not_held", "Information not held"
     REFUSED = "refused", "Refused"
     WITHDRAWN = "withdrawn", "Withdrawn by the requester"
+    LAPSED = "lapsed", "Closed: the requester did not reply while the clock was paused"
 
 
 RESPONSE_OUTCOMES: tuple[str, ...] = (
@@ -105,7 +106,11 @@ RESPONSE_OUTCOMES: tuple[str, ...] = (
     AccessRequestOutcome.PROVIDED_IN_PART,
     AccessRequestOutcome.NOT_HELD,
 )
-CLOSING_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.WITHDRAWN, AccessRequestOutcome.REFUSED)
+CLOSING_OUTCOMES: tuple[str, ...] = (
+    AccessRequestOutcome.WITHDRAWN,
+    AccessRequestOutcome.REFUSED,
+    AccessRequestOutcome.LAPSED,
+)
 # A case's details, as the form edits them and the service takes them (not its kind, status or the dated
 # events its moves record).
 DETAIL_FIELDS: tuple[str, ...] = (
@@ -122,6 +127,8 @@ DETAIL_FIELDS: tuple[str, ...] = (
     "fee_amount",
     "fee_requested_on",
     "fee_paid_on",
+    "searches_proportionate",
+    "searches_note",
 )
 # The kinds whose requester must prove who they are (or, for AHRA, their entitlement) before the clock runs.
 IDENTITY_KINDS: frozenset[str] = frozenset({AccessRequestKind.SAR, AccessRequestKind.DECEASED})
@@ -135,6 +142,30 @@ FEE_KINDS: frozenset[str] = IDENTITY_KINDS
 
 
 # --- the case's clock ------------------------------------------------------------------------------------
+
+
+class PauseReason(models.TextChoices):
+    """Why a case waits on its requester (UK GDPR Art 12A, inserted by the Data (Use and Access) Act 2025
+    s76, in force 5 February 2026 by SI 2026/82): for information to confirm identity (Art 12(6)), for a
+    fee where one may be charged (Art 12(5)), or for clarification of what is asked. The period runs from
+    the latest of these to arrive, so each is a category of pause with its own start and end."""
+
+    IDENTITY = "identity", "Proof of identity"
+    CLARIFICATION = "clarification", "Clarification"
+    FEE = "fee", "Fee"
+
+
+@dataclass(frozen=True)
+class Pause:
+    """One wait on the requester: its reason category, the day asked, and the day it ended (None: open)."""
+
+    reason: PauseReason
+    started: date
+    ended: date | None
+
+    @property
+    def days(self) -> int | None:
+        return None if self.ended is None else (self.ended - self.started).days
 
 
 class ClockState(StrEnum):
@@ -254,6 +285,14 @@ class AccessRequest(models.Model):
     # sweep filter in SQL; None while the clock is not running.
     due_on = models.DateField("Due", null=True, blank=True, editable=False)
 
+    # UK GDPR Art 15(1A) (inserted by the Data (Use and Access) Act 2025, treated as in force from 1 January
+    # 2024): the requester is entitled to what a reasonable and proportionate search finds; the note says
+    # what was searched.
+    searches_proportionate = models.BooleanField("Searches were reasonable and proportionate", default=False)
+    searches_note = models.TextField("What was searched", blank=True)
+    # When the requester was told the case closed itself after a pause passed its limit; set by the task.
+    lapse_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     reply_by = models.CharField("How to reply", max_length=16, choices=ReplyMethod.choices, blank=True)
     # Online requests only: when the acknowledgement email (reference and due date, nothing the requester
     # typed) was sent; set by the task that claims it, so a second run sends nothing.
@@ -309,6 +348,27 @@ class AccessRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def pauses(self) -> list[Pause]:
+        """Every wait on the requester, by reason category, oldest first (from the dates its moves record)."""
+        found = [
+            Pause(PauseReason.CLARIFICATION, asked, answered)
+            for asked, answered in ((c.asked_on, c.answered_on) for c in self.clarifications.all())
+        ]
+        if self.identity_requested_on is not None:
+            verified = self.identity_verified_on
+            ended = max(verified, self.identity_requested_on) if verified is not None else None
+            found.append(Pause(PauseReason.IDENTITY, self.identity_requested_on, ended))
+        if self.kind == AccessRequestKind.SAR and self.fee_requested_on is not None:
+            found.append(Pause(PauseReason.FEE, self.fee_requested_on, self.fee_paid_on))
+        return sorted(found, key=lambda pause: (pause.started, pause.reason))
+
+    @property
+    def open_pause(self) -> Pause | None:
+        """The longest-running wait still open on an open case, if any."""
+        if not self.is_open:
+            return None
+        return next((pause for pause in self.pauses() if pause.ended is None), None)
 
     def deadline(self, *, today: date, nation: str) -> CaseDeadline:
         """The deadline and its working as of ``today``; a finished case is read as of the day it ended.

@@ -6,6 +6,7 @@ The keys are stored in the milestone rows: never rename one.
 from __future__ import annotations
 
 from requests_app.reminders.access import AccessRequestDeadlines
+from requests_app.reminders.access_pauses import AccessRequestPauseLapses
 from requests_app.reminders.base import Message, Milestone, Policy, ReminderSource
 from requests_app.reminders.consent import ConsentRechecks
 from requests_app.reminders.reviews import ReviewDates
@@ -65,7 +66,13 @@ def _register_reviews() -> tuple[ReviewDates, ...]:
 
 REMINDER_SOURCES: dict[str, ReminderSource] = {
     source.key: source
-    for source in (AccessRequestDeadlines(), SignOffWaits(), ConsentRechecks(), *_register_reviews())
+    for source in (
+        AccessRequestDeadlines(),
+        AccessRequestPauseLapses(),
+        SignOffWaits(),
+        ConsentRechecks(),
+        *_register_reviews(),
+    )
 }
 
 __all__ = ["REMINDER_SOURCES", "Message", "Milestone", "Policy", "ReminderSource"]

@@ -52,7 +52,7 @@ def access_request_actions(case: AccessRequest) -> list[Transition[AccessRequest
     return [
         t
         for t in ACCESS_WORKFLOW.transitions.values()
-        if case.status in t.sources and not (t.guard is not None and t.guard(case, today))
+        if not t.system and case.status in t.sources and not (t.guard is not None and t.guard(case, today))
     ]
 
 

@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -82,6 +83,10 @@ def _validate_details(case: AccessRequest, *, today: date) -> None:
         )
     if case.kind == AccessRequestKind.DECEASED and not case.subject_name.strip():
         _add(errors, "subject_name", "Give the name of the person who died.")
+    if (case.searches_proportionate or case.searches_note.strip()) and case.kind != AccessRequestKind.SAR:
+        _add(errors, "searches_proportionate", "Searches are marked only on a subject access request.")
+    elif case.searches_proportionate and not case.searches_note.strip():
+        _add(errors, "searches_note", "Say what was searched: the systems, records and dates covered.")
     if case.recent_records_only and case.kind != AccessRequestKind.DECEASED:
         _add(errors, "recent_records_only", "This only applies to deceased person's records.")
     if case.handler is not None and not is_ig_team(case.handler):
@@ -273,6 +278,46 @@ def access_request_acknowledge(*, case_id: int) -> int:
         message.send()
     except Exception:
         AccessRequest.objects.filter(pk=case_id).update(acknowledged_at=None)
+        raise
+    return 1
+
+
+def access_request_lapse_notice(*, case_id: int) -> int:
+    """Tell the requester their case closed itself after a pause passed its limit, once (1 sent, 0 not).
+
+    Like the acknowledgement it carries the reference and dates only, never what the requester wrote.
+    """
+    from django.core.mail import EmailMessage
+
+    from requests_app.models.organisations import OrganisationSettings
+
+    claimed = AccessRequest.objects.filter(
+        pk=case_id, lapse_notified_at__isnull=True, outcome="lapsed"
+    ).update(lapse_notified_at=timezone.now())
+    if not claimed:
+        return 0
+    case = AccessRequest.objects.get(pk=case_id)
+    portal = OrganisationSettings.load()
+    waited = next((pause for pause in case.pauses() if pause.ended is None), None)
+    asked = (
+        f"On {long_date(waited.started)} we asked you for {waited.reason.label.lower()}, "
+        "and we have not heard from you since. "
+        if waited is not None
+        else ""
+    )
+    body = (
+        f"Your request {case.reference}, received on {long_date(case.received_on)}, is now closed.\n\n"
+        f"{asked}We close a request when we have waited {settings.ACCESS_PAUSE_LIMIT_DAYS} days without a "
+        "reply.\n\nYou can ask again at any time; quote this reference if you do.\n\n"
+        f"{portal.name}\n"
+    )
+    message = EmailMessage(
+        subject=f"Your request {case.reference} is closed", body=body, to=[case.requester_email]
+    )
+    try:
+        message.send()
+    except Exception:
+        AccessRequest.objects.filter(pk=case_id).update(lapse_notified_at=None)
         raise
     return 1
 

@@ -143,7 +143,7 @@ def transition(
 
 
 def system_transition(
-    entry: RegisterEntry,
+    entry: RegisterEntry | AccessRequest,
     name: str,
     *,
     comment: str = "",

@@ -116,6 +116,8 @@ def access_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             "can_change": can_change,
             "history": case.history.select_related("actor"),
             "can_read_audit": can_read_audit_trail(request.user),
+            "pauses": case.pauses(),
+            "pause_limit_days": settings.ACCESS_PAUSE_LIMIT_DAYS,
         },
     )
 
@@ -144,7 +146,7 @@ def access_request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @require_POST
 def access_request_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
     transition = ACCESS_WORKFLOW.transitions.get(name)
-    if transition is None:
+    if transition is None or transition.system:
         raise Http404("No such action.")
     case = selectors.get_access_request_for_user(request.user, pk, for_change=True)
     form = TRANSITION_FORMS[name](request.POST, case=case)

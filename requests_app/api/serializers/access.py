@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from requests_app.access_workflow import ACCESS_WORKFLOW, nation
+from requests_app.access_workflow import PERSON_MOVES, nation
 from requests_app.api.serializers.common import PersonSerializer
 from requests_app.deadlines import Working
 from requests_app.deadlines_deceased import DeceasedWorking
@@ -21,7 +21,7 @@ from requests_app.models import (
 from requests_app.models.access import CaseDeadline, ClockState
 from requests_app.selectors.access import access_request_actions
 
-ACCESS_TRANSITION_NAMES = list(ACCESS_WORKFLOW.transitions)
+ACCESS_TRANSITION_NAMES = list(PERSON_MOVES)
 
 
 class SkippedDaySerializer(serializers.Serializer):
