@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from igportal.dates import long_date
 from igportal.roles import is_ig_team
+from requests_app.foi_exemptions import exemptions_for
 from requests_app.models import (
     AccessRequest,
     AccessRequestClarification,
@@ -26,7 +27,13 @@ from requests_app.models import (
     AccessRequestOutcome,
     AccessRequestStatus,
 )
-from requests_app.models.access import CLOSING_OUTCOMES, IDENTITY_KINDS, OPEN_STATUSES, RESPONSE_OUTCOMES
+from requests_app.models.access import (
+    IDENTITY_KINDS,
+    OPEN_STATUSES,
+    PERSON_CLOSING_OUTCOMES,
+    AccessRequestExemption,
+    outcomes_for,
+)
 from requests_app.models.organisations import OrganisationSettings
 from requests_app.transitions import Move, Transition, Workflow, table
 
@@ -144,10 +151,17 @@ def _record_clarification(move: Move[AccessRequest]) -> None:
 def _extend(move: Move[AccessRequest]) -> None:
     case = move.entry
     told_on, extended_until = move.inputs.get("told_on"), move.inputs.get("extended_until")
+    if case.kind == AccessRequestKind.REVIEW:
+        original = case.original
+        if foi_regime() == "foisa" or (original is not None and original.kind == AccessRequestKind.EIR):
+            move.add_error(
+                "details",
+                "This review cannot be extended: FOISA s21(1) and EIR reg 11(4) set fixed limits.",
+            )
     if case.kind == AccessRequestKind.SAR or told_on is not None:
         _date(move, "told_on", "the requester was told")
     if case.kind == AccessRequestKind.FOI:
-        twentieth_day = case.deadline(today=move.today, nation=nation()).projected
+        twentieth_day = case.deadline(today=move.today, **clock()).projected
         if extended_until is None:
             move.add_error("extended_until", "Enter the date the full response is now due.")
         elif extended_until <= twentieth_day:
@@ -162,21 +176,64 @@ def _extend(move: Move[AccessRequest]) -> None:
     )
 
 
+def _acknowledge(move: Move[AccessRequest]) -> None:
+    _date(move, "on", "the complaint was acknowledged")
+    move.set(acknowledged_on=move.inputs.get("on"))
+
+
 def _respond(move: Move[AccessRequest]) -> None:
     outcome = move.inputs.get("outcome", "")
     _date(move, "on", "the response was sent")
-    if outcome not in RESPONSE_OUTCOMES:
+    if outcome not in outcomes_for(move.entry.kind):
         move.add_error("outcome", "Choose what the response gave the requester.")
     elif outcome == AccessRequestOutcome.PROVIDED_IN_PART and not move.comment:
         move.add_error("details", "Say what was withheld and why (the exemption relied on).")
+    _record_exemptions(move, needed=outcome == AccessRequestOutcome.PROVIDED_IN_PART)
     move.set(responded_on=move.inputs.get("on"), outcome=outcome, outcome_notes=move.comment)
+
+
+FOI_KINDS: frozenset[str] = frozenset({_K.FOI, _K.EIR})
+
+
+def _record_exemptions(move: Move[AccessRequest], *, needed: bool) -> None:
+    """The exemptions or exceptions a FOI or EIR answer relied on, with the public interest test when any
+    is qualified (FOIA s2(2)(b), FOISA s2(1)(b), EIR reg 12(1)(b)); ``needed`` when something was withheld."""
+    case = move.entry
+    codes: list[str] = list(move.inputs.get("exemptions") or [])
+    if case.kind not in FOI_KINDS:
+        if codes:
+            move.add_error("exemptions", "Exemptions are recorded only on FOI and EIR answers.")
+        return
+    allowed = {exemption.code: exemption for exemption in exemptions_for(case.kind, regime=foi_regime())}
+    if any(code not in allowed for code in codes):
+        move.add_error("exemptions", "Choose exemptions from the list for this type of request.")
+        return
+    if needed and not codes:
+        move.add_error("exemptions", "Choose the exemption or exception relied on for what was withheld.")
+    public_interest = str(move.inputs.get("public_interest") or "").strip()
+    if any(allowed[code].qualified for code in codes) and not public_interest:
+        move.add_error(
+            "public_interest",
+            "Record the public interest test: why the public interest in withholding outweighs the "
+            "public interest in disclosure.",
+        )
+    if not move.errors:
+        AccessRequestExemption.objects.bulk_create(
+            AccessRequestExemption(
+                access_request=case,
+                code=code,
+                public_interest=public_interest if allowed[code].qualified else "",
+            )
+            for code in codes
+        )
 
 
 def _close(move: Move[AccessRequest]) -> None:
     on, outcome = move.inputs.get("on"), move.inputs.get("outcome", "")
-    if outcome not in CLOSING_OUTCOMES:
+    if outcome not in PERSON_CLOSING_OUTCOMES:
         move.add_error("outcome", "Choose whether the request was withdrawn or refused.")
     refused = outcome == AccessRequestOutcome.REFUSED
+    _record_exemptions(move, needed=refused)
     _date(move, "on", "the refusal was sent" if refused else "it was withdrawn")
     pending = move.entry.clarifications.filter(answered_on__isnull=True).first()
     if on is not None and pending is not None and on < pending.asked_on:
@@ -216,10 +273,21 @@ def nation() -> str:
     return OrganisationSettings.load().nation
 
 
+def foi_regime() -> str:
+    """The organisation's freedom of information law: ``foia`` or ``foisa``."""
+    return OrganisationSettings.load().foi_regime
+
+
+def clock() -> dict[str, str]:
+    """What ``AccessRequest.deadline`` needs of the organisation: its nation and its FOI law."""
+    portal = OrganisationSettings.load()
+    return {"nation": portal.nation, "regime": portal.foi_regime}
+
+
 def refresh_due_on(case: AccessRequest, *, today: date, field: str) -> None:
     """The stored due date, from the case as it now stands; None while the clock is not running."""
     try:
-        case.due_on = case.deadline(today=today, nation=nation()).due
+        case.due_on = case.deadline(today=today, **clock()).due
     except ValueError as exc:
         # The deadline engine rejects contradictory dates (a clarification before receipt, say);
         # its message names them, so it goes on the field the person just changed.
@@ -253,7 +321,9 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
     history_field="access_request",
     audit_verb="access_request",
     reason_field="details",
-    inputs=frozenset({"on", "method", "told_on", "extended_until", "outcome"}),
+    inputs=frozenset(
+        {"on", "method", "told_on", "extended_until", "outcome", "exemptions", "public_interest"}
+    ),
     settle=_settle,
     transitions=table(
         _move(
@@ -275,6 +345,15 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
             done="marked identity verified",
         ),
         _move("start", "Start work on it", frozenset({_S.RECEIVED}), target=_S.IN_PROGRESS, done="started"),
+        _move(
+            "acknowledge",
+            "Record the acknowledgement",
+            frozenset({_S.RECEIVED}),
+            target=_S.IN_PROGRESS,
+            kinds=frozenset({_K.COMPLAINT}),
+            prepare=_acknowledge,
+            done="acknowledged",
+        ),
         _move(
             "ask_clarification",
             "Ask for clarification",
@@ -298,8 +377,8 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
             "Extend the deadline",
             frozenset({_S.RECEIVED, _S.IN_PROGRESS}),
             target=_S.EXTENDED,
-            # AHRA 1990 has no extension.
-            kinds=frozenset({_K.SAR, _K.FOI, _K.EIR}),
+            # AHRA 1990 has no extension; a FOIA internal review may go from 20 to 40 working days.
+            kinds=frozenset({_K.SAR, _K.FOI, _K.EIR, _K.REVIEW}),
             reason_required=True,
             reason_prompt="Give the reason for the extension.",
             prepare=_extend,

@@ -97,10 +97,21 @@ urlpatterns = [
         access.access_request_document,
         name="access_request_document",
     ),
+    path(
+        "access-requests/<int:pk>/redactions/",
+        access.access_request_redaction,
+        name="access_request_redaction",
+    ),
+    path(
+        "access-requests/<int:pk>/follow-ups/",
+        access.access_request_follow_up,
+        name="access_request_follow_up",
+    ),
     # The public's own way in: no account.
     path("ask/", access.access_request_online, name="access_request_online"),
     path("ask/received/", access.access_request_online_done, name="access_request_online_done"),
     path("transparency/", transparency.transparency, name="transparency"),
+    path("disclosure-log/", access.disclosure_log, name="disclosure_log"),
     path("registers/", registers.register_dashboard, name="register_dashboard"),
     path("registers/disclosures/", disclosures.disclosure_list, name="disclosure_list"),
     path("registers/disclosures/export.csv", disclosures.disclosure_export, name="disclosure_export"),

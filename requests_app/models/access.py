@@ -17,8 +17,15 @@ from django.db import models
 from django.urls import reverse
 
 from igportal.dates import long_date as _fmt
-from requests_app.deadlines import Working, deadline_working
+from requests_app.deadlines import RequestKind, Working, deadline_working
 from requests_app.deadlines_deceased import DeceasedWorking, deceased_records_working
+from requests_app.deadlines_reviews import (
+    complaint_working,
+    foisa_request_working,
+    review_request_deadline,
+    review_working,
+)
+from requests_app.foi_exemptions import EXEMPTIONS, Exemption
 from requests_app.models.history import StateHistory
 from requests_app.models.status import StatusChoices
 
@@ -28,11 +35,17 @@ class AccessRequestKind(models.TextChoices):
     FOI = "foi", "Freedom of information (FOI)"
     EIR = "eir", "Environmental information (EIR)"
     DECEASED = "deceased", "Deceased person's records (AHRA 1990)"
+    REVIEW = "review", "Internal review of a FOI or EIR answer"
+    APPEAL = "appeal", "Complaint to the Information Commissioner"
+    COMPLAINT = "complaint", "Data protection complaint (DPA 2018 s164A)"
 
     @property
     def prefix(self) -> str:
         """The first part of the human reference, e.g. ``SAR`` in ``SAR-2026-00012``."""
-        return "DEC" if self is AccessRequestKind.DECEASED else self.value.upper()
+        return _PREFIXES.get(self.value, self.value.upper())
+
+
+_PREFIXES = {"deceased": "DEC", "review": "REV", "appeal": "ICO", "complaint": "DPC"}
 
 
 class AccessRequestStatus(StatusChoices):
@@ -92,6 +105,11 @@ class IdentityMethod(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Regulator(models.TextChoices):
+    ICO = "ico", "Information Commissioner's Office"
+    SIC = "sic", "Scottish Information Commissioner"
+
+
 class AccessRequestOutcome(models.TextChoices):
     PROVIDED_IN_FULL = "provided_in_full", "Information provided in full"
     PROVIDED_IN_PART = "provided_in_part", "Information provided in part (some withheld)"
@@ -99,9 +117,31 @@ class AccessRequestOutcome(models.TextChoices):
     REFUSED = "refused", "Refused"
     WITHDRAWN = "withdrawn", "Withdrawn by the requester"
     LAPSED = "lapsed", "Closed: the requester did not reply while the clock was paused"
+    UPHELD = "upheld", "Upheld: the original answer stands"
+    PARTLY_UPHELD = "partly_upheld", "Partly upheld: some more released"
+    OVERTURNED = "overturned", "Overturned: the information released"
+    RESOLVED = "resolved", "Resolved"
 
 
+# What a person may close a case as; ``lapsed`` is the portal's own (the ``lapse`` move).
+PERSON_CLOSING_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.WITHDRAWN, AccessRequestOutcome.REFUSED)
 RESPONSE_OUTCOMES: tuple[str, ...] = (
+    AccessRequestOutcome.PROVIDED_IN_FULL,
+    AccessRequestOutcome.PROVIDED_IN_PART,
+    AccessRequestOutcome.NOT_HELD,
+    AccessRequestOutcome.UPHELD,
+    AccessRequestOutcome.PARTLY_UPHELD,
+    AccessRequestOutcome.OVERTURNED,
+    AccessRequestOutcome.RESOLVED,
+)
+# A review or an appeal ends upheld, partly upheld or overturned (the Commissioner's decision notice, or
+# the review's own finding); a data protection complaint, with its outcome (resolved).
+FOLLOW_UP_OUTCOMES: tuple[str, ...] = (
+    AccessRequestOutcome.UPHELD,
+    AccessRequestOutcome.PARTLY_UPHELD,
+    AccessRequestOutcome.OVERTURNED,
+)
+ANSWER_OUTCOMES: tuple[str, ...] = (
     AccessRequestOutcome.PROVIDED_IN_FULL,
     AccessRequestOutcome.PROVIDED_IN_PART,
     AccessRequestOutcome.NOT_HELD,
@@ -129,16 +169,32 @@ DETAIL_FIELDS: tuple[str, ...] = (
     "fee_paid_on",
     "searches_proportionate",
     "searches_note",
+    "publish_in_disclosure_log",
+    "disclosure_log_summary",
 )
 # The kinds whose requester must prove who they are (or, for AHRA, their entitlement) before the clock runs.
 IDENTITY_KINDS: frozenset[str] = frozenset({AccessRequestKind.SAR, AccessRequestKind.DECEASED})
 # What a member of the public may ask for through the online form (deceased person's records need the
 # applicant's entitlement (AHRA 1990 s3(1)) shown on paper, so they are asked by the IG team).
+# A data protection complaint may be made online too, as DPA 2018 s164A(2) asks controllers to facilitate.
 ONLINE_KINDS: frozenset[str] = frozenset(
-    {AccessRequestKind.SAR, AccessRequestKind.FOI, AccessRequestKind.EIR}
+    {AccessRequestKind.SAR, AccessRequestKind.FOI, AccessRequestKind.EIR, AccessRequestKind.COMPLAINT}
 )
 # UK GDPR Art 12(5) and AHRA 1990 s3(4) allow a fee in some cases; a FOI fees notice is not modelled.
 FEE_KINDS: frozenset[str] = IDENTITY_KINDS
+
+
+# Cases that follow a FOI or EIR answer, linked to it.
+FOLLOW_UP_KINDS: frozenset[str] = frozenset({AccessRequestKind.REVIEW, AccessRequestKind.APPEAL})
+
+
+def outcomes_for(kind: str) -> tuple[str, ...]:
+    """What a response of this kind may record."""
+    if kind in FOLLOW_UP_KINDS:
+        return FOLLOW_UP_OUTCOMES
+    if kind == AccessRequestKind.COMPLAINT:
+        return (AccessRequestOutcome.RESOLVED,)
+    return ANSWER_OUTCOMES
 
 
 # --- the case's clock ------------------------------------------------------------------------------------
@@ -293,6 +349,25 @@ class AccessRequest(models.Model):
     # When the requester was told the case closed itself after a pause passed its limit; set by the task.
     lapse_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # FOI and EIR only, opt-in per case: the answer is listed in the public disclosure log under this
+    # summary, which the IG team writes for publication (never the requester's words or anyone's name).
+    publish_in_disclosure_log = models.BooleanField("Publish in the disclosure log", default=False)
+    disclosure_log_summary = models.TextField(
+        "Summary for the disclosure log",
+        blank=True,
+        help_text="What was asked and released, written for the public: no names or other personal data.",
+    )
+
+    # A review or an appeal: the FOI or EIR case it follows. An appeal: which Commissioner, and the date
+    # the Commissioner asked for the authority's response (there is no statutory clock on the authority).
+    original = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups", editable=False
+    )
+    regulator = models.CharField(max_length=8, choices=Regulator.choices, blank=True, editable=False)
+    regulator_due_on = models.DateField("Response to the Commissioner due", null=True, blank=True)
+    # A data protection complaint: when it was acknowledged (DPA 2018 s164A).
+    acknowledged_on = models.DateField("Acknowledged on", null=True, blank=True, editable=False)
+
     reply_by = models.CharField("How to reply", max_length=16, choices=ReplyMethod.choices, blank=True)
     # Online requests only: when the acknowledgement email (reference and due date, nothing the requester
     # typed) was sent; set by the task that claims it, so a second run sends nothing.
@@ -370,14 +445,17 @@ class AccessRequest(models.Model):
             return None
         return next((pause for pause in self.pauses() if pause.ended is None), None)
 
-    def deadline(self, *, today: date, nation: str) -> CaseDeadline:
+    def deadline(self, *, today: date, nation: str, regime: str = "foia") -> CaseDeadline:
         """The deadline and its working as of ``today``; a finished case is read as of the day it ended.
 
         ``nation`` is the organisation's setting (``OrganisationSettings.nation``), whose bank holidays a
-        SAR's date skips; the caller reads it once per page or batch.
+        SAR's date skips; ``regime`` its FOI law (``foia`` or ``foisa``); the caller reads them once per
+        page or batch.
         """
         ended = self.responded_on or self.withdrawn_on
         as_of = ended if ended is not None and not self.is_open else today
+        if self.kind in FOLLOW_UP_KINDS or self.kind == AccessRequestKind.COMPLAINT:
+            return self._follow_up_deadline(today=today, nation=nation, regime=regime)
         clarifications = [(c.asked_on, c.answered_on) for c in self.clarifications.all()]
         awaiting_clarification = any(answered is None for _, answered in clarifications)
         awaiting_identity = self.identity_requested_on is not None and self.identity_verified_on is None
@@ -431,17 +509,68 @@ class AccessRequest(models.Model):
                 )
         else:
             answered = [answered for _, answered in clarifications if answered is not None]
-            working = deadline_working(
-                self.kind,
-                self.received_on,
-                clarified=as_of if awaiting_clarification else max(answered, default=None),
-                extended=self.extended,
-                nation=nation,
-            )
+            clarified = as_of if awaiting_clarification else max(answered, default=None)
+            if self.kind == AccessRequestKind.FOI and regime == "foisa":
+                working = foisa_request_working(self.received_on, clarified=clarified)
+            else:
+                working = deadline_working(
+                    self.kind, self.received_on, clarified=clarified, extended=self.extended, nation=nation
+                )
             if awaiting_clarification:
                 waiting_since = max(asked for asked, answered in clarifications if answered is None)
                 waiting_for = "clarification"
         return self._case_deadline(working, waiting_since, waiting_for, notes, today=today)
+
+    def _follow_up_deadline(self, *, today: date, nation: str, regime: str) -> CaseDeadline:
+        """A review's, an appeal's or a complaint's clock (``requests_app.deadlines_reviews``)."""
+        notes: list[str] = []
+        working: Working | DeceasedWorking
+        if self.kind == AccessRequestKind.COMPLAINT:
+            working = complaint_working(self.received_on, nation=nation)
+            if self.acknowledged_on is not None and self.is_open:
+                # Acknowledged: the Act sets no date for the outcome, only "without undue delay".
+                return CaseDeadline(
+                    state=ClockState.RUNNING,
+                    working=working,
+                    due=None,
+                    headline=f"Acknowledged {_fmt(self.acknowledged_on)}: the outcome is due without undue "
+                    "delay (DPA 2018 s164A)",
+                    notes=(),
+                )
+        elif self.kind == AccessRequestKind.REVIEW:
+            original_kind = self.original.kind if self.original is not None else AccessRequestKind.FOI
+            working = review_working(
+                self.received_on, original_kind=original_kind, regime=regime, extended=self.extended
+            )
+            original = self.original
+            if original is not None and original.responded_on is not None:
+                last, rule = review_request_deadline(
+                    original.responded_on, original_kind=original.kind, regime=regime
+                )
+                if self.received_on > last:
+                    notes.append(
+                        f"Asked for on {_fmt(self.received_on)}, after the last day ({_fmt(last)}: {rule})."
+                    )
+        else:
+            # The authority's answer to the Commissioner: the date the Commissioner set, no statutory clock.
+            due = self.regulator_due_on or self.received_on
+            working = Working(
+                kind=RequestKind.FOI,
+                nation=None,
+                received=self.received_on,
+                start=self.received_on,
+                start_reason=f"The Commissioner's letter arrived on {_fmt(self.received_on)}.",
+                rule="The date the Commissioner set for our response: the law sets no date for it "
+                "(FOIA s50; FOISA s47).",
+                steps=(f"Set by the Commissioner -> {_fmt(due)}",),
+                skipped=(),
+                pauses=(),
+                days_added=0,
+                clock_stopped=None,
+                notes=(),
+                due=due,
+            )
+        return self._case_deadline(working, None, "", notes, today=today)
 
     def _case_deadline(
         self,
@@ -518,6 +647,50 @@ class AccessRequestClarification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.access_request} clarification asked {self.asked_on}"
+
+
+class AccessRequestExemption(models.Model):
+    """One exemption (FOIA Part II, FOISA Part 2) or exception (EIR regs 12, 13) a response relied on, with
+    its public interest test when it is qualified; written by the ``respond`` or ``close`` move."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="exemptions")
+    code = models.CharField(max_length=24)
+    public_interest = models.TextField("Public interest test", blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["access_request", "code"], name="access_exemption_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.access_request} {self.code}"
+
+    @property
+    def exemption(self) -> Exemption:
+        return EXEMPTIONS[self.code]
+
+
+class AccessRequestRedaction(models.Model):
+    """One line of a case's redaction log: what was withheld from which document, and under what."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="redactions")
+    document = models.CharField("Document", max_length=200)
+    location = models.CharField("Where in it", max_length=200, blank=True)
+    withheld = models.TextField("What was withheld")
+    code = models.CharField("Exemption or exception", max_length=24)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.access_request} redaction in {self.document}"
+
+    @property
+    def exemption(self) -> Exemption:
+        return EXEMPTIONS[self.code]
 
 
 class AccessRequestDocument(models.Model):

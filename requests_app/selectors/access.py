@@ -17,7 +17,7 @@ from igportal.dates import long_date as _fmt
 from igportal.roles import IG_TEAM
 from requests_app.access_workflow import ACCESS_WORKFLOW
 from requests_app.deadlines import add_working_days
-from requests_app.models import AccessRequest, AccessRequestKind, OrganisationSettings
+from requests_app.models import AccessRequest, AccessRequestKind, AccessRequestStatus, OrganisationSettings
 from requests_app.models.access import OPEN_STATUSES
 from requests_app.permissions import can_change_access_requests, can_view_access_requests
 from requests_app.transitions import Transition
@@ -172,3 +172,19 @@ def access_request_due_tasks(*, today: date) -> list[DueTask]:
             )
         )
     return tasks
+
+
+def published_disclosure_log() -> QuerySet[AccessRequest]:
+    """FOI and EIR answers the IG team chose to publish, newest first. The page shows only the reference,
+    dates, outcome, exemptions and the summary written for publication: never the requester's details
+    or words."""
+    return (
+        AccessRequest.objects.filter(
+            kind__in=[AccessRequestKind.FOI, AccessRequestKind.EIR],
+            publish_in_disclosure_log=True,
+            status=AccessRequestStatus.RESPONDED,
+        )
+        .only("reference", "kind", "received_on", "responded_on", "outcome", "disclosure_log_summary")
+        .prefetch_related("exemptions")
+        .order_by("-responded_on", "-id")
+    )

@@ -31,6 +31,7 @@ from requests_app.models import (
     AccessRequestCounter,
     AccessRequestDocument,
     AccessRequestKind,
+    AccessRequestRedaction,
     AccessRequestStatus,
 )
 from requests_app.models.access import DETAIL_FIELDS, FEE_KINDS, ONLINE_KINDS
@@ -87,6 +88,19 @@ def _validate_details(case: AccessRequest, *, today: date) -> None:
         _add(errors, "searches_proportionate", "Searches are marked only on a subject access request.")
     elif case.searches_proportionate and not case.searches_note.strip():
         _add(errors, "searches_note", "Say what was searched: the systems, records and dates covered.")
+    publishing = case.publish_in_disclosure_log or case.disclosure_log_summary.strip()
+    if publishing and case.kind not in (AccessRequestKind.FOI, AccessRequestKind.EIR):
+        _add(
+            errors,
+            "publish_in_disclosure_log",
+            "Only FOI and EIR answers are published in the disclosure log.",
+        )
+    elif case.publish_in_disclosure_log and not case.disclosure_log_summary.strip():
+        _add(
+            errors,
+            "disclosure_log_summary",
+            "Write the summary to publish: what was asked and released, with no names or personal data.",
+        )
     if case.recent_records_only and case.kind != AccessRequestKind.DECEASED:
         _add(errors, "recent_records_only", "This only applies to deceased person's records.")
     if case.handler is not None and not is_ig_team(case.handler):
@@ -252,7 +266,7 @@ def access_request_acknowledge(*, case_id: int) -> int:
     """
     from django.core.mail import EmailMessage
 
-    from requests_app.access_workflow import nation
+    from requests_app.access_workflow import clock
     from requests_app.models.organisations import OrganisationSettings
 
     claimed = AccessRequest.objects.filter(pk=case_id, acknowledged_at__isnull=True).update(
@@ -261,7 +275,7 @@ def access_request_acknowledge(*, case_id: int) -> int:
     if not claimed:
         return 0
     case = AccessRequest.objects.get(pk=case_id)
-    deadline = case.deadline(today=timezone.localdate(), nation=nation())
+    deadline = case.deadline(today=timezone.localdate(), **clock())
     portal = OrganisationSettings.load()
     body = (
         f"We received your {AccessRequestKind(case.kind).label.lower()} on {long_date(case.received_on)}.\n\n"
@@ -280,6 +294,118 @@ def access_request_acknowledge(*, case_id: int) -> int:
         AccessRequest.objects.filter(pk=case_id).update(acknowledged_at=None)
         raise
     return 1
+
+
+@transaction.atomic
+def access_request_follow_up_create(
+    *,
+    original: AccessRequest,
+    actor: User,
+    kind: str,
+    received_on: date,
+    details: str,
+    regulator_due_on: date | None = None,
+    today: date | None = None,
+    http_request: HttpRequest | None = None,
+) -> AccessRequest:
+    """An internal review of a FOI or EIR answer, or a complaint about it to the Commissioner (the ICO, or
+    the Scottish Information Commissioner under FOISA): a case of its own with its own clock, linked to
+    the original, whose page lists it. The requester's details are the original's."""
+    from requests_app.access_workflow import FOI_KINDS, foi_regime
+    from requests_app.models.access import FOLLOW_UP_KINDS, Regulator
+
+    _require_change(actor)
+    today = today or timezone.localdate()
+    errors: Errors = {}
+    if original.kind not in FOI_KINDS:
+        raise ValidationError(
+            {"kind": "Only a FOI or EIR answer has an internal review or a complaint here."}
+        )
+    if kind not in FOLLOW_UP_KINDS:
+        _add(errors, "kind", "Choose a review or a complaint to the Commissioner.")
+    check_event_date(errors, "received_on", received_on, "it arrived", case=original, today=today)
+    if kind == AccessRequestKind.APPEAL and regulator_due_on is None:
+        _add(errors, "regulator_due_on", "Enter the date the Commissioner asked for our response.")
+    if kind == AccessRequestKind.REVIEW and regulator_due_on is not None:
+        _add(errors, "regulator_due_on", "Only a complaint to the Commissioner has a date set by them.")
+    if errors:
+        raise ValidationError(errors)
+    case = AccessRequest(
+        kind=kind,
+        created_by=actor,
+        status=AccessRequestStatus.RECEIVED,
+        received_on=received_on,
+        channel=original.channel,
+        requester_name=original.requester_name,
+        requester_email=original.requester_email,
+        requester_phone=original.requester_phone,
+        requester_address=original.requester_address,
+        description=details,
+        handler=original.handler,
+        original=original,
+        regulator=(
+            (Regulator.SIC if foi_regime() == "foisa" else Regulator.ICO)
+            if kind == AccessRequestKind.APPEAL
+            else ""
+        ),
+        regulator_due_on=regulator_due_on,
+    )
+    case.full_clean(exclude=["reference"])
+    case.reference = _allocate_reference(kind, received_on.year)
+    case.save()
+    refresh_due_on(case, today=today, field="received_on")
+    case.save(update_fields=["due_on"])
+    record_event(
+        case, "create", actor=actor, comment=f"Follows {original.reference}.", http_request=http_request
+    )
+    record_event(
+        original,
+        "follow_up",
+        actor=actor,
+        comment=f"{AccessRequestKind(kind).label}: {case.reference}.",
+        http_request=http_request,
+        detail={"follow_up_id": case.pk},
+    )
+    return case
+
+
+@transaction.atomic
+def access_request_redaction_add(
+    *,
+    case: AccessRequest,
+    actor: User,
+    document: str,
+    withheld: str,
+    code: str,
+    location: str = "",
+    http_request: HttpRequest | None = None,
+) -> AccessRequestRedaction:
+    """Add a line to a FOI or EIR case's redaction log; recorded in its history and the audit trail."""
+    from requests_app.access_workflow import FOI_KINDS, foi_regime
+    from requests_app.foi_exemptions import exemptions_for
+
+    _require_change(actor)
+    if case.kind not in FOI_KINDS:
+        raise ValidationError({"code": "A redaction log is kept for FOI and EIR answers."})
+    if code not in {e.code for e in exemptions_for(case.kind, regime=foi_regime())}:
+        raise ValidationError({"code": "Choose an exemption or exception from the list."})
+    redaction = AccessRequestRedaction.objects.create(
+        access_request=case,
+        document=document,
+        location=location,
+        withheld=withheld,
+        code=code,
+        created_by=actor,
+    )
+    record_event(
+        case,
+        "redaction",
+        actor=actor,
+        comment=f"Redaction logged in {document} under {redaction.exemption.citation}.",
+        http_request=http_request,
+        detail={"redaction_id": redaction.pk, "code": code},
+    )
+    return redaction
 
 
 def access_request_lapse_notice(*, case_id: int) -> int:
@@ -374,6 +500,8 @@ def access_request_transition(
     told_on: date | None = None,
     extended_until: date | None = None,
     outcome: str = "",
+    exemptions: list[str] | None = None,
+    public_interest: str = "",
     http_request: HttpRequest | None = None,
 ) -> AccessRequest:
     """Move a case along one row of ``ACCESS_WORKFLOW`` through the one transition service.
@@ -395,5 +523,7 @@ def access_request_transition(
         told_on=told_on,
         extended_until=extended_until,
         outcome=outcome,
+        exemptions=exemptions or [],
+        public_interest=public_interest,
     )
     return case

@@ -16,12 +16,14 @@ from django_ratelimit.core import is_ratelimited
 from igportal.accounts.mfa import mfa_not_required
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
-from requests_app.access_workflow import ACCESS_WORKFLOW, nation
+from requests_app.access_workflow import ACCESS_WORKFLOW, FOI_KINDS, clock
 from requests_app.forms.access import (
     TRANSITION_FORMS,
     AccessRequestFilterForm,
     AccessRequestForm,
+    FollowUpForm,
     OnlineAccessRequestForm,
+    RedactionForm,
 )
 from requests_app.models import AccessRequest, AccessRequestDocument
 from requests_app.permissions import (
@@ -30,6 +32,7 @@ from requests_app.permissions import (
     can_view_access_requests,
 )
 from requests_app.selectors import access as selectors
+from requests_app.selectors.transparency import published_organisation
 from requests_app.services import access as services
 from requests_app.services.audit import audit_record
 from requests_app.services.workflow import TransitionConflict
@@ -111,12 +114,17 @@ def access_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         "requests_app/access_detail.html",
         {
             "case": case,
-            "deadline": case.deadline(today=timezone.localdate(), nation=nation()),
+            "deadline": case.deadline(today=timezone.localdate(), **clock()),
             "actions": actions,
             "can_change": can_change,
             "history": case.history.select_related("actor"),
             "can_read_audit": can_read_audit_trail(request.user),
             "pauses": case.pauses(),
+            "redaction_form": RedactionForm(case=case) if can_change and case.kind in FOI_KINDS else None,
+            "follow_up_form": FollowUpForm(auto_id="id_follow_up_%s")
+            if can_change and case.kind in FOI_KINDS
+            else None,
+            "follow_ups": case.follow_ups.all(),
             "pause_limit_days": settings.ACCESS_PAUSE_LIMIT_DAYS,
         },
     )
@@ -126,7 +134,7 @@ def access_request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 def access_request_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_access_request_for_user(request.user, pk, for_change=True)
     # Worked out before the form is bound: binding writes the typed values onto ``case``.
-    deadline = case.deadline(today=timezone.localdate(), nation=nation())
+    deadline = case.deadline(today=timezone.localdate(), **clock())
     form = AccessRequestForm(request.POST or None, instance=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,7 +179,7 @@ def access_request_transition(request: AuthenticatedHttpRequest, pk: int, name: 
             "case": case,
             "transition": transition,
             "form": form,
-            "deadline": case.deadline(today=timezone.localdate(), nation=nation()),
+            "deadline": case.deadline(today=timezone.localdate(), **clock()),
         },
     )
 
@@ -250,5 +258,54 @@ def access_request_online_done(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "requests_app/access_online_done.html",
-        {"case": case, "deadline": case.deadline(today=timezone.localdate(), nation=nation())},
+        {"case": case, "deadline": case.deadline(today=timezone.localdate(), **clock())},
     )
+
+
+@require_POST
+def access_request_redaction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Add a line to the case's redaction log; a refused line comes back on its own page as typed."""
+    case = selectors.get_access_request_for_user(request.user, pk, for_change=True)
+    form = RedactionForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.access_request_redaction_add(
+                case=case, actor=request.user, http_request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{case.reference}: redaction logged.")
+            return redirect(case)
+    return render(request, "requests_app/access_redaction.html", {"case": case, "form": form})
+
+
+@login_not_required
+@mfa_not_required
+@require_GET
+def disclosure_log(request: HttpRequest) -> HttpResponse:
+    """The public disclosure log: released FOI and EIR answers the IG team chose to publish."""
+    organisation, _ = published_organisation()
+    return render(
+        request,
+        "requests_app/disclosure_log.html",
+        {"answers": selectors.published_disclosure_log(), "organisation": organisation},
+    )
+
+
+@require_POST
+def access_request_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Log an internal review of this FOI or EIR answer, or a complaint about it to the Commissioner."""
+    original = selectors.get_access_request_for_user(request.user, pk, for_change=True)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            case = services.access_request_follow_up_create(
+                original=original, actor=request.user, http_request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            messages.success(request, f"{case.reference} logged, linked to {original.reference}.")
+            return redirect(case)
+    return render(request, "requests_app/access_follow_up.html", {"case": original, "form": form})

@@ -28,6 +28,8 @@ PUBLIC_URL_NAMES = {
     # The public asks for information (SAR, FOI, EIR) without an account, as the law lets anyone.
     "access_request_online",
     "access_request_online_done",
+    # Released FOI and EIR answers, published for anyone to read (FOIA s19 publication scheme).
+    "disclosure_log",
 }
 # Django's admin has its own login page and is reached through it.
 SKIPPED_NAMESPACES = {"admin"}

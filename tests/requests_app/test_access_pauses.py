@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from requests_app.models import AccessRequest, AccessRequestKind, AccessRequestStatus
@@ -22,6 +22,7 @@ from tests.factories import AccessRequestClarificationFactory, AccessRequestFact
 from tests.requests_app.chasing import sent_to, sweep
 
 S = AccessRequestStatus
+PROPERTY = settings(max_examples=200, deadline=None, database=None)
 days = st.integers(min_value=0, max_value=800)
 starts = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
 
@@ -29,6 +30,7 @@ starts = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
 # --- properties of the lapse rule -------------------------------------------------------------------------
 
 
+@PROPERTY
 @given(
     started=starts,
     waited=days,
@@ -50,6 +52,7 @@ def test_an_open_pause_lapses_exactly_when_it_has_lasted_more_than_the_limit(
         assert milestone.due_on == started + timedelta(days=limit + 1)
 
 
+@PROPERTY
 @given(started=starts, lasted=days, waited=days, reason=st.sampled_from(PauseReason))
 def test_an_ended_pause_never_lapses(started: date, lasted: int, waited: int, reason: PauseReason) -> None:
     pause = Pause(reason, started, started + timedelta(days=lasted))

@@ -148,6 +148,23 @@ RULES: dict[str, list[Rule]] = {
         _r(lambda w: "/ask/", EVERYONE, method="post", public=True),
     ],
     "access_request_online_done": [_r(lambda w: "/ask/received/", EVERYONE, public=True)],
+    "access_request_redaction": [
+        _r(
+            lambda w: f"/access-requests/{w.ids['access_request']}/redactions/",
+            IG_TEAM,
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
+    ],
+    "disclosure_log": [_r(lambda w: "/disclosure-log/", EVERYONE, public=True)],
+    "access_request_follow_up": [
+        _r(
+            lambda w: f"/access-requests/{w.ids['access_request']}/follow-ups/",
+            IG_TEAM,
+            refused=frozenset({"auditor"}),
+            method="post",
+        )
+    ],
     "request_list": [_r(lambda w: "/requests/", EVERYONE)],
     "request_create": [_r(lambda w: "/requests/new/", frozenset({"owner", "other_requester"}))],
     "request_delete": [_r(lambda w: f"/requests/{w.draft.reference}/delete/", frozenset({"owner"}))],

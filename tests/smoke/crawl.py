@@ -69,6 +69,11 @@ class Demo:
         ids |= {
             "access_document": access_document.pk if access_document else 0,
             "access_document_case": access_document.access_request_id if access_document else 0,
+            "access_request_foi": m.AccessRequest.objects.filter(kind="foi", status="in_progress")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0,
             "document": document.pk if document else 0,
             "token": token.pk if token else 0,
             "agreement_document": isa_document.pk if isa_document else 0,
@@ -234,6 +239,13 @@ GETS: dict[str, list[Get]] = {
     ],
     "/transparency/": [page("/transparency/", EVERYONE, anonymous=PUBLIC)],
     "/ask/": [page("/ask/", EVERYONE, anonymous=PUBLIC)],
+    "/disclosure-log/": [page("/disclosure-log/", EVERYONE, anonymous=PUBLIC)],
+    "/access-requests/1/follow-ups/": [
+        page("/access-requests/{access_request_foi}/follow-ups/", NOBODY, status=405)
+    ],
+    "/access-requests/1/redactions/": [
+        page("/access-requests/{access_request_foi}/redactions/", NOBODY, status=405)
+    ],
     "/ask/received/": [page("/ask/received/", EVERYONE, status=302, anonymous=PUBLIC_REDIRECT)],
     "/registers/": [page("/registers/", READERS)],
     "/registers/disclosures/": [page("/registers/disclosures/", READERS | REQ)],
@@ -707,6 +719,27 @@ POSTS: dict[str, list[Post]] = {
             form="/access-requests/{access_request}/edit/",
         )
     ],
+    "/access-requests/1/follow-ups/": [
+        Post(
+            "/access-requests/{access_request_foi}/follow-ups/",
+            "igofficer",
+            form="/access-requests/{access_request_foi}/",
+            data={"kind": "review", "received_on": TODAY, "details": "The requester disputes the answer."},
+        )
+    ],
+    "/access-requests/1/redactions/": [
+        Post(
+            "/access-requests/{access_request_foi}/redactions/",
+            "igofficer",
+            form="/access-requests/{access_request_foi}/",
+            data={
+                "document": "Agency usage by month, 2025",
+                "location": "Column F",
+                "withheld": "Names of individual locums.",
+                "code": "foia_40(2)",
+            },
+        )
+    ],
     "/access-requests/1/actions/x/": [
         Post(
             "/access-requests/{access_request}/actions/respond/",
@@ -924,6 +957,7 @@ NO_FORM = {
     "/accounts/mfa/recovery-codes/": "needs MFA set up first: tests/igportal/test_mfa.py",
     "/operations/chasers/": "a report",
     "/transparency/": "a public page",
+    "/disclosure-log/": "a public page",
 }
 
 
