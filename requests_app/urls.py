@@ -85,6 +85,8 @@ urlpatterns = [
     path("requests/<str:reference>/wizard/", include("necessity.urls")),
     path("access-requests/", access.access_request_list, name="access_request_list"),
     path("access-requests/new/", access.access_request_create, name="access_request_create"),
+    path("access-requests/statistics/", access.access_statistics, name="access_statistics"),
+    path("access-requests/statistics.csv", access.access_statistics_csv, name="access_statistics_csv"),
     path("access-requests/<int:pk>/", access.access_request_detail, name="access_request_detail"),
     path("access-requests/<int:pk>/edit/", access.access_request_edit, name="access_request_edit"),
     path(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -10,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
@@ -17,6 +20,7 @@ from igportal.accounts.mfa import mfa_not_required
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.access_workflow import ACCESS_WORKFLOW, FOI_KINDS, clock
+from requests_app.csv_export import csv_lines
 from requests_app.forms.access import (
     TRANSITION_FORMS,
     AccessRequestFilterForm,
@@ -309,3 +313,55 @@ def access_request_follow_up(request: AuthenticatedHttpRequest, pk: int) -> Http
             messages.success(request, f"{case.reference} logged, linked to {original.reference}.")
             return redirect(case)
     return render(request, "requests_app/access_follow_up.html", {"case": original, "form": form})
+
+
+def _quarter(request: AuthenticatedHttpRequest) -> tuple[int, int]:
+    """The quarter asked for (``?quarter=2026-Q3``), else the current one."""
+    today = timezone.localdate()
+    match = re.fullmatch(r"(\d{4})-Q([1-4])", request.GET.get("quarter", ""))
+    if match and 2000 <= int(match.group(1)) <= today.year + 1:
+        return int(match.group(1)), int(match.group(2))
+    return today.year, (today.month - 1) // 3 + 1
+
+
+@require_GET
+def access_statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Performance per quarter, as the FOI s45 Code expects bodies over 100 staff to publish."""
+    if not can_view_access_requests(request.user):
+        raise Http404("No such page.")
+    year, quarter = _quarter(request)
+    stats = selectors.access_statistics(year=year, quarter=quarter)
+    audit_record(
+        action="access_request.statistics", request=request, detail={"quarter": f"{year}-Q{quarter}"}
+    )
+    previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
+    return render(
+        request,
+        "requests_app/access_statistics.html",
+        {
+            "stats": stats,
+            "chart": selectors.statistics_chart(stats),
+            "quarter": f"{year}-Q{quarter}",
+            "previous": "{}-Q{}".format(*previous),
+            "following": "{}-Q{}".format(*following),
+        },
+    )
+
+
+@require_GET
+def access_statistics_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_view_access_requests(request.user):
+        raise Http404("No such page.")
+    year, quarter = _quarter(request)
+    stats = selectors.access_statistics(year=year, quarter=quarter)
+    audit_record(action="access_request.export", request=request, detail={"quarter": f"{year}-Q{quarter}"})
+    response = HttpResponse(
+        "".join(csv_lines(("section", "item", "count"), stats.csv_rows())),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=f"Access requests {year}-Q{quarter}.csv")
+        or "attachment"
+    )
+    return response

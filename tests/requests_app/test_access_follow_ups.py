@@ -214,3 +214,31 @@ def test_the_public_may_complain_online(client: Any) -> None:
     )
     assert response.status_code == 302
     assert AccessRequest.objects.get().kind == "complaint"
+
+
+def test_the_quarters_statistics_count_by_type_exemption_review_and_pause(
+    client_for: ClientFor, ig_officer: User, requester: User
+) -> None:
+    original = _answered_foi(ig_officer)
+    review = access_request_follow_up_create(
+        original=original, actor=ig_officer, kind="review", received_on=timezone.localdate(), details="x"
+    )
+    access_request_transition(review, "respond", actor=ig_officer, on=timezone.localdate(), outcome="upheld")
+    today = timezone.localdate()
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    from requests_app.selectors.access import access_statistics
+
+    stats = access_statistics(year=today.year, quarter=(today.month - 1) // 3 + 1)
+    rows = {(section, item): count for section, item, count in stats.csv_rows()}
+    if original.received_on >= stats.first:
+        assert rows[("received", "Freedom of information (FOI)")] == 1
+    if original.responded_on and original.responded_on >= stats.first:
+        assert rows[("exemption used", "FOIA s43: Commercial interests")] == 1
+    assert rows[("Internal review of a FOI or EIR answer outcome", "Upheld: the original answer stands")] == 1
+    page = client_for(ig_officer).get(reverse("access_statistics"), {"quarter": quarter})
+    assert page.status_code == 200 and b'data-testid="chart-quarter-table"' in page.content
+    csv = client_for(ig_officer).get(reverse("access_statistics_csv"), {"quarter": quarter})
+    assert csv["Content-Type"].startswith("text/csv")
+    assert b"Upheld: the original answer stands,1" in csv.content
+    assert b"Alex" not in csv.content
+    assert client_for(requester).get(reverse("access_statistics")).status_code == 404

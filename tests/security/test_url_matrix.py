@@ -157,6 +157,8 @@ RULES: dict[str, list[Rule]] = {
         )
     ],
     "disclosure_log": [_r(lambda w: "/disclosure-log/", EVERYONE, public=True)],
+    "access_statistics": [_r(lambda w: "/access-requests/statistics/", IG_TEAM | {"auditor"})],
+    "access_statistics_csv": [_r(lambda w: "/access-requests/statistics.csv", IG_TEAM | {"auditor"})],
     "access_request_follow_up": [
         _r(
             lambda w: f"/access-requests/{w.ids['access_request']}/follow-ups/",

@@ -240,6 +240,8 @@ GETS: dict[str, list[Get]] = {
     "/transparency/": [page("/transparency/", EVERYONE, anonymous=PUBLIC)],
     "/ask/": [page("/ask/", EVERYONE, anonymous=PUBLIC)],
     "/disclosure-log/": [page("/disclosure-log/", EVERYONE, anonymous=PUBLIC)],
+    "/access-requests/statistics/": [page("/access-requests/statistics/", READERS)],
+    "/access-requests/statistics.csv": [page("/access-requests/statistics.csv", READERS)],
     "/access-requests/1/follow-ups/": [
         page("/access-requests/{access_request_foi}/follow-ups/", NOBODY, status=405)
     ],
