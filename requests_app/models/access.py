@@ -175,7 +175,7 @@ DETAIL_FIELDS: tuple[str, ...] = (
 # The kinds whose requester must prove who they are (or, for AHRA, their entitlement) before the clock runs.
 IDENTITY_KINDS: frozenset[str] = frozenset({AccessRequestKind.SAR, AccessRequestKind.DECEASED})
 # What a member of the public may ask for through the online form (deceased person's records need the
-# applicant's entitlement (AHRA 1990 s3(1)) shown on paper, so they are asked by the IG team).
+# applicant's entitlement (AHRA 1990 s3(1)(f)) shown on paper, so they are asked by the IG team).
 # A data protection complaint may be made online too, as DPA 2018 s164A(2) asks controllers to facilitate.
 ONLINE_KINDS: frozenset[str] = frozenset(
     {AccessRequestKind.SAR, AccessRequestKind.FOI, AccessRequestKind.EIR, AccessRequestKind.COMPLAINT}

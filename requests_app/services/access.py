@@ -101,6 +101,10 @@ def _validate_details(case: AccessRequest, *, today: date) -> None:
             "disclosure_log_summary",
             "Write the summary to publish: what was asked and released, with no names or personal data.",
         )
+    if case.kind in (AccessRequestKind.REVIEW, AccessRequestKind.APPEAL) and case.original_id is None:
+        _add(
+            errors, "kind", "A review or a complaint to the Commissioner is logged from the case it follows."
+        )
     if case.recent_records_only and case.kind != AccessRequestKind.DECEASED:
         _add(errors, "recent_records_only", "This only applies to deceased person's records.")
     if case.handler is not None and not is_ig_team(case.handler):
