@@ -38,5 +38,15 @@ def client_ip(request: HttpRequest) -> str | None:
     return _valid_ip(forwarded[-proxies]) or remote
 
 
+def client_ip_for_ratelimit(request: HttpRequest) -> str:
+    """The address django-ratelimit counts by (``RATELIMIT_IP_META_KEY``): the same as the audit trail's;
+    requests with no usable address share one count rather than escape the limit."""
+    return client_ip(request) or UNKNOWN_CLIENT
+
+
+# The documentation range (RFC 5737): never a real client, so it counts only those with no address.
+UNKNOWN_CLIENT = "192.0.2.0"
+
+
 def client_user_agent(request: HttpRequest) -> str:
     return str(request.META.get("HTTP_USER_AGENT", ""))[:USER_AGENT_MAX_LENGTH]

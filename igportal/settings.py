@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    # Its system checks refuse a cache that is not shared by every web worker (see CACHES below).
+    "django_ratelimit",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -133,6 +135,7 @@ try:
     }
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL this app understands: {exc}") from exc
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite keeps no persistent connections worth reusing and locks on long-lived ones.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -140,7 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # without them, which is all the embedded default needs, so its warning is only noise there.
     # Production silences nothing.
     if not PRODUCTION:
-        SILENCED_SYSTEM_CHECKS = ["models.W040"]
+        SILENCED_SYSTEM_CHECKS.append("models.W040")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -329,9 +332,37 @@ if CELERY_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be above CELERY_TASK_TIME_LIMIT.")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 
+# The public "ask online" form is limited per client address (django-ratelimit, counting in the cache
+# below): at most this many requests an hour from one address; the next is refused and keeps what was typed.
+ACCESS_ONLINE_PER_HOUR = env.integer("ACCESS_ONLINE_PER_HOUR", 10, minimum=1, maximum=1000)
+# The counts live in Redis, shared by every web worker (the broker's server unless RATELIMIT_REDIS_URL
+# names another). Without Redis (a laptop with no broker) one process counts in its own memory, which is
+# enough there; django-ratelimit's check that the cache is shared is silenced only in that case.
+RATELIMIT_REDIS_URL = env.optional_text("RATELIMIT_REDIS_URL") or CELERY_BROKER_URL
+RATELIMIT_USE_CACHE = "ratelimit"
+# A Redis outage must not stop anyone exercising a statutory right: the form then takes the request
+# unlimited (the honeypot still applies), and the outage shows in the broker's own alarms.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_IP_META_KEY = "igportal.client.client_ip_for_ratelimit"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": RATELIMIT_REDIS_URL}
+        if RATELIMIT_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
+# W001: Django's own Redis backend is not on django-ratelimit's list, but its incr is Redis INCRBY (atomic).
+SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
+if not RATELIMIT_REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
 # Chasers: reminders, escalations and the delivery of every notification (docs/chasers.md).
 # Working days before an access request's due date on which its handler is reminded.
 CHASER_ACCESS_WORKING_DAYS = env.day_counts("CHASER_ACCESS_WORKING_DAYS", (5, 2))
+# An access request waiting on its requester (identity, fee, clarification) for more than this many days
+# closes itself with a notice to them (UK GDPR Art 12A pauses; the correspondence tool's 90 days).
+ACCESS_PAUSE_LIMIT_DAYS = env.integer("ACCESS_PAUSE_LIMIT_DAYS", 90, minimum=14, maximum=365)
 # Days before a register entry's review date on which its owner is reminded.
 CHASER_REVIEW_DAYS = env.day_counts("CHASER_REVIEW_DAYS", (30, 14, 7))
 # A sign-off waiting more than this many working days nudges its signers; twice as long tells the IG team.

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from igportal.dates import long_date
 from igportal.roles import is_ig_team
+from requests_app.foi_exemptions import exemptions_for
 from requests_app.models import (
     AccessRequest,
     AccessRequestClarification,
@@ -28,13 +29,14 @@ from requests_app.models import (
 )
 from requests_app.models.access import (
     ART19_KINDS,
-    CLOSING_OUTCOMES,
     IDENTITY_KINDS,
     ONE_MONTH_KINDS,
     OPEN_STATUSES,
+    PERSON_CLOSING_OUTCOMES,
     RIGHTS_KINDS,
     RIGHTS_OUTCOMES,
-    response_outcomes,
+    AccessRequestExemption,
+    outcomes_for,
 )
 from requests_app.models.organisations import OrganisationSettings
 from requests_app.transitions import Move, Transition, Workflow, table
@@ -153,10 +155,17 @@ def _record_clarification(move: Move[AccessRequest]) -> None:
 def _extend(move: Move[AccessRequest]) -> None:
     case = move.entry
     told_on, extended_until = move.inputs.get("told_on"), move.inputs.get("extended_until")
+    if case.kind == AccessRequestKind.REVIEW:
+        original = case.original
+        if foi_regime() == "foisa" or (original is not None and original.kind == AccessRequestKind.EIR):
+            move.add_error(
+                "details",
+                "This review cannot be extended: FOISA s21(1) and EIR reg 11(4) set fixed limits.",
+            )
     if case.kind in ONE_MONTH_KINDS or told_on is not None:
         _date(move, "told_on", "the requester was told")
     if case.kind == AccessRequestKind.FOI:
-        twentieth_day = case.deadline(today=move.today, nation=nation()).projected
+        twentieth_day = case.deadline(today=move.today, **clock()).projected
         if extended_until is None:
             move.add_error("extended_until", "Enter the date the full response is now due.")
         elif extended_until <= twentieth_day:
@@ -171,12 +180,17 @@ def _extend(move: Move[AccessRequest]) -> None:
     )
 
 
+def _acknowledge(move: Move[AccessRequest]) -> None:
+    _date(move, "on", "the complaint was acknowledged")
+    move.set(acknowledged_on=move.inputs.get("on"))
+
+
 def _respond(move: Move[AccessRequest]) -> None:
     kind = move.entry.kind
     outcome = move.inputs.get("outcome", "")
     recipients_told = (move.inputs.get("recipients_told") or "").strip()
     _date(move, "on", "the response was sent")
-    if outcome not in response_outcomes(kind):
+    if outcome not in outcomes_for(kind):
         move.add_error(
             "outcome",
             "Choose what was decided."
@@ -194,6 +208,7 @@ def _respond(move: Move[AccessRequest]) -> None:
             "Say which recipients of the data were told of the change, or why none could be"
             " (UK GDPR Art 19).",
         )
+    _record_exemptions(move, needed=outcome == AccessRequestOutcome.PROVIDED_IN_PART)
     move.set(
         responded_on=move.inputs.get("on"),
         outcome=outcome,
@@ -202,11 +217,48 @@ def _respond(move: Move[AccessRequest]) -> None:
     )
 
 
+FOI_KINDS: frozenset[str] = frozenset({_K.FOI, _K.EIR})
+
+
+def _record_exemptions(move: Move[AccessRequest], *, needed: bool) -> None:
+    """The exemptions or exceptions a FOI or EIR answer relied on, with the public interest test when any
+    is qualified (FOIA s2(2)(b), FOISA s2(1)(b), EIR reg 12(1)(b)); ``needed`` when something was withheld."""
+    case = move.entry
+    codes: list[str] = list(move.inputs.get("exemptions") or [])
+    if case.kind not in FOI_KINDS:
+        if codes:
+            move.add_error("exemptions", "Exemptions are recorded only on FOI and EIR answers.")
+        return
+    allowed = {exemption.code: exemption for exemption in exemptions_for(case.kind, regime=foi_regime())}
+    if any(code not in allowed for code in codes):
+        move.add_error("exemptions", "Choose exemptions from the list for this type of request.")
+        return
+    if needed and not codes:
+        move.add_error("exemptions", "Choose the exemption or exception relied on for what was withheld.")
+    public_interest = str(move.inputs.get("public_interest") or "").strip()
+    if any(allowed[code].qualified for code in codes) and not public_interest:
+        move.add_error(
+            "public_interest",
+            "Record the public interest test: why the public interest in withholding outweighs the "
+            "public interest in disclosure.",
+        )
+    if not move.errors:
+        AccessRequestExemption.objects.bulk_create(
+            AccessRequestExemption(
+                access_request=case,
+                code=code,
+                public_interest=public_interest if allowed[code].qualified else "",
+            )
+            for code in codes
+        )
+
+
 def _close(move: Move[AccessRequest]) -> None:
     on, outcome = move.inputs.get("on"), move.inputs.get("outcome", "")
-    if outcome not in CLOSING_OUTCOMES:
+    if outcome not in PERSON_CLOSING_OUTCOMES:
         move.add_error("outcome", "Choose whether the request was withdrawn or refused.")
     refused = outcome == AccessRequestOutcome.REFUSED
+    _record_exemptions(move, needed=refused)
     _date(move, "on", "the refusal was sent" if refused else "it was withdrawn")
     pending = move.entry.clarifications.filter(answered_on__isnull=True).first()
     if on is not None and pending is not None and on < pending.asked_on:
@@ -219,6 +271,23 @@ def _close(move: Move[AccessRequest]) -> None:
     move.set(**({"responded_on": on} if refused else {"withdrawn_on": on}))
 
 
+def _lapse(move: Move[AccessRequest]) -> None:
+    """Closed by the portal when a wait on the requester passed ``ACCESS_PAUSE_LIMIT_DAYS``."""
+    move.set(outcome=AccessRequestOutcome.LAPSED, outcome_notes=move.comment, withdrawn_on=move.today)
+
+
+def _tell_requester_it_lapsed(move: Move[AccessRequest]) -> None:
+    if move.entry.requester_email:
+        from requests_app.services.outbox import outbox_enqueue
+        from requests_app.tasks import notify_access_request_lapsed
+
+        outbox_enqueue(notify_access_request_lapsed, move.entry.pk)
+
+
+def _nobody(user: User, case: AccessRequest) -> bool:
+    return False
+
+
 def _back_to_work(move: Move[AccessRequest]) -> str:
     """An answered clarification resumes the case: extended again if it had been extended."""
     return _S.EXTENDED if move.entry.extended else _S.IN_PROGRESS
@@ -229,10 +298,21 @@ def nation() -> str:
     return OrganisationSettings.load().nation
 
 
+def foi_regime() -> str:
+    """The organisation's freedom of information law: ``foia`` or ``foisa``."""
+    return OrganisationSettings.load().foi_regime
+
+
+def clock() -> dict[str, str]:
+    """What ``AccessRequest.deadline`` needs of the organisation: its nation and its FOI law."""
+    portal = OrganisationSettings.load()
+    return {"nation": portal.nation, "regime": portal.foi_regime}
+
+
 def refresh_due_on(case: AccessRequest, *, today: date, field: str) -> None:
     """The stored due date, from the case as it now stands; None while the clock is not running."""
     try:
-        case.due_on = case.deadline(today=today, nation=nation()).due
+        case.due_on = case.deadline(today=today, **clock()).due
     except ValueError as exc:
         # The deadline engine rejects contradictory dates (a clarification before receipt, say);
         # its message names them, so it goes on the field the person just changed.
@@ -266,7 +346,18 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
     history_field="access_request",
     audit_verb="access_request",
     reason_field="details",
-    inputs=frozenset({"on", "method", "told_on", "extended_until", "outcome", "recipients_told"}),
+    inputs=frozenset(
+        {
+            "on",
+            "method",
+            "told_on",
+            "extended_until",
+            "outcome",
+            "recipients_told",
+            "exemptions",
+            "public_interest",
+        }
+    ),
     settle=_settle,
     transitions=table(
         _move(
@@ -288,6 +379,15 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
             done="marked identity verified",
         ),
         _move("start", "Start work on it", frozenset({_S.RECEIVED}), target=_S.IN_PROGRESS, done="started"),
+        _move(
+            "acknowledge",
+            "Record the acknowledgement",
+            frozenset({_S.RECEIVED}),
+            target=_S.IN_PROGRESS,
+            kinds=frozenset({_K.COMPLAINT}),
+            prepare=_acknowledge,
+            done="acknowledged",
+        ),
         _move(
             "ask_clarification",
             "Ask for clarification",
@@ -311,8 +411,8 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
             "Extend the deadline",
             frozenset({_S.RECEIVED, _S.IN_PROGRESS}),
             target=_S.EXTENDED,
-            # AHRA 1990 has no extension.
-            kinds=frozenset({_K.FOI, _K.EIR}) | ONE_MONTH_KINDS,
+            # AHRA 1990 has no extension; a FOIA internal review may go from 20 to 40 working days.
+            kinds=frozenset({_K.FOI, _K.EIR, _K.REVIEW}) | ONE_MONTH_KINDS,
             reason_required=True,
             reason_prompt="Give the reason for the extension.",
             prepare=_extend,
@@ -326,6 +426,19 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
             prepare=_respond,
             done="answered",
         ),
+        Transition(
+            name="lapse",
+            label="Close: no reply while paused",
+            sources=frozenset(OPEN_STATUSES),
+            target=_S.CLOSED,
+            may_fire=_nobody,
+            who="the portal, when a pause passes its limit,",
+            system=True,
+            prepare=_lapse,
+            consequences=_tell_requester_it_lapsed,
+            done="closed after no reply",
+            warning=True,
+        ),
         _move(
             "close",
             "Close: withdrawn or refused",
@@ -337,3 +450,7 @@ ACCESS_WORKFLOW: Workflow[AccessRequest] = Workflow(
         ),
     ),
 )
+
+
+# The moves a person makes (each with its form); the portal's own (``system``) moves are not offered.
+PERSON_MOVES: tuple[str, ...] = tuple(name for name, t in ACCESS_WORKFLOW.transitions.items() if not t.system)

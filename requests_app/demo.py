@@ -31,7 +31,12 @@ from requests_app.models import (
     RequestItem,
     SharingRequest,
 )
-from requests_app.services.access import access_request_create, access_request_transition
+from requests_app.services.access import (
+    access_request_create,
+    access_request_redaction_add,
+    access_request_transition,
+    access_request_update,
+)
 from requests_app.services.references import reference_allocate
 from requests_app.services.reminders import sweep_kinds, sweep_run
 from requests_app.services.retention import disposal_sweep
@@ -414,6 +419,35 @@ def seed_access_requests(people: dict[Role, User]) -> None:
     )
     access_request_transition(
         erasure, "verify_identity", actor=officer, on=erasure.received_on, method="known"
+    )
+    # An FOI answered in part under a qualified exemption, its redactions logged, published in the log.
+    contracts = case(AccessRequestKind.FOI, 35, "Alex Reporter", "The agency staffing contracts for 2025.")
+    access_request_transition(contracts, "start", actor=officer)
+    access_request_redaction_add(
+        case=contracts,
+        actor=officer,
+        document="Agency framework call-off contract 2025",
+        location="Schedule 3, pages 14 to 16",
+        withheld="Hourly rates agreed with each supplier.",
+        code="foia_43",
+    )
+    access_request_transition(
+        contracts,
+        "respond",
+        actor=officer,
+        on=today - datetime.timedelta(days=10),
+        outcome="provided_in_part",
+        details="Contracts released; suppliers' hourly rates withheld.",
+        exemptions=["foia_43"],
+        public_interest="Releasing the rates would weaken the trust's position at the re-tender next spring; "
+        "the total spend, already published, meets the public interest in accountability.",
+    )
+    access_request_update(
+        case=contracts,
+        actor=officer,
+        publish_in_disclosure_log=True,
+        disclosure_log_summary="The agency staffing contracts for 2025. Released with suppliers' hourly "
+        "rates withheld (commercial interests).",
     )
     answered = case(AccessRequestKind.SAR, 20, "Tom Green", "My GP referral letters from last year.")
     access_request_transition(

@@ -7,6 +7,8 @@ The services queue these tasks, so each task imports its service when it runs.
 
 from __future__ import annotations
 
+import smtplib
+
 from celery import Task, shared_task
 from django.utils import timezone
 
@@ -148,3 +150,29 @@ def checkpoint_audit() -> int | None:
 
     checkpoint = audit_checkpoint(now=timezone.now())
     return checkpoint.last_id if checkpoint is not None else None
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def acknowledge_access_request(case_id: int) -> int:
+    """Email an online requester their reference and due date; a second run sends nothing."""
+    from requests_app.services.access import access_request_acknowledge
+
+    return access_request_acknowledge(case_id=case_id)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def notify_access_request_lapsed(case_id: int) -> int:
+    """Tell a requester their case closed after a pause passed its limit; a second run sends nothing."""
+    from requests_app.services.access import access_request_lapse_notice
+
+    return access_request_lapse_notice(case_id=case_id)

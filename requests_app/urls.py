@@ -106,6 +106,8 @@ urlpatterns = [
     path("retention/destroyed/", retention.destruction_list, name="destruction_list"),
     path("access-requests/", access.access_request_list, name="access_request_list"),
     path("access-requests/new/", access.access_request_create, name="access_request_create"),
+    path("access-requests/statistics/", access.access_statistics, name="access_statistics"),
+    path("access-requests/statistics.csv", access.access_statistics_csv, name="access_statistics_csv"),
     path("access-requests/<int:pk>/", access.access_request_detail, name="access_request_detail"),
     path("access-requests/<int:pk>/edit/", access.access_request_edit, name="access_request_edit"),
     path(
@@ -118,7 +120,26 @@ urlpatterns = [
         access.access_request_transition,
         name="access_request_transition",
     ),
+    path(
+        "access-requests/<int:pk>/documents/<int:document_id>/",
+        access.access_request_document,
+        name="access_request_document",
+    ),
+    path(
+        "access-requests/<int:pk>/redactions/",
+        access.access_request_redaction,
+        name="access_request_redaction",
+    ),
+    path(
+        "access-requests/<int:pk>/follow-ups/",
+        access.access_request_follow_up,
+        name="access_request_follow_up",
+    ),
+    # The public's own way in: no account.
+    path("ask/", access.access_request_online, name="access_request_online"),
+    path("ask/received/", access.access_request_online_done, name="access_request_online_done"),
     path("transparency/", transparency.transparency, name="transparency"),
+    path("disclosure-log/", access.disclosure_log, name="disclosure_log"),
     path("registers/", registers.register_dashboard, name="register_dashboard"),
     path("registers/disclosures/", disclosures.disclosure_list, name="disclosure_list"),
     path("registers/disclosures/export.csv", disclosures.disclosure_export, name="disclosure_export"),

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 
 from igportal.forms import DATE_HINT, NHSFormMixin, date_field
 from igportal.people import display_name
+from requests_app.foi_exemptions import exemptions_for
 from requests_app.models import (
     AccessRequest,
     AccessRequestChannel,
@@ -20,16 +22,17 @@ from requests_app.models import (
     AccessRequestOutcome,
     AccessRequestStatus,
     IdentityMethod,
+    ReplyMethod,
 )
 from requests_app.models.access import (
     ART19_KINDS,
-    CLOSING_OUTCOMES,
     DETAIL_FIELDS,
     FEE_KINDS,
+    FOLLOW_UP_KINDS,
     ONE_MONTH_KINDS,
-    RESPONSE_OUTCOMES,
+    PERSON_CLOSING_OUTCOMES,
     RIGHTS_KINDS,
-    response_outcomes,
+    outcomes_for,
 )
 from requests_app.selectors.access import access_request_handlers
 
@@ -45,6 +48,7 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
             "channel": forms.RadioSelect,
             "requester_address": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "searches_note": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -57,12 +61,36 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
             if self.instance.kind not in FEE_KINDS:
                 for name in ("fee_amount", "fee_requested_on", "fee_paid_on"):
                     del self.fields[name]
+            if self.instance.kind != AccessRequestKind.SAR:
+                for name in ("searches_proportionate", "searches_note"):
+                    del self.fields[name]
+            if self.instance.kind not in (AccessRequestKind.FOI, AccessRequestKind.EIR):
+                for name in ("publish_in_disclosure_log", "disclosure_log_summary"):
+                    del self.fields[name]
+            else:
+                self.fields["searches_proportionate"].help_text = (
+                    "UK GDPR Art 15(1A): the requester is entitled to what a reasonable and proportionate "
+                    "search finds. Say what was searched below."
+                )
         else:
+            # What was searched, and what is published, are known once the answer is under way; they
+            # are recorded by editing the case.
+            for name in (
+                "searches_proportionate",
+                "searches_note",
+                "publish_in_disclosure_log",
+                "disclosure_log_summary",
+            ):
+                del self.fields[name]
             # Fees are asked for after the request has been read; they are recorded by editing the case.
             for name in ("fee_amount", "fee_requested_on", "fee_paid_on"):
                 del self.fields[name]
             self.fields["kind"].error_messages["required"] = "Choose the type of request."
-        for name, choices in (("kind", AccessRequestKind.choices), ("channel", AccessRequestChannel.choices)):
+        # A review or an appeal is logged from the case it follows, which it is linked to.
+        loggable = [
+            (value, label) for value, label in AccessRequestKind.choices if value not in FOLLOW_UP_KINDS
+        ]
+        for name, choices in (("kind", loggable), ("channel", AccessRequestChannel.choices)):
             if name in self.fields:
                 # Radios need no "---------" choice: nothing checked already means nothing chosen.
                 self.fields[name].choices = choices  # type: ignore[attr-defined]
@@ -177,7 +205,9 @@ class AskClarificationForm(TransitionForm):
 
     def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
-        self.fields["details"].help_text = _CLARIFICATION_EFFECT[AccessRequestKind(case.kind)]
+        self.fields["details"].help_text = _CLARIFICATION_EFFECT.get(
+            AccessRequestKind(case.kind), "The clock does not stop for this type of case."
+        )
 
 
 class RecordClarificationForm(TransitionForm):
@@ -210,11 +240,45 @@ class ExtendForm(TransitionForm):
             del self.fields["extended_until"]
 
 
-class RespondForm(TransitionForm):
+class ExemptionsMixin(TransitionForm):
+    """The exemptions or exceptions a FOI or EIR answer relied on, and the public interest test."""
+
+    exemptions = forms.MultipleChoiceField(
+        label="Exemptions or exceptions relied on",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For anything withheld.",
+    )
+    public_interest = forms.CharField(
+        label="Public interest test",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for a qualified exemption: the arguments each way and why withholding wins "
+        "(under the EIR, with the presumption in favour of disclosure, reg 12(2)).",
+    )
+
+    def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
+        super().__init__(*args, case=case, **kwargs)
+        from requests_app.access_workflow import foi_regime
+
+        available = exemptions_for(case.kind, regime=foi_regime())
+        if available:
+            field = self.fields["exemptions"]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = [
+                (e.code, f"{e.label}{' (qualified)' if e.qualified else ' (absolute)'}") for e in available
+            ]
+        else:
+            del self.fields["exemptions"]
+            del self.fields["public_interest"]
+
+
+class RespondForm(ExemptionsMixin):
+    field_order = ["on", "outcome", "details", "recipients_told", "exemptions", "public_interest"]
+
     on = date_field("Date the response was sent")
     outcome = forms.ChoiceField(
         label="Outcome",
-        choices=[(value, AccessRequestOutcome(value).label) for value in RESPONSE_OUTCOMES],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose what the response gave the requester."},
     )
@@ -236,9 +300,7 @@ class RespondForm(TransitionForm):
         super().__init__(*args, case=case, **kwargs)
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
-        outcome.choices = [
-            (value, AccessRequestOutcome(value).label) for value in response_outcomes(case.kind)
-        ]
+        outcome.choices = [(value, AccessRequestOutcome(value).label) for value in outcomes_for(case.kind)]
         if case.kind in RIGHTS_KINDS:
             outcome.label = "Decision"
             self.fields["details"].label = "The decision and its reasons"
@@ -249,10 +311,11 @@ class RespondForm(TransitionForm):
             del self.fields["recipients_told"]
 
 
-class CloseForm(TransitionForm):
+class CloseForm(ExemptionsMixin):
+    field_order = ["outcome", "on", "details", "exemptions", "public_interest"]
     outcome = forms.ChoiceField(
         label="Why the case is closing",
-        choices=[(value, AccessRequestOutcome(value).label) for value in CLOSING_OUTCOMES],
+        choices=[(value, AccessRequestOutcome(value).label) for value in PERSON_CLOSING_OUTCOMES],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the request was withdrawn or refused."},
     )
@@ -268,7 +331,12 @@ class CloseForm(TransitionForm):
     )
 
 
+class AcknowledgeForm(TransitionForm):
+    on = date_field("Date the complaint was acknowledged")
+
+
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
+    "acknowledge": AcknowledgeForm,
     "request_identity": RequestIdentityForm,
     "verify_identity": VerifyIdentityForm,
     "start": StartForm,
@@ -278,3 +346,155 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "respond": RespondForm,
     "close": CloseForm,
 }
+
+
+class RedactionForm(NHSFormMixin, forms.Form):
+    """One line of the redaction log: the document, where, what was withheld and under what."""
+
+    document = forms.CharField(
+        label="Document", max_length=200, error_messages={"required": "Name the document."}
+    )
+    location = forms.CharField(label="Where in it (page, paragraph)", max_length=200, required=False)
+    withheld = forms.CharField(
+        label="What was withheld",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Say what was withheld."},
+    )
+    code = forms.ChoiceField(
+        label="Exemption or exception", error_messages={"required": "Choose the exemption or exception."}
+    )
+
+    def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from requests_app.access_workflow import foi_regime
+
+        field = self.fields["code"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "Choose"),
+            *((e.code, e.label) for e in exemptions_for(case.kind, regime=foi_regime())),
+        ]
+
+
+class FollowUpForm(NHSFormMixin, forms.Form):
+    """Log an internal review of, or a complaint to the Commissioner about, a FOI or EIR answer."""
+
+    kind = forms.ChoiceField(
+        label="What has arrived",
+        widget=forms.RadioSelect,
+        choices=[
+            (AccessRequestKind.REVIEW.value, "The requester asked for an internal review"),
+            (AccessRequestKind.APPEAL.value, "The Information Commissioner told us of a complaint"),
+        ],
+        error_messages={"required": "Choose a review or a complaint to the Commissioner."},
+    )
+    received_on = date_field("Date it arrived")
+    details = forms.CharField(
+        label="What the requester disputes",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        error_messages={"required": "Say what is disputed."},
+    )
+    regulator_due_on = date_field(
+        "Date the Commissioner asked for our response", required=False, help_text="Complaints only."
+    )
+
+
+# --- the public "ask online" form ----------------------------------------------------------------------
+
+
+class OnlineAccessRequestForm(NHSFormMixin, forms.Form):
+    """What a member of the public fills in to ask online; no account. ``website`` is a honeypot: hidden
+    from people (and from screen readers), so only a robot fills it in."""
+
+    kind = forms.ChoiceField(
+        label="What do you want to ask for?",
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                AccessRequestKind.SAR.value,
+                "Information we hold about you, or someone you act for (subject access)",
+            ),
+            (AccessRequestKind.FOI.value, "Information we hold about our work (freedom of information)"),
+            (AccessRequestKind.EIR.value, "Information about the environment (environmental information)"),
+            (
+                AccessRequestKind.COMPLAINT.value,
+                "A complaint about how we have used your personal information",
+            ),
+        ],
+        error_messages={"required": "Choose what you want to ask for."},
+    )
+    description = forms.CharField(
+        label="What information do you want, or what is your complaint?",
+        help_text="Be as specific as you can, for example the dates, the service or the kind of record.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=10000,
+        error_messages={
+            "required": "Describe the information you want.",
+            "max_length": "Describe the information in 10,000 characters or fewer.",
+        },
+    )
+    requester_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        error_messages={"required": "Enter your full name.", "max_length": "Enter 200 characters or fewer."},
+    )
+    subject_name = forms.CharField(
+        label="If you are asking for someone else's information, their full name",
+        help_text="Subject access only. Leave this empty if the information is about you.",
+        max_length=200,
+        required=False,
+    )
+    reply_by = forms.ChoiceField(
+        label="How should we reply?",
+        widget=forms.RadioSelect,
+        choices=ReplyMethod.choices,
+        error_messages={"required": "Choose how we should reply."},
+    )
+    requester_email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address in the right format, like name@example.com."},
+    )
+    requester_phone = forms.CharField(label="Phone number (optional)", required=False, max_length=40)
+    requester_address = forms.CharField(
+        label="Postal address",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    identity_document = forms.FileField(
+        label="Proof of identity (subject access only, optional)",
+        required=False,
+    )
+    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        megabytes = settings.UPLOAD_MAX_BYTES // 1048576
+        self.fields["identity_document"].help_text = (
+            "For a subject access request we need to know you are the person the information is about, "
+            "or that you act for them: a photo identity document, or two documents showing your name and "
+            "address "
+            f"(a PDF, PNG, JPEG, Word or Excel file, up to {megabytes} MB). You can also send it later."
+        )
+        self.fields["website"].widget.attrs |= {"autocomplete": "off", "tabindex": "-1"}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") != AccessRequestKind.SAR:
+            if data.get("subject_name"):
+                self.add_error("subject_name", "Only a subject access request is about a named person.")
+            if data.get("identity_document"):
+                self.add_error("identity_document", "Only a subject access request needs proof of identity.")
+        return data
+
+    @property
+    def is_robot(self) -> bool:
+        """True when the hidden field was filled in: the request is dropped without saying so."""
+        return bool(self.data.get("website"))
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "website"}

@@ -53,8 +53,8 @@ class OrganisationForm(NHSFormMixin, forms.ModelForm):
 class OrganisationSettingsForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = OrganisationSettings
-        fields = ["name", "ods_code", "nation", "caldicott_guardian", "dpo", "siro"]
-        widgets = {"nation": forms.RadioSelect}
+        fields = ["name", "ods_code", "nation", "foi_regime", "caldicott_guardian", "dpo", "siro"]
+        widgets = {"nation": forms.RadioSelect, "foi_regime": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

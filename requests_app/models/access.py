@@ -17,8 +17,15 @@ from django.db import models
 from django.urls import reverse
 
 from igportal.dates import long_date as _fmt
-from requests_app.deadlines import Working, deadline_working
+from requests_app.deadlines import RequestKind, Working, deadline_working
 from requests_app.deadlines_deceased import DeceasedWorking, deceased_records_working
+from requests_app.deadlines_reviews import (
+    complaint_working,
+    foisa_request_working,
+    review_request_deadline,
+    review_working,
+)
+from requests_app.foi_exemptions import EXEMPTIONS, Exemption
 from requests_app.models.history import StateHistory
 from requests_app.models.status import StatusChoices
 
@@ -33,6 +40,9 @@ class AccessRequestKind(models.TextChoices):
     RESTRICTION = "restriction", "Restriction of processing (UK GDPR Art 18)"
     PORTABILITY = "portability", "Data portability (UK GDPR Art 20)"
     OBJECTION = "objection", "Objection to processing (UK GDPR Art 21)"
+    REVIEW = "review", "Internal review of a FOI or EIR answer"
+    APPEAL = "appeal", "Complaint to the Information Commissioner"
+    COMPLAINT = "complaint", "Data protection complaint (DPA 2018 s164A)"
 
     @property
     def prefix(self) -> str:
@@ -48,6 +58,9 @@ _PREFIXES = {
     "restriction": "REST",
     "portability": "PORT",
     "objection": "OBJ",
+    "review": "REV",
+    "appeal": "ICO",
+    "complaint": "DPC",
 }
 
 
@@ -92,6 +105,13 @@ class AccessRequestChannel(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ReplyMethod(models.TextChoices):
+    """How the requester asked to be answered (the online form asks; logged cases may leave it blank)."""
+
+    EMAIL = "email", "By email"
+    POST = "post", "By post"
+
+
 class IdentityMethod(models.TextChoices):
     PHOTO_ID = "photo_id", "Photo identity document"
     NAME_AND_ADDRESS = "name_and_address", "Documents showing name and address"
@@ -99,6 +119,11 @@ class IdentityMethod(models.TextChoices):
     WRITTEN_AUTHORITY = "written_authority", "Written authority from the data subject (acting for them)"
     PROBATE = "probate", "Grant of probate or letters of administration"
     OTHER = "other", "Other"
+
+
+class Regulator(models.TextChoices):
+    ICO = "ico", "Information Commissioner's Office"
+    SIC = "sic", "Scottish Information Commissioner"
 
 
 class AccessRequestOutcome(models.TextChoices):
@@ -109,14 +134,25 @@ class AccessRequestOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn by the requester"
     COMPLIED = "complied", "Carried out in full"
     COMPLIED_IN_PART = "complied_in_part", "Carried out in part (the rest refused, with reasons)"
+    LAPSED = "lapsed", "Closed: the requester did not reply while the clock was paused"
+    UPHELD = "upheld", "Upheld: the original answer stands"
+    PARTLY_UPHELD = "partly_upheld", "Partly upheld: some more released"
+    OVERTURNED = "overturned", "Overturned: the information released"
+    RESOLVED = "resolved", "Resolved"
 
 
+# What a person may close a case as; ``lapsed`` is the portal's own (the ``lapse`` move).
+PERSON_CLOSING_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.WITHDRAWN, AccessRequestOutcome.REFUSED)
 RESPONSE_OUTCOMES: tuple[str, ...] = (
     AccessRequestOutcome.PROVIDED_IN_FULL,
     AccessRequestOutcome.PROVIDED_IN_PART,
     AccessRequestOutcome.NOT_HELD,
     AccessRequestOutcome.COMPLIED,
     AccessRequestOutcome.COMPLIED_IN_PART,
+    AccessRequestOutcome.UPHELD,
+    AccessRequestOutcome.PARTLY_UPHELD,
+    AccessRequestOutcome.OVERTURNED,
+    AccessRequestOutcome.RESOLVED,
 )
 # The other data subject rights (UK GDPR Arts 16-21): the same one-month clock as a SAR (Art 12(3)), the
 # same identity and fee pauses and clarification stops (Art 12A), but a decision, not a disclosure.
@@ -135,16 +171,23 @@ ART19_KINDS: frozenset[str] = frozenset(
     {AccessRequestKind.RECTIFICATION, AccessRequestKind.ERASURE, AccessRequestKind.RESTRICTION}
 )
 RIGHTS_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.COMPLIED, AccessRequestOutcome.COMPLIED_IN_PART)
-
-
-def response_outcomes(kind: str) -> tuple[str, ...]:
-    """The outcomes a response of this kind may record: a decision for a right, a disclosure otherwise."""
-    if kind in RIGHTS_KINDS:
-        return RIGHTS_OUTCOMES
-    return tuple(outcome for outcome in RESPONSE_OUTCOMES if outcome not in RIGHTS_OUTCOMES)
-
-
-CLOSING_OUTCOMES: tuple[str, ...] = (AccessRequestOutcome.WITHDRAWN, AccessRequestOutcome.REFUSED)
+# A review or an appeal ends upheld, partly upheld or overturned (the Commissioner's decision notice, or
+# the review's own finding); a data protection complaint, with its outcome (resolved).
+FOLLOW_UP_OUTCOMES: tuple[str, ...] = (
+    AccessRequestOutcome.UPHELD,
+    AccessRequestOutcome.PARTLY_UPHELD,
+    AccessRequestOutcome.OVERTURNED,
+)
+ANSWER_OUTCOMES: tuple[str, ...] = (
+    AccessRequestOutcome.PROVIDED_IN_FULL,
+    AccessRequestOutcome.PROVIDED_IN_PART,
+    AccessRequestOutcome.NOT_HELD,
+)
+CLOSING_OUTCOMES: tuple[str, ...] = (
+    AccessRequestOutcome.WITHDRAWN,
+    AccessRequestOutcome.REFUSED,
+    AccessRequestOutcome.LAPSED,
+)
 # A case's details, as the form edits them and the service takes them (not its kind, status or the dated
 # events its moves record).
 DETAIL_FIELDS: tuple[str, ...] = (
@@ -161,15 +204,64 @@ DETAIL_FIELDS: tuple[str, ...] = (
     "fee_amount",
     "fee_requested_on",
     "fee_paid_on",
+    "searches_proportionate",
+    "searches_note",
+    "publish_in_disclosure_log",
+    "disclosure_log_summary",
 )
 # The kinds whose requester must prove who they are (or, for AHRA, their entitlement) before the clock runs.
 IDENTITY_KINDS: frozenset[str] = ONE_MONTH_KINDS | {AccessRequestKind.DECEASED}
+# What a member of the public may ask for through the online form (deceased person's records need the
+# applicant's entitlement (AHRA 1990 s3(1)(f)) shown on paper, so they are asked by the IG team).
+# A data protection complaint may be made online too, as DPA 2018 s164A(2) asks controllers to facilitate.
+ONLINE_KINDS: frozenset[str] = frozenset(
+    {AccessRequestKind.SAR, AccessRequestKind.FOI, AccessRequestKind.EIR, AccessRequestKind.COMPLAINT}
+)
 # UK GDPR Art 12(5) (any Art 15-22 request) and AHRA 1990 s3(4) allow a fee in some cases; a FOI fees
 # notice is not modelled.
 FEE_KINDS: frozenset[str] = IDENTITY_KINDS
 
 
+# Cases that follow a FOI or EIR answer, linked to it.
+FOLLOW_UP_KINDS: frozenset[str] = frozenset({AccessRequestKind.REVIEW, AccessRequestKind.APPEAL})
+
+
+def outcomes_for(kind: str) -> tuple[str, ...]:
+    """What a response of this kind may record: a decision for a right, a disclosure otherwise."""
+    if kind in RIGHTS_KINDS:
+        return RIGHTS_OUTCOMES
+    if kind in FOLLOW_UP_KINDS:
+        return FOLLOW_UP_OUTCOMES
+    if kind == AccessRequestKind.COMPLAINT:
+        return (AccessRequestOutcome.RESOLVED,)
+    return ANSWER_OUTCOMES
+
+
 # --- the case's clock ------------------------------------------------------------------------------------
+
+
+class PauseReason(models.TextChoices):
+    """Why a case waits on its requester (UK GDPR Art 12A, inserted by the Data (Use and Access) Act 2025
+    s76, in force 5 February 2026 by SI 2026/82): for information to confirm identity (Art 12(6)), for a
+    fee where one may be charged (Art 12(5)), or for clarification of what is asked. The period runs from
+    the latest of these to arrive, so each is a category of pause with its own start and end."""
+
+    IDENTITY = "identity", "Proof of identity"
+    CLARIFICATION = "clarification", "Clarification"
+    FEE = "fee", "Fee"
+
+
+@dataclass(frozen=True)
+class Pause:
+    """One wait on the requester: its reason category, the day asked, and the day it ended (None: open)."""
+
+    reason: PauseReason
+    started: date
+    ended: date | None
+
+    @property
+    def days(self) -> int | None:
+        return None if self.ended is None else (self.ended - self.started).days
 
 
 class ClockState(StrEnum):
@@ -294,8 +386,45 @@ class AccessRequest(models.Model):
     # sweep filter in SQL; None while the clock is not running.
     due_on = models.DateField("Due", null=True, blank=True, editable=False)
 
+    # UK GDPR Art 15(1A) (inserted by the Data (Use and Access) Act 2025, treated as in force from 1 January
+    # 2024): the requester is entitled to what a reasonable and proportionate search finds; the note says
+    # what was searched.
+    searches_proportionate = models.BooleanField("Searches were reasonable and proportionate", default=False)
+    searches_note = models.TextField("What was searched", blank=True)
+    # When the requester was told the case closed itself after a pause passed its limit; set by the task.
+    lapse_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # FOI and EIR only, opt-in per case: the answer is listed in the public disclosure log under this
+    # summary, which the IG team writes for publication (never the requester's words or anyone's name).
+    publish_in_disclosure_log = models.BooleanField("Publish in the disclosure log", default=False)
+    disclosure_log_summary = models.TextField(
+        "Summary for the disclosure log",
+        blank=True,
+        help_text="What was asked and released, written for the public: no names or other personal data.",
+    )
+
+    # A review or an appeal: the FOI or EIR case it follows. An appeal: which Commissioner, and the date
+    # the Commissioner asked for the authority's response (there is no statutory clock on the authority).
+    original = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups", editable=False
+    )
+    regulator = models.CharField(max_length=8, choices=Regulator.choices, blank=True, editable=False)
+    regulator_due_on = models.DateField("Response to the Commissioner due", null=True, blank=True)
+    # A data protection complaint: when it was acknowledged (DPA 2018 s164A).
+    acknowledged_on = models.DateField("Acknowledged on", null=True, blank=True, editable=False)
+
+    reply_by = models.CharField("How to reply", max_length=16, choices=ReplyMethod.choices, blank=True)
+    # Online requests only: when the acknowledgement email (reference and due date, nothing the requester
+    # typed) was sent; set by the task that claims it, so a second run sends nothing.
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # None: made by a member of the public through the online form (``channel`` is then "online_form").
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -340,14 +469,38 @@ class AccessRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    def deadline(self, *, today: date, nation: str) -> CaseDeadline:
+    def pauses(self) -> list[Pause]:
+        """Every wait on the requester, by reason category, oldest first (from the dates its moves record)."""
+        found = [
+            Pause(PauseReason.CLARIFICATION, asked, answered)
+            for asked, answered in ((c.asked_on, c.answered_on) for c in self.clarifications.all())
+        ]
+        if self.identity_requested_on is not None:
+            verified = self.identity_verified_on
+            ended = max(verified, self.identity_requested_on) if verified is not None else None
+            found.append(Pause(PauseReason.IDENTITY, self.identity_requested_on, ended))
+        if self.kind == AccessRequestKind.SAR and self.fee_requested_on is not None:
+            found.append(Pause(PauseReason.FEE, self.fee_requested_on, self.fee_paid_on))
+        return sorted(found, key=lambda pause: (pause.started, pause.reason))
+
+    @property
+    def open_pause(self) -> Pause | None:
+        """The longest-running wait still open on an open case, if any."""
+        if not self.is_open:
+            return None
+        return next((pause for pause in self.pauses() if pause.ended is None), None)
+
+    def deadline(self, *, today: date, nation: str, regime: str = "foia") -> CaseDeadline:
         """The deadline and its working as of ``today``; a finished case is read as of the day it ended.
 
         ``nation`` is the organisation's setting (``OrganisationSettings.nation``), whose bank holidays a
-        SAR's date skips; the caller reads it once per page or batch.
+        SAR's date skips; ``regime`` its FOI law (``foia`` or ``foisa``); the caller reads them once per
+        page or batch.
         """
         ended = self.responded_on or self.withdrawn_on
         as_of = ended if ended is not None and not self.is_open else today
+        if self.kind in FOLLOW_UP_KINDS or self.kind == AccessRequestKind.COMPLAINT:
+            return self._follow_up_deadline(today=today, nation=nation, regime=regime)
         clarifications = [(c.asked_on, c.answered_on) for c in self.clarifications.all()]
         awaiting_clarification = any(answered is None for _, answered in clarifications)
         awaiting_identity = self.identity_requested_on is not None and self.identity_verified_on is None
@@ -400,17 +553,68 @@ class AccessRequest(models.Model):
                 )
         else:
             answered = [answered for _, answered in clarifications if answered is not None]
-            working = deadline_working(
-                self.kind,
-                self.received_on,
-                clarified=as_of if awaiting_clarification else max(answered, default=None),
-                extended=self.extended,
-                nation=nation,
-            )
+            clarified = as_of if awaiting_clarification else max(answered, default=None)
+            if self.kind == AccessRequestKind.FOI and regime == "foisa":
+                working = foisa_request_working(self.received_on, clarified=clarified)
+            else:
+                working = deadline_working(
+                    self.kind, self.received_on, clarified=clarified, extended=self.extended, nation=nation
+                )
             if awaiting_clarification:
                 waiting_since = max(asked for asked, answered in clarifications if answered is None)
                 waiting_for = "clarification"
         return self._case_deadline(working, waiting_since, waiting_for, notes, today=today)
+
+    def _follow_up_deadline(self, *, today: date, nation: str, regime: str) -> CaseDeadline:
+        """A review's, an appeal's or a complaint's clock (``requests_app.deadlines_reviews``)."""
+        notes: list[str] = []
+        working: Working | DeceasedWorking
+        if self.kind == AccessRequestKind.COMPLAINT:
+            working = complaint_working(self.received_on, nation=nation)
+            if self.acknowledged_on is not None and self.is_open:
+                # Acknowledged: the Act sets no date for the outcome, only "without undue delay".
+                return CaseDeadline(
+                    state=ClockState.RUNNING,
+                    working=working,
+                    due=None,
+                    headline=f"Acknowledged {_fmt(self.acknowledged_on)}: the outcome is due without undue "
+                    "delay (DPA 2018 s164A)",
+                    notes=(),
+                )
+        elif self.kind == AccessRequestKind.REVIEW:
+            original_kind = self.original.kind if self.original is not None else AccessRequestKind.FOI
+            working = review_working(
+                self.received_on, original_kind=original_kind, regime=regime, extended=self.extended
+            )
+            original = self.original
+            if original is not None and original.responded_on is not None:
+                last, rule = review_request_deadline(
+                    original.responded_on, original_kind=original.kind, regime=regime
+                )
+                if self.received_on > last:
+                    notes.append(
+                        f"Asked for on {_fmt(self.received_on)}, after the last day ({_fmt(last)}: {rule})."
+                    )
+        else:
+            # The authority's answer to the Commissioner: the date the Commissioner set, no statutory clock.
+            due = self.regulator_due_on or self.received_on
+            working = Working(
+                kind=RequestKind.FOI,
+                nation=None,
+                received=self.received_on,
+                start=self.received_on,
+                start_reason=f"The Commissioner's letter arrived on {_fmt(self.received_on)}.",
+                rule="The date the Commissioner set for our response: the law sets no date for it "
+                "(FOIA s50; FOISA s47).",
+                steps=(f"Set by the Commissioner -> {_fmt(due)}",),
+                skipped=(),
+                pauses=(),
+                days_added=0,
+                clock_stopped=None,
+                notes=(),
+                due=due,
+            )
+        return self._case_deadline(working, None, "", notes, today=today)
 
     def _case_deadline(
         self,
@@ -487,6 +691,69 @@ class AccessRequestClarification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.access_request} clarification asked {self.asked_on}"
+
+
+class AccessRequestExemption(models.Model):
+    """One exemption (FOIA Part II, FOISA Part 2) or exception (EIR regs 12, 13) a response relied on, with
+    its public interest test when it is qualified; written by the ``respond`` or ``close`` move."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="exemptions")
+    code = models.CharField(max_length=24)
+    public_interest = models.TextField("Public interest test", blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["access_request", "code"], name="access_exemption_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.access_request} {self.code}"
+
+    @property
+    def exemption(self) -> Exemption:
+        return EXEMPTIONS[self.code]
+
+
+class AccessRequestRedaction(models.Model):
+    """One line of a case's redaction log: what was withheld from which document, and under what."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="redactions")
+    document = models.CharField("Document", max_length=200)
+    location = models.CharField("Where in it", max_length=200, blank=True)
+    withheld = models.TextField("What was withheld")
+    code = models.CharField("Exemption or exception", max_length=24)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.access_request} redaction in {self.document}"
+
+    @property
+    def exemption(self) -> Exemption:
+        return EXEMPTIONS[self.code]
+
+
+class AccessRequestDocument(models.Model):
+    """A file the requester sent with an online request (proof of identity): checked as every upload is
+    (``services.uploads.check_upload``) and stored under a generated name."""
+
+    access_request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="documents")
+    original_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to="access-request-documents/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class AccessRequestHistory(StateHistory):

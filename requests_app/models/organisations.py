@@ -120,6 +120,14 @@ def lapsed_assurance(today: datetime.date) -> models.Q:
     )
 
 
+class FoiRegime(models.TextChoices):
+    """Which freedom of information Act the organisation answers under: FOIA 2000 (England, Wales,
+    Northern Ireland and UK-wide bodies) or FOISA 2002 (Scottish public authorities)."""
+
+    FOIA = "foia", "Freedom of Information Act 2000 (FOIA)"
+    FOISA = "foisa", "Freedom of Information (Scotland) Act 2002 (FOISA)"
+
+
 class OrganisationSettings(models.Model):
     """The organisation running this portal: one row, created on first use."""
 
@@ -132,6 +140,14 @@ class OrganisationSettings(models.Model):
         choices=Nation.choices,
         default=Nation.ENGLAND,
         help_text="Bank holidays of this nation move subject access deadlines.",
+    )
+    foi_regime = models.CharField(
+        "Freedom of information law",
+        max_length=8,
+        choices=FoiRegime.choices,
+        default=FoiRegime.FOIA,
+        help_text="A Scottish public authority answers under FOISA: Scottish bank holidays, and its own "
+        "review periods (FOISA ss20-21).",
     )
     caldicott_guardian = models.ForeignKey(
         settings.AUTH_USER_MODEL,

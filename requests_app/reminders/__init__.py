@@ -6,6 +6,7 @@ The keys are stored in the milestone rows: never rename one.
 from __future__ import annotations
 
 from requests_app.reminders.access import AccessRequestDeadlines
+from requests_app.reminders.access_pauses import AccessRequestPauseLapses
 from requests_app.reminders.assets import ProcessorContracts, senior_information_risk_owners
 from requests_app.reminders.assurance import AssuranceLapses
 from requests_app.reminders.base import Message, Milestone, Policy, ReminderSource
@@ -84,6 +85,7 @@ REMINDER_SOURCES: dict[str, ReminderSource] = {
     source.key: source
     for source in (
         AccessRequestDeadlines(),
+        AccessRequestPauseLapses(),
         SignOffWaits(),
         ConsentRechecks(),
         ProcessorContracts(),

@@ -92,6 +92,12 @@ class ReminderSource(ABC):
     def messages(self, obj: Any, milestone: Milestone, *, today: date, policy: Policy) -> list[Message]:
         """What to say to whom for a claimed milestone of ``obj``."""
 
+    def act(self, obj: Any, milestone: Milestone, *, today: date) -> None:
+        """What the portal itself does for a claimed milestone, before anyone is told (most do nothing).
+
+        It runs in the claim's transaction, so it happens exactly once, as the reminder is sent once."""
+        return None
+
     def load(self, object_ids: Iterable[int], *, today: date, policy: Policy) -> dict[int, Model]:
         """The claimed milestones' objects, as ``candidates`` shapes them (with their annotations)."""
         return {obj.pk: obj for obj in self.candidates(today=today, policy=policy).filter(pk__in=object_ids)}

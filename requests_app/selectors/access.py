@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,9 @@ from django.utils import timezone
 from igportal.dates import long_date as _fmt
 from igportal.roles import IG_TEAM, role_holders
 from requests_app.access_workflow import ACCESS_WORKFLOW
+from requests_app.charts import Chart, stacked_columns
 from requests_app.deadlines import add_working_days
-from requests_app.models import AccessRequest, AccessRequestKind, OrganisationSettings
+from requests_app.models import AccessRequest, AccessRequestKind, AccessRequestStatus, OrganisationSettings
 from requests_app.models.access import ONE_MONTH_KINDS, OPEN_STATUSES
 from requests_app.permissions import can_change_access_requests, can_view_access_requests
 from requests_app.transitions import Transition
@@ -51,7 +52,7 @@ def access_request_actions(case: AccessRequest) -> list[Transition[AccessRequest
     return [
         t
         for t in ACCESS_WORKFLOW.transitions.values()
-        if case.status in t.sources and not (t.guard is not None and t.guard(case, today))
+        if not t.system and case.status in t.sources and not (t.guard is not None and t.guard(case, today))
     ]
 
 
@@ -166,3 +167,160 @@ def access_request_due_tasks(*, today: date) -> list[DueTask]:
             )
         )
     return tasks
+
+
+def published_disclosure_log() -> QuerySet[AccessRequest]:
+    """FOI and EIR answers the IG team chose to publish, newest first. The page shows only the reference,
+    dates, outcome, exemptions and the summary written for publication: never the requester's details
+    or words."""
+    return (
+        AccessRequest.objects.filter(
+            kind__in=[AccessRequestKind.FOI, AccessRequestKind.EIR],
+            publish_in_disclosure_log=True,
+            status=AccessRequestStatus.RESPONDED,
+        )
+        .only("reference", "kind", "received_on", "responded_on", "outcome", "disclosure_log_summary")
+        .prefetch_related("exemptions")
+        .order_by("-responded_on", "-id")
+    )
+
+
+# --- quarterly statistics (FOI s45 Code of Practice; the Scottish Commissioner's quarterly return) ------
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: str
+    label: str
+    received: int
+    answered: int
+    in_time: int
+    late: int
+
+
+@dataclass(frozen=True)
+class QuarterStats:
+    year: int
+    quarter: int
+    first: date
+    last: date
+    kinds: list[KindRow]
+    exemptions: list[tuple[str, int]]
+    reviews: list[tuple[str, str, int]]
+    pauses: list[tuple[str, int]]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year} Q{self.quarter} ({_fmt(self.first)} to {_fmt(self.last)})"
+
+    def csv_rows(self) -> list[tuple[str, str, int]]:
+        """(section, item, value): one flat table that a spreadsheet or the publication scheme takes."""
+        rows: list[tuple[str, str, int]] = []
+        for row in self.kinds:
+            rows += [
+                ("received", row.label, row.received),
+                ("answered", row.label, row.answered),
+                ("answered in time", row.label, row.in_time),
+                ("answered late", row.label, row.late),
+            ]
+        rows += [("exemption used", citation, count) for citation, count in self.exemptions]
+        rows += [(f"{kind} outcome", outcome, count) for kind, outcome, count in self.reviews]
+        rows += [("pause started", reason, count) for reason, count in self.pauses]
+        return rows
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    first = date(year, 3 * quarter - 2, 1)
+    after = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return first, after - timedelta(days=1)
+
+
+def access_statistics(*, year: int, quarter: int) -> QuarterStats:
+    """Received in the quarter by type; answered in it, in time or late against the due date; exemptions
+    relied on in answers sent in it; reviews and complaints to the Commissioner closed in it, by outcome;
+    pauses started in it, by reason. Counts only: no case is named."""
+    from requests_app.models import AccessRequestClarification, AccessRequestExemption
+    from requests_app.models.access import FOLLOW_UP_KINDS, PauseReason
+
+    first, last = quarter_bounds(year, quarter)
+    received = dict(
+        AccessRequest.objects.filter(received_on__range=(first, last))
+        .values_list("kind")
+        .annotate(n=Count("*"))
+        .values_list("kind", "n")
+        .order_by()
+    )
+    answered_rows = (
+        AccessRequest.objects.filter(responded_on__range=(first, last))
+        .values_list("kind")
+        .annotate(
+            n=Count("*"),
+            in_time=Count("pk", filter=Q(due_on__isnull=False, responded_on__lte=F("due_on"))),
+            late=Count("pk", filter=Q(due_on__isnull=False, responded_on__gt=F("due_on"))),
+        )
+        .values_list("kind", "n", "in_time", "late")
+        .order_by()
+    )
+    answered = {kind: (n, in_time, late) for kind, n, in_time, late in answered_rows}
+    kinds = [
+        KindRow(kind, label, received.get(kind, 0), *answered.get(kind, (0, 0, 0)))
+        for kind, label in AccessRequestKind.choices
+    ]
+    exemption_counts = (
+        AccessRequestExemption.objects.filter(access_request__responded_on__range=(first, last))
+        .values_list("code")
+        .annotate(n=Count("*"))
+        .values_list("code", "n")
+        .order_by()
+    )
+    from requests_app.foi_exemptions import EXEMPTIONS
+
+    exemptions = sorted(
+        ((EXEMPTIONS[code].label, n) for code, n in exemption_counts), key=lambda r: (-r[1], r[0])
+    )
+    reviews = [
+        (AccessRequestKind(kind).label, AccessRequest(outcome=outcome).get_outcome_display(), n)
+        for kind, outcome, n in AccessRequest.objects.filter(
+            kind__in=FOLLOW_UP_KINDS, responded_on__range=(first, last)
+        )
+        .values_list("kind", "outcome")
+        .annotate(n=Count("*"))
+        .values_list("kind", "outcome", "n")
+        .order_by("kind", "outcome")
+    ]
+    pauses = [
+        (
+            PauseReason.IDENTITY.label,
+            AccessRequest.objects.filter(identity_requested_on__range=(first, last)).count(),
+        ),
+        (
+            PauseReason.CLARIFICATION.label,
+            AccessRequestClarification.objects.filter(asked_on__range=(first, last)).count(),
+        ),
+        (
+            PauseReason.FEE.label,
+            AccessRequest.objects.filter(
+                kind=AccessRequestKind.SAR, fee_requested_on__range=(first, last)
+            ).count(),
+        ),
+    ]
+    return QuarterStats(year, quarter, first, last, kinds, exemptions, reviews, pauses)
+
+
+def statistics_chart(stats: QuarterStats) -> Chart:
+    """Answered in time and late, by type of request, for the quarter; the include adds the table."""
+    shown = [row for row in stats.kinds if row.answered]
+    in_time = sum(row.in_time for row in shown)
+    late = sum(row.late for row in shown)
+    return stacked_columns(
+        slug="quarter",
+        title=f"Answered in time and late, {stats.year} Q{stats.quarter}",
+        description=(
+            f"{in_time + late} answers with a due date in the quarter: {in_time} in time, {late} late."
+        ),
+        categories=[AccessRequestKind(row.kind).prefix for row in shown],
+        series=[
+            ("In time", "portal-chart--green", [row.in_time for row in shown]),
+            ("Late", "portal-chart--red", [row.late for row in shown]),
+        ],
+    )

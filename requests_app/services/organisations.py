@@ -101,7 +101,7 @@ def organisation_settings_update(*, actor: User, **data: Any) -> OrganisationSet
     if not can_edit_organisation_settings(actor):
         raise PermissionDenied("Only the Data Protection Officer can change the organisation's settings.")
     current = OrganisationSettings.objects.select_for_update().get(pk=OrganisationSettings.load().pk)
-    fields = ("name", "ods_code", "nation", *(name for name, _ in _NAMED_OFFICERS))
+    fields = ("name", "ods_code", "nation", "foi_regime", *(name for name, _ in _NAMED_OFFICERS))
     _apply(current, fields, data)
     errors = {
         field: f"{person} does not hold the {role.label} role; grant the role first."

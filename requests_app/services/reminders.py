@@ -161,6 +161,7 @@ def _notify(
             # Answered, closed, re-dated or moved on since it was planned: nobody needs telling.
             outcomes.setdefault(Outcome.SUPERSEDED, []).append(row.pk)
             continue
+        source.act(obj, milestone, today=today)
         told: set[int] = set()
         for message in source.messages(obj, milestone, today=today, policy=policy):
             recipients: list[User] = [person for person in message.recipients if person.pk not in told]

@@ -129,7 +129,7 @@ def can_add_documents(user: User, sharing_request: SharingRequest) -> bool:
     return sharing_request.requester_id == user.pk or is_ig_team(user)
 
 
-def _checked_upload(upload: UploadedFile) -> tuple[bytes, str, str]:
+def check_upload(upload: UploadedFile) -> tuple[bytes, str, str]:
     """The content, its real type and a display name, or a ValidationError saying what is wrong."""
     limit = settings.UPLOAD_MAX_BYTES
     too_large = ValidationError(
@@ -176,7 +176,7 @@ def supporting_document_add(
 ) -> SupportingDocument:
     if not can_add_documents(uploaded_by, sharing_request):
         raise PermissionDenied("Only the requester and the IG team add documents to a request.")
-    content, mime, original = _checked_upload(upload)
+    content, mime, original = check_upload(upload)
     document = _store(content, mime, original, request=sharing_request, uploaded_by=uploaded_by)
     audit_record(
         action="request.document_added",
@@ -199,7 +199,7 @@ def agreement_document_add(
     """A signed copy or an annex of an ISA; the IG team keeps the agreements, so only they add them."""
     if not can_change_registers(uploaded_by):
         raise PermissionDenied("Only the IG team adds documents to an information sharing agreement.")
-    content, mime, original = _checked_upload(upload)
+    content, mime, original = check_upload(upload)
     document = _store(content, mime, original, agreement=agreement, uploaded_by=uploaded_by)
     audit_record(
         action="isa.document_added",
@@ -222,7 +222,7 @@ def processor_document_add(
     """A processor's signed data processing contract [UK GDPR Art 28(3)]; the IG team keeps them."""
     if not can_change_registers(uploaded_by):
         raise PermissionDenied("Only the IG team adds a processor's contract.")
-    content, mime, original = _checked_upload(upload)
+    content, mime, original = check_upload(upload)
     document = _store(content, mime, original, processor=processor, uploaded_by=uploaded_by)
     audit_record(
         action="processor.document_added",

@@ -146,7 +146,7 @@ def transition(
 
 
 def system_transition(
-    entry: RegisterEntry | DisposalReview,
+    entry: RegisterEntry | DisposalReview | AccessRequest,
     name: str,
     *,
     comment: str = "",

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.documents import DocumentForm
-from requests_app.models import SupportingDocument
+from requests_app.models import AccessRequestDocument, SupportingDocument
 from requests_app.selectors.assets import get_processor_for_user
 from requests_app.selectors.isas import get_agreement_for_user
 from requests_app.selectors.sharing import get_sharing_request_for_user
@@ -55,14 +55,14 @@ def document_download(request: AuthenticatedHttpRequest, reference: str, documen
         request=request,
         detail={"document_id": document.pk, "sha256": document.sha256},
     )
-    return _attachment(document)
+    return attachment(document)
 
 
 def _file_errors(exc: ValidationError) -> list[str]:
     return exc.message_dict.get("file", exc.messages) if hasattr(exc, "error_dict") else exc.messages
 
 
-def _attachment(document: SupportingDocument) -> FileResponse:
+def attachment(document: SupportingDocument | AccessRequestDocument) -> FileResponse:
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -107,7 +107,7 @@ def agreement_document_download(request: AuthenticatedHttpRequest, pk: int, docu
         request=request,
         detail={"document_id": document.pk, "sha256": document.sha256},
     )
-    return _attachment(document)
+    return attachment(document)
 
 
 @require_POST
@@ -142,4 +142,4 @@ def processor_document_download(request: AuthenticatedHttpRequest, pk: int, docu
         request=request,
         detail={"document_id": document.pk, "sha256": document.sha256},
     )
-    return _attachment(document)
+    return attachment(document)

@@ -34,6 +34,11 @@ PUBLIC_URL_NAMES = {
     "agreement_sign_submit",
     "agreement_sign_decline",
     "agreement_sign_question",
+    # The public asks for information (SAR, FOI, EIR) without an account, as the law lets anyone.
+    "access_request_online",
+    "access_request_online_done",
+    # Released FOI and EIR answers, published for anyone to read (FOIA s19 publication scheme).
+    "disclosure_log",
 }
 # Django's admin has its own login page and is reached through it.
 SKIPPED_NAMESPACES = {"admin"}

@@ -20,10 +20,7 @@ from tests.factories import AccessRequestClarificationFactory, AccessRequestFact
 
 pytestmark = pytest.mark.django_db
 
-SAR, FOI, EIR, DECEASED = (
-    k.value
-    for k in (AccessRequestKind.SAR, AccessRequestKind.FOI, AccessRequestKind.EIR, AccessRequestKind.DECEASED)
-)
+SAR, FOI, EIR, DECEASED = (AccessRequestKind(k).value for k in ("sar", "foi", "eir", "deceased"))
 RUNNING, NOT_STARTED, STOPPED = ClockState.RUNNING, ClockState.NOT_STARTED, ClockState.STOPPED
 WED_3_SEP_2025 = date(2025, 9, 3)
 

@@ -117,6 +117,7 @@ def test_the_dpo_names_the_officers(client_for: ClientFor, dpo: User, caldicott:
             "name": "Northshire ICB",
             "ods_code": "qxx",
             "nation": Nation.WALES,
+            "foi_regime": "foisa",
             "caldicott_guardian": caldicott.pk,
             "dpo": dpo.pk,
             "siro": siro.pk,
@@ -125,6 +126,7 @@ def test_the_dpo_names_the_officers(client_for: ClientFor, dpo: User, caldicott:
     assert response.status_code == 302
     portal = OrganisationSettings.load()
     assert (portal.name, portal.ods_code, portal.nation) == ("Northshire ICB", "QXX", "wales")
+    assert portal.foi_regime == "foisa"
     assert (portal.caldicott_guardian, portal.dpo, portal.siro) == (caldicott, dpo, siro)
 
 
@@ -167,7 +169,7 @@ def test_the_settings_cannot_be_left_unusable(
     client_for: ClientFor, dpo: User, changes: dict[str, object], field: str
 ) -> None:
     client = client_for(dpo)
-    good = {"name": "Northshire ICB", "nation": "england", "dpo": dpo.pk}
+    good = {"name": "Northshire ICB", "nation": "england", "foi_regime": "foia", "dpo": dpo.pk}
     assert client.post(reverse("organisation_settings_edit"), good).status_code == 302
     response = client.post(reverse("organisation_settings_edit"), {**good, **changes})
     assert response.status_code == 200

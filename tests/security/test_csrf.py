@@ -47,3 +47,24 @@ def test_the_login_form_needs_its_token_too(make_user: MakeUser) -> None:
     response = client.post("/accounts/login/", {"username": "kim", "password": "a-long-test-password-42"})
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_public_ask_online_form_needs_its_token_too() -> None:
+    from requests_app.models import AccessRequest
+
+    client = Client(enforce_csrf_checks=True)
+    data = {
+        "kind": "foi",
+        "description": "Parking income for 2025.",
+        "requester_name": "Alex Reporter",
+        "reply_by": "email",
+        "requester_email": "alex@example.org",
+    }
+    assert client.post("/ask/", data).status_code == 403
+    assert not AccessRequest.objects.exists()
+    # With the token the form sets, the same request is taken.
+    client.get("/ask/")
+    token = client.cookies["csrftoken"].value
+    assert client.post("/ask/", {**data, "csrfmiddlewaretoken": token}).status_code == 302
+    assert AccessRequest.objects.count() == 1

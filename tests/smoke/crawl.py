@@ -81,7 +81,15 @@ class Demo:
         processor_document = (
             m.SupportingDocument.objects.filter(processor__isnull=False).order_by("pk").first()
         )
+        access_document = m.AccessRequestDocument.objects.order_by("pk").first()
         ids |= {
+            "access_document": access_document.pk if access_document else 0,
+            "access_document_case": access_document.access_request_id if access_document else 0,
+            "access_request_foi": m.AccessRequest.objects.filter(kind="foi", status="in_progress")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+            or 0,
             "document": document.pk if document else 0,
             "token": token.pk if token else 0,
             "agreement_document": isa_document.pk if isa_document else 0,
@@ -150,6 +158,9 @@ LOGIN, API_401, PUBLIC = "login", "401", "public"
 NOT_FOUND = "404"
 # A public POST-only URL (a signing link's form action): 405 to a GET from anyone, signed in or not.
 PUBLIC_405 = "public_405"
+# A public page that sends the visitor on (the online request's acknowledgement, to a browser that has
+# not just asked, goes back to the form).
+PUBLIC_REDIRECT = "public 302"
 
 
 @dataclass(frozen=True)
@@ -290,7 +301,21 @@ GETS: dict[str, list[Get]] = {
     "/access-requests/1/refer-record/": [
         page("/access-requests/{erasure_case}/refer-record/", NOBODY, status=405)
     ],
+    "/access-requests/1/documents/1/": [
+        page("/access-requests/{access_document_case}/documents/{access_document}/", READERS)
+    ],
     "/transparency/": [page("/transparency/", EVERYONE, anonymous=PUBLIC)],
+    "/ask/": [page("/ask/", EVERYONE, anonymous=PUBLIC)],
+    "/disclosure-log/": [page("/disclosure-log/", EVERYONE, anonymous=PUBLIC)],
+    "/access-requests/statistics/": [page("/access-requests/statistics/", READERS)],
+    "/access-requests/statistics.csv": [page("/access-requests/statistics.csv", READERS)],
+    "/access-requests/1/follow-ups/": [
+        page("/access-requests/{access_request_foi}/follow-ups/", NOBODY, status=405)
+    ],
+    "/access-requests/1/redactions/": [
+        page("/access-requests/{access_request_foi}/redactions/", NOBODY, status=405)
+    ],
+    "/ask/received/": [page("/ask/received/", EVERYONE, status=302, anonymous=PUBLIC_REDIRECT)],
     "/registers/": [page("/registers/", READERS)],
     "/registers/disclosures/": [page("/registers/disclosures/", READERS | REQ)],
     "/registers/disclosures/export.csv": [page("/registers/disclosures/export.csv", READERS | REQ)],
@@ -539,6 +564,7 @@ class Post:
     data: dict[str, Any] = field(default_factory=dict)
     status: int = 302
     upload: bool = False
+    upload_field: str = "file"
     json: bool = False
 
 
@@ -560,6 +586,23 @@ SIRO_DECISION = {
 }
 # Made before the GETs, so the pages that show them have real ids: they change no one's state.
 SETUP_POSTS: dict[str, list[Post]] = {
+    # A member of the public asks online, with proof of identity: the case and its document are then real.
+    "/ask/": [
+        Post(
+            "/ask/",
+            ANONYMOUS,
+            form="/ask/",
+            data={
+                "kind": "sar",
+                "description": "My records from the physiotherapy service.",
+                "requester_name": "Robin Public",
+                "reply_by": "email",
+                "requester_email": "robin@example.org",
+            },
+            upload=True,
+            upload_field="identity_document",
+        )
+    ],
     "/requests/x/documents/": [Post("/requests/{ref_submitted}/documents/", "requester", upload=True)],
     "/registers/agreements/1/documents/": [
         Post("/registers/agreements/{agreement}/documents/", "igofficer", upload=True)
@@ -894,6 +937,27 @@ POSTS: dict[str, list[Post]] = {
             form="/access-requests/{access_request}/edit/",
         )
     ],
+    "/access-requests/1/follow-ups/": [
+        Post(
+            "/access-requests/{access_request_foi}/follow-ups/",
+            "igofficer",
+            form="/access-requests/{access_request_foi}/",
+            data={"kind": "review", "received_on": TODAY, "details": "The requester disputes the answer."},
+        )
+    ],
+    "/access-requests/1/redactions/": [
+        Post(
+            "/access-requests/{access_request_foi}/redactions/",
+            "igofficer",
+            form="/access-requests/{access_request_foi}/",
+            data={
+                "document": "Agency usage by month, 2025",
+                "location": "Column F",
+                "withheld": "Names of individual locums.",
+                "code": "foia_40(2)",
+            },
+        )
+    ],
     "/access-requests/1/actions/x/": [
         Post(
             "/access-requests/{access_request}/actions/respond/",
@@ -1166,6 +1230,7 @@ NO_FORM = {
     "/accounts/mfa/recovery-codes/": "needs MFA set up first: tests/igportal/test_mfa.py",
     "/operations/chasers/": "a report",
     "/transparency/": "a public page",
+    "/disclosure-log/": "a public page",
 }
 
 
@@ -1281,6 +1346,8 @@ def crawl_gets(demo: Demo, report: Report, form_actions: dict[str, str]) -> None
                 report.check(response, 401, f"anonymous GET {url}")
             elif get.anonymous == NOT_FOUND:
                 report.check(response, 404, f"anonymous GET {url}")
+            elif get.anonymous == PUBLIC_REDIRECT:
+                report.check(response, 302, f"anonymous GET {url}")
             else:
                 report.check(response, 405 if get.anonymous == PUBLIC_405 else 200, f"anonymous GET {url}")
 
@@ -1311,7 +1378,9 @@ def crawl_posts(posts: dict[str, list[Post]], report: Report) -> None:
                     continue
             data.update({key: _fill(value, values) for key, value in post.data.items()})
             if post.upload:
-                data["file"] = SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf")
+                data[post.upload_field] = SimpleUploadedFile(
+                    "letter.pdf", PDF, content_type="application/pdf"
+                )
             if post.json:
                 response = client.post(url, data, content_type="application/json")
             else:

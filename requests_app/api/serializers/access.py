@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from requests_app.access_workflow import ACCESS_WORKFLOW, nation
+from requests_app.access_workflow import PERSON_MOVES, clock
 from requests_app.api.serializers.common import PersonSerializer
 from requests_app.deadlines import Working
 from requests_app.deadlines_deceased import DeceasedWorking
@@ -21,7 +21,7 @@ from requests_app.models import (
 from requests_app.models.access import CaseDeadline, ClockState
 from requests_app.selectors.access import access_request_actions
 
-ACCESS_TRANSITION_NAMES = list(ACCESS_WORKFLOW.transitions)
+ACCESS_TRANSITION_NAMES = list(PERSON_MOVES)
 
 
 class SkippedDaySerializer(serializers.Serializer):
@@ -168,15 +168,15 @@ class AccessRequestDetailSerializer(AccessRequestSerializer):
     def _deadline(self, case: AccessRequest) -> CaseDeadline:
         cached: CaseDeadline | None = getattr(case, "_api_deadline", None)
         if cached is None:
-            cached = case.deadline(today=timezone.localdate(), nation=self._nation())
+            cached = case.deadline(today=timezone.localdate(), **self._clock())
             case._api_deadline = cached  # type: ignore[attr-defined]
         return cached
 
-    def _nation(self) -> str:
+    def _clock(self) -> dict[str, str]:
         """Read once per response: a list serialises many cases."""
-        if "nation" not in self.context:
-            self.context["nation"] = nation()
-        value: str = self.context["nation"]
+        if "clock" not in self.context:
+            self.context["clock"] = clock()
+        value: dict[str, str] = self.context["clock"]
         return value
 
     def get_overdue(self, case: AccessRequest) -> bool:

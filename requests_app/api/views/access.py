@@ -17,7 +17,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from requests_app.access_workflow import ACCESS_WORKFLOW
+from requests_app.access_workflow import PERSON_MOVES
 from requests_app.api.forms import bind_form, json_object
 from requests_app.api.schema import filter_parameters
 from requests_app.api.serializers.access import (
@@ -165,8 +165,8 @@ class AccessTransitionView(PortalAPIView):
         case = get_access_request_for_user(user, pk, for_change=True)
         payload = dict(json_object(request.data))
         name = payload.pop("name", None)
-        if not isinstance(name, str) or name not in ACCESS_WORKFLOW.transitions:
-            raise ValidationError({"name": [f"Choose one of: {', '.join(ACCESS_WORKFLOW.transitions)}."]})
+        if not isinstance(name, str) or name not in PERSON_MOVES:
+            raise ValidationError({"name": [f"Choose one of: {', '.join(PERSON_MOVES)}."]})
         form = bind_form(TRANSITION_FORMS[name], payload, case=case)
         updated = access_request_transition(
             case, name, actor=user, http_request=request._request, **form.cleaned_data
