@@ -80,6 +80,7 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
         active=Count("pk", filter=Q(status=AgreementStatus.ACTIVE)),
         awaiting=Count("pk", filter=Q(status=AgreementStatus.AWAITING_CALDICOTT)),
         drafts=Count("pk", filter=Q(status=AgreementStatus.DRAFT)),
+        signatures=Count("pk", filter=Q(status=AgreementStatus.AWAITING_SIGNATURES)),
         overdue=Count("pk", filter=Q(status=AgreementStatus.ACTIVE, review_on__lt=today)),
         ending=Count(
             "pk",
@@ -98,9 +99,6 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
         .distinct()
         .count()
     )
-    agreements["signatures"] = AgreementVersion.objects.filter(
-        status=AgreementStatus.AWAITING_SIGNATURES
-    ).count()
     flows["lapsed"] = DataFlow.objects.filter(
         status__in=[DataFlowStatus.ACTIVE, DataFlowStatus.SUSPENDED, DataFlowStatus.AWAITING_ISA],
         recipient__in=lapsed,
