@@ -58,7 +58,10 @@ def test_seed_demo_puts_a_few_entries_in_each_register_once(
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=StringIO())
-    agreement = AgreementVersion.objects.get()
+    agreement = AgreementVersion.objects.get(status=AgreementStatus.ACTIVE)
+    # The joint agreement is out for signature with its two partners and us, its signing copy hashed.
+    joint = AgreementVersion.objects.get(status=AgreementStatus.AWAITING_SIGNATURES)
+    assert joint.signatures.count() == 3 and len(joint.signing_sha256) == 64
     assert (
         agreement.status == AgreementStatus.ACTIVE
         and AgreementDocument.objects.filter(version=agreement).exists()
