@@ -6,12 +6,12 @@ PostgreSQL transaction-level advisory lock, held until the surrounding transacti
 two writers can never both link to the same predecessor, and ids follow the chain.
 
 No writer waits for that lock (issue 24: page views must not queue behind each other). A writer
-that finds it free takes it, chains the events others left waiting and then its own. A writer that
+that finds it free takes it and appends its event. A writer that
 finds it held writes its event to ``PendingAuditEvent`` in its own transaction and goes on; the
 sequencer, ``audit_sequence``, chains the waiting events once they are committed, in the order it
 finds them: straight after that writer's transaction commits if the chain is free then, or else
 straight after the holder's commits (a waiting event committed while someone held the chain is
-seen by the holder's check after its own commit), at the next append, and from beat every few
+seen by the holder's check after its own commit), after the next append's commit, and from beat every few
 seconds (``sequence-audit``) should a process die between its commit and that step. The
 checkpoint runs it first, so the head it signs covers every committed event. Call ``audit_record`` inside the
 transaction that makes the change it describes: the event commits or rolls back with it.
@@ -135,12 +135,17 @@ def audit_sequence(*, wait: bool = True, using: str | None = None) -> int:
     waits its turn (beat, and the checks, which must see every committed event).
     """
     using = using or router.db_for_write(AuditEvent)
-    with transaction.atomic(using=using):
-        if wait:
-            _lock_the_chain(using)
-        elif not _take_the_chain_if_free(using):
-            return 0  # whoever holds it chains what is waiting, or the next append or beat will
-        return _chain_pending(using)
+    chained = 0
+    while True:
+        with transaction.atomic(using=using):
+            if wait:
+                _lock_the_chain(using)
+            elif not _take_the_chain_if_free(using):
+                return chained  # its holder looks again once it commits, as this does below
+            chained += _chain_pending(using)
+        # An event committed while this held the chain found it held and was left waiting: look again.
+        if not PendingAuditEvent.objects.using(using).exists():
+            return chained
 
 
 def audit_record(
@@ -194,10 +199,9 @@ def audit_record(
     occurred_at = timezone.now()
     with transaction.atomic(using=using):
         if _take_the_chain_if_free(using):
-            _chain_pending(using)
             event = _append(using, occurred_at=occurred_at, fields=fields)
-            # Others who found the chain held meanwhile left their events waiting: chain them once
-            # this commits and lets the chain go.
+            # Others who found the chain held left their events waiting: chain them once this commits
+            # and lets the chain go (not before: an append costs the same queries as it always did).
             transaction.on_commit(lambda: _sequence_if_waiting(using), using=using)
             return event
         PendingAuditEvent.objects.using(using).create(occurred_at=occurred_at, **fields)

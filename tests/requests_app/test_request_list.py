@@ -27,13 +27,14 @@ def test_the_request_list_runs_the_same_queries_for_3_and_30_requests(
 ) -> None:
     client = client_for(requester)
     _raise(requester, 3)
-    # session, user, the user's roles, the count, the page with its organisations, the header's unread count
-    with django_assert_num_queries(6):
+    # session (read with the user and their roles), the count, the page with its organisations, the header's
+    # unread count
+    with django_assert_num_queries(4):
         few = client.get(reverse("request_list"))
     assert few.status_code == 200
     assert few.content.decode().count(ROW) == 3
     _raise(requester, 27)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         many = client.get(reverse("request_list"))
     assert many.status_code == 200
     assert many.content.decode().count(ROW) == REQUEST_LIST_PAGE_SIZE
