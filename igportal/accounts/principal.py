@@ -26,7 +26,14 @@ from django_otp.middleware import OTPMiddleware
 
 from igportal.roles import remember_roles
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# Backends whose get_user is ModelBackend's own: the portal's passwords and single sign-on sessions.
+MODEL_BACKENDS = frozenset(
+    {
+        "django.contrib.auth.backends.ModelBackend",
+        "igportal.accounts.backends.LocalPasswordBackend",
+        "igportal.accounts.backends.SingleSignOnBackend",
+    }
+)
 
 
 def _prefetched(request: HttpRequest) -> Any:
@@ -40,8 +47,8 @@ def session_user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     session = request.session
     if (
         principal is None
-        or session.get(BACKEND_SESSION_KEY) != MODEL_BACKEND
-        or MODEL_BACKEND not in settings.AUTHENTICATION_BACKENDS
+        or (backend := session.get(BACKEND_SESSION_KEY)) not in MODEL_BACKENDS
+        or backend not in settings.AUTHENTICATION_BACKENDS
         or str(session.get(SESSION_KEY)) != str(principal.user.pk)
     ):
         return auth.get_user(request)

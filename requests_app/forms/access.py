@@ -28,7 +28,7 @@ from requests_app.models.access import (
     ART19_KINDS,
     DETAIL_FIELDS,
     FEE_KINDS,
-    FOLLOW_UP_KINDS,
+    LOGGABLE_KIND_CHOICES,
     ONE_MONTH_KINDS,
     PERSON_CLOSING_OUTCOMES,
     RIGHTS_KINDS,
@@ -87,10 +87,7 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
                 del self.fields[name]
             self.fields["kind"].error_messages["required"] = "Choose the type of request."
         # A review or an appeal is logged from the case it follows, which it is linked to.
-        loggable = [
-            (value, label) for value, label in AccessRequestKind.choices if value not in FOLLOW_UP_KINDS
-        ]
-        for name, choices in (("kind", loggable), ("channel", AccessRequestChannel.choices)):
+        for name, choices in (("kind", LOGGABLE_KIND_CHOICES), ("channel", AccessRequestChannel.choices)):
             if name in self.fields:
                 # Radios need no "---------" choice: nothing checked already means nothing chosen.
                 self.fields[name].choices = choices  # type: ignore[attr-defined]

@@ -224,6 +224,10 @@ FEE_KINDS: frozenset[str] = IDENTITY_KINDS
 
 # Cases that follow a FOI or EIR answer, linked to it.
 FOLLOW_UP_KINDS: frozenset[str] = frozenset({AccessRequestKind.REVIEW, AccessRequestKind.APPEAL})
+# What the IG team logs as a new case: a review or an appeal is logged from the case it follows.
+LOGGABLE_KIND_CHOICES: list[tuple[str, str]] = [
+    (value, label) for value, label in AccessRequestKind.choices if value not in FOLLOW_UP_KINDS
+]
 
 
 def outcomes_for(kind: str) -> tuple[str, ...]:

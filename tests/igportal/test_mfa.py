@@ -96,6 +96,16 @@ def test_before_the_code_only_the_mfa_pages_and_logout_open(client: Client, dpo:
     open_before_mfa = {"mfa_verify", "mfa_setup", "reauthenticate", "logout", "login", "transparency"}
     # Single sign-on's way out and back, and its page saying whom to ask for a role: nothing to protect.
     open_before_mfa |= {"sso_start", "sso_callback", "sso_no_role"}
+    # The public's own pages: asking online, its acknowledgement, the disclosure log, and a partner's
+    # signing link (no account at all, so no second factor to ask for).
+    open_before_mfa |= {"access_request_online", "access_request_online_done", "disclosure_log"}
+    open_before_mfa |= {
+        "agreement_sign",
+        "agreement_sign_pdf",
+        "agreement_sign_submit",
+        "agreement_sign_decline",
+        "agreement_sign_question",
+    }
     for name, url in ALL_URLS:
         if name in open_before_mfa:
             continue

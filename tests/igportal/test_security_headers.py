@@ -25,6 +25,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "ig.example.nhs.uk",
     "AUDIT_HMAC_KEY": REAL_KEY[::-1],
     "AUDIT_CHECKPOINT_FILE": "/var/lib/igportal/audit/checkpoints.log",
+    # The broker's Redis, which the online form's rate limit shares (never opened by these checks).
+    "CELERY_BROKER_URL": "redis://redis:6379/0",
 }
 
 
@@ -92,10 +94,12 @@ def test_no_page_has_inline_script_handlers_or_styles(client_for: ClientFor, mak
         assert not INLINE_STYLE.search(html), name
 
 
-def test_production_passes_the_deployment_checks_with_nothing_silenced() -> None:
+def test_production_passes_the_deployment_checks_with_one_reasoned_silence() -> None:
+    # The one silence: django-ratelimit's list of cache backends predates Django's own Redis backend,
+    # whose incr is Redis INCRBY, atomic (igportal/settings.py says so beside it).
     result = run_in_production("manage.py", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "System check identified no issues (1 silenced)." in result.stdout
 
 
 def test_production_cookies_are_host_prefixed_secure_and_hsts_is_on() -> None:
@@ -116,6 +120,6 @@ def test_production_cookies_are_host_prefixed_secure_and_hsts_is_on() -> None:
         "31536000",
         "True",
         "True",
-        "[]",
+        "['django_ratelimit.W001']",
         "True",
     ]

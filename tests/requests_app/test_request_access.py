@@ -53,6 +53,8 @@ def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:
         ("post", reverse("request_disclosure", args=[ref])),
         ("get", reverse("request_flow", args=[ref])),
         ("post", reverse("request_flow", args=[ref])),
+        ("get", reverse("request_assets", args=[ref])),
+        ("post", reverse("request_assets", args=[ref])),
     ]
 
 
@@ -91,6 +93,7 @@ def test_every_request_url_is_listed() -> None:
         "api:request_comments",
         "request_disclosure",
         "request_flow",
+        "request_assets",
     }
     assert set(walk(get_resolver().url_patterns)) == listed
 
