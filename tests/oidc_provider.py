@@ -8,13 +8,15 @@ This module adds what a test needs and a real provider would never do:
 - ``POST /control`` (JSON) sets who signs in next (the claims, including roles, ``acr`` and ``amr``),
   which redirect URIs the portal may use, and a fault to inject into the next ID token: ``signature``
   (signed with a key that is not published), ``audience``, ``issuer``, ``expired``, ``future`` (issued
-  an hour from now) or ``nonce``;
+  an hour from now), ``nonce`` or ``stale_auth_time`` (``auth_time`` an hour ago, as from a provider
+  that ignored ``prompt=login``);
   the other faults keep pyop's signature by re-signing the changed claims with the provider's key;
 - ``GET /control`` reports the end-session requests it has seen.
 
 There is no sign-in form: the authorisation endpoint signs the configured person in at once, as an
-identity provider with a live session would. It serves HTTPS (pyop, rightly, refuses an issuer that is
-not https) with a certificate it makes for 127.0.0.1 at start. Run as ``python -m tests.oidc_provider
+identity provider with a live session would, and every ID token carries that moment as ``auth_time``.
+It serves HTTPS (pyop, rightly, refuses an issuer that is not https) with a certificate it makes for
+127.0.0.1 at start. Run as ``python -m tests.oidc_provider
 CERT_PATH``: it writes its certificate to CERT_PATH (for the portal's SSO_CA_BUNDLE), prints its base URL
 on the first line of standard output and serves until killed.
 """
@@ -51,7 +53,7 @@ from pyop.userinfo import Userinfo
 CLIENT_ID = "ig-portal-tests"
 CLIENT_SECRET = "client-secret-for-the-loopback-provider-only"
 KEY_ID = "loopback-1"
-FAULTS = ("", "signature", "audience", "issuer", "expired", "future", "nonce")
+FAULTS = ("", "signature", "audience", "issuer", "expired", "future", "nonce", "stale_auth_time")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 
@@ -79,6 +81,7 @@ class LoopbackProvider:
         }
         self.user: dict[str, Any] = {"id": "user-1", "claims": {}}
         self.fault = ""
+        self.auth_time = int(time.time())
         self.logouts: list[dict[str, str]] = []
         self.provider = Provider(
             PyopRSAKey(key=import_rsa_key(_pem(signing)), alg="RS256", kid=KEY_ID),
@@ -127,6 +130,7 @@ class LoopbackProvider:
 
     def _authorize(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request = self.provider.parse_authentication_request(environ.get("QUERY_STRING", ""))
+        self.auth_time = int(time.time())
         response = self.provider.authorize(request, self.user["id"])
         location = response.request(request["redirect_uri"], False)
         start_response("302 Found", [("Location", location)])
@@ -137,7 +141,12 @@ class LoopbackProvider:
         headers = {"Authorization": environ.get("HTTP_AUTHORIZATION", "")}
         # pyop puts these claims (names, roles, acr, amr) into the ID token it signs.
         response = self.provider.handle_token_request(
-            body, headers, extra_id_token_claims=lambda user_id, client_id: dict(self.user["claims"])
+            body,
+            headers,
+            extra_id_token_claims=lambda user_id, client_id: {
+                "auth_time": self.auth_time,
+                **self.user["claims"],
+            },
         ).to_dict()
         if self.fault:
             response["id_token"] = self._spoil(response["id_token"], self.fault)
@@ -161,6 +170,8 @@ class LoopbackProvider:
             claims["iat"], claims["exp"] = now + 3600, now + 7200
         elif fault == "nonce":
             claims["nonce"] = "a-nonce-from-another-sign-in"
+        elif fault == "stale_auth_time":
+            claims["auth_time"] = int(time.time()) - 3600
         return jwt.encode({"alg": "RS256", "kid": KEY_ID}, claims, key)
 
     def _logout(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

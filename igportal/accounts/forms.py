@@ -53,6 +53,25 @@ class ReauthenticationForm(NHSFormMixin, forms.Form):
             del self.fields["code"]
 
 
+class SingleSignOnReauthenticationForm(NHSFormMixin, forms.Form):
+    """Confirming at the identity provider; people with an authenticator give a code too, as with a
+    password."""
+
+    prefix = "sso"  # its code field must not share an id with the password form's on the same page
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={**_CODE_ATTRS, "class": "nhsuk-input--width-10"}),
+    )
+
+    def __init__(self, *args: Any, needs_code: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["code"]
+
+
 class EmailChangeForm(NHSFormMixin, forms.Form):
     email = forms.EmailField(
         label="New email address", widget=forms.EmailInput(attrs={"autocomplete": "email"})

@@ -21,7 +21,7 @@ from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError
 
 _CLIENT_NAME = "portal"
@@ -52,6 +52,15 @@ REFUSAL_MESSAGES: dict[str, str] = {
     "no_id_token": "The sign-in service did not say who you are.",
     "unreachable": "The sign-in service could not be reached.",
     "inactive": "Your account on this portal has been switched off.",
+    "reauth_other_account": (
+        "You confirmed who you are with a different account from the one signed in to this portal. "
+        "Nothing has changed: sign out of the sign-in service, then try again with your own account."
+    ),
+    "reauth_stale": (
+        "The sign-in service did not ask you to sign in again, so it could not confirm it is you now. "
+        "Nothing has changed: try again, and sign in when the service asks."
+    ),
+    "reauth_expired": "This confirmation had expired or was started in another session. Start it again.",
 }
 
 
@@ -130,14 +139,20 @@ def _metadata(app: DjangoOAuth2App) -> dict[str, Any]:
     return metadata
 
 
-def authorisation_redirect(request: HttpRequest, redirect_uri: str) -> HttpResponse:
+def authorisation_redirect(
+    request: HttpRequest, redirect_uri: str, **params: str
+) -> tuple[HttpResponse, str]:
+    """The redirect to the provider's authorisation endpoint and the state it carries; ``params`` are
+    extra request parameters (``prompt``, ``max_age``). Authlib keeps the state, nonce and PKCE verifier
+    in the session for the callback."""
     app = client()
     _metadata(app)
     try:
-        response: HttpResponse = app.authorize_redirect(request, redirect_uri)
+        started = app.create_authorization_url(redirect_uri, **params)
     except requests.RequestException as exc:
         raise SignInRefused("unreachable", type(exc).__name__) from exc
-    return response
+    app.save_authorize_data(request, redirect_uri=redirect_uri, **started)
+    return HttpResponseRedirect(started["url"]), str(started["state"])
 
 
 @dataclass(frozen=True)
@@ -188,6 +203,18 @@ def complete_sign_in(request: HttpRequest) -> VerifiedSignIn:
         # Authlib verifies an ID token only when one comes back: without one nobody was identified.
         raise SignInRefused("no_id_token")
     return VerifiedSignIn(issuer=settings.SSO_ISSUER, claims=dict(userinfo), id_token=token["id_token"])
+
+
+def authenticated_since(claims: dict[str, Any], started_at: float, now: float) -> bool:
+    """Whether the ID token's ``auth_time`` says the person signed in at the provider after ``started_at``
+    (when we sent them with ``max_age=0``), allowing the clock skew either way. OpenID Connect Core 1.0,
+    section 3.1.2.1: with ``max_age`` the provider must return ``auth_time``; a provider that ignored
+    ``prompt=login`` shows an older time and confirms nothing about who is at the keyboard now."""
+    auth_time = claims.get("auth_time")
+    if isinstance(auth_time, bool) or not isinstance(auth_time, int | float):
+        return False
+    skew = settings.SSO_CLOCK_SKEW_SECONDS
+    return started_at - skew <= auth_time <= now + skew
 
 
 def is_assured(claims: dict[str, Any]) -> bool:

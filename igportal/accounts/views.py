@@ -11,10 +11,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from igportal.accounts import mfa
-from igportal.accounts.forms import CodeForm, EmailChangeForm, EnrolmentForm, ReauthenticationForm
+from igportal.accounts.forms import (
+    CodeForm,
+    EmailChangeForm,
+    EnrolmentForm,
+    ReauthenticationForm,
+    SingleSignOnReauthenticationForm,
+)
 from igportal.accounts.reauth import reauthenticate, reauthentication_fresh, reauthentication_required
 from igportal.accounts.services import user_email_change
+from igportal.accounts.sso_views import sso_reauthentication_start
 from igportal.types import AuthenticatedHttpRequest
+from requests_app.selectors.sso import has_external_identity
 
 
 def locked_out(request: HttpRequest, response: HttpResponse | None, credentials: object) -> HttpResponse:
@@ -141,12 +149,19 @@ def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reauthenticate_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Confirm who you are: with the portal password, or (for single sign-on accounts) by signing in
+    again at the identity provider; a page offers only the ways that can work for this person."""
     user = request.user
     needs_code = mfa.has_authenticator(user)
     if needs_code and mfa.mfa_required(request) and not mfa.is_verified(request):
         return redirect("mfa_verify")
-    form = ReauthenticationForm(request.POST or None, needs_code=needs_code)
-    if request.method == "POST" and form.is_valid():
+    password_way = settings.LOCAL_PASSWORDS_ENABLED and user.has_usable_password()
+    sso_way = settings.SSO_ENABLED and has_external_identity(user)
+    posted = request.POST if request.method == "POST" else None
+    way = request.POST.get("way", "password") if posted is not None else ""
+    form = ReauthenticationForm(posted if way == "password" else None, needs_code=needs_code)
+    sso_form = SingleSignOnReauthenticationForm(posted if way == "sso" else None, needs_code=needs_code)
+    if way == "password" and password_way and form.is_valid():
         if reauthenticate(
             request=request,
             user=user,
@@ -155,10 +170,22 @@ def reauthenticate_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         ):
             return _go_next(request, default="account")
         form.add_error(None, "Your password or code was not accepted. Check them and try again.")
+    if way == "sso" and sso_way and sso_form.is_valid():
+        if not needs_code or mfa.code_accepted(
+            request=request, user=user, code=sso_form.cleaned_data["code"]
+        ):
+            return sso_reauthentication_start(request, _next_url(request, default=""))
+        sso_form.add_error("code", "This code was not accepted. Enter the code your app shows now.")
     return render(
         request,
         "accounts/reauthenticate.html",
-        {"form": form, "next": _next_url(request, default=""), "fresh": reauthentication_fresh(request)},
+        {
+            "form": form if password_way else None,
+            "sso_form": sso_form if sso_way else None,
+            "sso_provider_name": settings.SSO_PROVIDER_NAME,
+            "next": _next_url(request, default=""),
+            "fresh": reauthentication_fresh(request),
+        },
     )
 
 

@@ -142,6 +142,23 @@ def sso_sign_in(*, issuer: str, claims: dict[str, Any], roles_claim: str, reques
     return user
 
 
+def sso_reauthentication_refused_record(
+    *, user: User, reason: str, claims: dict[str, Any], request: HttpRequest
+) -> None:
+    """A confirmation that did not confirm: the account the provider named (so a shared or swapped
+    smartcard can be traced) and why it was refused."""
+    audit_record(
+        action="auth.sso_reauth_refused",
+        actor=user,
+        request=request,
+        detail={
+            "reason": reason,
+            "subject": str(claims.get("sub", ""))[:MAX_CLAIM_VALUE_LENGTH],
+            "auth_time": claims.get("auth_time") if isinstance(claims.get("auth_time"), int) else None,
+        },
+    )
+
+
 def sso_refusal_record(*, reason: str, detail: str, request: HttpRequest) -> None:
     audit_record(
         action="auth.sso_refused", actor=None, request=request, detail={"reason": reason, "detail": detail}
