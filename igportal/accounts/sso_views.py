@@ -155,9 +155,7 @@ def _reauthentication_callback(request: HttpRequest, pending: dict[str, Any]) ->
     elif not isinstance(started, int | float) or not authenticated_since(verified.claims, started, now()):
         reason = "reauth_stale"
     if reason:
-        sso_reauthentication_refused_record(
-            user=user, reason=reason, claims=verified.claims, request=request
-        )
+        sso_reauthentication_refused_record(user=user, reason=reason, claims=verified.claims, request=request)
         return render(
             request,
             "accounts/sso_reauth_refused.html",
