@@ -94,3 +94,34 @@ def test_an_id_token_for_another_service_is_refused_in_the_browser(
     assert_accessible(page)
     assert not User.objects.exists()
     assert AuditEvent.objects.get(action="auth.sso_refused").detail["reason"] == "audience"
+
+
+def test_confirming_who_you_are_with_the_provider_in_the_browser(
+    sso_page: Page, live_server: LiveServer, oidc_provider: RunningProvider, settings: Any
+) -> None:
+    oidc_provider.sign_in_as("requester-1", given_name="Robin", roles=["R8003"])
+    settings.LOCAL_PASSWORDS_ENABLED = False
+    page = sso_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("link", name="Log in with the loopback provider").click()
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text("Robin")
+    # Signing in was the last confirmation; make it too old to count.
+    settings.REAUTHENTICATION_MINUTES = 0
+
+    page.goto(f"{live_server.url}/accounts/email/")
+    expect(page.get_by_role("heading", name="Confirm it is you")).to_be_visible()
+    expect(page.get_by_label("Your password")).to_have_count(0)
+    assert_accessible(page)
+    # The provider answers with an old sign-in, as one that ignored prompt=login would.
+    oidc_provider.control(fault="stale_auth_time")
+    page.get_by_role("button", name="Confirm it's you with the loopback provider").click()
+
+    expect(page.get_by_role("heading", name="We could not confirm it is you")).to_be_visible()
+    assert_accessible(page)
+    assert AuditEvent.objects.get(action="auth.sso_reauth_refused").detail["reason"] == "reauth_stale"
+
+    settings.REAUTHENTICATION_MINUTES = 15
+    page.get_by_role("link", name="Try again").click()
+    page.get_by_role("button", name="Confirm it's you with the loopback provider").click()
+    expect(page).to_have_url(f"{live_server.url}/accounts/email/")
+    assert AuditEvent.objects.filter(action="auth.reauthenticated", detail__way="sso").exists()
