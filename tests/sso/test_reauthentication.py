@@ -12,10 +12,12 @@ import requests
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from igportal.accounts.mfa import REAUTHENTICATED_AT
 from igportal.roles import Role
 from requests_app.models import AuditEvent, ExternalIdentity, RoleMapping
+from tests.mfa import totp_code, wait_out_the_throttle
 from tests.sso.provider import RunningProvider, sso_settings
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +160,28 @@ def test_with_passwords_off_the_page_offers_only_the_provider(
     settings.LOCAL_PASSWORDS_ENABLED = True
     both = client.get(reverse("reauthenticate")).content.decode()
     assert "Confirm it's you with the loopback provider" in both and 'name="password"' in both
+
+
+def test_with_an_authenticator_the_provider_way_asks_for_a_code_too(
+    client: Client, provider: RunningProvider
+) -> None:
+    user = _signed_in(client, provider)
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    verified = client.post(reverse("mfa_verify"), {"code": totp_code(device)})
+    assert verified.status_code == 302
+    page = client.get(reverse("reauthenticate")).content.decode()
+    assert 'name="sso-code"' in page
+
+    wrong = client.post(reverse("reauthenticate"), {"way": "sso", "sso-code": "000000", "next": EMAIL_CHANGE})
+
+    # Nobody is sent to the provider with a wrong code, and the guess is counted.
+    assert wrong.status_code == 200 and "This code was not accepted" in wrong.content.decode()
+    assert AuditEvent.objects.filter(action="auth.mfa_failed", actor=user).exists()
+    wait_out_the_throttle(device)
+    start = client.post(
+        reverse("reauthenticate"),
+        {"way": "sso", "sso-code": totp_code(device, steps_ahead=1), "next": EMAIL_CHANGE},
+    )
+    assert start.status_code == 302 and start["Location"].startswith(provider.issuer)
+    assert client.get(_follow_provider(start["Location"], provider))["Location"] == EMAIL_CHANGE
+    assert _fresh(client)
