@@ -279,7 +279,7 @@ class PurposeForm(StepForm):
         answers = super().to_answers()
         recipient: Organisation | None = self.cleaned_data["recipient"]
         if recipient is not None:
-            answers["recipient_kind"] = recipient.kind if recipient.kind != "icb" else "nhs_trust"
+            answers["recipient_kind"] = recipient.recipient_kind
             answers["recipient_name"] = recipient.name
             answers["recipient_not_listed"] = ""
         else:

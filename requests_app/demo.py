@@ -228,13 +228,24 @@ def catalogue_code(code: str) -> str:
     return CATALOGUE_CODES.get(code, code)
 
 
-def saved_from_answers(answers: dict[str, Any], *, title: str, recipient: Organisation) -> dict[str, Any]:
+def saved_from_answers(
+    answers: dict[str, Any], *, title: str, recipient: Organisation | None, unlisted: str = ""
+) -> dict[str, Any]:
     """The wizard's saved steps for a worked example's engine answers (the inverse of
     ``necessity.steps.assemble_answers``), so the wizard can reopen and resubmit a demo request."""
     saved: dict[str, Any] = {name: dict(value) for name, value in answers.items() if value is not None}
     items = answers["data"]["items"]
     codes = [catalogue_code(item["code"]) for item in items]
-    saved["purpose"] |= {"title": title, "recipient": recipient.pk}
+    if recipient is not None:
+        saved["purpose"] |= {"title": title, "recipient": recipient.pk}
+    else:
+        # Named by the requester because it is not yet a partner, as the wizard keeps that answer.
+        saved["purpose"] |= {
+            "title": title,
+            "recipient": None,
+            "recipient_not_listed": unlisted,
+            "recipient_name": unlisted,
+        }
     saved["data"] = {key: value for key, value in answers["data"].items() if key != "items"} | {
         "item_types": list(DataItemType.objects.filter(code__in=codes).values_list("pk", flat=True))
     }
@@ -253,9 +264,18 @@ def saved_from_answers(answers: dict[str, Any], *, title: str, recipient: Organi
 
 
 def submit_example(
-    *, example: str, title: str, recipient: Organisation, requester: User, days_ago: int = 2
+    *,
+    example: str,
+    title: str,
+    recipient: Organisation | None,
+    requester: User,
+    days_ago: int = 2,
+    unlisted: str = "",
 ) -> SharingRequest:
-    """A request from a worked example, its answers kept as the wizard keeps them, submitted."""
+    """A request from a worked example, its answers kept as the wizard keeps them, submitted.
+
+    Without a ``recipient`` the request names ``unlisted``, a recipient not yet on the list of partners.
+    """
     worked = json.loads((EXAMPLES / f"{example}.json").read_text())
     answers = answers_from_dict(worked["answers"])
     today = timezone.localdate()
@@ -264,7 +284,7 @@ def submit_example(
         answers,
         today=today,
         policy=in_force.policy,
-        recipient_assurance_lapsed=bool(recipient.assurance_lapses(today)),
+        recipient_assurance_lapsed=recipient is not None and bool(recipient.assurance_lapses(today)),
     )
     purpose = worked["answers"]["purpose"]
     sharing_request = SharingRequest.objects.create(
@@ -272,12 +292,13 @@ def submit_example(
         requester=requester,
         title=title,
         recipient=recipient,
+        recipient_unlisted="" if recipient is not None else unlisted,
         purpose_category=purpose["category"],
         urgency=purpose["urgency"],
         frequency=purpose["frequency"],
         direction=purpose["direction"],
         data_form=worked["answers"]["data"]["data_form"],
-        answers=saved_from_answers(worked["answers"], title=title, recipient=recipient),
+        answers=saved_from_answers(worked["answers"], title=title, recipient=recipient, unlisted=unlisted),
         stages=ordered_stages([stage.value for stage in result.required_signoffs]),
         submitted_at=timezone.now() - datetime.timedelta(days=days_ago),
     )
@@ -319,6 +340,15 @@ def seed_demo_requests(people: dict[Role, User]) -> int:
         )
         for name, role, reasons, conditions in spec.steps:
             transition(sharing_request, name, actor=people[role], comment=reasons, conditions=conditions)
+    # A recipient the requester could not find on the list: the IG team adds it from the request page.
+    hospice = submit_example(
+        example="discharge_to_care_home",
+        title="Discharge summary for a hospice admission",
+        recipient=None,
+        unlisted="Eastshire Hospice",
+        requester=requester,
+    )
+    transition(hospice, "start_review", actor=people[Role.IG_OFFICER])
     draft = sharing_request_create(requester=requester)
     recipient = Organisation.objects.get(name="Healthwatch Northshire")
     sharing_request_save_step(
@@ -341,7 +371,7 @@ def seed_demo_requests(people: dict[Role, User]) -> int:
         },
         next_step="data",
     )
-    return len(DEMO_REQUESTS) + 1
+    return len(DEMO_REQUESTS) + 2
 
 
 def seed_access_requests(people: dict[Role, User]) -> None:

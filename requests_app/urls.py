@@ -76,6 +76,7 @@ urlpatterns = [
     ),
     path("requests/<str:reference>/stages/", sharing.request_add_stage, name="request_add_stage"),
     path("requests/<str:reference>/assign/", sharing.request_assign, name="request_assign"),
+    path("requests/<str:reference>/add-partner/", sharing.request_add_partner, name="request_add_partner"),
     path("requests/<str:reference>/comments/", sharing.request_comment, name="request_comment"),
     path(
         "registers/agreements/<int:pk>/documents/",

@@ -16,6 +16,8 @@ from requests_app.models import (
     PartnerSignatory,
     SignOffStage,
 )
+from requests_app.models.organisations import ods_code_validator
+from requests_app.services.sharing import PARTNER_FROM_REQUEST_FIELDS
 from requests_app.signers import STAGE_ROLE_CHOICES, STAGE_ROLE_FIELDS
 
 
@@ -44,10 +46,37 @@ class OrganisationForm(NHSFormMixin, forms.ModelForm):
         )
 
     def clean_ods_code(self) -> str:
-        return str(self.cleaned_data["ods_code"]).strip().upper()
+        return _ods_code(self.cleaned_data["ods_code"])
 
     def clean_ico_registration(self) -> str:
         return str(self.cleaned_data["ico_registration"]).strip().upper()
+
+
+def _ods_code(value: object) -> str:
+    # Typed as read aloud ("rxx "); the format check (the model's validator) wants it as ODS prints it.
+    return str(value).strip().upper()
+
+
+class PartnerFromRequestForm(NHSFormMixin, forms.Form):
+    """Add the recipient a request names as a partner: prefilled from what the requester typed.
+
+    A plain form, not a model form: a model form would check the partners' unique constraints itself,
+    whose message ("Constraint ... is violated") names neither the field nor the partner; the service
+    says which partner already has the name or the code.
+    """
+
+    prefix = "partner"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(Organisation, fields=PARTNER_FROM_REQUEST_FIELDS))
+
+    def clean_ods_code(self) -> str:
+        code = _ods_code(self.cleaned_data["ods_code"])
+        if code:
+            # The format only: the ODS is not asked whether the code exists.
+            ods_code_validator(code)
+        return code
 
 
 class OrganisationSettingsForm(NHSFormMixin, forms.ModelForm):

@@ -99,6 +99,11 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def recipient_kind(self) -> str:
+        """The engine's kind of recipient: it knows no integrated care board, which is an NHS body."""
+        return self.kind if self.kind != OrganisationKind.ICB else OrganisationKind.NHS_TRUST.value
+
     def assurance_lapses(self, today: datetime.date) -> list[str]:
         """What is wrong with the partner's assurance on ``today`` (nothing recorded is not a lapse)."""
         lapses = []

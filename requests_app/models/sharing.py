@@ -16,7 +16,11 @@ from requests_app.models.status import StatusChoices
 
 _PURPOSE_LABELS = dict(choices(PurposeCategory))
 # History rows the IG team's routing writes, which are not transitions of the workflow table.
-_ROUTING_ACTIONS = {"add_stage": "Add a sign-off stage", "assign": "Assign"}
+_ROUTING_ACTIONS = {
+    "add_stage": "Add a sign-off stage",
+    "assign": "Assign",
+    "add_partner": "Add the recipient as a partner",
+}
 
 
 class RequestStatus(StatusChoices):

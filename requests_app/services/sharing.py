@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from igportal.roles import Role, has_role
@@ -20,14 +21,17 @@ from requests_app.models import (
     Assessment,
     DataItemType,
     Organisation,
+    OrganisationKind,
     RequestItem,
     RequestStatus,
     SharingRequest,
     SignOffStage,
 )
+from requests_app.permissions import can_manage_organisations
 from requests_app.services.audit import audit_record
+from requests_app.services.organisations import organisation_create
 from requests_app.services.references import reference_allocate
-from requests_app.services.workflow import transition
+from requests_app.services.workflow import record_event, transition
 from requests_app.workflow import ordered_stages
 
 EDITABLE_STATUSES = frozenset({RequestStatus.DRAFT, RequestStatus.CHANGES_REQUESTED})
@@ -261,3 +265,109 @@ def sharing_request_submit(
         },
     )
     return assessment
+
+
+# What the IG team types to add a partner from a request; its assurance is added later on the partner's page.
+PARTNER_FROM_REQUEST_FIELDS = ("name", "kind", "ods_code", "contact_name", "contact_email")
+
+
+def can_add_partner_from_request(user: User, sharing_request: SharingRequest) -> bool:
+    """The IG team, on a request that names a recipient not yet on the list of partners."""
+    return (
+        can_manage_organisations(user)
+        and sharing_request.recipient_id is None
+        and bool(sharing_request.recipient_unlisted)
+    )
+
+
+def partner_initial(sharing_request: SharingRequest) -> dict[str, str]:
+    """What the requester typed about the recipient, to start the IG team's form with."""
+    purpose = sharing_request.answers.get("purpose") or {}
+    kind = str(purpose.get("recipient_kind") or "")
+    return {
+        "name": sharing_request.recipient_unlisted,
+        "kind": kind if kind in OrganisationKind.values else "",
+    }
+
+
+@transaction.atomic
+def sharing_request_add_partner(
+    *,
+    sharing_request: SharingRequest,
+    actor: User,
+    http_request: HttpRequest | None = None,
+    **data: Any,
+) -> Organisation:
+    """Add the recipient a request names but the partners list lacks, and make it the request's recipient.
+
+    One step: the partner is made by ``organisation_create`` (its ODS code checked by format only; there
+    is no lookup in the ODS), then the request and its saved purpose answer name it; the request's history
+    and the partner's audit trail both say who added it from which request. The frozen assessment keeps
+    what was assessed. Raises ``ValidationError`` keyed by field, so the form keeps what was typed.
+    """
+    if not can_manage_organisations(actor):
+        raise PermissionDenied("Only the IG team can add partner organisations.")
+    unknown = set(data) - set(PARTNER_FROM_REQUEST_FIELDS)
+    if unknown:
+        raise ValueError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    locked = (
+        SharingRequest.objects.select_related("recipient")
+        .select_for_update(of=("self",))
+        .get(pk=sharing_request.pk)
+    )
+    if locked.recipient is not None or not locked.recipient_unlisted:
+        # Someone else added it first, or the requester has since chosen a partner from the list.
+        named = f"names {locked.recipient.name}" if locked.recipient else "names no recipient"
+        raise ValidationError(f"{locked.reference} now {named}: there is no partner to add from it.")
+    name = str(data.get("name") or "").strip()
+    if name and Organisation.objects.filter(name__iexact=name).exists():
+        raise ValidationError(
+            {
+                "name": f"{name} is already a partner. Ask the requester to choose it from the list, "
+                "or give this organisation its full, different name."
+            }
+        )
+    ods_code = str(data.get("ods_code") or "")
+    same_code = Organisation.objects.filter(ods_code=ods_code).first() if ods_code else None
+    if same_code is not None:
+        raise ValidationError({"ods_code": f"ODS code {ods_code} is already {same_code.name}'s."})
+    organisation = organisation_create(actor=actor, **{**data, "name": name})
+    typed = locked.recipient_unlisted
+    locked.recipient = organisation
+    locked.recipient_unlisted = ""
+    purpose = locked.answers.get("purpose")
+    if purpose is not None:
+        # As if the requester had chosen it from the list (the wizard's own spelling of that answer).
+        locked.answers = {
+            **locked.answers,
+            "purpose": {
+                **purpose,
+                "recipient": organisation.pk,
+                "recipient_not_listed": "",
+                "recipient_name": organisation.name,
+                "recipient_kind": organisation.recipient_kind,
+            },
+        }
+    locked.save(update_fields=["recipient", "recipient_unlisted", "answers", "updated_at"])
+    sharing_request.recipient, sharing_request.recipient_unlisted = organisation, ""
+    sharing_request.answers = locked.answers
+    audit_record(
+        action="organisation.create",
+        actor=actor,
+        target=organisation,
+        request=http_request,
+        detail={
+            "from_request": locked.reference,
+            "kind": organisation.kind,
+            "ods_code": organisation.ods_code,
+        },
+    )
+    record_event(
+        locked,
+        "add_partner",
+        actor=actor,
+        comment=f"Added {organisation.name} as a partner (the requester named it “{typed}”)",
+        http_request=http_request,
+        detail={"organisation": organisation.pk},
+    )
+    return organisation

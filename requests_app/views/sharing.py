@@ -21,6 +21,7 @@ from necessity.presenters import present_result, summarise_answers
 from necessity.steps import STEPS_BY_NAME
 from necessity.views import step_url
 from requests_app.forms.documents import DocumentForm
+from requests_app.forms.organisations import PartnerFromRequestForm
 from requests_app.forms.workflow import AddStageForm, AssignForm, CommentForm, DecisionForm
 from requests_app.models import (
     Assessment,
@@ -32,6 +33,7 @@ from requests_app.permissions import (
     can_browse_requests,
     can_change_registers,
     can_comment_on_request,
+    can_manage_organisations,
     can_read_audit_trail,
     can_read_dpias,
     can_read_registers,
@@ -48,9 +50,12 @@ from requests_app.services.overrides import (
     starting_conditions,
 )
 from requests_app.services.sharing import (
+    can_add_partner_from_request,
     can_delete_draft,
     can_edit_answers,
     can_raise_requests,
+    partner_initial,
+    sharing_request_add_partner,
     sharing_request_delete_draft,
 )
 from requests_app.services.uploads import can_add_documents
@@ -289,6 +294,9 @@ def render_request_page(
         "document_form": DocumentForm(),
         "can_read_audit": can_read_audit_trail(user),
         "can_comment": can_comment_on_request(user, sharing_request.requester_id),
+        "add_partner_form": PartnerFromRequestForm(initial=partner_initial(sharing_request))
+        if can_add_partner_from_request(user, sharing_request)
+        else None,
         **_register_context(user, sharing_request, assessment),
     }
     context.update(forms or {})
@@ -470,6 +478,22 @@ def request_assign(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
         ),
         done="Assignment saved.",
         may_act=is_ig_team_reviewer,
+    )
+
+
+@require_POST
+def request_add_partner(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    """The IG team adds the recipient the requester named, not yet a partner, and links it in one step."""
+    return _request_form_action(
+        request,
+        reference,
+        form_class=PartnerFromRequestForm,
+        form_name="add_partner_form",
+        act=lambda target, data: sharing_request_add_partner(
+            sharing_request=target, actor=request.user, http_request=request, **data
+        ),
+        done="Partner added and named as this request's recipient.",
+        may_act=lambda user, target: can_manage_organisations(user),
     )
 
 

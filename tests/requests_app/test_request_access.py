@@ -32,6 +32,7 @@ def request_urls(sharing_request: SharingRequest) -> list[tuple[str, str]]:
         ("post", reverse("request_transition", args=[ref, "withdraw"])),
         ("post", reverse("request_add_stage", args=[ref])),
         ("post", reverse("request_assign", args=[ref])),
+        ("post", reverse("request_add_partner", args=[ref])),
         ("post", reverse("request_comment", args=[ref])),
         ("get", reverse("request_delete", args=[ref])),
         ("post", reverse("request_delete", args=[ref])),
@@ -80,6 +81,7 @@ def test_every_request_url_is_listed() -> None:
         "request_transition",
         "request_add_stage",
         "request_assign",
+        "request_add_partner",
         "request_comment",
         "request_delete",
     }

@@ -301,6 +301,16 @@ RULES: dict[str, list[Rule]] = {
             method="post",
         )
     ],
+    # The IG team adds a recipient the requester named as a partner (this request names one already,
+    # so the IG team is told so: 400); the requester and the auditor read the request but may not.
+    "request_add_partner": [
+        _r(
+            lambda w: f"/requests/{w.in_review.reference}/add-partner/",
+            IG_TEAM,
+            refused=frozenset({"owner", "auditor"}),
+            method="post",
+        )
+    ],
     "request_comment": [
         # The auditor reads the request but changes nothing, not even with a comment.
         _r(

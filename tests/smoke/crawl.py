@@ -107,6 +107,10 @@ class Demo:
         )
         if flowless is not None:
             refs["flowless"] = flowless.reference
+        # The demo's request naming a recipient not yet a partner (until the crawl's own post adds it).
+        unlisted = m.SharingRequest.objects.exclude(recipient_unlisted="").order_by("pk").first()
+        if unlisted is not None:
+            refs["unlisted"] = unlisted.reference
         # The links by which the demo's two partners sign the joint agreement (a re-send changes them).
         from requests_app.signing_links import token_for
 
@@ -257,6 +261,7 @@ GETS: dict[str, list[Get]] = {
     "/requests/x/actions/x/": [page("/requests/{ref_ig_review}/actions/withdraw/", NOBODY, status=405)],
     "/requests/x/stages/": [page("/requests/{ref_ig_review}/stages/", NOBODY, status=405)],
     "/requests/x/assign/": [page("/requests/{ref_ig_review}/assign/", NOBODY, status=405)],
+    "/requests/x/add-partner/": [page("/requests/{ref_ig_review}/add-partner/", NOBODY, status=405)],
     "/requests/x/comments/": [page("/requests/{ref_ig_review}/comments/", NOBODY, status=405)],
     "/requests/x/documents/": [page("/requests/{ref_submitted}/documents/", NOBODY, status=405)],
     "/requests/x/documents/1/": [page("/requests/{ref_submitted}/documents/{document}/", REQ | READERS)],
@@ -824,6 +829,18 @@ POSTS: dict[str, list[Post]] = {
             "igofficer",
             form="/requests/{ref_ig_review}/",
             data={"assignee": "{user_dpo}"},
+        )
+    ],
+    "/requests/x/add-partner/": [
+        Post(
+            "/requests/{ref_unlisted}/add-partner/",
+            "igofficer",
+            form="/requests/{ref_unlisted}/",
+            data={
+                "partner-ods_code": "EHX01",
+                "partner-contact_name": "Morgan Hale",
+                "partner-contact_email": "ig@eastshire-hospice.example",
+            },
         )
     ],
     "/requests/x/stages/": [
