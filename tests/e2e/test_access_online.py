@@ -107,6 +107,7 @@ def test_the_public_ask_online_and_the_ig_team_answer_review_appeal_and_count_it
     j.at(HOME)
     _find_in_register(j, sar)
     j.shot("sar-case")
+    expect(page.get_by_test_id("history")).to_contain_text("Create (Received) by the requester (online form)")
     form = _next_step(page, "Ask for proof of identity")
     _fill_date(form, "Date proof of identity was asked for", today)
     form.get_by_role("button", name="Ask for proof of identity").click()
