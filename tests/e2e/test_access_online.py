@@ -1,4 +1,4 @@
-"""Journey 5: the public ask online; the IG officer pauses, resumes and answers; a refusal is reviewed and
+"""Journey 9: the public ask online; the IG officer pauses, resumes and answers; a refusal is reviewed and
 appealed; the DPO downloads the quarter's statistics.
 
 A member of the public sends a subject access request at /ask/ (no account) and is shown the reference
@@ -85,7 +85,7 @@ def test_the_public_ask_online_and_the_ig_team_answer_review_appeal_and_count_it
     journey: Callable[[str], Journey], ig_officer: User, dpo: User
 ) -> None:
     today = timezone.localdate()
-    j = journey("5-ask-online")
+    j = journey("9-ask-online")
     page = j.page
 
     # A member of the public asks for their own records: no account, a reference and a date at once.
