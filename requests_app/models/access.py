@@ -760,6 +760,9 @@ class AccessRequestDocument(models.Model):
         return self.original_name
 
 
+ONLINE_ACTOR_NAME = "the requester (online form)"
+
+
 class AccessRequestHistory(StateHistory):
     """One row per move or change of a case: append-only, written only by ``services.workflow``."""
 
@@ -770,6 +773,15 @@ class AccessRequestHistory(StateHistory):
     class Meta:
         ordering = ["access_request", "occurred_at", "id"]
         verbose_name_plural = "access request history"
+
+    @property
+    def actor_name(self) -> str:
+        # A case logged by a person names them; the only one made with no account behind it is the one a
+        # member of the public sends at /ask/ (services.access.access_request_submit_online), so it is
+        # the requester's, not a scheduled task's. The portal's own later moves (``lapse``) stay its own.
+        if self.actor_id is None and self.action == "create":
+            return ONLINE_ACTOR_NAME
+        return super().actor_name
 
     def __str__(self) -> str:
         return f"{self.access_request_id}: {self.from_status} -> {self.to_status}"

@@ -242,3 +242,16 @@ def test_the_quarters_statistics_count_by_type_exemption_review_and_pause(
     assert b"Upheld: the original answer stands,1" in csv.content
     assert b"Alex" not in csv.content
     assert client_for(requester).get(reverse("access_statistics")).status_code == 404
+
+
+def test_the_register_links_to_the_statistics_for_everyone_who_may_read_them(
+    client_for: ClientFor, dpo: User, auditor: User
+) -> None:
+    """Found by the browser journey: the statistics page had no link anywhere, so the DPO could reach
+    it only by typing its address."""
+    link = f'href="{reverse("access_statistics")}"'.encode()
+    for reader in (dpo, auditor):
+        register = client_for(reader).get(reverse("access_request_list"))
+        assert register.status_code == 200
+        assert link in register.content
+        assert client_for(reader).get(reverse("access_statistics")).status_code == 200

@@ -117,6 +117,27 @@ def test_the_ig_team_sees_the_online_request_in_its_list(
     assert case.reference in page.content.decode()
 
 
+def test_the_case_history_says_the_requester_made_it_online_not_a_scheduled_task(
+    client: Client, client_for: ClientFor, ig_officer: Any
+) -> None:
+    """Found by the browser journey: the history named "IG Portal (scheduled task)" as the maker of a
+    case that a member of the public sent, because it has no account behind it."""
+    _ask(client)
+    case = AccessRequest.objects.get()
+    page = client_for(ig_officer).get(reverse("access_request_detail", args=[case.pk])).content.decode()
+    assert "Create (Received) by the requester (online form)" in page
+    assert "scheduled task" not in page
+
+
+def test_the_acknowledgement_names_the_type_of_request_as_written(client: Client) -> None:
+    """Found by the browser journey: the page lower-cased the type, telling the public of their "subject
+    access request (sar)"."""
+    _ask(client)
+    done = client.get(reverse("access_request_online_done")).content.decode()
+    assert "logged it as: Subject access request (SAR)." in done
+    assert "(sar)" not in done
+
+
 def test_a_filled_honeypot_keeps_nothing_and_looks_like_success(client: Client) -> None:
     response = _ask(client, website="http://spam.example")
     assert response.status_code == 200
