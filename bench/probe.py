@@ -104,7 +104,7 @@ def verified_session(user: User) -> str:
         device = TOTPDevice.objects.create(user=user, name="Benchmark authenticator", confirmed=True)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "igportal.accounts.backends.LocalPasswordBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session_start(store)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.test import Client
@@ -186,3 +188,26 @@ def client_for(client: Client) -> ClientFor:
         return client
 
     return login
+
+
+# The data migrations that load the starting rows: the role groups, the data item catalogue and the
+# retention schedule.
+STARTING_DATA = (
+    ("requests_app.migrations.0002_role_groups", "create_role_groups"),
+    ("requests_app.migrations.0004_data_item_catalogue", "load_catalogue"),
+    ("requests_app.migrations.0027_retention", "seed_schedule"),
+)
+
+
+@pytest.fixture
+def starting_data(transactional_db: None) -> None:
+    """Put back the rows the migrations load, which the previous transactional test emptied.
+
+    A transactional test ends by emptying every table, so only the first one to run would see the
+    catalogue the wizard offers. The loaders are the migrations' own (get_or_create, so harmless
+    when the rows are there), which keeps one definition of the starting data. (Django's
+    serialized_rollback would do this too, but it collides with the content types that the other
+    transactional tests' flushes re-create.)
+    """
+    for module, loader in STARTING_DATA:
+        getattr(importlib.import_module(module), loader)(apps, None)

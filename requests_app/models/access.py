@@ -383,6 +383,8 @@ class AccessRequest(models.Model):
     recipients_told = models.TextField(
         "Recipients told (UK GDPR Art 19)",
         blank=True,
+        default="",
+        db_default="",
         help_text="Rectification, erasure and restriction: who the change was told to, or why no one was.",
     )
 
@@ -393,17 +395,23 @@ class AccessRequest(models.Model):
     # UK GDPR Art 15(1A) (inserted by the Data (Use and Access) Act 2025, treated as in force from 1 January
     # 2024): the requester is entitled to what a reasonable and proportionate search finds; the note says
     # what was searched.
-    searches_proportionate = models.BooleanField("Searches were reasonable and proportionate", default=False)
-    searches_note = models.TextField("What was searched", blank=True)
+    searches_proportionate = models.BooleanField(
+        "Searches were reasonable and proportionate", default=False, db_default=False
+    )
+    searches_note = models.TextField("What was searched", blank=True, default="", db_default="")
     # When the requester was told the case closed itself after a pause passed its limit; set by the task.
     lapse_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # FOI and EIR only, opt-in per case: the answer is listed in the public disclosure log under this
     # summary, which the IG team writes for publication (never the requester's words or anyone's name).
-    publish_in_disclosure_log = models.BooleanField("Publish in the disclosure log", default=False)
+    publish_in_disclosure_log = models.BooleanField(
+        "Publish in the disclosure log", default=False, db_default=False
+    )
     disclosure_log_summary = models.TextField(
         "Summary for the disclosure log",
         blank=True,
+        default="",
+        db_default="",
         help_text="What was asked and released, written for the public: no names or other personal data.",
     )
 
@@ -412,12 +420,16 @@ class AccessRequest(models.Model):
     original = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups", editable=False
     )
-    regulator = models.CharField(max_length=8, choices=Regulator.choices, blank=True, editable=False)
+    regulator = models.CharField(
+        max_length=8, choices=Regulator.choices, blank=True, editable=False, default="", db_default=""
+    )
     regulator_due_on = models.DateField("Response to the Commissioner due", null=True, blank=True)
     # A data protection complaint: when it was acknowledged (DPA 2018 s164A).
     acknowledged_on = models.DateField("Acknowledged on", null=True, blank=True, editable=False)
 
-    reply_by = models.CharField("How to reply", max_length=16, choices=ReplyMethod.choices, blank=True)
+    reply_by = models.CharField(
+        "How to reply", max_length=16, choices=ReplyMethod.choices, blank=True, default="", db_default=""
+    )
     # Online requests only: when the acknowledgement email (reference and due date, nothing the requester
     # typed) was sent; set by the task that claims it, so a second run sends nothing.
     acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -133,8 +133,11 @@ class AgreementVersion(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     # The PDF every party signs, rendered when the version is sent for signature: each signature
     # records this hash, so what was signed is exactly what was read.
-    signing_copy = models.FileField(upload_to="agreements/signing/", blank=True)
-    signing_sha256 = models.CharField("SHA-256 of the signing copy", max_length=64, blank=True)
+    # Empty until the version is sent for signature (database defaults: rows written by bulk loads too).
+    signing_copy = models.FileField(upload_to="agreements/signing/", blank=True, default="", db_default="")
+    signing_sha256 = models.CharField(
+        "SHA-256 of the signing copy", max_length=64, blank=True, default="", db_default=""
+    )
 
     audit_type = "isa"
 

@@ -74,14 +74,26 @@ class Organisation(models.Model):
         blank=True,
         help_text="Told when a data subject withdraws consent for information this organisation received.",
     )
-    dspt_status = models.CharField("DSPT status", max_length=16, choices=DsptStatus.choices, blank=True)
+    dspt_status = models.CharField(
+        "DSPT status", max_length=16, choices=DsptStatus.choices, blank=True, default="", db_default=""
+    )
     dspt_published_on = models.DateField("DSPT published on", null=True, blank=True)
     ico_registration = models.CharField(
-        "ICO registration number", max_length=8, blank=True, validators=[ico_number_validator]
+        "ICO registration number",
+        max_length=8,
+        blank=True,
+        validators=[ico_number_validator],
+        default="",
+        db_default="",
     )
     ico_expires_on = models.DateField("ICO registration expires on", null=True, blank=True)
     assurance_contact = models.CharField(
-        "Assurance contact", max_length=200, blank=True, help_text="Who answers for the partner's assurance."
+        "Assurance contact",
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Who answers for the partner's assurance.",
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -49,7 +49,9 @@ def test_the_counts_follow_the_scale(seeded: dict[str, int]) -> None:
     assert seeded["reminder_milestones_due_unclaimed"] >= 1
     # Every queue has work, and most requests were decided long ago.
     statuses = set(SharingRequest.objects.values_list("status", flat=True))
-    assert set(RequestStatus.values) <= statuses
+    # Every status but the asset owner's stage: the seeder has no information assets yet (issue 18's
+    # benchmark item, still open), and that stage exists only for requests drawing on one.
+    assert set(RequestStatus.values) - {RequestStatus.AWAITING_IAO} <= statuses
     waiting = ["draft", "submitted", "ig_review", "changes_requested", "awaiting_caldicott", "awaiting_siro"]
     assert SharingRequest.objects.exclude(status__in=waiting).count() > 150
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Generator, Iterator
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
@@ -16,26 +14,6 @@ from tests.e2e.journey import Journey
 # Pages answer in well under a second; the margin is for a loaded two-core CI machine.
 TIMEOUT_MS = 10_000
 expect.set_options(timeout=TIMEOUT_MS)
-
-# The data migrations that load the starting rows: the role groups and the data item catalogue.
-STARTING_DATA = (
-    ("requests_app.migrations.0002_role_groups", "create_role_groups"),
-    ("requests_app.migrations.0004_data_item_catalogue", "load_catalogue"),
-)
-
-
-@pytest.fixture
-def starting_data(transactional_db: None) -> None:
-    """Put back the rows the migrations load, which the previous transactional test emptied.
-
-    A transactional test ends by emptying every table, so only the first one to run would see the
-    catalogue the wizard offers. The loaders are the migrations' own (get_or_create, so harmless
-    when the rows are there), which keeps one definition of the starting data. (Django's
-    serialized_rollback would do this too, but it collides with the content types that the other
-    transactional tests' flushes re-create.)
-    """
-    for module, loader in STARTING_DATA:
-        getattr(importlib.import_module(module), loader)(apps, None)
 
 
 @pytest.fixture(scope="session")

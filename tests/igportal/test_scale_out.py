@@ -95,7 +95,7 @@ def signed_in(user: User) -> str:
     """A session as a password login leaves it (the person needs no second factor); its key."""
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "igportal.accounts.backends.LocalPasswordBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session_start(store)
     store.create()

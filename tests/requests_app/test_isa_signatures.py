@@ -331,6 +331,7 @@ def _sign_in_a_race(signature_id: int, barrier: threading.Barrier, outcomes: lis
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("starting_data")  # the data item catalogue, which an earlier flush may have emptied
 def test_two_last_signatures_at_once_bring_it_into_force_exactly_once(make_user: MakeUser) -> None:
     assert connection.vendor == "postgresql"
     officer, guardian = make_user(Role.IG_OFFICER), make_user(Role.CALDICOTT_GUARDIAN)
