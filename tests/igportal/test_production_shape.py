@@ -40,8 +40,7 @@ from requests_app.models import (
     RequestStatus,
     SharingRequest,
 )
-from tests.conftest import MakeUser
-from tests.e2e.conftest import STARTING_DATA
+from tests.conftest import STARTING_DATA, MakeUser
 from tests.factories import make_agreement, make_request
 from tests.igportal.processes import ROOT, celery_env, free_port, sent_message_ids, start, stop, wait_for
 
