@@ -176,7 +176,7 @@ def carry_out_destruction(
     """
     source = DISPOSAL_SOURCES[review.record_type]
     destroyed = source.destroy(review.object_id)
-    redacted = audit_redact(target_type=_audit_type(review.record_type), target_id=str(review.object_id))
+    redacted = audit_redact(target_type=source.audit_type, target_id=str(review.object_id))
     rule = review.rule
     record = DestructionRecord.objects.create(
         review=review,
@@ -205,13 +205,6 @@ def carry_out_destruction(
         },
     )
     return record
-
-
-def _audit_type(record_type: str) -> str:
-    # The audit trail names targets by their model's ``audit_type`` or model name.
-    return {"supporting_document": "supportingdocument", "api_token": "api_token"}.get(
-        record_type, record_type
-    )
 
 
 def audit_redact(*, target_type: str, target_id: str) -> int:
