@@ -204,6 +204,10 @@ class DestructionRecord(models.Model):
     method = models.CharField(max_length=200)
     documents_deleted = models.PositiveIntegerField(default=0)
     audit_events_redacted = models.PositiveIntegerField(default=0)
+    # Events about the record written before retention came in (migration 0027): their hash covers the
+    # label and detail themselves, so they cannot be blanked without breaking the chain and are kept as
+    # written (docs/retention.md, "Events from before retention").
+    audit_events_kept = models.PositiveIntegerField(default=0, db_default=0)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     destroyed_at = models.DateTimeField(auto_now_add=True)
 

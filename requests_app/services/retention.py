@@ -176,7 +176,7 @@ def carry_out_destruction(
     """
     source = DISPOSAL_SOURCES[review.record_type]
     destroyed = source.destroy(review.object_id)
-    redacted = audit_redact(target_type=source.audit_type, target_id=str(review.object_id))
+    redacted, kept = audit_redact(target_type=source.audit_type, target_id=str(review.object_id))
     rule = review.rule
     record = DestructionRecord.objects.create(
         review=review,
@@ -189,6 +189,7 @@ def carry_out_destruction(
         method=destroyed.method,
         documents_deleted=destroyed.documents_deleted,
         audit_events_redacted=redacted,
+        audit_events_kept=kept,
         approved_by=actor,
     )
     audit_record(
@@ -202,23 +203,25 @@ def carry_out_destruction(
             "rule_version": rule.version,
             "documents_deleted": destroyed.documents_deleted,
             "audit_events_redacted": redacted,
+            "audit_events_kept": kept,
         },
     )
     return record
 
 
-def audit_redact(*, target_type: str, target_id: str) -> int:
-    """Blank the label and detail of the audit events about one destroyed record; return how many.
+def audit_redact(*, target_type: str, target_id: str) -> tuple[int, int]:
+    """Blank the label and detail of the audit events about one destroyed record.
 
-    Only events whose hash covers the digest of those parts (every event written since retention came
-    in) can be redacted without breaking the chain; older ones keep their label and detail, and the
-    database refuses any other change to an event (migration 0024's trigger).
+    Returns how many were redacted and how many had to be kept as written. Only events whose hash covers
+    the digest of those parts (every event written since retention came in) can be redacted without
+    breaking the chain; older ones keep their label and detail, and the database refuses any other
+    change to an event (migration 0027's trigger). Re-hashing them is not an option: it would rewrite
+    the chain after them and contradict every checkpoint already signed outside the database.
     """
-    return (
-        AuditEvent.objects.filter(target_type=target_type, target_id=target_id, redacted_at__isnull=True)
-        .exclude(personal_digest="")
-        .update(target_label="", detail={}, redacted_at=timezone.now())
-    )
+    about = AuditEvent.objects.filter(target_type=target_type, target_id=target_id, redacted_at__isnull=True)
+    kept = about.filter(personal_digest="").count()
+    redacted = about.exclude(personal_digest="").update(target_label="", detail={}, redacted_at=timezone.now())
+    return redacted, kept
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.utils import timezone
 
 from requests_app.models import (
     AccessRequest,
@@ -276,3 +277,39 @@ def test_the_database_allows_an_event_only_to_be_blanked_never_changed(dpo: User
         AuditEvent.objects.filter(pk=event.pk).update(action="request.export")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_an_event_from_before_retention_is_kept_as_written_and_the_destruction_record_says_so(
+    dpo: User,
+) -> None:
+    from requests_app.services.audit import _append, _lock_the_chain
+
+    case = finished_sar(responded_on=date(2023, 1, 5))
+    audit_record(action="access_request.view", actor=dpo, target=case)
+    # An event as written before migration 0027: its hash covers the label and detail themselves.
+    with transaction.atomic():
+        _lock_the_chain("default")
+        legacy = _append(
+            "default",
+            occurred_at=timezone.now(),
+            fields={
+                "actor_id": dpo.pk,
+                "actor_label": dpo.username,
+                "action": "access_request.edited",
+                "target_type": "access_request",
+                "target_id": str(case.pk),
+                "target_label": case.reference,
+                "ip_address": None,
+                "user_agent": "",
+                "detail": {"requester": "Jane Citizen"},
+                "personal_digest": "",
+            },
+        )
+    _destroy_one(dpo, case)
+    legacy.refresh_from_db()
+    assert (legacy.detail, legacy.redacted_at) == ({"requester": "Jane Citizen"}, None)
+    record = DestructionRecord.objects.get()
+    assert (record.audit_events_redacted, record.audit_events_kept) == (1, 1)
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "chain intact" in out.getvalue()
