@@ -41,6 +41,7 @@ from requests_app.models import (
     DataFlowHistory,
     DataFlowReview,
     DataFlowStatus,
+    DecisionRecord,
     Disclosure,
     Dpia,
     DpiaHistory,
@@ -329,7 +330,12 @@ SHELL_SOURCES: tuple[ShellSource, ...] = (
             Dependents(RequestComment, "request_id", {"body": DESTROYED_TEXT}),
             Dependents(RequestHistory, "request_id", {"comment": ""}),
         ),
-        files=(StoredFiles(SupportingDocument, "request_id", "file", delete_rows=True),),
+        files=(
+            StoredFiles(SupportingDocument, "request_id", "file", delete_rows=True),
+            # The decision record's row stays (its name, hash and size show a decision was recorded);
+            # its PDF, which repeats the request, goes.
+            StoredFiles(DecisionRecord, "request_id", "file", delete_rows=False),
+        ),
     ),
     ShellSource(
         record_type=RecordType.DISCLOSURE,
@@ -395,7 +401,11 @@ SHELL_SOURCES: tuple[ShellSource, ...] = (
                 "agreement_id",
                 {"data_subjects": "", "legal_basis_notes": "", "onward_sharing_exceptions": ""},
             ),
-            Dependents(AgreementSignature, "version__agreement_id", {"signed_name": DESTROYED_TEXT}),
+            Dependents(
+                AgreementSignature,
+                "version__agreement_id",
+                {"signed_name": DESTROYED_TEXT, "signed_ip": None, "decline_reason": ""},
+            ),
             Dependents(AgreementHistory, "version__agreement_id", {"comment": ""}),
         ),
         files=(

@@ -32,6 +32,7 @@ from requests_app.models import (
     DataFlowHistory,
     DataFlowReview,
     DataFlowStatus,
+    DecisionRecord,
     DestructionRecord,
     DisposalReview,
     DisposalStatus,
@@ -97,7 +98,17 @@ def sharing_request(user: User) -> Made:
         size=20,
         sha256="0" * 64,
     )
-    return Made(request, [_file(document)])
+    closing = RequestHistory.objects.filter(request=request).latest("id")
+    decision = DecisionRecord.objects.create(
+        request=request,
+        decided_by_event=closing,
+        version=1,
+        name="ISR-decision.pdf",
+        file=ContentFile(f"%PDF-1.4 decision about {JANE}".encode(), name="decision.pdf"),
+        sha256="1" * 64,
+        size=30,
+    )
+    return Made(request, [_file(document), _file(decision)])
 
 
 def disclosure(user: User) -> Made:
