@@ -455,7 +455,10 @@ SHELL_SOURCES: tuple[ShellSource, ...] = (
     ShellSource(
         record_type=RecordType.CONSENT_WITHDRAWAL,
         model=ConsentWithdrawal,
-        finished=Q(),
+        # Finished with once every recipient has been told [001 s6]: until then it is live work.
+        finished=~Q(
+            pk__in=ConsentWithdrawalNotice.objects.filter(notified_at__isnull=True).values("withdrawal_id")
+        ),
         dated_by={_C.CLOSURE: _date("withdrawn_on"), _C.CREATION: _day("recorded_at")},
         label_field="reference",
         blank={"subject_reference": "", "notes": ""},

@@ -220,7 +220,8 @@ def audit_redact(*, target_type: str, target_id: str) -> tuple[int, int]:
     """
     about = AuditEvent.objects.filter(target_type=target_type, target_id=target_id, redacted_at__isnull=True)
     kept = about.filter(personal_digest="").count()
-    redacted = about.exclude(personal_digest="").update(target_label="", detail={}, redacted_at=timezone.now())
+    redactable = about.exclude(personal_digest="")
+    redacted = redactable.update(target_label="", detail={}, redacted_at=timezone.now())
     return redacted, kept
 
 
