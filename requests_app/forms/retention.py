@@ -37,6 +37,7 @@ class ReferRecordForm(NHSFormMixin, forms.Form):
     reference = forms.CharField(
         label="Reference of the IG Portal record this request reaches",
         max_length=20,
-        help_text="An earlier, closed access request case about this person, e.g. SAR-2023-00012.",
+        help_text="A finished record about this person: an earlier access request (SAR-2023-00012), a"
+        " sharing request, disclosure, data flow, ISA, DPIA, incident or consent withdrawal.",
         error_messages={"required": "Enter the reference of the record."},
     )

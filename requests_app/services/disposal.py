@@ -79,6 +79,15 @@ class PastPeriod:
 
 
 @dataclass(frozen=True)
+class Found:
+    """A record named by its reference, and whether it is finished with (only then can it be disposed of)."""
+
+    object_id: int
+    label: str
+    finished: bool
+
+
+@dataclass(frozen=True)
 class Destroyed:
     method: str
     documents_deleted: int = 0
@@ -98,6 +107,10 @@ class DisposalSource(ABC):
     @abstractmethod
     def destroy(self, object_id: int) -> Destroyed:
         """Remove the record's personal data; called inside the destruction's transaction."""
+
+    def find(self, reference: str) -> Found | None:
+        """The record of this type with ``reference``, for types whose records have one."""
+        return None
 
     def _cutoff(self, rule: RetentionRule, today: date) -> date:
         # Trigger dates on or before this may have passed their period; ``retain_until`` decides exactly.
@@ -125,6 +138,10 @@ class AccessRequestSource(DisposalSource):
         for pk, reference, ended in rows:
             if self._passed(rule, today, ended):
                 yield PastPeriod(pk, reference, ended)
+
+    def find(self, reference: str) -> Found | None:
+        case = AccessRequest.objects.filter(reference=reference).first()
+        return None if case is None else Found(case.pk, case.reference, not case.is_open)
 
     def destroy(self, object_id: int) -> Destroyed:
         AccessRequest.objects.filter(pk=object_id).update(
@@ -264,6 +281,15 @@ class ShellSource(DisposalSource):
         for pk, label, since in rows:
             if since is not None and self._passed(rule, today, since):
                 yield PastPeriod(pk, f"{self.label_prefix}{label}", since)
+
+    def find(self, reference: str) -> Found | None:
+        if self.label_field != "reference":
+            return None
+        records = self.model._default_manager.all()
+        pk = records.filter(reference=reference).values_list("pk", flat=True).first()
+        if pk is None:
+            return None
+        return Found(pk, f"{self.label_prefix}{reference}", records.filter(self.finished, pk=pk).exists())
 
     def destroy(self, object_id: int) -> Destroyed:
         deleted = self._delete_files(object_id)

@@ -38,6 +38,10 @@ from requests_app.services.audit import audit_record
 from requests_app.services.disposal import DISPOSAL_SOURCES
 
 SWEEP_KIND = "disposal"
+NO_SUCH_RECORD = (
+    "Enter the reference of a record in IG Portal: an access request, sharing request, disclosure, data flow,"
+    " ISA, DPIA, incident or consent withdrawal."
+)
 MAX_REASON = 2000
 
 
@@ -239,25 +243,37 @@ def rights_case_refer_portal_record(
     The record is put before the DPO on the disposal list now, ahead of its schedule, linked to the case:
     the DPO then destroys it (erasure) or places a hold on its disposal (restriction: the data is kept but
     not otherwise used, Art 18(2)), through the same workflow and destruction service as any other
-    disposal, never by hand. Only access request cases can be referred so far (docs/retention.md).
+    disposal, never by hand. Any record type with a reference can be referred (``DisposalSource.find``);
+    a record still open or in force cannot, since it is still needed.
     """
     if not is_ig_team(actor):
         raise PermissionDenied("Only the IG team can refer a record to the DPO for disposal.")
     if case.kind not in (AccessRequestKind.ERASURE, AccessRequestKind.RESTRICTION):
         raise ValidationError("Only an erasure or restriction case can refer a record for disposal.")
-    target = AccessRequest.objects.filter(reference=reference.strip().upper()).first()
-    if target is None:
-        raise ValidationError({"reference": "Enter the reference of an access request in IG Portal."})
-    if target.pk == case.pk:
+    reference = reference.strip().upper()
+    found = next(
+        (
+            (record_type, item)
+            for record_type, source in DISPOSAL_SOURCES.items()
+            if (item := source.find(reference)) is not None
+        ),
+        None,
+    )
+    if found is None:
+        raise ValidationError({"reference": NO_SUCH_RECORD})
+    record_type, target = found
+    if record_type == RecordType.ACCESS_REQUEST and target.object_id == case.pk:
         raise ValidationError({"reference": "A case cannot refer itself: its record is needed to answer it."})
-    if target.is_open:
-        raise ValidationError({"reference": f"{target.reference} is still open: close it before disposal."})
-    rule = RetentionRule.objects.get(record_type=RecordType.ACCESS_REQUEST)
+    if not target.finished:
+        raise ValidationError(
+            {"reference": f"{target.label} is still open or in force: finish it before disposal."}
+        )
+    rule = RetentionRule.objects.get(record_type=record_type)
     review, created = DisposalReview.objects.get_or_create(
-        record_type=RecordType.ACCESS_REQUEST,
-        object_id=target.pk,
+        record_type=record_type,
+        object_id=target.object_id,
         defaults={
-            "label": target.reference,
+            "label": target.label[:120],
             "rule": rule,
             "rule_version": rule.version,
             "trigger_date": today,
@@ -267,7 +283,7 @@ def rights_case_refer_portal_record(
     )
     if not created:
         if review.status == DisposalStatus.DESTROYED:
-            raise ValidationError({"reference": f"{target.reference} has already been destroyed."})
+            raise ValidationError({"reference": f"{target.label} has already been destroyed."})
         review.requested_by_case = case
         review.save(update_fields=["requested_by_case", "updated_at"])
     audit_record(
@@ -275,6 +291,11 @@ def rights_case_refer_portal_record(
         actor=actor,
         target=review,
         request=http_request,
-        detail={"case": case.reference, "kind": case.kind, "record": target.reference},
+        detail={
+            "case": case.reference,
+            "kind": case.kind,
+            "record": target.label,
+            "record_type": record_type,
+        },
     )
     return review

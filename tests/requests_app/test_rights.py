@@ -23,12 +23,14 @@ from requests_app.models import (
     DestructionRecord,
     DisposalReview,
     DisposalStatus,
+    Incident,
+    IncidentStatus,
 )
 from requests_app.services.access import access_request_create, access_request_transition
 from requests_app.services.retention import rights_case_refer_portal_record
 from requests_app.services.workflow import transition
 from tests.conftest import ClientFor
-from tests.factories import AccessRequestFactory
+from tests.factories import AccessRequestFactory, make_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +179,29 @@ def test_an_erasure_reaching_portal_records_goes_to_the_dpo_through_disposal(
     assert DestructionRecord.objects.get().review == review
 
 
+def test_an_erasure_can_reach_any_portal_record_with_a_reference_but_not_one_still_open(
+    ig_officer: User, dpo: User
+) -> None:
+    incident = make_incident(reported_by=ig_officer, description="Sam Rivers' letter went astray")
+    case = _ready(ig_officer, "erasure")
+    with pytest.raises(ValidationError, match="still open or in force"):
+        rights_case_refer_portal_record(
+            case=case, reference=incident.reference, actor=ig_officer, today=TODAY
+        )
+    Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.CLOSED)
+    review = rights_case_refer_portal_record(
+        case=case, reference=incident.reference, actor=ig_officer, today=TODAY
+    )
+    assert (review.record_type, review.object_id, review.label) == (
+        "incident",
+        incident.pk,
+        incident.reference,
+    )
+    transition(review, "destroy", actor=dpo, comment=f"Erased for {case.reference} (UK GDPR Art 17).")
+    incident.refresh_from_db()
+    assert "Sam" not in incident.description
+
+
 def test_a_restriction_reaching_portal_records_holds_their_disposal(ig_officer: User, dpo: User) -> None:
     old = AccessRequestFactory.create(
         status=AccessRequestStatus.RESPONDED,
@@ -223,5 +248,5 @@ def test_the_erasure_case_page_offers_the_referral_and_shows_bad_input_on_the_fo
         reverse("access_request_refer_record", args=[case.pk]), {"reference": "NOPE-1"}
     )
     assert response.status_code == 400
-    assert b"Enter the reference of an access request in IG Portal" in response.content
+    assert b"Enter the reference of a record in IG Portal" in response.content
     assert b'value="NOPE-1"' in response.content
