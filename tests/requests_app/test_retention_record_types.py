@@ -352,9 +352,10 @@ def test_an_agreement_with_a_version_in_force_is_not_listed(dpo: User) -> None:
 
 
 def test_a_consent_withdrawal_not_yet_told_to_every_recipient_is_not_listed(dpo: User) -> None:
-    made = consent_withdrawal(dpo)
+    withdrawal = consent_withdrawal(dpo).record
+    assert isinstance(withdrawal, ConsentWithdrawal)
     ConsentWithdrawalNotice.objects.create(
-        withdrawal=made.record, organisation=OrganisationFactory.create(), email="ig@example.org"
+        withdrawal=withdrawal, organisation=OrganisationFactory.create(), email="ig@example.org"
     )
     disposal_sweep(today=_past(RecordType.CONSENT_WITHDRAWAL))
     assert not DisposalReview.objects.filter(record_type=RecordType.CONSENT_WITHDRAWAL).exists()
