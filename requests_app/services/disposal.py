@@ -319,9 +319,9 @@ class ShellSource(DisposalSource):
         return len(names)
 
 
-def _last_history(prefix: str = "") -> Callable[[], Any]:
-    # A record is finished with when its last state change happened (closure, end, sign-off).
-    return lambda: Coalesce(TruncDate(Max(f"{prefix}history__occurred_at")), TruncDate(f"{prefix}updated_at"))
+def _last_history() -> Any:
+    # A record is finished with when its last state change happened (closure, end, sign-off, re-review).
+    return Coalesce(TruncDate(Max("history__occurred_at")), TruncDate("updated_at"))
 
 
 def _sent_or_made() -> Any:
@@ -344,7 +344,7 @@ SHELL_SOURCES: tuple[ShellSource, ...] = (
         record_type=RecordType.SHARING_REQUEST,
         model=SharingRequest,
         finished=Q(status__in=[_SR.REJECTED, _SR.WITHDRAWN, _SR.CLOSED, _SR.NOT_SHARED]),
-        dated_by={_C.CLOSURE: _last_history(), _C.CREATION: _day("created_at")},
+        dated_by={_C.CLOSURE: _last_history, _C.CREATION: _day("created_at")},
         label_field="reference",
         # Status, purpose, recipient, dates and the engine's outcome stay: the register and statistics
         # count requests by these. What was asked, why, and what people said about it goes.
@@ -387,8 +387,8 @@ SHELL_SOURCES: tuple[ShellSource, ...] = (
         model=DataFlow,
         finished=Q(status=DataFlowStatus.ENDED),
         dated_by={
-            _C.AGREEMENT_END: _last_history(),
-            _C.CLOSURE: _last_history(),
+            _C.AGREEMENT_END: _last_history,
+            _C.CLOSURE: _last_history,
             _C.CREATION: _day("created_at"),
         },
         label_field="reference",
@@ -446,8 +446,8 @@ SHELL_SOURCES: tuple[ShellSource, ...] = (
         model=Dpia,
         finished=Q(status__in=[DpiaStatus.SIGNED_OFF, DpiaStatus.NOT_REQUIRED]),
         dated_by={
-            _C.LAST_REVIEW: _last_history(),
-            _C.CLOSURE: _last_history(),
+            _C.LAST_REVIEW: _last_history,
+            _C.CLOSURE: _last_history,
             _C.CREATION: _day("created_at"),
         },
         label_field="reference",
@@ -466,7 +466,7 @@ SHELL_SOURCES: tuple[ShellSource, ...] = (
         record_type=RecordType.INCIDENT,
         model=Incident,
         finished=Q(status=IncidentStatus.CLOSED),
-        dated_by={_C.CLOSURE: _last_history(), _C.CREATION: _day("created_at")},
+        dated_by={_C.CLOSURE: _last_history, _C.CREATION: _day("created_at")},
         label_field="reference",
         # Kind, category, risk scores, dates and whether it was reported stay for the statistics.
         blank={
