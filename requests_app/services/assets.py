@@ -206,6 +206,7 @@ def sharing_request_set_assets(
     )
 
 
+# What a processor entry holds: the form, the API and the service all read it from here.
 PROCESSOR_FIELDS = (
     "name",
     "services",
