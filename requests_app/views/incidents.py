@@ -6,10 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
@@ -19,25 +19,7 @@ from requests_app.models import Incident
 from requests_app.permissions import can_change_registers, can_read_registers
 from requests_app.selectors import incidents as selectors
 from requests_app.services import incidents as services
-from requests_app.views.registers import RegisterPages, csv_export, list_page
-
-
-@require_GET
-def incident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    PAGES.open(request)
-    form = IncidentFilterForm(request.GET or None)
-    filters = form.filters()
-    now = timezone.now()
-    return list_page(
-        request,
-        register="incidents",
-        form=form,
-        filters=filters,
-        rows=selectors.incident_list(user=request.user, now=now, **filters),
-        template="requests_app/incident_list.html",
-        context={"can_change": can_change_registers(request.user), "now": now},
-    )
-
+from requests_app.views.registers import RegisterCreate, RegisterList, RegisterPages
 
 CSV_HEADER = (
     "Reference",
@@ -90,22 +72,6 @@ def _csv_row(incident: Incident) -> list[object]:
     ]
 
 
-@require_GET
-def incident_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    PAGES.open(request)
-    form = IncidentFilterForm(request.GET or None)
-    filters = form.filters()
-    return csv_export(
-        request,
-        audit_type="incident",
-        register="Incident",
-        filters=filters,
-        rows=selectors.incident_list(user=request.user, now=timezone.now(), **filters),
-        header=CSV_HEADER,
-        row=_csv_row,
-    )
-
-
 def _detail_context(request: AuthenticatedHttpRequest, incident: Incident) -> dict[str, Any]:
     return {
         "grade": incident.grade,
@@ -116,26 +82,36 @@ def _detail_context(request: AuthenticatedHttpRequest, incident: Incident) -> di
 
 PAGES = RegisterPages[Incident](
     kind="incident",
+    prefix="registers/incidents/",
     noun="incident",
     may_open=can_read_registers,
     get=selectors.get_incident_for_user,
+    listing=RegisterList(
+        register="incidents",
+        filter_form=IncidentFilterForm,
+        rows=lambda request, filters, now: selectors.incident_list(user=request.user, now=now, **filters),
+        template="requests_app/incident_list.html",
+        context=lambda request, now: {"can_change": can_change_registers(request.user), "now": now},
+        csv_name="Incident",
+        header=CSV_HEADER,
+        row=_csv_row,
+    ),
+    creating=RegisterCreate(
+        wanted="record an incident",
+        template="requests_app/incident_form.html",
+        new_form=lambda request, start: IncidentForm(request.POST or None),
+        save=lambda request, form, start: services.incident_create(
+            actor=request.user,
+            http_request=request,
+            **form.service_data(),  # type: ignore[attr-defined]
+        ),
+        created=lambda incident: f"{incident.reference} recorded.",
+        context=lambda start: {"heading": "Record an incident"},
+    ),
     detail_template="requests_app/incident_detail.html",
     detail_context=_detail_context,
     moves=True,
-    create_wanted="record an incident",
-    form_template="requests_app/incident_form.html",
-    new_form=lambda request, start: IncidentForm(request.POST or None),
-    save=lambda request, form, start: services.incident_create(
-        actor=request.user,
-        http_request=request,
-        **form.service_data(),  # type: ignore[attr-defined]
-    ),
-    created=lambda incident: f"{incident.reference} recorded.",
-    form_context=lambda start: {"heading": "Record an incident"},
 )
-incident_detail = require_GET(PAGES.detail)
-incident_transition = require_POST(PAGES.transition)
-incident_create = require_http_methods(["GET", "POST"])(PAGES.create)
 
 
 def _initial(incident: Incident) -> dict[str, Any]:
