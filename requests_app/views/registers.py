@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
 
 E = TypeVar("E", bound=Model)
+# What creating one saves: an entry, or (an ISA) the first version of one.
+N = TypeVar("N", bound=Model)
 
 
 def _plain_filters(filters: dict[str, Any]) -> dict[str, Any]:
@@ -179,7 +181,7 @@ class RegisterList:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RegisterCreate(Generic[E]):
+class RegisterCreate(Generic[N]):
     """Creating an entry: who may (refused with what they ``wanted``), the form's page, what a new entry
     starts from (a DPIA: the sharing request in ``?request=``), the bound form, the one service that saves
     it, the flash message and the page it goes to next (its detail page unless ``url`` says otherwise)."""
@@ -189,10 +191,10 @@ class RegisterCreate(Generic[E]):
     may: Callable[[User], bool] = can_change_registers
     start: Callable[[AuthenticatedHttpRequest], dict[str, Any]] = _nothing
     new_form: Callable[[AuthenticatedHttpRequest, dict[str, Any]], forms.Form]
-    save: Callable[[AuthenticatedHttpRequest, forms.Form, dict[str, Any]], E]
-    created: Callable[[E], str]
+    save: Callable[[AuthenticatedHttpRequest, forms.Form, dict[str, Any]], N]
+    created: Callable[[N], str]
     context: Callable[[dict[str, Any]], dict[str, Any]] = lambda start: {}
-    url: Callable[[E], str] | None = None
+    url: Callable[[N], str] | None = None
 
 
 # How a register's move is made once the entry is fetched: ``fire`` unless the register asks more.
@@ -206,10 +208,11 @@ class RegisterPages(Generic[E]):
     ``kind`` names the audit events (``<kind>.view``, ``<kind>.export``) and the target type of a refused
     creation; ``name`` (``kind`` unless given) prefixes the URL names: ``<name>_list``, ``<name>_export``,
     ``<name>_create``, ``<name>_detail``, ``<name>_transition``, all under ``prefix``. The register brings
-    its checked getter, its list (``listing``), its creation (``creating``) and its detail page; a
-    register whose entries move through a workflow (``moves``) gets the transition page, and its detail
-    page the history, the moves the user may make and the reason form (``action_form``); ``make_move``
-    applies one (``fire`` unless the register's moves take more than a reason).
+    its checked getter, its list (``listing``), its creation (``creating``) and its detail page (unless
+    it shows entries its own way, as the ISA register shows versions); a register whose entries move
+    through a workflow (``moves``) gets the transition page, and its detail page the history, the moves
+    the user may make and the reason form (``action_form``); ``make_move`` applies one (``fire`` unless
+    the register's moves take more than a reason).
     """
 
     kind: str
@@ -221,8 +224,9 @@ class RegisterPages(Generic[E]):
     # The checked getter: (user, pk, *, [for_change,] http_request) -> the entry; 404 when it may not be seen.
     get: Callable[..., E]
     listing: RegisterList | None = None
-    creating: RegisterCreate[E] | None = None
-    detail_template: str
+    creating: RegisterCreate[Any] | None = None
+    # None where the register shows its entries its own way (an ISA, by version) among its own URLs.
+    detail_template: str | None = None
     detail_context: Callable[[AuthenticatedHttpRequest, E], dict[str, Any]] = _nothing
     moves: bool = False
     # A move fetches the entry for change (403 to those who may only read it) where the register says so.
@@ -294,6 +298,7 @@ class RegisterPages(Generic[E]):
         status: int = 200,
     ) -> HttpResponse:
         """The entry's page; ``extra`` (a bound form with errors, a conflict) replaces what it names."""
+        assert self.detail_template is not None
         context: dict[str, Any] = {self.noun: entry, **self.detail_context(request, entry)}
         if self.moves:
             context |= {
@@ -359,7 +364,8 @@ class RegisterPages(Generic[E]):
         if self.creating is not None:
             create = require_http_methods(["GET", "POST"])(self.create)
             patterns.append(path("new/", create, name=f"{name}_create"))
-        patterns.append(path("<int:pk>/", require_GET(self.detail), name=f"{name}_detail"))
+        if self.detail_template is not None:
+            patterns.append(path("<int:pk>/", require_GET(self.detail), name=f"{name}_detail"))
         if self.moves:
             move = require_POST(self.transition)
             patterns.append(path(self.move_route, move, name=self.transition_url_name))
