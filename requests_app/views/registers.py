@@ -25,6 +25,7 @@ from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.csv_export import csv_lines
 from requests_app.forms.registers import CommentForm, _Filter
+from requests_app.models import DisposalReview
 from requests_app.permissions import can_change_registers, can_read_registers
 from requests_app.register_workflow import RegisterEntry
 from requests_app.selectors import dashboard
@@ -111,17 +112,21 @@ def attachment(filename: str) -> str:
 
 def fire(
     request: AuthenticatedHttpRequest,
-    entry: RegisterEntry,
+    entry: RegisterEntry | DisposalReview,
     name: str,
     *,
     success_url: str,
     render_page: Callable[[dict[str, Any], int], HttpResponse],
+    form: forms.Form | None = None,
+    inputs: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Apply a register move with its reason; on a problem, the entry's page again with it explained."""
+    """Apply a register move with its reason (and any ``inputs`` the move takes from a bound ``form`` of
+    the register's own); on a problem, the entry's page again with it explained."""
     spec = workflow_for(entry).transitions.get(name)
     if spec is None:
         raise Http404("No such action.")
-    form = CommentForm(request.POST)
+    if form is None:
+        form = CommentForm(request.POST)
     form.is_valid()
     try:
         # A refusal (PermissionDenied) is audited by the service, like every refused move.
@@ -131,6 +136,7 @@ def fire(
             actor=request.user,
             comment=form.cleaned_data.get("comment", ""),
             http_request=request,
+            **(inputs or {}),
         )
     except TransitionConflict as exc:
         return render_page({"conflict": str(exc)}, 409)
