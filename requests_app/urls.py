@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from necessity import views as wizard_views
 from requests_app.views import (
@@ -27,7 +27,7 @@ from requests_app.views import (
 )
 
 # Each group's routes are relative to its prefix; a register's come from its RegisterPages declaration.
-sharing_request_urls = [
+sharing_request_urls: list[URLPattern | URLResolver] = [
     path("", sharing.request_detail, name="request_detail"),
     path("delete/", sharing.request_delete, name="request_delete"),
     path("decision-record/", sharing.decision_record, name="decision_record"),
@@ -122,9 +122,8 @@ urlpatterns = [
     path("sign/<str:token>/", include(signing_urls)),
     path("registers/", registers.register_dashboard, name="register_dashboard"),
     disclosures.PAGES.urls(),
-    assets.ASSETS.urls(path("<int:pk>/edit/", assets.asset_edit, name="asset_edit")),
+    assets.ASSETS.urls(),
     assets.PROCESSORS.urls(
-        path("<int:pk>/edit/", assets.processor_edit, name="processor_edit"),
         path("<int:pk>/documents/", documents.processor_document_upload, name="processor_document_upload"),
         path(
             "<int:pk>/documents/<int:document_id>/",
@@ -162,11 +161,10 @@ urlpatterns = [
         ),
     ),
     dpias.PAGES.urls(
-        path("<int:pk>/edit/", dpias.dpia_edit, name="dpia_edit"),
         path("<int:pk>/risks/", dpias.dpia_risk_add, name="dpia_risk_add"),
         path("<int:pk>/risks/<int:risk_id>/remove/", dpias.dpia_risk_remove, name="dpia_risk_remove"),
     ),
-    incidents.PAGES.urls(path("<int:pk>/edit/", incidents.incident_edit, name="incident_edit")),
+    incidents.PAGES.urls(),
     consent.PAGES.urls(
         path(
             "<int:pk>/notices/<int:notice_id>/told/",

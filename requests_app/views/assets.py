@@ -49,7 +49,21 @@ from requests_app.services.assets import (
     sharing_request_set_assets,
 )
 from requests_app.services.audit import audit_record
-from requests_app.views.registers import RegisterCreate, RegisterList, RegisterPages, attachment
+from requests_app.views.registers import (
+    RegisterCreate,
+    RegisterEdit,
+    RegisterList,
+    RegisterPages,
+    attachment,
+)
+
+
+def _asset_initial(asset: InformationAsset) -> dict[str, Any]:
+    return {
+        **{name: getattr(asset, name) for name in ASSET_FIELDS},
+        "processors": list(asset.processors.all()),
+    }
+
 
 ASSETS = RegisterPages[InformationAsset](
     kind="asset",
@@ -75,6 +89,14 @@ ASSETS = RegisterPages[InformationAsset](
         created=lambda asset: f"{asset.reference} registered as a draft.",
         context=lambda start: {"asset": None},
     ),
+    editing=RegisterEdit(
+        template="requests_app/asset_form.html",
+        new_form=lambda request, asset: AssetForm(request.POST or None, initial=_asset_initial(asset)),
+        save=lambda request, asset, form: asset_update(
+            asset=asset, actor=request.user, http_request=request, **form.cleaned_data
+        ),
+        saved=lambda asset: f"{asset.reference} saved.",
+    ),
     detail_template="requests_app/asset_detail.html",
     detail_context=lambda request, asset: {
         "needs_screening": asset.status != "retired" and asset_needs_screening(asset),
@@ -83,23 +105,6 @@ ASSETS = RegisterPages[InformationAsset](
     },
     moves=True,
 )
-
-
-@require_http_methods(["GET", "POST"])
-def asset_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    asset = selectors.get_asset_for_user(request.user, pk, for_change=True, http_request=request)
-    initial = {name: getattr(asset, name) for name in ASSET_FIELDS}
-    initial["processors"] = list(asset.processors.all())
-    form = AssetForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            asset_update(asset=asset, actor=request.user, http_request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{asset.reference} saved.")
-            return redirect("asset_detail", pk=asset.pk)
-    return render(request, "requests_app/asset_form.html", {"form": form, "asset": asset})
 
 
 # --- processors --------------------------------------------------------------------------------------
@@ -130,6 +135,17 @@ PROCESSORS = RegisterPages[Processor](
         created=lambda processor: f"{processor.name} registered.",
         context=lambda start: {"processor": None},
     ),
+    editing=RegisterEdit(
+        template="requests_app/processor_form.html",
+        new_form=lambda request, processor: ProcessorForm(
+            request.POST or None,
+            initial={name: getattr(processor, name) for name in ProcessorForm.base_fields},
+        ),
+        save=lambda request, processor, form: processor_update(
+            processor=processor, actor=request.user, http_request=request, **form.cleaned_data
+        ),
+        saved=lambda processor: f"{processor.name} saved.",
+    ),
     detail_template="requests_app/processor_detail.html",
     detail_context=lambda request, processor: {
         "assets": processor.assets.select_related("owner").order_by("name"),
@@ -141,24 +157,6 @@ PROCESSORS = RegisterPages[Processor](
 )
 # A document that could not be added shows the processor's page again (views/documents.py).
 processor_page = PROCESSORS.detail_page
-
-
-@require_http_methods(["GET", "POST"])
-def processor_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    processor = selectors.get_processor_for_user(request.user, pk, for_change=True, http_request=request)
-    initial = {name: getattr(processor, name) for name in ProcessorForm.base_fields}
-    form = ProcessorForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            processor_update(
-                processor=processor, actor=request.user, http_request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{processor.name} saved.")
-            return redirect("processor_detail", pk=processor.pk)
-    return render(request, "requests_app/processor_form.html", {"form": form, "processor": processor})
 
 
 # --- the record of processing ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
@@ -22,7 +22,7 @@ from requests_app.selectors import dpias as selectors
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services import dpias as services
 from requests_app.services.workflow import workflow_for
-from requests_app.views.registers import RegisterCreate, RegisterList, RegisterPages
+from requests_app.views.registers import RegisterCreate, RegisterEdit, RegisterList, RegisterPages
 
 CSV_HEADER = (
     "Reference",
@@ -133,36 +133,31 @@ PAGES = RegisterPages[Dpia](
         created=lambda dpia: f"{dpia.reference} started.",
         context=lambda start: {"heading": "Start a DPIA", **start},
     ),
+    editing=RegisterEdit(
+        template="requests_app/dpia_form.html",
+        new_form=lambda request, dpia: DpiaForm(
+            request.POST or None,
+            initial={
+                "title": dpia.title,
+                "processing_description": dpia.processing_description,
+                "necessity_assessment": dpia.necessity_assessment,
+                **dpia.screening,
+            },
+        ),
+        save=lambda request, dpia, form: services.dpia_update(
+            dpia=dpia,
+            actor=request.user,
+            http_request=request,
+            **form.service_data(),  # type: ignore[attr-defined]
+        ),
+        saved=lambda dpia: f"{dpia.reference} saved.",
+        context=lambda dpia: {"heading": f"Change {dpia.reference}"},
+    ),
     detail_template="requests_app/dpia_detail.html",
     detail_context=_detail_context,
     moves=True,
     confirm=_confirm_sign_off,
 )
-
-
-@require_http_methods(["GET", "POST"])
-def dpia_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    dpia = selectors.get_dpia_for_user(request.user, pk, for_change=True, http_request=request)
-    initial = {
-        "title": dpia.title,
-        "processing_description": dpia.processing_description,
-        "necessity_assessment": dpia.necessity_assessment,
-        **dpia.screening,
-    }
-    form = DpiaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dpia_update(dpia=dpia, actor=request.user, http_request=request, **form.service_data())
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{dpia.reference} saved.")
-            return redirect("dpia_detail", pk=dpia.pk)
-    return render(
-        request,
-        "requests_app/dpia_form.html",
-        {"form": form, "heading": f"Change {dpia.reference}", "dpia": dpia},
-    )
 
 
 @require_POST

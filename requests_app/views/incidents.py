@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
-from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.incidents import FOLLOW_UP_FIELDS, IncidentForm
 from requests_app.forms.registers import IncidentFilterForm
@@ -19,7 +13,7 @@ from requests_app.models import Incident
 from requests_app.permissions import can_change_registers, can_read_registers
 from requests_app.selectors import incidents as selectors
 from requests_app.services import incidents as services
-from requests_app.views.registers import RegisterCreate, RegisterList, RegisterPages
+from requests_app.views.registers import RegisterCreate, RegisterEdit, RegisterList, RegisterPages
 
 CSV_HEADER = (
     "Reference",
@@ -80,6 +74,22 @@ def _detail_context(request: AuthenticatedHttpRequest, incident: Incident) -> di
     }
 
 
+def _initial(incident: Incident) -> dict[str, Any]:
+    fields = ("kind", "category", "title", "description", "occurred_at", "aware_at", "likelihood", "severity")
+    initial: dict[str, Any] = {name: getattr(incident, name) for name in fields}
+    initial |= {
+        name: getattr(incident, name)
+        for name in ("people_affected", "ico_reportable", "reportability_reason")
+    }
+    initial |= {name: getattr(incident, name) for name in FOLLOW_UP_FIELDS}
+    for name in ("occurred_at", "aware_at", "reported_to_ico_at"):
+        if initial[name] is not None:
+            initial[name] = timezone.localtime(initial[name])
+    initial["request_reference"] = incident.request.reference if incident.request else ""
+    initial["flow_reference"] = incident.flow.reference if incident.flow else ""
+    return initial
+
+
 PAGES = RegisterPages[Incident](
     kind="incident",
     prefix="registers/incidents/",
@@ -108,44 +118,21 @@ PAGES = RegisterPages[Incident](
         created=lambda incident: f"{incident.reference} recorded.",
         context=lambda start: {"heading": "Record an incident"},
     ),
+    editing=RegisterEdit(
+        template="requests_app/incident_form.html",
+        new_form=lambda request, incident: IncidentForm(
+            request.POST or None, initial=_initial(incident), follow_up=True
+        ),
+        save=lambda request, incident, form: services.incident_update(
+            incident=incident,
+            actor=request.user,
+            http_request=request,
+            **form.service_data(),  # type: ignore[attr-defined]
+        ),
+        saved=lambda incident: f"{incident.reference} saved.",
+        context=lambda incident: {"heading": f"Update {incident.reference}"},
+    ),
     detail_template="requests_app/incident_detail.html",
     detail_context=_detail_context,
     moves=True,
 )
-
-
-def _initial(incident: Incident) -> dict[str, Any]:
-    fields = ("kind", "category", "title", "description", "occurred_at", "aware_at", "likelihood", "severity")
-    initial: dict[str, Any] = {name: getattr(incident, name) for name in fields}
-    initial |= {
-        name: getattr(incident, name)
-        for name in ("people_affected", "ico_reportable", "reportability_reason")
-    }
-    initial |= {name: getattr(incident, name) for name in FOLLOW_UP_FIELDS}
-    for name in ("occurred_at", "aware_at", "reported_to_ico_at"):
-        if initial[name] is not None:
-            initial[name] = timezone.localtime(initial[name])
-    initial["request_reference"] = incident.request.reference if incident.request else ""
-    initial["flow_reference"] = incident.flow.reference if incident.flow else ""
-    return initial
-
-
-@require_http_methods(["GET", "POST"])
-def incident_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.get_incident_for_user(request.user, pk, for_change=True, http_request=request)
-    form = IncidentForm(request.POST or None, initial=_initial(incident), follow_up=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.incident_update(
-                incident=incident, actor=request.user, http_request=request, **form.service_data()
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{incident.reference} saved.")
-            return redirect("incident_detail", pk=incident.pk)
-    return render(
-        request,
-        "requests_app/incident_form.html",
-        {"form": form, "heading": f"Update {incident.reference}", "incident": incident},
-    )

@@ -156,6 +156,29 @@ def actions_for(
     return [(spec, url(spec.name)) for spec in available]
 
 
+def form_page(
+    request: AuthenticatedHttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[forms.Form], Any],
+    done: Callable[[Any], tuple[str, str]],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The form; on a valid POST, ``save`` (one service call) and then the flash message and the page
+    ``done`` gives for what was saved; a service's refusal is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            message, url = done(saved)
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, template, {"form": form, **context})
+
+
 def _nothing(request: AuthenticatedHttpRequest, *args: Any) -> dict[str, Any]:
     return {}
 
@@ -203,6 +226,19 @@ class RegisterCreate(Generic[N]):
     url: Callable[[N], str] | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class RegisterEdit(Generic[E]):
+    """Changing an entry, fetched for change (403 to those who may only read it): the form bound to what
+    the entry holds, the one service that saves it, the flash message, and the form's page (given the
+    entry under the register's ``noun`` and the ``context`` here)."""
+
+    template: str
+    new_form: Callable[[AuthenticatedHttpRequest, E], forms.Form]
+    save: Callable[[AuthenticatedHttpRequest, E, forms.Form], object]
+    saved: Callable[[E], str]
+    context: Callable[[E], dict[str, Any]] = lambda entry: {}
+
+
 # How a register's move is made once the entry is fetched: ``fire`` unless the register asks more.
 Fire = Callable[..., HttpResponse]
 
@@ -211,14 +247,15 @@ Fire = Callable[..., HttpResponse]
 class RegisterPages(Generic[E]):
     """The pages of one register, and their URLs, written once.
 
-    ``kind`` names the audit events (``<kind>.view``, ``<kind>.export``) and the target type of a refused
-    creation; ``name`` (``kind`` unless given) prefixes the URL names: ``<name>_list``, ``<name>_export``,
-    ``<name>_create``, ``<name>_detail``, ``<name>_transition``, all under ``prefix``. The register brings
-    its checked getter, its list (``listing``), its creation (``creating``) and its detail page (unless
-    it shows entries its own way, as the ISA register shows versions); a register whose entries move
-    through a workflow (``moves``) gets the transition page, and its detail page the history, the moves
-    the user may make and the reason form (``action_form``); ``make_move`` applies one (``fire`` unless
-    the register's moves take more than a reason).
+    ``kind`` names the audit events (``<kind>.view``, ``<kind>.export``) and the target type of a
+    refused creation; ``name`` (``kind`` unless given) prefixes the URL names: ``<name>_list``,
+    ``<name>_export``, ``<name>_create``, ``<name>_detail``, ``<name>_edit``, ``<name>_transition``,
+    all under ``prefix``. The register brings its checked getter, its list (``listing``), its creation
+    (``creating``) and change (``editing``) and its detail page (unless it shows entries its own way,
+    as the ISA register shows versions); a register whose entries move through a workflow (``moves``)
+    gets the transition page, and its detail page the history, the moves the user may make and the
+    reason form (``action_form``); ``make_move`` applies one (``fire`` unless the register's moves take
+    more than a reason).
     """
 
     kind: str
@@ -231,6 +268,7 @@ class RegisterPages(Generic[E]):
     get: Callable[..., E]
     listing: RegisterList | None = None
     creating: RegisterCreate[Any] | None = None
+    editing: RegisterEdit[E] | None = None
     # None where the register shows its entries its own way (an ISA, by version) among its own URLs.
     detail_template: str | None = None
     detail_context: Callable[[AuthenticatedHttpRequest, E], dict[str, Any]] = _nothing
@@ -343,18 +381,32 @@ class RegisterPages(Generic[E]):
         if not creating.may(request.user):
             refuse_action(request.user, target_type=self.kind, wanted=creating.wanted, http_request=request)
         start = creating.start(request)
-        form = creating.new_form(request, start)
-        if request.method == "POST" and form.is_valid():
-            try:
-                entry = creating.save(request, form, start)
-            except ValidationError as exc:
-                show_errors(form, exc)
-            else:
-                messages.success(request, creating.created(entry))
-                if creating.url is not None:
-                    return redirect(creating.url(entry))
-                return redirect(f"{self.url_name}_detail", pk=entry.pk)
-        return render(request, creating.template, {"form": form, **creating.context(start)})
+        return form_page(
+            request,
+            creating.new_form(request, start),
+            save=lambda form: creating.save(request, form, start),
+            done=lambda entry: (
+                creating.created(entry),
+                creating.url(entry)
+                if creating.url is not None
+                else reverse(f"{self.url_name}_detail", args=[entry.pk]),
+            ),
+            template=creating.template,
+            context=creating.context(start),
+        )
+
+    def edit(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        editing = self.editing
+        assert editing is not None
+        entry = self.get(request.user, pk, for_change=True, http_request=request)
+        return form_page(
+            request,
+            editing.new_form(request, entry),
+            save=lambda form: editing.save(request, entry, form),
+            done=lambda saved: (editing.saved(entry), reverse(f"{self.url_name}_detail", args=[entry.pk])),
+            template=editing.template,
+            context={self.noun: entry, **editing.context(entry)},
+        )
 
     # --- the URLs ------------------------------------------------------------------------------------
 
@@ -370,6 +422,9 @@ class RegisterPages(Generic[E]):
         if self.creating is not None:
             create = require_http_methods(["GET", "POST"])(self.create)
             patterns.append(path("new/", create, name=f"{name}_create"))
+        if self.editing is not None:
+            edit = require_http_methods(["GET", "POST"])(self.edit)
+            patterns.append(path("<int:pk>/edit/", edit, name=f"{name}_edit"))
         if self.detail_template is not None:
             patterns.append(path("<int:pk>/", require_GET(self.detail), name=f"{name}_detail"))
         if self.moves:
