@@ -21,8 +21,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Model
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from requests_app.models import (
@@ -52,7 +54,7 @@ from requests_app.retention_schedule import add_months
 from requests_app.selectors.dashboard import register_summaries, status_counts
 from requests_app.services.audit import audit_record
 from requests_app.services.disposal import DISPOSAL_SOURCES, SHELL_SOURCES, ShellSource
-from requests_app.services.retention import disposal_sweep
+from requests_app.services.retention import disposal_candidates, disposal_sweep
 from requests_app.services.workflow import transition
 from tests.factories import (
     OrganisationFactory,
@@ -359,3 +361,16 @@ def test_a_consent_withdrawal_not_yet_told_to_every_recipient_is_not_listed(dpo:
     )
     disposal_sweep(today=_past(RecordType.CONSENT_WITHDRAWAL))
     assert not DisposalReview.objects.filter(record_type=RecordType.CONSENT_WITHDRAWAL).exists()
+
+
+def test_the_sweep_costs_the_same_queries_however_many_records_are_past_their_period(dpo: User) -> None:
+    incident(dpo)
+    today = _past(RecordType.INCIDENT)
+    with CaptureQueriesContext(connection) as one:
+        assert len(disposal_candidates(today=today)) == 1
+    for _ in range(3):
+        incident(dpo)
+    with CaptureQueriesContext(connection) as four:
+        assert len(disposal_candidates(today=today)) == 4
+    # One for the rules, then per swept type one for those already raised and one for the candidates.
+    assert len(four) == len(one) == 1 + 2 * len(DISPOSAL_SOURCES)
