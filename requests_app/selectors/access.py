@@ -240,7 +240,7 @@ def access_statistics(*, year: int, quarter: int) -> QuarterStats:
     relied on in answers sent in it; reviews and complaints to the Commissioner closed in it, by outcome;
     pauses started in it, by reason. Counts only: no case is named."""
     from requests_app.models import AccessRequestClarification, AccessRequestExemption
-    from requests_app.models.access import FOLLOW_UP_KINDS, PauseReason
+    from requests_app.models.access import FEE_PAUSE_KINDS, FOLLOW_UP_KINDS, PauseReason
 
     first, last = quarter_bounds(year, quarter)
     received = dict(
@@ -300,7 +300,7 @@ def access_statistics(*, year: int, quarter: int) -> QuarterStats:
         (
             PauseReason.FEE.label,
             AccessRequest.objects.filter(
-                kind=AccessRequestKind.SAR, fee_requested_on__range=(first, last)
+                kind__in=FEE_PAUSE_KINDS, fee_requested_on__range=(first, last)
             ).count(),
         ),
     ]

@@ -59,7 +59,7 @@ def test_withholding_under_a_qualified_exemption_needs_the_public_interest_test(
     case = _case(ig_officer)
     with pytest.raises(ValidationError) as refused:
         _respond(case, ig_officer, details="Rates withheld.", exemptions=["foia_43"])
-    assert "public_interest" in refused.value.message_dict
+    assert "public_interest_foia_43" in refused.value.message_dict
     case = AccessRequest.objects.get(pk=case.pk)
     assert case.status == AccessRequestStatus.RECEIVED and not case.exemptions.exists()
     _respond(
@@ -67,7 +67,7 @@ def test_withholding_under_a_qualified_exemption_needs_the_public_interest_test(
         ig_officer,
         details="Rates withheld.",
         exemptions=["foia_43", "foia_40(2)"],
-        public_interest="Re-tender next spring outweighs it.",
+        public_interest={"foia_43": "Re-tender next spring outweighs it."},
     )
     rows = {row.code: row.public_interest for row in case.exemptions.all()}
     assert rows == {"foia_43": "Re-tender next spring outweighs it.", "foia_40(2)": ""}
@@ -97,7 +97,7 @@ def test_a_foi_refusal_names_its_exemption_and_an_eir_one_its_exception(ig_offic
     )
     eir = _case(ig_officer, kind=AccessRequestKind.EIR)
     with pytest.raises(ValidationError) as refused:
-        _respond(eir, ig_officer, details="x", exemptions=["foia_43"], public_interest="x")
+        _respond(eir, ig_officer, details="x", exemptions=["foia_43"], public_interest={"foia_43": "x"})
     assert "exemptions" in refused.value.message_dict
 
 
@@ -114,7 +114,7 @@ def test_under_foisa_the_scottish_exemptions_apply(ig_officer: User) -> None:
     settings_row.foi_regime = "foisa"
     settings_row.save()
     case = _case(ig_officer)
-    _respond(case, ig_officer, details="x", exemptions=["foisa_33"], public_interest="Outweighed.")
+    _respond(case, ig_officer, details="x", exemptions=["foisa_33"], public_interest={"foisa_33": "Outweighed."})
     assert case.exemptions.get().exemption.citation == "FOISA s33"
 
 
@@ -146,7 +146,7 @@ def test_the_disclosure_log_shows_only_published_answers_and_no_personal_data(
     client: Client, ig_officer: User
 ) -> None:
     published = _case(ig_officer)
-    _respond(published, ig_officer, details="x", exemptions=["foia_43"], public_interest="Outweighed.")
+    _respond(published, ig_officer, details="x", exemptions=["foia_43"], public_interest={"foia_43": "Outweighed."})
     with pytest.raises(ValidationError) as refused:
         access_request_update(case=published, actor=ig_officer, publish_in_disclosure_log=True)
     assert "disclosure_log_summary" in refused.value.message_dict

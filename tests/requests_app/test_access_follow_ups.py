@@ -37,6 +37,7 @@ def _answered_foi(officer: User, kind: str = AccessRequestKind.FOI) -> AccessReq
         requester_email="alex@example.org",
         description="Agency contracts.",
     )
+    code = "foia_43" if kind == AccessRequestKind.FOI else "eir_12(5)(e)"
     return access_request_transition(
         case,
         "respond",
@@ -44,8 +45,8 @@ def _answered_foi(officer: User, kind: str = AccessRequestKind.FOI) -> AccessReq
         on=today - timedelta(days=5),
         outcome="provided_in_part",
         details="Rates withheld.",
-        exemptions=["foia_43" if kind == AccessRequestKind.FOI else "eir_12(5)(e)"],
-        public_interest="Re-tender next spring.",
+        exemptions=[code],
+        public_interest={code: "Re-tender next spring."},
     )
 
 
