@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from requests_app.deadlines import is_working_day, working_days_between
-from requests_app.deadlines import deadline_working
+from requests_app.deadlines import deadline_working, is_working_day, working_days_between
 from requests_app.deadlines_reviews import (
     complaint_working,
     eisr_request_working,
