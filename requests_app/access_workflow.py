@@ -10,6 +10,7 @@ holds it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -221,8 +222,9 @@ FOI_KINDS: frozenset[str] = frozenset({_K.FOI, _K.EIR})
 
 
 def _record_exemptions(move: Move[AccessRequest], *, needed: bool) -> None:
-    """The exemptions or exceptions a FOI or EIR answer relied on, with the public interest test when any
-    is qualified (FOIA s2(2)(b), FOISA s2(1)(b), EIR reg 12(1)(b)); ``needed`` when something was withheld."""
+    """The exemptions or exceptions a FOI or EIR answer relied on, each qualified one with its own public
+    interest test (FOIA s2(2)(b), FOISA s2(1)(b), EIR reg 12(1)(b), EISR reg 10(1)(b)), given as
+    ``public_interest={code: test}``; absolute ones carry none. ``needed`` when something was withheld."""
     case = move.entry
     codes: list[str] = list(move.inputs.get("exemptions") or [])
     if case.kind not in FOI_KINDS:
@@ -235,19 +237,33 @@ def _record_exemptions(move: Move[AccessRequest], *, needed: bool) -> None:
         return
     if needed and not codes:
         move.add_error("exemptions", "Choose the exemption or exception relied on for what was withheld.")
-    public_interest = str(move.inputs.get("public_interest") or "").strip()
-    if any(allowed[code].qualified for code in codes) and not public_interest:
-        move.add_error(
-            "public_interest",
-            "Record the public interest test: why the public interest in withholding outweighs the "
-            "public interest in disclosure.",
-        )
+    raw = move.inputs.get("public_interest") or {}
+    if not isinstance(raw, Mapping):
+        move.add_error("exemptions", "Give each qualified exemption's public interest test by its code.")
+        return
+    tests = {str(code): str(text or "").strip() for code, text in raw.items()}
+    for code, text in tests.items():
+        exemption = allowed.get(code)
+        if text and (code not in codes or exemption is None or not exemption.qualified):
+            label = exemption.citation if exemption is not None else code
+            move.add_error(
+                f"public_interest_{code}",
+                f"{label} is not a qualified exemption relied on here, so it has no public interest test: "
+                "tick it, or clear the test.",
+            )
+    for code in codes:
+        if allowed[code].qualified and not tests.get(code):
+            move.add_error(
+                f"public_interest_{code}",
+                f"Record the public interest test for {allowed[code].citation}: why the public interest in "
+                "withholding outweighs the public interest in disclosure.",
+            )
     if not move.errors:
         AccessRequestExemption.objects.bulk_create(
             AccessRequestExemption(
                 access_request=case,
                 code=code,
-                public_interest=public_interest if allowed[code].qualified else "",
+                public_interest=tests.get(code, "") if allowed[code].qualified else "",
             )
             for code in codes
         )

@@ -15,6 +15,13 @@ The rule, as ``docs/deadlines.md`` ("Deceased person's records") sets out:
   further information it needs to identify the patient or to be satisfied that the applicant is entitled
   to apply, the period runs from the day that information arrives. A request made later moves nothing.
 
+What was checked against the statute (``docs/deadlines.md`` has the detail): the revised text of s3 on
+legislation.gov.uk confirms s3(1)(f) (the personal representative, or anyone with a claim arising out of
+the death) and s3(2) (access "within the requisite period"), but every stored copy of the section stops
+before subsections (5) and (6), so their words, and any amendment to them, are NOT verified here. The 21
+and 40 days and the 14-day window are the enacted rule as commonly stated, matching the Department of
+Health (NI)'s statement of the same rule in the NI twin (Access to Health Records (NI) Order 1993 art 5).
+
 Pure functions like ``deadlines``: every date is an argument, ``today`` included.
 """
 

@@ -11,6 +11,14 @@ organisation's FOI regime come in as arguments.
 - **Asking for a review**: the requester has 40 working days after the response (FOISA s20(5); EIR reg
   11(2); under FOIA the Code's expectation, which is not a statutory bar).
 - **A FOI request under FOISA**: the 20th working day after receipt (FOISA s10(1)).
+- **An EIR request under FOISA** follows the Environmental Information (Scotland) Regulations 2004:
+  the 20th working day after receipt (reg 5(2)(a)), extendable to the 40th where the volume and
+  complexity of the information make 20 impracticable (reg 7(1)); a review within 20 working days of the
+  representations (reg 16(4)), which the requester makes within 40 working days (reg 16(2)).
+- **A fees notice on a FOI request** stops the count: the working days from the day the notice is given
+  to the day the fee is received are disregarded (FOIA s10(2); FOISA s10(2)), and the request lapses if
+  the fee is not paid within three months beginning with the day the notice is given (FOIA s9(2);
+  FOISA s9(4)).
 
 Working days: under FOIA and the EIR the UK-wide calendar of FOIA s10(6); under FOISA, s73: every day
 but Saturdays, Sundays, Christmas Day and Scottish bank holidays (the holidays package's Scottish
@@ -19,20 +27,32 @@ calendar, which includes Christmas Day).
 
 from __future__ import annotations
 
+import calendar as _calendar_module
+import dataclasses
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Final
 
 from igportal.dates import long_date as _fmt
-from requests_app.deadlines import RequestKind, SkippedDay, Working, add_working_days, is_working_day
+from requests_app.deadlines import (
+    RequestKind,
+    SkippedDay,
+    Working,
+    add_working_days,
+    is_working_day,
+)
 
 __all__ = [
     "REVIEW_ASK_WORKING_DAYS",
     "REVIEW_MAX_WORKING_DAYS",
     "REVIEW_WORKING_DAYS",
     "complaint_working",
+    "eisr_request_working",
+    "fee_lapses_on",
     "foisa_request_working",
     "review_request_deadline",
     "review_working",
+    "with_fee_notices",
 ]
 
 REVIEW_WORKING_DAYS: Final = 20
@@ -88,6 +108,18 @@ def review_working(received: date, *, original_kind: str, regime: str, extended:
     """The due date of an internal review (reconsideration under the EIR) received on ``received``."""
     _, _, calendar = _calendar(regime)
     start_reason = f"Review asked for on {_fmt(received)}; the day it arrived is not counted."
+    if original_kind == "eir" and regime == "foisa":
+        if extended:
+            raise ValueError(
+                "An EISR review cannot be extended: 20 working days is the limit (EISR 2004 reg 16(4))."
+            )
+        rule = (
+            "No later than 20 working days after the representations were received (Environmental "
+            f"Information (Scotland) Regulations 2004 reg 16(4)); {calendar}."
+        )
+        return _working(
+            received, REVIEW_WORKING_DAYS, regime=regime, start_reason=start_reason, rule=rule, notes=()
+        )
     if original_kind == "eir":
         if extended:
             raise ValueError(
@@ -124,7 +156,9 @@ def review_working(received: date, *, original_kind: str, regime: str, extended:
 
 def review_request_deadline(responded: date, *, original_kind: str, regime: str) -> tuple[date, str]:
     """The last day the requester may ask for a review of an answer sent on ``responded``, and its rule."""
-    if original_kind == "eir":
+    if original_kind == "eir" and regime == "foisa":
+        regime_for_calendar, basis = "foisa", "EISR 2004 reg 16(2)"
+    elif original_kind == "eir":
         regime_for_calendar, basis = "foia", "EIR 2004 reg 11(2)"
     elif regime == "foisa":
         regime_for_calendar, basis = "foisa", "FOISA s20(5)"
@@ -155,6 +189,130 @@ def foisa_request_working(received: date, *, clarified: date | None = None) -> W
         f"s10(1)); {_SCOTTISH_CALENDAR}."
     )
     return _working(start, 20, regime="foisa", start_reason=start_reason, rule=rule, notes=())
+
+
+EISR_WORKING_DAYS: Final = 20
+EISR_EXTENDED_WORKING_DAYS: Final = 40
+
+
+def eisr_request_working(received: date, *, clarified: date | None = None, extended: bool = False) -> Working:
+    """An EIR request to a Scottish public authority (Environmental Information (Scotland) Regulations
+    2004): the 20th working day after receipt (reg 5(2)(a)), or the 40th when extended because the volume
+    and complexity of the information make 20 impracticable (reg 7(1)); working days as FOISA s73 (reg
+    2(1)), on the Scottish calendar. A clarification restarts the count, as the UK EIR's reg 9(4) and
+    FOISA s1(3) do."""
+    if clarified is not None and clarified < received:
+        raise ValueError(
+            f"Clarification cannot arrive ({_fmt(clarified)}) before the request was received "
+            f"({_fmt(received)})."
+        )
+    start = clarified or received
+    start_reason = f"Request received on {_fmt(received)}; the day of receipt is never counted."
+    if clarified is not None:
+        start_reason = (
+            f"Request received on {_fmt(received)}; clarification received on {_fmt(clarified)}, which "
+            "restarts the count."
+        )
+    if extended:
+        count = EISR_EXTENDED_WORKING_DAYS
+        rule = (
+            "The 40th working day after receipt, extended by up to 20 working days because the volume and "
+            "complexity of the information make 20 impracticable (Environmental Information (Scotland) "
+            f"Regulations 2004 reg 5(2)(a) and reg 7(1)); {_SCOTTISH_CALENDAR}."
+        )
+        notes: tuple[str, ...] = (
+            "The requester must be told of the extension, and why, within the first 20 working days "
+            "(EISR reg 7(2)).",
+        )
+    else:
+        count = EISR_WORKING_DAYS
+        rule = (
+            "The 20th working day after receipt of the request (Environmental Information (Scotland) "
+            f"Regulations 2004 reg 5(2)(a)); {_SCOTTISH_CALENDAR}."
+        )
+        notes = ()
+    working = _working(start, count, regime="foisa", start_reason=start_reason, rule=rule, notes=notes)
+    return dataclasses.replace(working, kind=RequestKind.EIR, received=received)
+
+
+# --- fees notices on a FOI request (FOIA ss9-10; FOISA ss9-10) ------------------------------------------
+
+FEE_LAPSE_MONTHS: Final = 3
+
+
+def fee_lapses_on(notified: date) -> date:
+    """The first day a FOI request has lapsed for want of the fee: the fee must be paid within three
+    months beginning with the day the fees notice is given (FOIA s9(2); FOISA s9(4)), so the period ends
+    the day before the corresponding date three months on (the month's last day when that month has no
+    corresponding date), and the request lapses the day after."""
+    month_index = notified.month - 1 + FEE_LAPSE_MONTHS
+    year, month = notified.year + month_index // 12, month_index % 12 + 1
+    last_of_month = _calendar_module.monthrange(year, month)[1]
+    if notified.day > last_of_month:
+        return date(year, month, last_of_month) + timedelta(days=1)
+    return date(year, month, notified.day)
+
+
+def with_fee_notices(
+    working: Working,
+    *,
+    regime: str,
+    fee_notices: Sequence[tuple[date, date | None]],
+    today: date | None = None,
+) -> Working:
+    """``working`` (a FOI request's 20 working days, from either regime) with every fees notice applied:
+    the working days from the day a notice is given to the day its fee is received are disregarded (FOIA
+    s10(2); FOISA s10(2)). A fee still awaited (paid None) counts as if paid on ``today``, so the date shown
+    is the one that would stand if it arrived today. Raises ValueError when the dates contradict."""
+    if not fee_notices:
+        return working
+    kind, nation, _ = _calendar(regime)
+    windows: list[tuple[date, date]] = []
+    for given, paid in fee_notices:
+        if given < working.received:
+            raise ValueError(
+                f"A fees notice cannot be given ({_fmt(given)}) before the request was received "
+                f"({_fmt(working.received)})."
+            )
+        if paid is not None and paid < given:
+            raise ValueError(f"A fee cannot be paid ({_fmt(paid)}) before it was asked for ({_fmt(given)}).")
+        end = paid if paid is not None else today
+        if end is None:
+            raise ValueError("A fee is still awaited: pass today= to see the date if it arrived today.")
+        if end < given:
+            raise ValueError(f"The fees notice ({_fmt(given)}) is after today ({_fmt(end)}).")
+        windows.append((given, end))
+    count = working_days_counted(working.start, working.due, regime=regime)
+    day, counted, disregarded = working.start, 0, 0
+    while counted < count:
+        day += timedelta(days=1)
+        if not is_working_day(day, kind=kind, nation=nation):
+            continue
+        if any(given <= day <= paid for given, paid in windows):
+            disregarded += 1
+            continue
+        counted += 1
+    section = "FOISA s10(2)" if regime == "foisa" else "FOIA s10(2)"
+    notices = "; ".join(
+        f"notice given {_fmt(given)}, "
+        + (f"fee received {_fmt(paid)}" if paid is not None else "fee still awaited (shown as if paid today)")
+        for given, paid in fee_notices
+    )
+    step = (
+        f"{disregarded} working day{'s' if disregarded != 1 else ''} from a fees notice to its payment "
+        f"disregarded ({section}): {notices} -> {_fmt(day)}"
+    )
+    return dataclasses.replace(working, steps=(*working.steps, step), due=day)
+
+
+def working_days_counted(start: date, end: date, *, regime: str) -> int:
+    """Working days in (start, end] on the regime's calendar."""
+    kind, nation, _ = _calendar(regime)
+    return sum(
+        1
+        for offset in range(1, (end - start).days + 1)
+        if is_working_day(start + timedelta(days=offset), kind=kind, nation=nation)
+    )
 
 
 COMPLAINT_ACKNOWLEDGE_DAYS: Final = 30

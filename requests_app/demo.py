@@ -469,8 +469,10 @@ def seed_access_requests(people: dict[Role, User]) -> None:
         outcome="provided_in_part",
         details="Contracts released; suppliers' hourly rates withheld.",
         exemptions=["foia_43"],
-        public_interest="Releasing the rates would weaken the trust's position at the re-tender next spring; "
-        "the total spend, already published, meets the public interest in accountability.",
+        public_interest={
+            "foia_43": "Releasing the rates would weaken the trust's position at the re-tender next spring; "
+            "the total spend, already published, meets the public interest in accountability."
+        },
     )
     access_request_update(
         case=contracts,

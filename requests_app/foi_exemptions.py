@@ -1,5 +1,5 @@
-"""The exemptions (FOIA Part II, FOISA Part 2) and exceptions (EIR regulations 12 and 13) a FOI or EIR
-response may rely on, as data: pure, no Django.
+"""The exemptions (FOIA Part II, FOISA Part 2) and exceptions (EIR regulations 12 and 13; EISR
+regulations 10 and 11) a FOI or EIR response may rely on, as data: pure, no Django.
 
 ``qualified`` marks those that apply only when the public interest in withholding outweighs the public
 interest in disclosure (FOIA s2(2)(b), FOISA s2(1)(b), EIR reg 12(1)(b)): the response records that test.
@@ -93,15 +93,41 @@ FOISA_EXEMPTIONS: tuple[Exemption, ...] = (
     _foisa("39", "Health, safety and the environment", qualified=True),
 )
 
+
+def _eisr(code: str, title: str, *, qualified: bool = True) -> Exemption:
+    return Exemption(f"eisr_{code}", f"EISR reg {code}", title, qualified)
+
+
+# The Environmental Information (Scotland) Regulations 2004, which a Scottish public authority answers an
+# EIR request under: the exceptions of reg 10(4) and 10(5), each applied only where the public interest
+# in withholding outweighs that in disclosure (reg 10(1)(b)), with a presumption in favour of disclosure
+# (reg 10(2)(b)); and the personal data of others under reg 11, whose own conditions are its test.
+# "Does not hold the information" (reg 10(4)(a)) is the answer "not held", not an exception relied on.
+EISR_EXCEPTIONS: tuple[Exemption, ...] = (
+    _eisr("10(4)(b)", "Manifestly unreasonable"),
+    _eisr("10(4)(c)", "Request formulated in too general a manner"),
+    _eisr("10(4)(d)", "Material in the course of completion, unfinished documents or incomplete data"),
+    _eisr("10(4)(e)", "Internal communications"),
+    _eisr("10(5)(a)", "International relations, defence, national security or public safety"),
+    _eisr("10(5)(b)", "The course of justice and inquiries"),
+    _eisr("10(5)(c)", "Intellectual property rights"),
+    _eisr("10(5)(d)", "Confidentiality of proceedings"),
+    _eisr("10(5)(e)", "Confidentiality of commercial or industrial information"),
+    _eisr("10(5)(f)", "Interests of the person who provided the information"),
+    _eisr("10(5)(g)", "Protection of the environment"),
+    _eisr("11", "Personal data of others", qualified=False),
+)
+
 EXEMPTIONS: dict[str, Exemption] = {
-    exemption.code: exemption for exemption in (*FOIA_EXEMPTIONS, *EIR_EXCEPTIONS, *FOISA_EXEMPTIONS)
+    exemption.code: exemption
+    for exemption in (*FOIA_EXEMPTIONS, *EIR_EXCEPTIONS, *FOISA_EXEMPTIONS, *EISR_EXCEPTIONS)
 }
 
 
 def exemptions_for(kind: str, *, regime: str = "foia") -> tuple[Exemption, ...]:
     """What a response of ``kind`` (foi, eir) may rely on under the organisation's FOI regime."""
     if kind == "eir":
-        return EIR_EXCEPTIONS
+        return EISR_EXCEPTIONS if regime == "foisa" else EIR_EXCEPTIONS
     if kind == "foi":
         return FOISA_EXEMPTIONS if regime == "foisa" else FOIA_EXEMPTIONS
     return ()

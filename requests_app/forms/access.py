@@ -61,6 +61,13 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
             if self.instance.kind not in FEE_KINDS:
                 for name in ("fee_amount", "fee_requested_on", "fee_paid_on"):
                     del self.fields[name]
+            if self.instance.kind == AccessRequestKind.FOI:
+                self.fields["fee_requested_on"].label = "Fees notice given on"
+                self.fields["fee_requested_on"].help_text = (
+                    "The count stops from this day until the fee is received (FOIA s10(2); FOISA s10(2)); "
+                    "unpaid after three months, the request lapses (FOIA s9(2); FOISA s9(4))."
+                )
+                self.fields["fee_paid_on"].label = "Fee received on"
             if self.instance.kind != AccessRequestKind.SAR:
                 for name in ("searches_proportionate", "searches_note"):
                     del self.fields[name]
@@ -94,7 +101,9 @@ class AccessRequestForm(NHSFormMixin, forms.ModelForm):
         self.fields["received_on"] = date_field("Date received", subject="the date you received the request")
         for name in ("fee_requested_on", "fee_paid_on"):
             if name in self.fields:
+                help_text = self.fields[name].help_text
                 self.fields[name] = date_field(str(self.fields[name].label), required=False)
+                self.fields[name].help_text = help_text
         self.fields["channel"].error_messages["required"] = "Choose how the request arrived."
         self.fields["requester_name"].error_messages["required"] = "Enter the requester's name."
         self.fields["description"].error_messages["required"] = "Say what the requester asked for."
@@ -237,8 +246,14 @@ class ExtendForm(TransitionForm):
             del self.fields["extended_until"]
 
 
+PUBLIC_INTEREST_PREFIX = "public_interest_"
+
+
 class ExemptionsMixin(TransitionForm):
-    """The exemptions or exceptions a FOI or EIR answer relied on, and the public interest test."""
+    """The exemptions or exceptions a FOI or EIR answer relied on, and a public interest test for each
+    qualified one relied on (FOIA s2(2)(b), FOISA s2(1)(b), EIR reg 12(1)(b), EISR reg 10(1)(b)): one box
+    per qualified exemption, named ``public_interest_<code>``; ``clean`` hands the service a mapping of
+    code to test as ``public_interest``. Absolute exemptions carry none."""
 
     exemptions = forms.MultipleChoiceField(
         label="Exemptions or exceptions relied on",
@@ -246,32 +261,57 @@ class ExemptionsMixin(TransitionForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="For anything withheld.",
     )
-    public_interest = forms.CharField(
-        label="Public interest test",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Needed for a qualified exemption: the arguments each way and why withholding wins "
-        "(under the EIR, with the presumption in favour of disclosure, reg 12(2)).",
-    )
 
     def __init__(self, *args: Any, case: AccessRequest, **kwargs: Any) -> None:
         super().__init__(*args, case=case, **kwargs)
         from requests_app.access_workflow import foi_regime
 
         available = exemptions_for(case.kind, regime=foi_regime())
-        if available:
-            field = self.fields["exemptions"]
-            assert isinstance(field, forms.MultipleChoiceField)
-            field.choices = [
-                (e.code, f"{e.label}{' (qualified)' if e.qualified else ' (absolute)'}") for e in available
-            ]
-        else:
+        if not available:
             del self.fields["exemptions"]
-            del self.fields["public_interest"]
+            return
+        field = self.fields["exemptions"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (e.code, f"{e.label}{' (qualified)' if e.qualified else ' (absolute)'}") for e in available
+        ]
+        presumption = (
+            " With the presumption in favour of disclosure (EIR reg 12(2); EISR reg 10(2)(b))."
+            if case.kind == AccessRequestKind.EIR
+            else ""
+        )
+        # Each qualified exemption's own test, placed straight after the checkboxes in the form's order.
+        order = list(self.fields)
+        at = order.index("exemptions") + 1
+        for exemption in available:
+            if not exemption.qualified:
+                continue
+            name = f"{PUBLIC_INTEREST_PREFIX}{exemption.code}"
+            self.fields[name] = forms.CharField(
+                label=f"Public interest test: {exemption.citation} ({exemption.title})",
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Only if you rely on it: the arguments each way and why withholding wins."
+                + presumption,
+            )
+            order.insert(at, name)
+            at += 1
+        self.order_fields(order)
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean() or self.cleaned_data
+        tests = {
+            name.removeprefix(PUBLIC_INTEREST_PREFIX): str(cleaned.pop(name) or "").strip()
+            for name in list(cleaned)
+            if name.startswith(PUBLIC_INTEREST_PREFIX)
+        }
+        cleaned["public_interest"] = {code: text for code, text in tests.items() if text}
+        return cleaned
 
 
 class RespondForm(ExemptionsMixin):
-    field_order = ["on", "outcome", "details", "recipients_told", "exemptions", "public_interest"]
+    field_order = ["on", "outcome", "details", "recipients_told", "exemptions"]
 
     on = date_field("Date the response was sent")
     outcome = forms.ChoiceField(
@@ -309,7 +349,7 @@ class RespondForm(ExemptionsMixin):
 
 
 class CloseForm(ExemptionsMixin):
-    field_order = ["outcome", "on", "details", "exemptions", "public_interest"]
+    field_order = ["outcome", "on", "details", "exemptions"]
     outcome = forms.ChoiceField(
         label="Why the case is closing",
         choices=[(value, AccessRequestOutcome(value).label) for value in PERSON_CLOSING_OUTCOMES],

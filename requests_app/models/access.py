@@ -21,9 +21,12 @@ from requests_app.deadlines import RequestKind, Working, deadline_working
 from requests_app.deadlines_deceased import DeceasedWorking, deceased_records_working
 from requests_app.deadlines_reviews import (
     complaint_working,
+    eisr_request_working,
+    fee_lapses_on,
     foisa_request_working,
     review_request_deadline,
     review_working,
+    with_fee_notices,
 )
 from requests_app.foi_exemptions import EXEMPTIONS, Exemption
 from requests_app.models.history import StateHistory
@@ -218,8 +221,12 @@ ONLINE_KINDS: frozenset[str] = frozenset(
     {AccessRequestKind.SAR, AccessRequestKind.FOI, AccessRequestKind.EIR, AccessRequestKind.COMPLAINT}
 )
 # UK GDPR Art 12(5) (any Art 15-22 request) and AHRA 1990 s3(4) allow a fee in some cases; a FOI fees
-# notice is not modelled.
-FEE_KINDS: frozenset[str] = IDENTITY_KINDS
+# notice (FOIA s9; FOISA s9) stops the FOI count until the fee is paid (s10(2) of each) and lets the
+# request lapse when it is not paid within three months (FOIA s9(2); FOISA s9(4)). An EIR charge is
+# recorded as any fee but does not stop the clock here (see docs/access_requests.md).
+FEE_KINDS: frozenset[str] = IDENTITY_KINDS | {AccessRequestKind.FOI, AccessRequestKind.EIR}
+# The kinds whose fee is a pause of the clock, with its own start and end.
+FEE_PAUSE_KINDS: frozenset[str] = frozenset({AccessRequestKind.SAR, AccessRequestKind.FOI})
 
 
 # Cases that follow a FOI or EIR answer, linked to it.
@@ -266,6 +273,10 @@ class Pause:
     @property
     def days(self) -> int | None:
         return None if self.ended is None else (self.ended - self.started).days
+
+
+# What a FOI case waits for while a fees notice is unpaid: the count stops (FOIA s10(2); FOISA s10(2)).
+FOI_FEE_WAIT = "the fee (fees notice)"
 
 
 class ClockState(StrEnum):
@@ -495,7 +506,7 @@ class AccessRequest(models.Model):
             verified = self.identity_verified_on
             ended = max(verified, self.identity_requested_on) if verified is not None else None
             found.append(Pause(PauseReason.IDENTITY, self.identity_requested_on, ended))
-        if self.kind == AccessRequestKind.SAR and self.fee_requested_on is not None:
+        if self.kind in FEE_PAUSE_KINDS and self.fee_requested_on is not None:
             found.append(Pause(PauseReason.FEE, self.fee_requested_on, self.fee_paid_on))
         return sorted(found, key=lambda pause: (pause.started, pause.reason))
 
@@ -572,10 +583,28 @@ class AccessRequest(models.Model):
             clarified = as_of if awaiting_clarification else max(answered, default=None)
             if self.kind == AccessRequestKind.FOI and regime == "foisa":
                 working = foisa_request_working(self.received_on, clarified=clarified)
+            elif self.kind == AccessRequestKind.EIR and regime == "foisa":
+                working = eisr_request_working(self.received_on, clarified=clarified, extended=self.extended)
             else:
                 working = deadline_working(
                     self.kind, self.received_on, clarified=clarified, extended=self.extended, nation=nation
                 )
+            if self.kind == AccessRequestKind.FOI and self.fee_requested_on is not None:
+                # A fees notice stops the count until the fee arrives (FOIA s10(2); FOISA s10(2)).
+                working = with_fee_notices(
+                    working,
+                    regime=regime,
+                    fee_notices=[(self.fee_requested_on, self.fee_paid_on)],
+                    today=as_of,
+                )
+                if self.fee_paid_on is None:
+                    waiting_since, waiting_for = self.fee_requested_on, FOI_FEE_WAIT
+                    lapses = _fmt(fee_lapses_on(self.fee_requested_on))
+                    section = "FOISA s9(4)" if regime == "foisa" else "FOIA s9(2)"
+                    notes.append(
+                        f"If the fee is not paid, the request lapses on {lapses} ({section}: three months "
+                        "beginning with the day the fees notice was given)."
+                    )
             if awaiting_clarification:
                 waiting_since = max(asked for asked, answered in clarifications if answered is None)
                 waiting_for = "clarification"
@@ -650,7 +679,8 @@ class AccessRequest(models.Model):
                 f"{_fmt(self.extended_until)}; the 20th working day was {_fmt(working.due)}."
             )
         if waiting_since is not None:
-            state = ClockState.STOPPED if waiting_for == "clarification" else ClockState.NOT_STARTED
+            stops = waiting_for in {"clarification", FOI_FEE_WAIT}
+            state = ClockState.STOPPED if stops else ClockState.NOT_STARTED
             due = None
             verb = "stopped" if state is ClockState.STOPPED else "not started"
             headline = (

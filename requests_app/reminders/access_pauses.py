@@ -2,9 +2,11 @@
 
 A case paused for proof of identity, a fee or a clarification (UK GDPR Art 12A; FOIA s1(3); EIR reg 9)
 that has heard nothing for more than ``ACCESS_PAUSE_LIMIT_DAYS`` days (default 90, as the Ministry of
-Justice correspondence tool does) is closed by the portal as "lapsed": one milestone per pause, claimed
-once by the sweep, which fires the workflow's ``lapse`` move and tells the handler; the requester is
-emailed by the move's own task. A reply recorded before the sweep claims it supersedes the milestone.
+Justice correspondence tool does), or a FOI request whose fees notice has gone unpaid for the three
+months the Act allows (FOIA s9(2); FOISA s9(4)), is closed by the portal as "lapsed": one milestone per
+pause, claimed once by the sweep, which fires the workflow's ``lapse`` move and tells the handler; the
+requester is emailed by the move's own task. A reply recorded before the sweep claims it supersedes
+the milestone.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from requests_app.deadlines_reviews import fee_lapses_on
 from requests_app.models import AccessRequest, AccessRequestKind
-from requests_app.models.access import OPEN_STATUSES, Pause
+from requests_app.models.access import OPEN_STATUSES, Pause, PauseReason
 from requests_app.reminders.base import (
     Message,
     Milestone,
@@ -28,14 +31,24 @@ from requests_app.reminders.base import (
 )
 
 
-def lapse_milestone(pause: Pause | None, *, today: date, limit_days: int) -> Milestone | None:
-    """The lapse a case owes on ``today``: its open pause has lasted more than ``limit_days`` days."""
+def lapse_milestone(pause: Pause | None, *, today: date, limit_days: int, kind: str = "") -> Milestone | None:
+    """The lapse a case owes on ``today``: its open pause has lasted more than ``limit_days`` days; a FOI
+    fees notice instead when its three months have passed unpaid (FOIA s9(2); FOISA s9(4))."""
     if pause is None or pause.ended is not None:
         return None
-    lapses_on = pause.started + timedelta(days=limit_days + 1)
+    if kind == AccessRequestKind.FOI and pause.reason == PauseReason.FEE:
+        lapses_on = fee_lapses_on(pause.started)
+        count = (lapses_on - pause.started).days
+    else:
+        lapses_on = pause.started + timedelta(days=limit_days + 1)
+        count = limit_days
     if today < lapses_on:
         return None
-    return Milestone(f"{pause.started}:{pause.reason}:lapsed", lapses_on, "lapsed", limit_days)
+    return Milestone(f"{pause.started}:{pause.reason}:lapsed", lapses_on, "lapsed", count)
+
+
+# The shortest three months (beginning with a day in late November or December): 89 days to the lapse.
+FOI_FEE_MIN_DAYS = 89
 
 
 class AccessRequestPauseLapses(ReminderSource):
@@ -48,6 +61,12 @@ class AccessRequestPauseLapses(ReminderSource):
         waiting = (
             Q(identity_requested_on__lt=before, identity_verified_on__isnull=True)
             | Q(kind=AccessRequestKind.SAR, fee_requested_on__lt=before, fee_paid_on__isnull=True)
+            # A FOI fees notice lapses after three months (at least 89 days); due() has the exact day.
+            | Q(
+                kind=AccessRequestKind.FOI,
+                fee_requested_on__lte=today - timedelta(days=FOI_FEE_MIN_DAYS),
+                fee_paid_on__isnull=True,
+            )
             | Q(clarifications__asked_on__lt=before, clarifications__answered_on__isnull=True)
         )
         return (
@@ -58,7 +77,9 @@ class AccessRequestPauseLapses(ReminderSource):
         )
 
     def due(self, obj: AccessRequest, *, today: date, policy: Policy) -> list[Milestone]:
-        milestone = lapse_milestone(obj.open_pause, today=today, limit_days=settings.ACCESS_PAUSE_LIMIT_DAYS)
+        milestone = lapse_milestone(
+            obj.open_pause, today=today, limit_days=settings.ACCESS_PAUSE_LIMIT_DAYS, kind=obj.kind
+        )
         return [milestone] if milestone is not None else []
 
     def act(self, obj: AccessRequest, milestone: Milestone, *, today: date) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -114,8 +115,8 @@ def _validate_details(case: AccessRequest, *, today: date) -> None:
         _add(
             errors,
             "fee_amount",
-            "A fee can be recorded only for a SAR, another data subject right or deceased person's records;"
-            " a FOI or EIR fees notice is not recorded here.",
+            "A fee can be recorded only for a SAR, another data subject right, deceased person's records, "
+            "or a FOI or EIR request.",
         )
     elif has_fee:
         if case.fee_amount is None:
@@ -506,7 +507,7 @@ def access_request_transition(
     outcome: str = "",
     recipients_told: str = "",
     exemptions: list[str] | None = None,
-    public_interest: str = "",
+    public_interest: Mapping[str, str] | None = None,
     http_request: HttpRequest | None = None,
 ) -> AccessRequest:
     """Move a case along one row of ``ACCESS_WORKFLOW`` through the one transition service.
@@ -514,6 +515,8 @@ def access_request_transition(
     ``on``: the day the event happened (asked, verified, answered, sent, withdrawn). ``details``: what
     was asked, the extension reason, or the outcome details (the move's reason, kept in its history).
     ``recipients_told``: for a rectification, erasure or restriction carried out, who was told (Art 19).
+    ``exemptions``: the codes a FOI or EIR answer relied on; ``public_interest``: each qualified one's
+    public interest test, by code.
     Raises ValidationError keyed by those names when the input is wrong, PermissionDenied for anyone
     but the IG team, and TransitionConflict when the case has moved on since the page loaded.
     """
@@ -531,6 +534,6 @@ def access_request_transition(
         outcome=outcome,
         recipients_told=recipients_told,
         exemptions=exemptions or [],
-        public_interest=public_interest,
+        public_interest=dict(public_interest or {}),
     )
     return case

@@ -20,7 +20,7 @@ from django_ratelimit.core import is_ratelimited
 from igportal.accounts.mfa import mfa_not_required
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
-from requests_app.access_workflow import ACCESS_WORKFLOW, FOI_KINDS, clock
+from requests_app.access_workflow import ACCESS_WORKFLOW, FOI_KINDS, clock, foi_regime
 from requests_app.csv_export import csv_lines
 from requests_app.forms.access import (
     TRANSITION_FORMS,
@@ -370,6 +370,7 @@ def access_statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     audit_record(
         action="access_request.statistics", request=request, detail={"quarter": f"{year}-Q{quarter}"}
     )
+    scottish = selectors.scottish_return(year=year, quarter=quarter) if foi_regime() == "foisa" else None
     previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
     return render(
@@ -378,6 +379,7 @@ def access_statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "stats": stats,
             "chart": selectors.statistics_chart(stats),
+            "scottish": scottish,
             "quarter": f"{year}-Q{quarter}",
             "previous": "{}-Q{}".format(*previous),
             "following": "{}-Q{}".format(*following),
@@ -390,14 +392,23 @@ def access_statistics_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_access_requests(request.user):
         raise Http404("No such page.")
     year, quarter = _quarter(request)
-    stats = selectors.access_statistics(year=year, quarter=quarter)
-    audit_record(action="access_request.export", request=request, detail={"quarter": f"{year}-Q{quarter}"})
-    response = HttpResponse(
-        "".join(csv_lines(("section", "item", "count"), stats.csv_rows())),
-        content_type="text/csv; charset=utf-8",
-    )
+    if request.GET.get("return") == "sic":
+        # The Scottish Information Commissioner's quarterly return: offered under FOISA only.
+        if foi_regime() != "foisa":
+            raise Http404("The Scottish Information Commissioner's return applies under FOISA only.")
+        header: tuple[str, ...] = ("law", "measure", "count")
+        rows: list[tuple[str, str, int]] = selectors.scottish_return(year=year, quarter=quarter).rows
+        filename = f"Scottish Information Commissioner return {year}-Q{quarter}.csv"
+    else:
+        header = ("section", "item", "count")
+        rows = selectors.access_statistics(year=year, quarter=quarter).csv_rows()
+        filename = f"Access requests {year}-Q{quarter}.csv"
+    detail = {"quarter": f"{year}-Q{quarter}"}
+    if request.GET.get("return") == "sic":
+        detail["return"] = "sic"
+    audit_record(action="access_request.export", request=request, detail=detail)
+    response = HttpResponse("".join(csv_lines(header, rows)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=True, filename=f"Access requests {year}-Q{quarter}.csv")
-        or "attachment"
+        content_disposition_header(as_attachment=True, filename=filename) or "attachment"
     )
     return response

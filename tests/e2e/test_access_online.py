@@ -163,7 +163,7 @@ def test_the_public_ask_online_and_the_ig_team_answer_review_appeal_and_count_it
     form.get_by_label("Information provided in part (some withheld)").check()
     form.get_by_label("Outcome details").fill("The contract released; the unit prices withheld under s43(2).")
     form.get_by_label(f"{COMMERCIAL.label} (qualified)").check()
-    form.get_by_label("Public interest test").fill(
+    form.get_by_label(f"Public interest test: {COMMERCIAL.citation} ({COMMERCIAL.title})").fill(
         "Openness about spending weighs for release; the prices would let rivals undercut the current "
         "tender, which would cost the public more. Withholding wins while the tender is open."
     )

@@ -281,3 +281,45 @@ def test_a_sar_uses_the_organisations_nation_by_default(
     assert isinstance(working, Working)
     assert working.due == expected
     assert working.nation is not None and working.nation.value == nation
+
+
+# --- a FOI fees notice, and an EIR request under FOISA ----------------------------------------------------
+
+
+def test_a_foi_fees_notice_stops_the_clock_until_the_fee_arrives() -> None:
+    # Received Mon 2 Mar 2026 (due Tue 31 Mar on the UK-wide calendar); fees notice Mon 9 Mar.
+    case = _case(FOI, date(2026, 3, 2), (), fee_amount=20, fee_requested_on=date(2026, 3, 9))
+    waiting = case.deadline(today=date(2026, 3, 13), nation="england")
+    assert waiting.state is STOPPED and waiting.due is None
+    assert "waiting since Mon 9 Mar 2026 for the fee" in waiting.headline
+    # Three months beginning with 9 March: the last day to pay is 8 June; it lapses on 9 June.
+    assert any("lapses on Tue 9 Jun 2026 (FOIA s9(2)" in note for note in waiting.notes)
+    case.fee_paid_on = date(2026, 3, 13)
+    paid = case.deadline(today=date(2026, 3, 16), nation="england")
+    # Five working days disregarded (FOIA s10(2)), over Easter: Thu 9 Apr.
+    assert (paid.state, paid.due) == (RUNNING, date(2026, 4, 9))
+    assert "FOIA s10(2)" in paid.working.steps[-1]
+    # Under FOISA: due Mon 30 Mar on the Scottish calendar, then five working days on: Tue 7 Apr.
+    foisa = case.deadline(today=date(2026, 3, 16), nation="scotland", regime="foisa")
+    assert foisa.due == date(2026, 4, 7) and "FOISA s10(2)" in foisa.working.steps[-1]
+    case.fee_paid_on = None
+    assert any(
+        "FOISA s9(4)" in note
+        for note in case.deadline(today=date(2026, 3, 16), nation="scotland", regime="foisa").notes
+    )
+
+
+def test_an_eir_charge_is_recorded_but_does_not_stop_the_clock() -> None:
+    case = _case(EIR, date(2026, 3, 2), (), fee_amount=20, fee_requested_on=date(2026, 3, 9))
+    deadline = case.deadline(today=date(2026, 3, 13), nation="england")
+    assert (deadline.state, deadline.due) == (RUNNING, date(2026, 3, 31))
+
+
+def test_under_foisa_an_eir_case_follows_the_eisr() -> None:
+    case = _case(EIR, date(2026, 3, 2), ())
+    # The Scottish calendar does not skip St Patrick's Day: Mon 30 Mar (the UK EIR: Tue 31 Mar).
+    assert case.deadline(today=date(2026, 3, 3), nation="scotland", regime="foisa").due == date(2026, 3, 30)
+    assert case.deadline(today=date(2026, 3, 3), nation="scotland").due == date(2026, 3, 31)
+    case.extended = True
+    extended = case.deadline(today=date(2026, 3, 3), nation="scotland", regime="foisa")
+    assert extended.due == date(2026, 4, 28) and "reg 7(1)" in extended.working.rule

@@ -37,6 +37,7 @@ def _answered_foi(officer: User, kind: str = AccessRequestKind.FOI) -> AccessReq
         requester_email="alex@example.org",
         description="Agency contracts.",
     )
+    code = "foia_43" if kind == AccessRequestKind.FOI else "eir_12(5)(e)"
     return access_request_transition(
         case,
         "respond",
@@ -44,8 +45,8 @@ def _answered_foi(officer: User, kind: str = AccessRequestKind.FOI) -> AccessReq
         on=today - timedelta(days=5),
         outcome="provided_in_part",
         details="Rates withheld.",
-        exemptions=["foia_43" if kind == AccessRequestKind.FOI else "eir_12(5)(e)"],
-        public_interest="Re-tender next spring.",
+        exemptions=[code],
+        public_interest={code: "Re-tender next spring."},
     )
 
 
@@ -255,3 +256,125 @@ def test_the_register_links_to_the_statistics_for_everyone_who_may_read_them(
         assert register.status_code == 200
         assert link in register.content
         assert client_for(reader).get(reverse("access_statistics")).status_code == 200
+
+
+def test_under_foisa_the_scottish_commissioners_quarterly_return_counts_foisa_and_the_eirs_apart(
+    client_for: ClientFor, ig_officer: User, dpo: User
+) -> None:
+    from datetime import date
+
+    from requests_app.models import AccessRequestExemption
+    from tests.factories import AccessRequestFactory
+
+    settings_row = OrganisationSettings.load()
+    settings_row.foi_regime = "foisa"
+    settings_row.save()
+    S, K = AccessRequestStatus, AccessRequestKind
+
+    def case(kind: str, received: date, **fields: Any) -> AccessRequest:
+        return AccessRequestFactory.create(kind=kind, received_on=received, **fields)
+
+    # FOISA, the quarter 1 April to 30 June 2026: one answered in time in part, one refused late, one
+    # received last quarter and found not held late in this one, one awaiting its fee.
+    in_part = case(
+        K.FOI,
+        date(2026, 4, 1),
+        status=S.RESPONDED,
+        responded_on=date(2026, 4, 20),
+        due_on=date(2026, 4, 29),
+        outcome="provided_in_part",
+    )
+    AccessRequestExemption.objects.create(access_request=in_part, code="foisa_33", public_interest="x")
+    AccessRequestExemption.objects.create(access_request=in_part, code="foisa_38")
+    refused = case(
+        K.FOI,
+        date(2026, 4, 10),
+        status=S.CLOSED,
+        responded_on=date(2026, 5, 30),
+        due_on=date(2026, 5, 8),
+        outcome="refused",
+    )
+    AccessRequestExemption.objects.create(access_request=refused, code="foisa_30", public_interest="x")
+    case(
+        K.FOI,
+        date(2026, 3, 1),
+        status=S.RESPONDED,
+        responded_on=date(2026, 4, 5),
+        due_on=date(2026, 3, 27),
+        outcome="not_held",
+    )
+    case(K.FOI, date(2026, 6, 20), fee_amount=30, fee_requested_on=date(2026, 6, 25))
+    case(K.FOI, date(2026, 7, 1))  # next quarter
+    released = case(
+        K.EIR,
+        date(2026, 5, 2),
+        status=S.RESPONDED,
+        responded_on=date(2026, 5, 6),
+        due_on=date(2026, 5, 29),
+        outcome="provided_in_full",
+    )
+    case(
+        K.REVIEW,
+        date(2026, 5, 1),
+        original=in_part,
+        status=S.RESPONDED,
+        responded_on=date(2026, 5, 20),
+        outcome="partly_upheld",
+    )
+    case(K.REVIEW, date(2026, 6, 10), original=released)
+    case(K.APPEAL, date(2026, 6, 15), original=refused, regulator="sic")
+
+    from requests_app.selectors.access import scottish_return
+
+    found = scottish_return(year=2026, quarter=2)
+    assert (found.first, found.last) == (date(2026, 4, 1), date(2026, 6, 30))
+    rows = {(law, measure): count for law, measure, count in found.rows}
+    foisa = {measure: count for (law, measure), count in rows.items() if law == "FOISA"}
+    assert foisa == {
+        "requests received": 3,
+        "requests responded to": 3,
+        "responded to within the statutory timescale": 1,
+        "responded to outwith the statutory timescale": 2,
+        "outcome: information released in full": 0,
+        "outcome: information released in part": 1,
+        "outcome: information withheld in full (refused)": 1,
+        "outcome: information not held": 1,
+        "exemption applied: FOISA s30": 1,
+        "exemption applied: FOISA s33": 1,
+        "exemption applied: FOISA s38": 1,
+        "fees notices issued": 1,
+        "requests for review received": 1,
+        "review outcome: original decision upheld without modification": 0,
+        "review outcome: original decision upheld with modification": 1,
+        "review outcome: original decision overturned (a different decision substituted)": 0,
+        "applications to the Commissioner received": 1,
+    }
+    eirs = {measure: count for (law, measure), count in rows.items() if law == "EIRs (EISR 2004)"}
+    assert eirs["requests received"] == 1 and eirs["responded to within the statutory timescale"] == 1
+    assert eirs["outcome: information released in full"] == 1
+    assert (
+        eirs["requests for review received"] == 1 and eirs["applications to the Commissioner received"] == 0
+    )
+    assert "fees notices issued" not in eirs
+
+    # The page shows it as a table, with the CSV beside it; the CSV names no case and no requester.
+    page = client_for(dpo).get(reverse("access_statistics"), {"quarter": "2026-Q2"})
+    assert b'data-testid="statistics-sic"' in page.content
+    csv = client_for(dpo).get(reverse("access_statistics_csv"), {"quarter": "2026-Q2", "return": "sic"})
+    assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
+    lines = csv.content.decode().splitlines()
+    assert lines[0] == "law,measure,count"
+    assert "FOISA,requests received,3" in lines
+    assert "FOISA,exemption applied: FOISA s33,1" in lines
+    assert in_part.reference.encode() not in csv.content and b"Requester" not in csv.content
+    assert "Scottish Information Commissioner return 2026-Q2.csv" in csv["Content-Disposition"]
+
+    # Under FOIA there is no Scottish return to offer.
+    settings_row.foi_regime = "foia"
+    settings_row.save()
+    page = client_for(dpo).get(reverse("access_statistics"), {"quarter": "2026-Q2"})
+    assert b'data-testid="statistics-sic"' not in page.content
+    refused_csv = client_for(dpo).get(
+        reverse("access_statistics_csv"), {"quarter": "2026-Q2", "return": "sic"}
+    )
+    assert refused_csv.status_code == 404

@@ -85,9 +85,78 @@ def test_a_sars_pauses_are_listed_by_reason_with_their_start_and_end() -> None:
 
 
 @pytest.mark.django_db
-def test_a_foi_fee_is_not_a_pause() -> None:
-    case = AccessRequestFactory.create(kind=AccessRequestKind.FOI, fee_requested_on=date(2026, 3, 3))
-    assert case.pauses() == []
+def test_a_foi_fees_notice_is_a_fee_pause_and_an_eir_charge_is_not() -> None:
+    foi = AccessRequestFactory.create(
+        kind=AccessRequestKind.FOI, fee_amount=12, fee_requested_on=date(2026, 3, 3)
+    )
+    assert foi.pauses() == [Pause(PauseReason.FEE, date(2026, 3, 3), None)]
+    foi.fee_paid_on = date(2026, 3, 10)
+    assert foi.pauses() == [Pause(PauseReason.FEE, date(2026, 3, 3), date(2026, 3, 10))]
+    eir = AccessRequestFactory.create(
+        kind=AccessRequestKind.EIR, fee_amount=12, fee_requested_on=date(2026, 3, 3)
+    )
+    assert eir.pauses() == []
+
+
+@PROPERTY
+@given(started=starts, waited=days, limit=st.integers(min_value=14, max_value=365))
+def test_a_foi_fees_notice_lapses_after_its_three_months_whatever_the_configured_limit(
+    started: date, waited: int, limit: int
+) -> None:
+    from requests_app.deadlines_reviews import fee_lapses_on
+
+    today = started + timedelta(days=waited)
+    pause = Pause(PauseReason.FEE, started, None)
+    milestone = lapse_milestone(pause, today=today, limit_days=limit, kind=AccessRequestKind.FOI)
+    lapses = fee_lapses_on(started)
+    # Three months beginning with the day of the notice: 89 to 92 days, then the request lapses.
+    assert 89 <= (lapses - started).days <= 92
+    assert (milestone is not None) == (today >= lapses)
+    if milestone is not None:
+        assert milestone.due_on == lapses
+    # The same wait on a SAR follows the configured limit instead.
+    sar = lapse_milestone(pause, today=today, limit_days=limit, kind=AccessRequestKind.SAR)
+    assert (sar is not None) == (waited > limit)
+
+
+@pytest.mark.django_db
+def test_an_unpaid_foi_fees_notice_closes_the_case_after_three_months_not_before(
+    ig_officer: User, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from requests_app.deadlines_reviews import fee_lapses_on
+
+    settings.ACCESS_PAUSE_LIMIT_DAYS = 30
+    today = timezone.localdate()
+
+    def foi(notice: date) -> AccessRequest:
+        return AccessRequestFactory.create(
+            kind=AccessRequestKind.FOI,
+            status=S.IN_PROGRESS,
+            handler=ig_officer,
+            received_on=notice - timedelta(days=3),
+            fee_amount=25,
+            fee_requested_on=notice,
+            due_on=None,
+        )
+
+    # The notice whose three months ended yesterday, and one whose last day to pay is today.
+    notice = today - timedelta(days=92)
+    while fee_lapses_on(notice) > today:
+        notice += timedelta(days=-1)
+    while fee_lapses_on(notice + timedelta(days=1)) <= today:
+        notice += timedelta(days=1)
+    lapsed, still_time = foi(notice), foi(notice + timedelta(days=1))
+    assert fee_lapses_on(notice) <= today < fee_lapses_on(notice + timedelta(days=1))
+    # Waiting longer than the configured 30 days, but within the three months the Act allows.
+    recent = foi(today - timedelta(days=45))
+    result = sweep(django_capture_on_commit_callbacks, "access_pause_lapses", today)
+    assert result.claimed == 1
+    for case in (lapsed, still_time, recent):
+        case.refresh_from_db()
+    assert (lapsed.status, lapsed.outcome) == (S.CLOSED, "lapsed")
+    assert still_time.status == recent.status == S.IN_PROGRESS
+    (move,) = lapsed.history.filter(action="lapse")
+    assert "fee" in move.comment
 
 
 # --- closing itself, once -----------------------------------------------------------------------------------

@@ -127,7 +127,12 @@ def test_a_handler_must_be_an_ig_officer_or_the_dpo(ig_officer: User, requester:
 @pytest.mark.parametrize(
     ("kind", "fees", "field", "message"),
     [
-        ("foi", {"fee_amount": 10, "fee_requested_on": date(2025, 9, 5)}, "fee_amount", "only for a SAR"),
+        (
+            "complaint",
+            {"fee_amount": 10, "fee_requested_on": date(2025, 9, 5)},
+            "fee_amount",
+            "only for a SAR",
+        ),
         ("sar", {"fee_paid_on": date(2025, 9, 5)}, "fee_requested_on", "Enter the date the fee was asked"),
         (
             "sar",
@@ -136,7 +141,7 @@ def test_a_handler_must_be_an_ig_officer_or_the_dpo(ig_officer: User, requester:
             "cannot be paid before it was asked for",
         ),
     ],
-    ids=["fee on FOI", "paid but never asked", "paid before asked"],
+    ids=["fee on a complaint", "paid but never asked", "paid before asked"],
 )
 def test_fees_are_checked(
     ig_officer: User, kind: str, fees: dict[str, Any], field: str, message: str
@@ -145,6 +150,21 @@ def test_fees_are_checked(
     with pytest.raises(ValidationError) as exc:
         access_request_update(case=case, actor=ig_officer, today=TODAY, **fees)
     assert message in _errors(exc)[field][0]
+
+
+def test_a_foi_fees_notice_stops_the_stored_date_until_paid_then_moves_it(ig_officer: User) -> None:
+    case = _create(ig_officer, "foi")
+    # Received Wed 3 Sep 2025: the 20th working day is Wed 1 Oct.
+    assert case.due_on == date(2025, 10, 1)
+    access_request_update(
+        case=case, actor=ig_officer, today=TODAY, fee_amount=15, fee_requested_on=date(2025, 9, 5)
+    )
+    case.refresh_from_db()
+    assert case.due_on is None  # the clock is stopped: never overdue while the fee is awaited
+    access_request_update(case=case, actor=ig_officer, today=TODAY, fee_paid_on=date(2025, 9, 10))
+    case.refresh_from_db()
+    # Fri 5, Mon 8, Tue 9 and Wed 10 September disregarded (FOIA s10(2)): Tue 7 October.
+    assert case.due_on == date(2025, 10, 7)
 
 
 def test_a_paid_sar_fee_moves_the_stored_date(ig_officer: User) -> None:
