@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -73,6 +74,7 @@ def _asset(
         "security_measures": "Role-based access, audit, encryption at rest",
         "dspt_critical": True,
         "next_review_on": timezone.localdate() + datetime.timedelta(days=365),
+        "retention_review_on": timezone.localdate() + datetime.timedelta(days=180),
         "dpia": None,
         **changes,
     }
@@ -106,6 +108,64 @@ def test_submitting_a_request_that_draws_on_an_asset_puts_its_owner_first(
     request.refresh_from_db()
     assert request.status == S.SUBMITTED
     assert request.stages[:2] == ["iao", "ig_dpo"]
+
+
+def _answered(requester: User, status: RequestStatus) -> SharingRequest:
+    """A routine request with every wizard step answered and saved (the worked commissioning example)."""
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from requests_app.demo import catalogue_code, saved_from_answers
+    from tests.factories import OrganisationFactory
+
+    worked = json.loads(
+        (Path(settings.BASE_DIR) / "docs/examples/commissioning_extract_pseudonymise.json").read_text()
+    )
+    recipient = OrganisationFactory.create(name="Northshire ICB commissioning team", kind="icb")
+    request = make_request(
+        requester=requester,
+        status=status,
+        example="commissioning_extract_pseudonymise",
+        purpose_category="planning_commissioning",
+        frequency="routine",
+        data_form=worked["answers"]["data"]["data_form"],
+        recipient=recipient,
+        title="Cardiology activity for commissioning",
+        items={catalogue_code(item["code"]) for item in worked["answers"]["data"]["items"]},
+    )
+    request.answers = saved_from_answers(worked["answers"], title=request.title, recipient=recipient)
+    request.save(update_fields=["answers"])
+    return request
+
+
+def test_the_owner_stage_follows_the_assets_named_at_each_submission_once_and_first(
+    requester: User, iao: User, ig_officer: User
+) -> None:
+    from requests_app.services.sharing import sharing_request_submit
+    from requests_app.workflow import STAGE_ORDER
+
+    asset = _asset(iao)
+    request = _answered(requester, S.DRAFT)
+    sharing_request_set_assets(sharing_request=request, assets=[asset], actor=requester)
+    assessment = sharing_request_submit(sharing_request=request, actor=requester, today=timezone.localdate())
+    request.refresh_from_db()
+    # The engine's stages, in the fixed order, with the owner's first and once: the engine never asks for
+    # it, the asset does.
+    assert "iao" not in assessment.required_signoffs
+    engine = [stage.value for stage in STAGE_ORDER if stage.value in assessment.required_signoffs]
+    assert request.stages == ["iao", *engine] and len(engine) >= 2
+    transition(request, "start_review", actor=ig_officer)
+    assert request.status == S.AWAITING_IAO
+    # Sent back; the requester takes the asset off: the owner's stage goes with it on resubmission.
+    transition(request, "request_changes", actor=iao, comment="Draw this from the extract, not the PAS.")
+    sharing_request_set_assets(sharing_request=request, assets=[], actor=requester)
+    assessment = sharing_request_submit(sharing_request=request, actor=requester, today=timezone.localdate())
+    request.refresh_from_db()
+    assert request.stages == engine
+    transition(request, "start_review", actor=ig_officer)
+    assert request.status == S.IG_REVIEW
 
 
 def test_a_request_without_an_asset_has_no_owner_stage(requester: User, client_for: ClientFor) -> None:
@@ -428,6 +488,7 @@ def test_the_owner_registers_an_asset_through_the_page(iao: User, client_for: Cl
     assert response.status_code == 302, response.content.decode()[:3000]
     asset = InformationAsset.objects.get()
     assert asset.owner == iao and asset.status == "draft"
+    assert asset.retention_review_on == timezone.localdate() + datetime.timedelta(days=200)
     assert client.get(reverse("asset_detail", args=[asset.pk])).status_code == 200
     response = client.post(reverse("asset_transition", args=[asset.pk, "activate"]), {"comment": ""})
     assert response.status_code == 302
@@ -443,6 +504,16 @@ def test_a_bad_asset_form_keeps_what_was_typed(iao: User, client_for: ClientFor)
     assert response.status_code == 200
     assert "Maternity record system" in response.content.decode()
     assert not InformationAsset.objects.exists()
+    # The retention review date is asked for, and must be ahead.
+    data = {name: value for name, value in _post_data(iao).items() if not name.startswith("retention_review")}
+    response = client_for(iao).post(reverse("asset_create"), data)
+    assert response.status_code == 200 and "next retention review" in response.content.decode().lower()
+    assert not InformationAsset.objects.exists()
+    with pytest.raises(ValidationError) as caught:
+        _asset(iao, active=False, retention_review_on=timezone.localdate())
+    assert caught.value.message_dict == {
+        "retention_review_on": ["The next retention review must be after today."]
+    }
 
 
 def test_outsiders_cannot_open_or_change_the_register(
@@ -482,6 +553,7 @@ def _post_data(owner: User) -> dict[str, str]:
         "security_measures": "Role-based access",
         "dspt_critical": "no",
         **_date("next_review_on", timezone.localdate() + datetime.timedelta(days=300)),
+        **_date("retention_review_on", timezone.localdate() + datetime.timedelta(days=200)),
     }
 
 
@@ -512,6 +584,38 @@ def test_an_asset_owner_is_reminded_once_per_milestone_then_the_siro(
     assert len(escalations) == 2, escalations  # the day after, then a week later
     assert all("overdue" in subject.lower() for subject in escalations)
     assert sent_to(dpo.email) == []
+
+
+def test_an_asset_owner_is_reminded_of_the_retention_review_once_per_milestone_then_the_siro(
+    iao: User, siro: User, dpo: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    OrganisationSettings.objects.update_or_create(pk=1, defaults={"siro": siro, "dpo": dpo})
+    # The retention review falls due long before the annual review: each is chased on its own date.
+    asset = make_asset(owner=iao, retention_review_on=REVIEW, next_review_on=REVIEW + datetime.timedelta(300))
+    make_asset(owner=iao, status="retired", retention_review_on=REVIEW, name="Old system")
+    make_asset(owner=iao, retention_review_on=None, name="Registered before the date was asked for")
+    day = REVIEW - datetime.timedelta(days=31)
+    while day <= REVIEW + datetime.timedelta(days=8):
+        for kind in ("asset_retention_reviews", "asset_retention_reviews", "asset_reviews"):
+            sweep(django_capture_on_commit_callbacks, kind, day)  # a second run sends nothing more
+        day += datetime.timedelta(days=1)
+    owner_mail = sent_to(iao.email)
+    assert owner_mail == [
+        f"Retention review due in 30 days: {asset.reference}",
+        f"Retention review due in 14 days: {asset.reference}",
+        f"Retention review due in 7 days: {asset.reference}",
+        f"Retention review due today: {asset.reference}",
+    ]
+    body = next(m.body for m in mail.outbox if m.to == [iao.email])
+    assert "retention period" in body and asset.reference in body
+    assert (
+        sent_to(siro.email) == [f"Retention review overdue: {asset.reference}"] * 2
+    )  # day after, week later
+    assert sent_to(dpo.email) == []
+    # Recording the next retention review stops the chasing: a week on, nobody hears again.
+    InformationAsset.objects.filter(pk=asset.pk).update(retention_review_on=REVIEW + datetime.timedelta(365))
+    sweep(django_capture_on_commit_callbacks, "asset_retention_reviews", REVIEW + datetime.timedelta(days=15))
+    assert len(sent_to(siro.email)) == 2 and len(sent_to(iao.email)) == 4
 
 
 def test_a_processor_contract_is_chased_before_it_ends_then_the_dpo(

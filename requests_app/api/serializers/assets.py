@@ -42,6 +42,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "sensitivity",
             "dspt_critical",
             "next_review_on",
+            "retention_review_on",
         ]
         read_only_fields = fields
 
