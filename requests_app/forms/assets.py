@@ -131,6 +131,7 @@ class AssetFilterForm(_Filter):
     dspt_critical = forms.BooleanField(label="Critical (DSPT)", required=False)
     needs_screening = forms.BooleanField(label="Without a DPIA screening", required=False)
     review_overdue = forms.BooleanField(label="Review overdue", required=False)
+    retention_review_due = forms.BooleanField(label="Retention review due", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

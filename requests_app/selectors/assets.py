@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any, overload
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 
 from igportal.people import display_name
@@ -73,6 +73,7 @@ def asset_list(
     dspt_critical: bool = False,
     needs_screening: bool = False,
     review_overdue: bool = False,
+    retention_review_due: bool = False,
     today: datetime.date,
 ) -> QuerySet[InformationAsset]:
     assets = InformationAsset.objects.select_related("owner")
@@ -95,7 +96,21 @@ def asset_list(
         assets = assets.exclude(status=AssetStatus.RETIRED).filter(screening_missing())
     if review_overdue:
         assets = assets.filter(status=AssetStatus.ACTIVE, next_review_on__lt=today)
+    if retention_review_due:
+        assets = assets.filter(status=AssetStatus.ACTIVE, retention_review_on__lte=today)
     return assets.order_by("name", "id")
+
+
+def reviews_due(*, owner_id: int, today: datetime.date) -> dict[str, int]:
+    """The owner's assets in use whose annual review is overdue, and whose retention review is due: one
+    query [004 5.9]."""
+    counts: dict[str, int] = InformationAsset.objects.filter(
+        status=AssetStatus.ACTIVE, owner_id=owner_id
+    ).aggregate(
+        review_overdue=Count("pk", filter=Q(next_review_on__lt=today)),
+        retention_review_due=Count("pk", filter=Q(retention_review_on__lte=today)),
+    )
+    return counts
 
 
 def assets_to_screen(*, owner_id: int | None = None) -> QuerySet[InformationAsset]:

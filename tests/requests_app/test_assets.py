@@ -618,6 +618,25 @@ def test_an_asset_owner_is_reminded_of_the_retention_review_once_per_milestone_t
     assert len(sent_to(siro.email)) == 2 and len(sent_to(iao.email)) == 4
 
 
+def test_the_owners_home_and_the_register_show_the_reviews_due(
+    iao: User, make_user: MakeUser, client_for: ClientFor
+) -> None:
+    today = timezone.localdate()
+    past = today - datetime.timedelta(days=3)
+    due = make_asset(owner=iao, name="Retention due", retention_review_on=today)
+    late = make_asset(owner=iao, name="Review late", next_review_on=past, retention_review_on=None)
+    make_asset(owner=iao, name="All in hand", retention_review_on=today + datetime.timedelta(days=90))
+    make_asset(owner=iao, status="retired", name="Retired", next_review_on=past, retention_review_on=past)
+    make_asset(owner=make_user(Role.INFORMATION_ASSET_OWNER), name="Someone else's", retention_review_on=past)
+    tasks = {task.text: task.url for section in home_sections(iao) for task in section.tasks}
+    retention = tasks["1 asset retention review due"]
+    assert tasks["1 asset review overdue"].endswith(f"review_overdue=on&owner={iao.pk}")
+    listing = client_for(iao).get(retention).content.decode()
+    assert due.reference in listing and late.reference not in listing and "All in hand" not in listing
+    listing = client_for(iao).get(tasks["1 asset review overdue"]).content.decode()
+    assert late.reference in listing and due.reference not in listing
+
+
 def test_a_processor_contract_is_chased_before_it_ends_then_the_dpo(
     ig_officer: User, dpo: User, django_capture_on_commit_callbacks: Any
 ) -> None:
