@@ -226,6 +226,21 @@ def test_only_the_owner_or_named_delegate_signs_the_owners_stage(
     assert SignOff.objects.get(request=request).signer == delegate
 
 
+def test_the_decision_page_refuses_anyone_but_the_owner_or_delegate_at_the_owners_stage(
+    requester: User, iao: User, make_user: MakeUser, dpo: User, ig_officer: User, client_for: ClientFor
+) -> None:
+    asset = _asset(iao)
+    request = make_request(requester=requester, stages=("iao", "ig_dpo"))
+    _draws_on(request, asset)
+    transition(request, "start_review", actor=ig_officer)
+    url = reverse("request_decide", args=[request.reference])
+    signing = {"decision": "approve", "comment": "Looks proportionate.", "confirmed": "true"}
+    for outsider in (make_user(Role.INFORMATION_ASSET_OWNER), dpo, ig_officer):
+        assert client_for(outsider).post(url, signing).status_code in (403, 404)
+    request.refresh_from_db()
+    assert request.status == S.AWAITING_IAO and not SignOff.objects.filter(request=request).exists()
+
+
 def test_the_owner_sees_the_request_waiting_for_them(
     requester: User, iao: User, ig_officer: User, client_for: ClientFor
 ) -> None:
