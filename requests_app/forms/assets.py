@@ -101,6 +101,12 @@ class AssetForm(NHSFormMixin, forms.Form):
     next_review_on = date_field(
         "Next review", years_ahead=10, help_text="At least once a year. For example, 27/3/2027"
     )
+    retention_review_on = date_field(
+        "Next retention review",
+        years_ahead=10,
+        help_text="When what it holds is next checked against its retention period, and records past it "
+        "destroyed or transferred. For example, 27/3/2027",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -125,6 +131,7 @@ class AssetFilterForm(_Filter):
     dspt_critical = forms.BooleanField(label="Critical (DSPT)", required=False)
     needs_screening = forms.BooleanField(label="Without a DPIA screening", required=False)
     review_overdue = forms.BooleanField(label="Review overdue", required=False)
+    retention_review_due = forms.BooleanField(label="Retention review due", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -151,6 +151,10 @@ class InformationAsset(LegalBasisFields):
     )
     status = models.CharField(max_length=16, choices=AssetStatus.choices, default=AssetStatus.DRAFT)
     next_review_on = models.DateField("Next review")
+    # When what the asset holds is next checked against its retention period, and records past it are
+    # destroyed or transferred [000 3.iv]; chased to the owner, then the SIRO, like the annual review.
+    # Empty only for entries registered before the register asked for it.
+    retention_review_on = models.DateField("Next retention review", null=True, blank=True)
     # When the asset was registered or last changed in what it holds or how it is processed: a DPIA
     # screening older than this no longer covers it [004 5.9].
     amended_at = models.DateTimeField()
@@ -164,6 +168,7 @@ class InformationAsset(LegalBasisFields):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["status", "next_review_on"]),
+            models.Index(fields=["status", "retention_review_on"]),
             models.Index(fields=["owner", "status"]),
         ]
 

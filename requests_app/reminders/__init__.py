@@ -78,6 +78,22 @@ def _register_reviews() -> tuple[ReviewDates, ...]:
             link=lambda asset: reverse("asset_detail", args=[asset.pk]),
             escalate_to=senior_information_risk_owners,
         ),
+        # And checks what each holds against its retention period: records kept past it are kept without
+        # a reason [000 3.iv, 5.v]; the SIRO hears of an owner who does not.
+        ReviewDates(
+            key="asset_retention_reviews",
+            label="Information asset retention reviews",
+            noun="information asset",
+            rows=lambda: InformationAsset.objects.filter(status=AssetStatus.ACTIVE),
+            review_date_field="retention_review_on",
+            owner_field="owner",
+            reference=lambda asset: asset.reference,
+            link=lambda asset: reverse("asset_detail", args=[asset.pk]),
+            escalate_to=senior_information_risk_owners,
+            review="retention review",
+            action="Check what it holds against its retention period, destroy or transfer what has passed "
+            "it, and record the next retention review date.",
+        ),
     )
 
 

@@ -72,6 +72,8 @@ class ReviewDates(ReminderSource):
         reference: Callable[[Any], str] = str,
         link: Callable[[Any], str] = _absolute_url,
         escalate_to: Callable[[], tuple[User, ...]] = data_protection_officers,
+        review: str = "review",
+        action: str = "Review it and record the next review date.",
     ) -> None:
         self.key = key
         self.label = label
@@ -84,6 +86,10 @@ class ReviewDates(ReminderSource):
         # Who hears when a review is overdue: the DPO, or for information assets the SIRO their owners
         # answer to [004 5.9].
         self.escalate_to = escalate_to
+        # What is reviewed, when a register has more than one review date ("retention review"), and what
+        # the owner is asked to do.
+        self.review = review
+        self.action = action
 
     def candidates(self, *, today: date, policy: Policy) -> QuerySet[Any]:
         horizon = today + timedelta(days=max(policy.review_days, default=0))
@@ -106,13 +112,17 @@ class ReviewDates(ReminderSource):
         owner: User | None = getattr(obj, self.owner_field)
         reference = self.reference(obj)
         owner_name = display_name(owner) if owner else "nobody"
-        facts = f"{self.noun.capitalize()}: {reference}\nReview date: {day(review_on)}\nOwner: {owner_name}\n"
+        review = self.review.capitalize()
+        facts = (
+            f"{self.noun.capitalize()}: {reference}\n{review} date: {day(review_on)}\nOwner: {owner_name}\n"
+        )
         if milestone.step == "overdue":
             return [
                 Message(
                     self.escalate_to(),
-                    f"Review overdue: {reference}",
-                    f"The review of this {self.noun} is {plural(milestone.count, 'day')} overdue.\n\n{facts}",
+                    f"{review} overdue: {reference}",
+                    f"The {self.review} of this {self.noun} is {plural(milestone.count, 'day')} overdue."
+                    f"\n\n{facts}",
                     self.link(obj),
                 )
             ]
@@ -120,9 +130,9 @@ class ReviewDates(ReminderSource):
         return [
             Message(
                 active_users([owner]) or ig_team(),
-                f"Review due {when}: {reference}",
-                f"This {self.noun} is due for review {when}, on {day(review_on)}. Review it and record "
-                f"the next review date.\n\n{facts}",
+                f"{review} due {when}: {reference}",
+                f"This {self.noun} is due for {self.review} {when}, on {day(review_on)}. {self.action}"
+                f"\n\n{facts}",
                 self.link(obj),
             )
         ]

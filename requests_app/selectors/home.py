@@ -26,7 +26,7 @@ from requests_app.models import (
 )
 from requests_app.reminders.consent import ConsentRechecks
 from requests_app.selectors.access import access_request_due_tasks
-from requests_app.selectors.assets import assets_to_screen, requests_awaiting_owner
+from requests_app.selectors.assets import assets_to_screen, requests_awaiting_owner, reviews_due
 from requests_app.selectors.dashboard import register_attention
 from requests_app.selectors.queues import queue_counts, queue_roles
 
@@ -102,6 +102,15 @@ def _asset_owner_tasks(user: User) -> list[Task]:
     tasks += _screening_task(
         assets_to_screen(owner_id=user.pk).count(), f"needs_screening=on&owner={user.pk}"
     )
+    due = reviews_due(owner_id=user.pk, today=timezone.localdate())
+    for key, one, many in (
+        ("review_overdue", "asset review overdue", "asset reviews overdue"),
+        ("retention_review_due", "asset retention review due", "asset retention reviews due"),
+    ):
+        if due[key]:
+            tasks.append(
+                Task(_plural(due[key], one, many), f"{reverse('asset_list')}?{key}=on&owner={user.pk}")
+            )
     return [*tasks, Task("Register an information asset", reverse("asset_create"))]
 
 

@@ -68,11 +68,14 @@ ASSET_FIELDS = (
     "security_measures",
     "dspt_critical",
     "next_review_on",
+    "retention_review_on",
     "dpia",
 )
 
 
-def _check(fields: dict[str, Any], *, today: datetime.date, check_review: bool) -> None:
+def _check(
+    fields: dict[str, Any], *, today: datetime.date, check_review: bool, check_retention: bool
+) -> None:
     errors: dict[str, str] = {}
     owner: User | None = fields.get("owner")
     if owner is not None and Role.INFORMATION_ASSET_OWNER not in roles_of(owner):
@@ -82,6 +85,9 @@ def _check(fields: dict[str, Any], *, today: datetime.date, check_review: bool) 
         errors["delegate"] = "The delegate acts in the owner's place: choose someone else, or nobody."
     if check_review and fields["next_review_on"] <= today:
         errors["next_review_on"] = "The next review must be after today."
+    retention_review_on: datetime.date | None = fields.get("retention_review_on")
+    if check_retention and retention_review_on is not None and retention_review_on <= today:
+        errors["retention_review_on"] = "The next retention review must be after today."
     for name in ("name", "business_area", "location", "retention_period", "retention_authority"):
         if name in fields and not str(fields[name]).strip():
             errors[name] = "Enter this: it cannot be only spaces."
@@ -102,7 +108,7 @@ def asset_create(
         raise PermissionDenied("Only information asset owners and the IG team register assets.")
     fields = stripped({name: fields[name] for name in ASSET_FIELDS if name in fields})
     today = timezone.localdate()
-    _check(fields, today=today, check_review=True)
+    _check(fields, today=today, check_review=True, check_retention=True)
     asset = InformationAsset.objects.create(
         reference=reference_allocate(prefix="IA", year=today.year),
         created_by=actor,
@@ -131,7 +137,12 @@ def asset_update(
     if locked.status == AssetStatus.RETIRED:
         raise ValidationError("A retired asset is kept as it was; register a new one instead.")
     fields = stripped({name: fields[name] for name in ASSET_FIELDS if name in fields})
-    _check(fields, today=timezone.localdate(), check_review=fields["next_review_on"] != locked.next_review_on)
+    _check(
+        fields,
+        today=timezone.localdate(),
+        check_review=fields["next_review_on"] != locked.next_review_on,
+        check_retention=fields.get("retention_review_on") != locked.retention_review_on,
+    )
     processors = list(processors)
     changed = apply_changes(locked, fields)
     if {p.pk for p in processors} != set(locked.processors.values_list("pk", flat=True)):

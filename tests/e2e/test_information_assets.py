@@ -95,15 +95,19 @@ def test_an_owner_authorises_sharing_from_their_asset_and_the_dpo_finds_the_flow
     )
     page.get_by_role("group", name="Is it critical to the organisation (DSPT)?").get_by_label("Yes").check()
     review_on = timezone.localdate() + datetime.timedelta(days=300)
-    page.get_by_label("Day", exact=True).fill(str(review_on.day))
-    page.get_by_label("Month", exact=True).fill(str(review_on.month))
-    page.get_by_label("Year", exact=True).fill(str(review_on.year))
+    retention_review_on = timezone.localdate() + datetime.timedelta(days=120)
+    for legend, when in (("Next review", review_on), ("Next retention review", retention_review_on)):
+        dates = page.get_by_role("group", name=legend, exact=True)
+        dates.get_by_label("Day", exact=True).fill(str(when.day))
+        dates.get_by_label("Month", exact=True).fill(str(when.month))
+        dates.get_by_label("Year", exact=True).fill(str(when.year))
     page.get_by_role("button", name="Save").click()
     j.at(re.compile(f"^{ASSET}.*Draft"), shot="asset-draft")
     page.get_by_role("button", name="Mark the asset as in use").click()
     j.at(re.compile(f"^{ASSET}.*Active"), shot="asset-active")
     asset = InformationAsset.objects.get(name=ASSET)
     assert asset.owner == owner and asset.status == "active"
+    assert (asset.next_review_on, asset.retention_review_on) == (review_on, retention_review_on)
     j.log_out()
 
     # The requester names the asset on their request and submits it.

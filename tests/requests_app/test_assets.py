@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -73,6 +74,7 @@ def _asset(
         "security_measures": "Role-based access, audit, encryption at rest",
         "dspt_critical": True,
         "next_review_on": timezone.localdate() + datetime.timedelta(days=365),
+        "retention_review_on": timezone.localdate() + datetime.timedelta(days=180),
         "dpia": None,
         **changes,
     }
@@ -106,6 +108,64 @@ def test_submitting_a_request_that_draws_on_an_asset_puts_its_owner_first(
     request.refresh_from_db()
     assert request.status == S.SUBMITTED
     assert request.stages[:2] == ["iao", "ig_dpo"]
+
+
+def _answered(requester: User, status: RequestStatus) -> SharingRequest:
+    """A routine request with every wizard step answered and saved (the worked commissioning example)."""
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from requests_app.demo import catalogue_code, saved_from_answers
+    from tests.factories import OrganisationFactory
+
+    worked = json.loads(
+        (Path(settings.BASE_DIR) / "docs/examples/commissioning_extract_pseudonymise.json").read_text()
+    )
+    recipient = OrganisationFactory.create(name="Northshire ICB commissioning team", kind="icb")
+    request = make_request(
+        requester=requester,
+        status=status,
+        example="commissioning_extract_pseudonymise",
+        purpose_category="planning_commissioning",
+        frequency="routine",
+        data_form=worked["answers"]["data"]["data_form"],
+        recipient=recipient,
+        title="Cardiology activity for commissioning",
+        items={catalogue_code(item["code"]) for item in worked["answers"]["data"]["items"]},
+    )
+    request.answers = saved_from_answers(worked["answers"], title=request.title, recipient=recipient)
+    request.save(update_fields=["answers"])
+    return request
+
+
+def test_the_owner_stage_follows_the_assets_named_at_each_submission_once_and_first(
+    requester: User, iao: User, ig_officer: User
+) -> None:
+    from requests_app.services.sharing import sharing_request_submit
+    from requests_app.workflow import STAGE_ORDER
+
+    asset = _asset(iao)
+    request = _answered(requester, S.DRAFT)
+    sharing_request_set_assets(sharing_request=request, assets=[asset], actor=requester)
+    assessment = sharing_request_submit(sharing_request=request, actor=requester, today=timezone.localdate())
+    request.refresh_from_db()
+    # The engine's stages, in the fixed order, with the owner's first and once: the engine never asks for
+    # it, the asset does.
+    assert "iao" not in assessment.required_signoffs
+    engine = [stage.value for stage in STAGE_ORDER if stage.value in assessment.required_signoffs]
+    assert request.stages == ["iao", *engine] and len(engine) >= 2
+    transition(request, "start_review", actor=ig_officer)
+    assert request.status == S.AWAITING_IAO
+    # Sent back; the requester takes the asset off: the owner's stage goes with it on resubmission.
+    transition(request, "request_changes", actor=iao, comment="Draw this from the extract, not the PAS.")
+    sharing_request_set_assets(sharing_request=request, assets=[], actor=requester)
+    assessment = sharing_request_submit(sharing_request=request, actor=requester, today=timezone.localdate())
+    request.refresh_from_db()
+    assert request.stages == engine
+    transition(request, "start_review", actor=ig_officer)
+    assert request.status == S.IG_REVIEW
 
 
 def test_a_request_without_an_asset_has_no_owner_stage(requester: User, client_for: ClientFor) -> None:
@@ -164,6 +224,21 @@ def test_only_the_owner_or_named_delegate_signs_the_owners_stage(
     transition(request, "reject", actor=delegate, comment="The asset is not the right source for this.")
     assert request.status == S.REJECTED
     assert SignOff.objects.get(request=request).signer == delegate
+
+
+def test_the_decision_page_refuses_anyone_but_the_owner_or_delegate_at_the_owners_stage(
+    requester: User, iao: User, make_user: MakeUser, dpo: User, ig_officer: User, client_for: ClientFor
+) -> None:
+    asset = _asset(iao)
+    request = make_request(requester=requester, stages=("iao", "ig_dpo"))
+    _draws_on(request, asset)
+    transition(request, "start_review", actor=ig_officer)
+    url = reverse("request_decide", args=[request.reference])
+    signing = {"decision": "approve", "comment": "Looks proportionate.", "confirmed": "true"}
+    for outsider in (make_user(Role.INFORMATION_ASSET_OWNER), dpo, ig_officer):
+        assert client_for(outsider).post(url, signing).status_code in (403, 404)
+    request.refresh_from_db()
+    assert request.status == S.AWAITING_IAO and not SignOff.objects.filter(request=request).exists()
 
 
 def test_the_owner_sees_the_request_waiting_for_them(
@@ -321,6 +396,103 @@ def test_the_dpo_finds_the_flow_on_the_record_page_and_requesters_do_not(
     assert rows[1][0] == asset.reference and flow.recipient.name in rows[1][6]
 
 
+def _ropa_page(client: Any, **params: str) -> tuple[int, str]:
+    """The queries one page of the record ran, and the page (which must be a 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("ropa"), params)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode()
+
+
+def test_the_record_page_is_paged_in_the_database_with_the_same_queries_for_6_or_65_activities(
+    iao: User, requester: User, ig_officer: User, dpo: User, client_for: ClientFor, monkeypatch: Any
+) -> None:
+    from django.core.paginator import Paginator
+
+    from requests_app.selectors import assets as selectors
+
+    # Were the page to read the whole record and page it in Python, small chunks would show it as more
+    # queries for more rows.
+    monkeypatch.setattr(selectors, "ROPA_CHUNK", 4)
+
+    from requests_app.models import AgreementStatus
+    from requests_app.selectors.registers import PAGE_SIZE
+    from tests.factories import make_agreement
+
+    agreement = make_agreement(author=ig_officer, status=AgreementStatus.ACTIVE).agreement
+    processor = processor_create(actor=ig_officer, name="Acme Hosting", services="Hosting")
+    client = client_for(dpo)
+
+    def add(assets: int, flows: int) -> None:
+        for _ in range(assets):
+            make_asset(owner=iao).processors.add(processor)
+        held = InformationAsset.objects.first()
+        for _ in range(flows):
+            make_flow(requester=requester, created_by=ig_officer, asset=held, agreement=agreement)
+
+    # 3 assets and 3 flows: one page, holding both kinds.
+    add(3, 3)
+    few, page = _ropa_page(client)
+    assert "6 processing activities" in page and page.count('data-testid="ropa-row"') == 6
+    # 55 assets and 10 flows: the second page holds the last 5 assets and every flow, and costs the same
+    # queries (the session, two counts, a slice of each kind and their prefetches, the audit event).
+    add(52, 7)
+    many, page = _ropa_page(client, page="2")
+    assert many == few
+    assert "65 processing activities" in page and page.count('data-testid="ropa-row"') == 65 - PAGE_SIZE
+    record = list(ropa_rows())
+    for row in record[PAGE_SIZE:]:
+        assert row.reference in page
+    # (the flows all draw on the first asset, so it is named on this page as their source)
+    assert not any(row.reference in page for row in record[1:PAGE_SIZE])
+    # The first page reads assets only: no more than that.
+    first, page = _ropa_page(client)
+    assert first <= few and page.count('data-testid="ropa-row"') == PAGE_SIZE
+    # A filter is a query too, not a loop: the second page of sharing alone is empty, its first has 10.
+    sharing, page = _ropa_page(client, kind="sharing")
+    assert sharing <= few and page.count('data-testid="ropa-row"') == 10
+    # The pages, laid end to end, are the whole record in order, each activity once.
+    paginator = Paginator(ropa_rows(), PAGE_SIZE)
+    paged = [row for number in paginator.page_range for row in paginator.page(number).object_list]
+    assert paged == record and len({row.reference for row in paged}) == 65
+    assert ropa_rows()[PAGE_SIZE + 5] == record[PAGE_SIZE + 5]
+
+
+def test_the_record_export_streams_in_chunks_with_the_same_queries_for_6_or_65_activities(
+    iao: User, requester: User, ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    from django.db import connection
+    from django.http import StreamingHttpResponse
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(dpo)
+
+    def export() -> tuple[int, list[list[str]]]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("ropa_export"))
+            assert response.status_code == 200 and isinstance(response, StreamingHttpResponse)
+            text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return len(captured.captured_queries), list(csv.reader(io.StringIO(text)))
+
+    def add(assets: int, flows: int) -> None:
+        for _ in range(assets):
+            make_asset(owner=iao)
+        held = InformationAsset.objects.first()
+        for _ in range(flows):
+            make_flow(requester=requester, created_by=ig_officer, asset=held)
+
+    add(3, 3)
+    few, rows = export()
+    assert len(rows) == 1 + 6
+    add(52, 7)
+    many, rows = export()
+    assert many == few
+    assert [row[0] for row in rows[1:]] == [row.reference for row in ropa_rows()]
+
+
 # --- the pages -------------------------------------------------------------------------------------------
 
 
@@ -331,6 +503,7 @@ def test_the_owner_registers_an_asset_through_the_page(iao: User, client_for: Cl
     assert response.status_code == 302, response.content.decode()[:3000]
     asset = InformationAsset.objects.get()
     assert asset.owner == iao and asset.status == "draft"
+    assert asset.retention_review_on == timezone.localdate() + datetime.timedelta(days=200)
     assert client.get(reverse("asset_detail", args=[asset.pk])).status_code == 200
     response = client.post(reverse("asset_transition", args=[asset.pk, "activate"]), {"comment": ""})
     assert response.status_code == 302
@@ -346,6 +519,16 @@ def test_a_bad_asset_form_keeps_what_was_typed(iao: User, client_for: ClientFor)
     assert response.status_code == 200
     assert "Maternity record system" in response.content.decode()
     assert not InformationAsset.objects.exists()
+    # The retention review date is asked for, and must be ahead.
+    data = {name: value for name, value in _post_data(iao).items() if not name.startswith("retention_review")}
+    response = client_for(iao).post(reverse("asset_create"), data)
+    assert response.status_code == 200 and "next retention review" in response.content.decode().lower()
+    assert not InformationAsset.objects.exists()
+    with pytest.raises(ValidationError) as caught:
+        _asset(iao, active=False, retention_review_on=timezone.localdate())
+    assert caught.value.message_dict == {
+        "retention_review_on": ["The next retention review must be after today."]
+    }
 
 
 def test_outsiders_cannot_open_or_change_the_register(
@@ -385,6 +568,7 @@ def _post_data(owner: User) -> dict[str, str]:
         "security_measures": "Role-based access",
         "dspt_critical": "no",
         **_date("next_review_on", timezone.localdate() + datetime.timedelta(days=300)),
+        **_date("retention_review_on", timezone.localdate() + datetime.timedelta(days=200)),
     }
 
 
@@ -415,6 +599,57 @@ def test_an_asset_owner_is_reminded_once_per_milestone_then_the_siro(
     assert len(escalations) == 2, escalations  # the day after, then a week later
     assert all("overdue" in subject.lower() for subject in escalations)
     assert sent_to(dpo.email) == []
+
+
+def test_an_asset_owner_is_reminded_of_the_retention_review_once_per_milestone_then_the_siro(
+    iao: User, siro: User, dpo: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    OrganisationSettings.objects.update_or_create(pk=1, defaults={"siro": siro, "dpo": dpo})
+    # The retention review falls due long before the annual review: each is chased on its own date.
+    asset = make_asset(owner=iao, retention_review_on=REVIEW, next_review_on=REVIEW + datetime.timedelta(300))
+    make_asset(owner=iao, status="retired", retention_review_on=REVIEW, name="Old system")
+    make_asset(owner=iao, retention_review_on=None, name="Registered before the date was asked for")
+    day = REVIEW - datetime.timedelta(days=31)
+    while day <= REVIEW + datetime.timedelta(days=8):
+        for kind in ("asset_retention_reviews", "asset_retention_reviews", "asset_reviews"):
+            sweep(django_capture_on_commit_callbacks, kind, day)  # a second run sends nothing more
+        day += datetime.timedelta(days=1)
+    owner_mail = sent_to(iao.email)
+    assert owner_mail == [
+        f"Retention review due in 30 days: {asset.reference}",
+        f"Retention review due in 14 days: {asset.reference}",
+        f"Retention review due in 7 days: {asset.reference}",
+        f"Retention review due today: {asset.reference}",
+    ]
+    body = next(m.body for m in mail.outbox if m.to == [iao.email])
+    assert "retention period" in body and asset.reference in body
+    assert (
+        sent_to(siro.email) == [f"Retention review overdue: {asset.reference}"] * 2
+    )  # day after, week later
+    assert sent_to(dpo.email) == []
+    # Recording the next retention review stops the chasing: a week on, nobody hears again.
+    InformationAsset.objects.filter(pk=asset.pk).update(retention_review_on=REVIEW + datetime.timedelta(365))
+    sweep(django_capture_on_commit_callbacks, "asset_retention_reviews", REVIEW + datetime.timedelta(days=15))
+    assert len(sent_to(siro.email)) == 2 and len(sent_to(iao.email)) == 4
+
+
+def test_the_owners_home_and_the_register_show_the_reviews_due(
+    iao: User, make_user: MakeUser, client_for: ClientFor
+) -> None:
+    today = timezone.localdate()
+    past = today - datetime.timedelta(days=3)
+    due = make_asset(owner=iao, name="Retention due", retention_review_on=today)
+    late = make_asset(owner=iao, name="Review late", next_review_on=past, retention_review_on=None)
+    make_asset(owner=iao, name="All in hand", retention_review_on=today + datetime.timedelta(days=90))
+    make_asset(owner=iao, status="retired", name="Retired", next_review_on=past, retention_review_on=past)
+    make_asset(owner=make_user(Role.INFORMATION_ASSET_OWNER), name="Someone else's", retention_review_on=past)
+    tasks = {task.text: task.url for section in home_sections(iao) for task in section.tasks}
+    retention = tasks["1 asset retention review due"]
+    assert tasks["1 asset review overdue"].endswith(f"review_overdue=on&owner={iao.pk}")
+    listing = client_for(iao).get(retention).content.decode()
+    assert due.reference in listing and late.reference not in listing and "All in hand" not in listing
+    listing = client_for(iao).get(tasks["1 asset review overdue"]).content.decode()
+    assert late.reference in listing and due.reference not in listing
 
 
 def test_a_processor_contract_is_chased_before_it_ends_then_the_dpo(

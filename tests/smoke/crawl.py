@@ -1121,6 +1121,7 @@ POSTS: dict[str, list[Post]] = {
                 "security_measures": "Role-based access",
                 "dspt_critical": "no",
                 "next_review_on": "{next_year}",
+                "retention_review_on": "{next_year}",
             },
         )
     ],

@@ -35,6 +35,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "sensitivity",
             "dspt_critical",
             "next_review_on",
+            "retention_review_on",
         ]
         read_only_fields = fields
 

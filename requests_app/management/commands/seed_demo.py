@@ -259,6 +259,7 @@ def _seed_assets(people: dict[Role, User]) -> InformationAsset:
         "dspt_critical": True,
         "security_measures": "Smartcard access by role, audit trail reviewed monthly, encrypted at rest.",
         "next_review_on": today + REVIEW_INTERVAL,
+        "retention_review_on": today + REVIEW_INTERVAL,
         "dpia": None,
     }
     cardiology = asset_create(
