@@ -49,7 +49,7 @@ from requests_app.services.outbox import outbox_enqueue
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import TransitionConflict, record_event, system_transition
 from requests_app.signing_links import issue_link, token_for
-from requests_app.tasks import send_signature_requests
+from requests_app.tasks import notify_agreement_question, send_signature_requests
 
 # The content a version carries besides its partners and data items; copied to the next version.
 CONTENT_FIELDS: tuple[str, ...] = (
@@ -670,14 +670,15 @@ def signature_decline(
 def signature_question(
     *, signature: AgreementSignature, question: str, http_request: HttpRequest | None
 ) -> None:
-    """A partner asks a question before signing; it is recorded on the version, and the link still works."""
+    """A partner asks a question before signing; it is recorded (and audited) on the version, the IG team
+    is told in the portal and by email once it commits, and the link still works."""
     version, locked = _lock(signature)
     _still_open(version, locked)
     question = question[:2000].strip()
     if not question:
         raise ValidationError({"question": "Write your question."})
     assert locked.organisation is not None
-    record_event(
+    history = record_event(
         version,
         "signature_question",
         actor=None,
@@ -685,6 +686,7 @@ def signature_question(
         http_request=http_request,
         detail={"party": locked.organisation.name, "version": version.number},
     )
+    outbox_enqueue(notify_agreement_question, history.pk, locked.pk)
 
 
 def may_sign_for_us(user: User, version: AgreementVersion) -> bool:
