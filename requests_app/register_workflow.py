@@ -1,9 +1,10 @@
 """The lifecycles of the registers as tables: ISA versions, data flows, DPIAs and incidents.
 
 Each table is a ``requests_app.transitions.Workflow`` with what its moves bring with them declared
-beside it: an approved ISA version supersedes the one before it, starts the flows waiting for it and is
-rendered to PDF; an ended one suspends its flows; the DPO's advice and the SIRO's sign-off are written
-onto the DPIA. ``requests_app.services.workflow.transition`` applies every table the same way.
+beside it: an ISA version signed by every party (the Caldicott Guardian's approval is our signature)
+supersedes the one before it, starts the flows waiting for it and is rendered to PDF; an ended one
+suspends its flows; the DPO's advice and the SIRO's sign-off are written onto the DPIA.
+``requests_app.services.workflow.transition`` applies every table the same way.
 
 A guard returns the reasons a move cannot happen now (empty when it can); it may read the entry's
 related rows. ``system`` moves may also be made by the portal itself: by a scheduled task, with no
@@ -138,7 +139,6 @@ def _supersede_earlier_versions(move: Move[AgreementVersion]) -> None:
     )
     for previous in earlier:
         move.then(previous, "supersede", f"Replaced by version {version.number}.")
-    move.set(approved_by=move.actor, approved_at=timezone.now())
 
 
 def _came_into_force(move: Move[AgreementVersion]) -> None:
@@ -188,6 +188,19 @@ def _ask_for_signatures(move: Move[AgreementVersion]) -> None:
     outbox_enqueue(send_signature_requests, version.pk)
 
 
+def _approved_as_our_signature(move: Move[AgreementVersion]) -> None:
+    """The Caldicott Guardian's approval [004 6.9.3] is our organisation's signature: every party is asked
+    as by "send for signature", the copy they will sign is rendered now, and our ask is signed by the
+    approver against that copy's hash. The version comes into force only when every partner has signed
+    too, since an ISA is an agreement between the organisations that share [004 6.9.1] and binds each of
+    them (issue 19: "the ISA comes into force only when every party has signed")."""
+    from requests_app.services.isas import agreement_approval_sign
+
+    _ask_for_signatures(move)
+    assert move.actor is not None
+    agreement_approval_sign(version=move.entry, actor=move.actor, http_request=move.http_request)
+
+
 def _withdraw_signatures(move: Move[AgreementVersion]) -> None:
     """Signatures of a version that will not come into force no longer count; their links die (the
     link's hash stays, so a later use of it is recognised in the audit trail)."""
@@ -223,20 +236,21 @@ ISA_WORKFLOW: Workflow[AgreementVersion] = Workflow(
             target=A.AWAITING_CALDICOTT,
             may_fire=_ig_team,
             who="an IG officer or the DPO",
-            guard=_agreement_incomplete,
+            # The approval asks the partners to sign at once: each needs a signatory before it is sent.
+            guard=_signatories_missing,
             done="sent for approval",
         ),
+        # Approval signs for us and sends to the partners; it never brings the version into force alone.
         Transition(
             name="approve",
-            label="Approve the agreement",
+            label="Approve and sign for us",
             sources=frozenset({A.AWAITING_CALDICOTT}),
-            target=A.ACTIVE,
+            target=A.AWAITING_SIGNATURES,
             may_fire=_caldicott_not_author,
             who="the Caldicott Guardian, who did not draft or send it,",
-            guard=_agreement_incomplete,
-            prepare=_supersede_earlier_versions,
-            consequences=_came_into_force,
-            done="approved",
+            guard=_signatories_missing,
+            consequences=_approved_as_our_signature,
+            done="approved and signed for us, and sent to every partner for signature",
         ),
         Transition(
             name="send_for_signature",

@@ -1,8 +1,10 @@
 """Writes for information sharing agreements: drafting, editing a draft, starting the next version.
 
 State changes (send for approval, approve, terminate, ...) go through ``services.workflow.transition``.
-An agreement in force is never edited: changing it drafts the next version, which the Caldicott
-Guardian approves like the first, and which supersedes it when it comes into force.
+A version comes into force only when every party has signed it (issue 19); the Caldicott Guardian's
+approval [004 6.9.3] is our organisation's signature. An agreement in force is never edited: changing it
+drafts the next version, which every party signs like the first, and which supersedes it when it comes
+into force.
 """
 
 from __future__ import annotations
@@ -710,6 +712,29 @@ def agreement_sign_ours(
     _still_open(locked_version, locked)
     if not declaration:
         raise ValidationError({"declaration": "Confirm the declaration to sign."})
+    _sign(
+        locked_version,
+        locked,
+        name=display_name(actor),
+        role=Role.CALDICOTT_GUARDIAN.label,
+        organisation=OrganisationSettings.load().name,
+        actor=actor,
+        http_request=http_request,
+    )
+    return locked
+
+
+def agreement_approval_sign(
+    *, version: AgreementVersion, actor: User, http_request: HttpRequest | None = None
+) -> AgreementSignature:
+    """The Caldicott Guardian's approval, given as our organisation's signature of the copy rendered now.
+
+    Called by the "approve" move inside its transaction, once every party has been asked; the partners
+    sign the same copy through their links, and the last of them brings the version into force.
+    """
+    signing_copy_render(version=version)
+    ours = version.signatures.get(organisation=None, status=SignatureStatus.PENDING)
+    locked_version, locked = _lock(ours)
     _sign(
         locked_version,
         locked,

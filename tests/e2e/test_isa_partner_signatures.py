@@ -55,7 +55,7 @@ def _link_emailed_to(email: str, version: int) -> str:
         if message.to == [email] and f"version {version} of the information sharing agreement" in message.body
     ]
     assert sent, (email, version, [(m.to, m.subject) for m in mail.outbox])
-    found = LINK.search(sent[-1].body)
+    found = LINK.search(str(sent[-1].body))
     assert found is not None, sent[-1].body
     return found.group(1)
 

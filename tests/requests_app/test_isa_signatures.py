@@ -310,8 +310,24 @@ def test_the_signing_page_shows_that_version_only_under_the_same_headers(
     ig_officer.save()
     page = client.get(reverse("agreement_sign", args=[token_for(_ask(version, east))]))
     html = page.content.decode()
-    assert "Content-Security-Policy" in page.headers and page.headers["X-Frame-Options"] == "DENY"
+    # The very headers of every other page (the log-in page's), not merely some of them.
+    portal_page = Client().get(reverse("login"))
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert page.headers.get(header) == portal_page.headers.get(header) is not None, header
+    assert (
+        page.headers["X-Frame-Options"] == "DENY" and "script-src 'self'" in page["Content-Security-Policy"]
+    )
     assert "no-store" in page.headers["Cache-Control"]
+    pdf = client.get(reverse("agreement_sign_pdf", args=[token_for(_ask(version, east))]))
+    assert (
+        pdf.headers.get("X-Content-Type-Options") == "nosniff" and "no-store" in pdf.headers["Cache-Control"]
+    )
     for secret in ("Iggy", "Drafter", "Signer of West", "dpo@West", token_for(_ask(version, west))):
         assert secret not in html
     assert 'href="/registers/' not in html
