@@ -46,7 +46,7 @@ from requests_app.models import (
 from requests_app.services.outbox import outbox_enqueue
 from requests_app.signing_links import issue_link
 from requests_app.tasks import render_agreement_document, send_signature_requests
-from requests_app.transitions import Move, Transition, Workflow, table
+from requests_app.transitions import Firer, Move, Workflow, move, table
 
 RegisterEntry = AgreementVersion | DataFlow | Dpia | Incident | InformationAsset
 
@@ -65,6 +65,16 @@ def _dpo(user: User, entry: models.Model) -> bool:
 def _nobody(user: User, entry: models.Model) -> bool:
     """Only the portal makes this move, as the consequence of another."""
     return False
+
+
+# Who fires the moves; a table row names one of these (or its own) after the move's label.
+IG_OFFICERS = Firer(_ig_team, "an IG officer or the DPO")
+DPO = Firer(_dpo, "the DPO")
+
+
+def _portal(when: str) -> Firer[Any]:
+    """A move nobody makes by hand: the portal makes it ``when`` something else happens."""
+    return Firer(_nobody, f"the portal, {when},")
 
 
 # --- ISA versions ---------------------------------------------------------------------------------------
@@ -223,119 +233,50 @@ def _into_force_when_signed(move: Move[AgreementVersion]) -> None:
 
 
 A = AgreementStatus
+_CALDICOTT_OR_IG_TEAM = Firer(_caldicott_or_ig_team, "the Caldicott Guardian or the IG team")
+# fmt: off
 ISA_WORKFLOW: Workflow[AgreementVersion] = Workflow(
     model=AgreementVersion,
     history_model=AgreementHistory,
     history_field="version",
     audit_verb="isa",
     transitions=table(
-        Transition(
-            name="submit_for_approval",
-            label="Send to the Caldicott Guardian",
-            sources=frozenset({A.DRAFT}),
-            target=A.AWAITING_CALDICOTT,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            # The approval asks the partners to sign at once: each needs a signatory before it is sent.
-            guard=_signatories_missing,
-            done="sent for approval",
-        ),
+        # The approval asks the partners to sign at once: each needs a signatory before it is sent.
+        move("submit_for_approval", "Send to the Caldicott Guardian",
+             IG_OFFICERS, {A.DRAFT}, A.AWAITING_CALDICOTT,
+             guard=_signatories_missing, done="sent for approval"),
         # Approval signs for us and sends to the partners; it never brings the version into force alone.
-        Transition(
-            name="approve",
-            label="Approve and sign for us",
-            sources=frozenset({A.AWAITING_CALDICOTT}),
-            target=A.AWAITING_SIGNATURES,
-            may_fire=_caldicott_not_author,
-            who="the Caldicott Guardian, who did not draft or send it,",
-            guard=_signatories_missing,
-            consequences=_approved_as_our_signature,
-            done="approved and signed for us, and sent to every partner for signature",
-        ),
-        Transition(
-            name="send_for_signature",
-            label="Send to every party for signature",
-            sources=frozenset({A.DRAFT}),
-            target=A.AWAITING_SIGNATURES,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            guard=_signatories_missing,
-            consequences=_ask_for_signatures,
-            done="sent for signature",
-        ),
-        Transition(
-            name="come_into_force",
-            label="Bring into force",
-            sources=frozenset({A.AWAITING_SIGNATURES}),
-            target=A.ACTIVE,
-            may_fire=_nobody,
-            who="the portal, when the last party signs,",
-            guard=_every_party_signed,
-            system=True,
-            prepare=_into_force_when_signed,
-            consequences=_came_into_force,
-            done="came into force",
-        ),
-        Transition(
-            name="return_to_draft",
-            label="Return to draft",
-            sources=frozenset({A.AWAITING_CALDICOTT, A.AWAITING_SIGNATURES}),
-            target=A.DRAFT,
-            may_fire=_caldicott_or_ig_team,
-            who="the Caldicott Guardian or the IG team",
-            reason_required=True,
-            consequences=_withdraw_signatures,
-            done="returned to draft",
-        ),
-        Transition(
-            name="withdraw",
-            label="Withdraw for a later version",
-            sources=frozenset({A.AWAITING_SIGNATURES}),
-            target=A.SUPERSEDED,
-            may_fire=_nobody,
-            who="the portal, when a later version is drafted,",
-            system=True,
-            consequences=_withdraw_signatures,
-            done="withdrawn for a later version",
-        ),
-        Transition(
-            name="expire",
-            label="Mark as expired",
-            sources=frozenset({A.ACTIVE}),
-            target=A.EXPIRED,
-            may_fire=_dpo,
-            who="the DPO",
-            guard=_end_date_passed,
-            system=True,
-            consequences=_agreement_ended,
-            done="marked expired",
-            warning=True,
-            offered_only_when_ready=True,
-        ),
-        Transition(
-            name="terminate",
-            label="Terminate the agreement",
-            sources=frozenset({A.ACTIVE}),
-            target=A.TERMINATED,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            reason_required=True,
-            consequences=_agreement_ended,
-            done="terminated",
-            warning=True,
-        ),
-        Transition(
-            name="supersede",
-            label="Replace by the next version",
-            sources=frozenset({A.ACTIVE}),
-            target=A.SUPERSEDED,
-            may_fire=_nobody,
-            who="the portal, when the next version is approved,",
-            system=True,
-            done="replaced by a later version",
-        ),
+        move("approve", "Approve and sign for us",
+             Firer(_caldicott_not_author, "the Caldicott Guardian, who did not draft or send it,"),
+             {A.AWAITING_CALDICOTT}, A.AWAITING_SIGNATURES,
+             guard=_signatories_missing, consequences=_approved_as_our_signature,
+             done="approved and signed for us, and sent to every partner for signature"),
+        move("send_for_signature", "Send to every party for signature",
+             IG_OFFICERS, {A.DRAFT}, A.AWAITING_SIGNATURES,
+             guard=_signatories_missing, consequences=_ask_for_signatures, done="sent for signature"),
+        move("come_into_force", "Bring into force",
+             _portal("when the last party signs"), {A.AWAITING_SIGNATURES}, A.ACTIVE,
+             guard=_every_party_signed, system=True, prepare=_into_force_when_signed,
+             consequences=_came_into_force, done="came into force"),
+        move("return_to_draft", "Return to draft",
+             _CALDICOTT_OR_IG_TEAM, {A.AWAITING_CALDICOTT, A.AWAITING_SIGNATURES}, A.DRAFT,
+             reason_required=True, consequences=_withdraw_signatures, done="returned to draft"),
+        move("withdraw", "Withdraw for a later version",
+             _portal("when a later version is drafted"), {A.AWAITING_SIGNATURES}, A.SUPERSEDED,
+             system=True, consequences=_withdraw_signatures, done="withdrawn for a later version"),
+        move("expire", "Mark as expired",
+             DPO, {A.ACTIVE}, A.EXPIRED,
+             guard=_end_date_passed, system=True, consequences=_agreement_ended, done="marked expired",
+             warning=True, offered_only_when_ready=True),
+        move("terminate", "Terminate the agreement",
+             IG_OFFICERS, {A.ACTIVE}, A.TERMINATED,
+             reason_required=True, consequences=_agreement_ended, done="terminated", warning=True),
+        move("supersede", "Replace by the next version",
+             _portal("when the next version is approved"), {A.ACTIVE}, A.SUPERSEDED,
+             system=True, done="replaced by a later version"),
     ),
 )
+# fmt: on
 
 
 # --- data flows ---------------------------------------------------------------------------------------
@@ -350,60 +291,28 @@ def _needs_active_agreement(flow: DataFlow, today: datetime.date) -> list[str]:
 
 
 F = DataFlowStatus
+# fmt: off
 FLOW_WORKFLOW: Workflow[DataFlow] = Workflow(
     model=DataFlow,
     history_model=DataFlowHistory,
     history_field="flow",
     audit_verb="data_flow",
     transitions=table(
-        Transition(
-            name="activate",
-            label="Start the flow",
-            sources=frozenset({F.AWAITING_ISA}),
-            target=F.ACTIVE,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            guard=_needs_active_agreement,
-            system=True,
-            done="started",
-            offered_only_when_ready=True,
-        ),
-        Transition(
-            name="suspend",
-            label="Suspend the flow",
-            sources=frozenset({F.ACTIVE}),
-            target=F.SUSPENDED,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            reason_required=True,
-            system=True,
-            done="suspended",
-            warning=True,
-        ),
-        Transition(
-            name="resume",
-            label="Resume the flow",
-            sources=frozenset({F.SUSPENDED}),
-            target=F.ACTIVE,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            guard=_needs_active_agreement,
-            done="resumed",
-            offered_only_when_ready=True,
-        ),
-        Transition(
-            name="end",
-            label="End the flow",
-            sources=frozenset({F.AWAITING_ISA, F.ACTIVE, F.SUSPENDED}),
-            target=F.ENDED,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            reason_required=True,
-            done="ended",
-            warning=True,
-        ),
+        move("activate", "Start the flow",
+             IG_OFFICERS, {F.AWAITING_ISA}, F.ACTIVE,
+             guard=_needs_active_agreement, system=True, done="started", offered_only_when_ready=True),
+        move("suspend", "Suspend the flow",
+             IG_OFFICERS, {F.ACTIVE}, F.SUSPENDED,
+             reason_required=True, system=True, done="suspended", warning=True),
+        move("resume", "Resume the flow",
+             IG_OFFICERS, {F.SUSPENDED}, F.ACTIVE,
+             guard=_needs_active_agreement, done="resumed", offered_only_when_ready=True),
+        move("end", "End the flow",
+             IG_OFFICERS, {F.AWAITING_ISA, F.ACTIVE, F.SUSPENDED}, F.ENDED,
+             reason_required=True, done="ended", warning=True),
     ),
 )
+# fmt: on
 
 
 # --- DPIAs -------------------------------------------------------------------------------------------
@@ -459,77 +368,37 @@ def _record_sign_off(move: Move[Dpia]) -> None:
 
 
 D = DpiaStatus
+# fmt: off
 DPIA_WORKFLOW: Workflow[Dpia] = Workflow(
     model=Dpia,
     history_model=DpiaHistory,
     history_field="dpia",
     audit_verb="dpia",
     transitions=table(
-        Transition(
-            name="screen_out",
-            label="Record that a full DPIA is not required",
-            sources=frozenset({D.DRAFT}),
-            target=D.NOT_REQUIRED,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            guard=_screened_no,
-            done="screened out",
-        ),
-        Transition(
-            name="submit_for_advice",
-            label="Send to the DPO for advice",
-            sources=frozenset({D.DRAFT}),
-            target=D.AWAITING_DPO,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            guard=_full_dpia_ready,
-            done="sent to the DPO",
-        ),
-        Transition(
-            name="give_advice",
-            label="Give DPO advice and send to the SIRO",
-            sources=frozenset({D.AWAITING_DPO}),
-            target=D.AWAITING_SIRO,
-            may_fire=_dpo_not_author,
-            who="the DPO, on a DPIA someone else wrote,",
-            reason_required=True,
-            prepare=_record_advice,
-            done="advised on",
-        ),
-        Transition(
-            name="sign_off",
-            label="Sign off the DPIA",
-            sources=frozenset({D.AWAITING_SIRO}),
-            target=D.SIGNED_OFF,
-            may_fire=_siro_independent,
-            who="the SIRO, who neither wrote nor advised on it,",
-            # The SIRO accepts the residual risk on the organisation's behalf [000 5.vi]: say why.
-            reason_required=True,
-            prepare=_record_sign_off,
-            done="signed off",
-        ),
-        Transition(
-            name="return_to_draft",
-            label="Return to draft",
-            sources=frozenset({D.AWAITING_DPO, D.AWAITING_SIRO}),
-            target=D.DRAFT,
-            may_fire=_dpo_or_siro,
-            who="the DPO or the SIRO",
-            reason_required=True,
-            done="returned to draft",
-        ),
-        Transition(
-            name="reopen",
-            label="Reopen for review",
-            sources=frozenset({D.SIGNED_OFF, D.NOT_REQUIRED}),
-            target=D.DRAFT,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            reason_required=True,
-            done="reopened",
-        ),
+        move("screen_out", "Record that a full DPIA is not required",
+             IG_OFFICERS, {D.DRAFT}, D.NOT_REQUIRED,
+             guard=_screened_no, done="screened out"),
+        move("submit_for_advice", "Send to the DPO for advice",
+             IG_OFFICERS, {D.DRAFT}, D.AWAITING_DPO,
+             guard=_full_dpia_ready, done="sent to the DPO"),
+        move("give_advice", "Give DPO advice and send to the SIRO",
+             Firer(_dpo_not_author, "the DPO, on a DPIA someone else wrote,"),
+             {D.AWAITING_DPO}, D.AWAITING_SIRO,
+             reason_required=True, prepare=_record_advice, done="advised on"),
+        # The SIRO accepts the residual risk on the organisation's behalf [000 5.vi]: say why.
+        move("sign_off", "Sign off the DPIA",
+             Firer(_siro_independent, "the SIRO, who neither wrote nor advised on it,"),
+             {D.AWAITING_SIRO}, D.SIGNED_OFF,
+             reason_required=True, prepare=_record_sign_off, done="signed off"),
+        move("return_to_draft", "Return to draft",
+             Firer(_dpo_or_siro, "the DPO or the SIRO"), {D.AWAITING_DPO, D.AWAITING_SIRO}, D.DRAFT,
+             reason_required=True, done="returned to draft"),
+        move("reopen", "Reopen for review",
+             IG_OFFICERS, {D.SIGNED_OFF, D.NOT_REQUIRED}, D.DRAFT,
+             reason_required=True, done="reopened"),
     ),
 )
+# fmt: on
 
 
 # --- incidents -------------------------------------------------------------------------------------------
@@ -551,34 +420,22 @@ def _incident_closable(incident: Incident, today: datetime.date) -> list[str]:
 
 
 INC = IncidentStatus
+# fmt: off
 INCIDENT_WORKFLOW: Workflow[Incident] = Workflow(
     model=Incident,
     history_model=IncidentHistory,
     history_field="incident",
     audit_verb="incident",
     transitions=table(
-        Transition(
-            name="close",
-            label="Close the incident",
-            sources=frozenset({INC.OPEN}),
-            target=INC.CLOSED,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            guard=_incident_closable,
-            done="closed",
-        ),
-        Transition(
-            name="reopen",
-            label="Reopen the incident",
-            sources=frozenset({INC.CLOSED}),
-            target=INC.OPEN,
-            may_fire=_ig_team,
-            who="an IG officer or the DPO",
-            reason_required=True,
-            done="reopened",
-        ),
+        move("close", "Close the incident",
+             IG_OFFICERS, {INC.OPEN}, INC.CLOSED,
+             guard=_incident_closable, done="closed"),
+        move("reopen", "Reopen the incident",
+             IG_OFFICERS, {INC.CLOSED}, INC.OPEN,
+             reason_required=True, done="reopened"),
     ),
 )
+# fmt: on
 
 # --- information assets -----------------------------------------------------------------------------
 
@@ -599,35 +456,23 @@ def _asset_complete(asset: InformationAsset, today: datetime.date) -> list[str]:
 
 
 IA = AssetStatus
+_OWNER_OR_IG_TEAM = Firer(_owner_or_ig_team, "the asset's owner or the IG team")
+# fmt: off
 ASSET_WORKFLOW: Workflow[InformationAsset] = Workflow(
     model=InformationAsset,
     history_model=InformationAssetHistory,
     history_field="asset",
     audit_verb="asset",
     transitions=table(
-        Transition(
-            name="activate",
-            label="Mark the asset as in use",
-            sources=frozenset({IA.DRAFT}),
-            target=IA.ACTIVE,
-            may_fire=_owner_or_ig_team,
-            who="the asset's owner or the IG team",
-            guard=_asset_complete,
-            done="marked in use",
-        ),
-        Transition(
-            name="retire",
-            label="Retire the asset",
-            sources=frozenset({IA.DRAFT, IA.ACTIVE}),
-            target=IA.RETIRED,
-            may_fire=_owner_or_ig_team,
-            who="the asset's owner or the IG team",
-            reason_required=True,
-            done="retired",
-            warning=True,
-        ),
+        move("activate", "Mark the asset as in use",
+             _OWNER_OR_IG_TEAM, {IA.DRAFT}, IA.ACTIVE,
+             guard=_asset_complete, done="marked in use"),
+        move("retire", "Retire the asset",
+             _OWNER_OR_IG_TEAM, {IA.DRAFT, IA.ACTIVE}, IA.RETIRED,
+             reason_required=True, done="retired", warning=True),
     ),
 )
+# fmt: on
 
 REGISTER_WORKFLOWS: tuple[Workflow[Any], ...] = (
     ISA_WORKFLOW,

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 
 from igportal.roles import Role, has_role
 from requests_app.models import DisposalReview, DisposalReviewHistory, DisposalStatus, LegalHoldKind
-from requests_app.transitions import Move, Transition, Workflow, table
+from requests_app.transitions import Firer, Move, Workflow, move, table
 
 _D = DisposalStatus
 
@@ -52,6 +52,8 @@ def _destroy(move: Move[DisposalReview]) -> None:
     carry_out_destruction(review=move.entry, actor=move.actor, http_request=move.http_request)
 
 
+_BY_DPO = Firer(_dpo, "the DPO")
+# fmt: off
 DISPOSAL_WORKFLOW: Workflow[DisposalReview] = Workflow(
     model=DisposalReview,
     history_model=DisposalReviewHistory,
@@ -59,62 +61,25 @@ DISPOSAL_WORKFLOW: Workflow[DisposalReview] = Workflow(
     audit_verb="disposal",
     inputs=frozenset({"extended_until", "hold_kind"}),
     transitions=table(
-        Transition(
-            name="destroy",
-            label="Approve destruction",
-            sources=frozenset({_D.PENDING}),
-            target=_D.DESTROYED,
-            may_fire=_dpo,
-            who="the DPO",
-            consequences=_destroy,
-            done="destroyed",
-            warning=True,
-        ),
-        Transition(
-            name="extend",
-            label="Extend retention",
-            sources=frozenset({_D.PENDING}),
-            target=_D.EXTENDED,
-            may_fire=_dpo,
-            who="the DPO",
-            reason_required=True,
-            reason_prompt="Say why the record must be kept longer.",
-            prepare=_extension,
-            done="extended",
-        ),
-        Transition(
-            name="hold",
-            label="Place a legal hold",
-            sources=frozenset({_D.PENDING, _D.EXTENDED}),
-            target=_D.HELD,
-            may_fire=_dpo,
-            who="the DPO",
-            reason_required=True,
-            reason_prompt="Say which proceedings, investigation or inquiry the record is held for.",
-            prepare=_hold,
-            done="placed on legal hold",
-        ),
-        Transition(
-            name="lift_hold",
-            label="Lift the legal hold",
-            sources=frozenset({_D.HELD}),
-            target=_D.PENDING,
-            may_fire=_dpo,
-            who="the DPO",
-            reason_required=True,
-            reason_prompt="Say why the hold is no longer needed.",
-            prepare=_lift,
-            done="released from its legal hold",
-        ),
-        Transition(
-            name="resurface",
-            label="Return to review",
-            sources=frozenset({_D.EXTENDED}),
-            target=_D.PENDING,
-            may_fire=lambda user, review: False,
-            who="the portal",
-            system=True,
-            done="returned to review",
-        ),
+        move("destroy", "Approve destruction",
+             _BY_DPO, {_D.PENDING}, _D.DESTROYED,
+             consequences=_destroy, done="destroyed", warning=True),
+        move("extend", "Extend retention",
+             _BY_DPO, {_D.PENDING}, _D.EXTENDED,
+             reason_required=True, reason_prompt="Say why the record must be kept longer.",
+             prepare=_extension, done="extended"),
+        move("hold", "Place a legal hold",
+             _BY_DPO, {_D.PENDING, _D.EXTENDED}, _D.HELD,
+             reason_required=True,
+             reason_prompt="Say which proceedings, investigation or inquiry the record is held for.",
+             prepare=_hold, done="placed on legal hold"),
+        move("lift_hold", "Lift the legal hold",
+             _BY_DPO, {_D.HELD}, _D.PENDING,
+             reason_required=True, reason_prompt="Say why the hold is no longer needed.",
+             prepare=_lift, done="released from its legal hold"),
+        move("resurface", "Return to review",
+             Firer(lambda user, review: False, "the portal"), {_D.EXTENDED}, _D.PENDING,
+             system=True, done="returned to review"),
     ),
 )
+# fmt: on

@@ -14,7 +14,7 @@ moves another entry asks the move to (``Move.cascade``).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -110,6 +110,35 @@ class Transition(Generic[Entry]):
     def __post_init__(self) -> None:
         if (self.target is None) == (self.resolve_target is None):
             raise ValueError(f"Transition {self.name!r} needs exactly one of target and resolve_target.")
+
+
+@dataclass(frozen=True)
+class Firer(Generic[Entry]):
+    """Who may fire a move and how a refusal names them ("Only {who} can ..."): the two travel together,
+    and most tables give several moves to the same people."""
+
+    may_fire: Callable[[User, Entry], bool]
+    who: str
+
+
+def move(
+    name: str,
+    label: str,
+    by: Firer[Any],
+    sources: Iterable[str],
+    target: str | None = None,
+    **rest: Any,
+) -> Transition[Any]:
+    """One row of a table, written as it reads: name, label, who, from where, to where, then the rest."""
+    return Transition(
+        name=name,
+        label=label,
+        sources=frozenset(sources),
+        target=target,
+        may_fire=by.may_fire,
+        who=by.who,
+        **rest,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -17,6 +17,7 @@ from requests_app.models import (
     SignOffStage,
 )
 from requests_app.models.organisations import ods_code_validator
+from requests_app.services.organisations import ORGANISATION_FIELDS
 from requests_app.services.sharing import PARTNER_FROM_REQUEST_FIELDS
 from requests_app.signers import STAGE_ROLE_CHOICES, STAGE_ROLE_FIELDS
 
@@ -24,19 +25,7 @@ from requests_app.signers import STAGE_ROLE_CHOICES, STAGE_ROLE_FIELDS
 class OrganisationForm(NHSFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "kind",
-            "ods_code",
-            "contact_name",
-            "contact_email",
-            "dspt_status",
-            "dspt_published_on",
-            "ico_registration",
-            "ico_expires_on",
-            "assurance_contact",
-            "active",
-        ]
+        fields = list(ORGANISATION_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

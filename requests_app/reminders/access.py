@@ -19,7 +19,7 @@ from requests_app.reminders.base import (
     data_protection_officers,
     day,
     ig_team,
-    latest_of,
+    latest_milestone,
     overdue_milestone,
     plural,
 )
@@ -41,10 +41,9 @@ def access_milestones(
     series = [
         (count, add_working_days(due, -count, kind=_calendar(kind), nation=nation)) for count in working_days
     ]
-    count = latest_of(series, today=today)
-    if count is None:
-        return []
-    return [Milestone(f"{due}:{count}-working-days-before", dict(series)[count], "before", count)]
+    return latest_milestone(
+        series, today=today, key=lambda count: f"{due}:{count}-working-days-before", step="before"
+    )
 
 
 class AccessRequestDeadlines(ReminderSource):

@@ -24,7 +24,7 @@ from requests_app.reminders.base import (
     data_protection_officers,
     day,
     ig_team,
-    latest_of,
+    latest_milestone,
     plural,
 )
 
@@ -47,10 +47,9 @@ def assurance_milestones(
     if today > lapses_after:
         return [Milestone(f"{kind}:{lapses_after}:lapsed", lapses_after + timedelta(days=1), "lapsed")]
     series = [(count, lapses_after - timedelta(days=count)) for count in days_before]
-    count = latest_of(series, today=today)
-    if count is None:
-        return []
-    return [Milestone(f"{kind}:{lapses_after}:{count}-days-before", dict(series)[count], "before", count)]
+    return latest_milestone(
+        series, today=today, key=lambda count: f"{kind}:{lapses_after}:{count}-days-before", step="before"
+    )
 
 
 class AssuranceLapses(ReminderSource):

@@ -10,7 +10,7 @@ claiming, notifying, counting.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -131,6 +131,19 @@ def latest_of(series: Sequence[tuple[int, date]], *, today: date) -> int | None:
     """The entry of ``series`` (offset, day it falls due) most recently due by ``today``, if any."""
     reached = [(day, offset) for offset, day in series if day <= today]
     return max(reached)[1] if reached else None
+
+
+def latest_milestone(
+    series: Sequence[tuple[int, date]], *, today: date, key: Callable[[int], str], step: str
+) -> list[Milestone]:
+    """The milestone of ``series`` most recently due by ``today`` (none or one), keyed by ``key(offset)``.
+
+    The keys are stored in the milestone rows: a source's ``key`` must keep spelling them as it did.
+    """
+    count = latest_of(series, today=today)
+    if count is None:
+        return []
+    return [Milestone(key(count), dict(series)[count], step, count)]
 
 
 def plural(count: int, word: str) -> str:

@@ -32,7 +32,7 @@ from requests_app.reminders.base import (
     data_protection_officers,
     day,
     ig_team,
-    latest_of,
+    latest_milestone,
     overdue_milestone,
     plural,
 )
@@ -47,10 +47,9 @@ def review_milestones(
     if today == review_on:
         return [Milestone(f"{review_on}:on-the-day", review_on, "on_the_day")]
     series = [(count, review_on - timedelta(days=count)) for count in days_before]
-    count = latest_of(series, today=today)
-    if count is None:
-        return []
-    return [Milestone(f"{review_on}:{count}-days-before", dict(series)[count], "before", count)]
+    return latest_milestone(
+        series, today=today, key=lambda count: f"{review_on}:{count}-days-before", step="before"
+    )
 
 
 def _absolute_url(obj: Model) -> str:

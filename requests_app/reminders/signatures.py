@@ -28,7 +28,7 @@ from requests_app.reminders.base import (
     data_protection_officers,
     day,
     ig_team,
-    latest_of,
+    latest_milestone,
     plural,
     role_members,
 )
@@ -43,10 +43,9 @@ def signature_milestones(
     if expires_on is not None and today > expires_on:
         return [Milestone(f"{expires_on}:{link}:expired", expires_on + timedelta(days=1), "expired")]
     series = [(count, asked_on + timedelta(days=count)) for count in days_after]
-    count = latest_of(series, today=today)
-    if count is None:
-        return []
-    return [Milestone(f"{asked_on}:{count}-days-after", dict(series)[count], "waiting", count)]
+    return latest_milestone(
+        series, today=today, key=lambda count: f"{asked_on}:{count}-days-after", step="waiting"
+    )
 
 
 class SignatureWaits(ReminderSource):

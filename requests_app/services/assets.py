@@ -28,6 +28,7 @@ from requests_app.models import (
 )
 from requests_app.permissions import can_change_asset, can_change_registers, can_register_assets
 from requests_app.services.audit import audit_record
+from requests_app.services.edits import apply_changes, stripped
 from requests_app.services.references import reference_allocate
 from requests_app.services.sharing import EDITABLE_STATUSES as EDITABLE_REQUEST_STATUSES
 
@@ -88,10 +89,6 @@ def _check(fields: dict[str, Any], *, today: datetime.date, check_review: bool) 
         raise ValidationError(errors)
 
 
-def _clean(fields: dict[str, Any]) -> dict[str, Any]:
-    return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
-
-
 @transaction.atomic
 def asset_create(
     *,
@@ -103,7 +100,7 @@ def asset_create(
     """Register an asset as a draft; its owner marks it in use once it is complete."""
     if not can_register_assets(actor):
         raise PermissionDenied("Only information asset owners and the IG team register assets.")
-    fields = _clean({name: fields[name] for name in ASSET_FIELDS if name in fields})
+    fields = stripped({name: fields[name] for name in ASSET_FIELDS if name in fields})
     today = timezone.localdate()
     _check(fields, today=today, check_review=True)
     asset = InformationAsset.objects.create(
@@ -133,16 +130,14 @@ def asset_update(
     locked = InformationAsset.objects.select_for_update().get(pk=asset.pk)
     if locked.status == AssetStatus.RETIRED:
         raise ValidationError("A retired asset is kept as it was; register a new one instead.")
-    fields = _clean({name: fields[name] for name in ASSET_FIELDS if name in fields})
+    fields = stripped({name: fields[name] for name in ASSET_FIELDS if name in fields})
     _check(fields, today=timezone.localdate(), check_review=fields["next_review_on"] != locked.next_review_on)
     processors = list(processors)
-    changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
+    changed = apply_changes(locked, fields)
     if {p.pk for p in processors} != set(locked.processors.values_list("pk", flat=True)):
         changed.append("processors")
     if not changed:
         return locked
-    for name, value in fields.items():
-        setattr(locked, name, value)
     # Linking a screening made after the change settles it, so only a material change without one moves
     # the clock on.
     if MATERIAL_FIELDS.intersection(changed) and "dpia" not in changed:
@@ -206,6 +201,7 @@ def sharing_request_set_assets(
     )
 
 
+# What a processor entry holds: the form, the API and the service all read it from here.
 PROCESSOR_FIELDS = (
     "name",
     "services",
@@ -236,7 +232,7 @@ def _check_processor(fields: dict[str, Any], *, instance: Processor | None) -> N
 def processor_create(*, actor: User, http_request: HttpRequest | None = None, **fields: Any) -> Processor:
     if not can_change_registers(actor):
         raise PermissionDenied("Only the IG team registers processors.")
-    fields = _clean({name: fields[name] for name in PROCESSOR_FIELDS if name in fields})
+    fields = stripped({name: fields[name] for name in PROCESSOR_FIELDS if name in fields})
     _check_processor(fields, instance=None)
     processor = Processor.objects.create(created_by=actor, **fields)
     audit_record(action="processor.create", actor=actor, target=processor, request=http_request)
@@ -250,11 +246,9 @@ def processor_update(
     if not can_change_registers(actor):
         raise PermissionDenied("Only the IG team changes processors.")
     locked = Processor.objects.select_for_update().get(pk=processor.pk)
-    fields = _clean({name: fields[name] for name in PROCESSOR_FIELDS if name in fields})
+    fields = stripped({name: fields[name] for name in PROCESSOR_FIELDS if name in fields})
     _check_processor(fields, instance=locked)
-    changed = sorted(name for name, value in fields.items() if getattr(locked, name) != value)
-    for name, value in fields.items():
-        setattr(locked, name, value)
+    changed = apply_changes(locked, fields)
     locked.save()
     audit_record(
         action="processor.update",

@@ -30,6 +30,7 @@ from requests_app.models import (
 from requests_app.models.disclosures import APPROVAL_FIELDS, DISCLOSURE_ONLY, ENTRY_FIELDS
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
+from requests_app.services.edits import stripped
 from requests_app.services.overrides import ApprovedTerms, approved_terms, reason_is_substantial
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import transition
@@ -261,7 +262,7 @@ def disclosure_record(
         purpose_category=purpose_category,
         recorded_by=actor,
         departures=departures,
-        **{name: (value.strip() if isinstance(value, str) else value) for name, value in data.items()},
+        **stripped(data),
     )
     audit_record(
         action="disclosure.create",

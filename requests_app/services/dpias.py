@@ -17,6 +17,7 @@ from requests_app.models import Dpia, DpiaRisk, DpiaStatus, SharingRequest
 from requests_app.models.dpias import SCREENING_IDS
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
+from requests_app.services.edits import stripped
 from requests_app.services.references import reference_allocate
 
 RISK_FIELDS = (
@@ -143,9 +144,7 @@ def dpia_risk_add(
             errors[name] = "Describe the risk." if name == "description" else "Say what reduces the risk."
     if errors:
         raise ValidationError(errors)
-    risk = DpiaRisk.objects.create(
-        dpia=locked, **{k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
-    )
+    risk = DpiaRisk.objects.create(dpia=locked, **stripped(fields))
     audit_record(
         action="dpia.risk_add",
         actor=actor,

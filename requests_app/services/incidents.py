@@ -18,6 +18,7 @@ from requests_app.incident_grading import grade
 from requests_app.models import Incident, IncidentCategory, IncidentKind, IncidentStatus
 from requests_app.permissions import can_change_registers
 from requests_app.services.audit import audit_record
+from requests_app.services.edits import apply_changes, stripped
 from requests_app.services.references import reference_allocate
 
 FIELDS = (
@@ -85,7 +86,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     unknown = set(data) - set(FIELDS)
     if unknown:
         raise ValueError(f"Unexpected fields: {', '.join(sorted(unknown))}")
-    return {name: value.strip() if isinstance(value, str) else value for name, value in data.items()}
+    return stripped(data)
 
 
 @transaction.atomic
@@ -124,9 +125,7 @@ def incident_update(
     data = _clean(data)
     current = {name: getattr(locked, name) for name in FIELDS}
     _check({**current, **data}, timezone.now())
-    changed = sorted(name for name, value in data.items() if current[name] != value)
-    for name, value in data.items():
-        setattr(locked, name, value)
+    changed = apply_changes(locked, data)
     locked.save()
     audit_record(
         action="incident.update",

@@ -53,7 +53,8 @@ from requests_app.services.workflow import TransitionConflict, record_event, sys
 from requests_app.signing_links import issue_link, token_for
 from requests_app.tasks import notify_agreement_question, send_signature_requests
 
-# The content a version carries besides its partners and data items; copied to the next version.
+# The content a version carries besides its partners and data items; copied to the next version, and
+# what the API shows of it.
 CONTENT_FIELDS: tuple[str, ...] = (
     "purpose",
     "art6",

@@ -14,7 +14,8 @@ from requests_app.permissions import can_edit_organisation_settings, can_manage_
 from requests_app.services.audit import audit_record
 from requests_app.signers import STAGE_ROLE_FIELDS, stage_role_problems
 
-_ORGANISATION_FIELDS = (
+# What the organisations page edits; its form takes the same list.
+ORGANISATION_FIELDS = (
     "name",
     "kind",
     "ods_code",
@@ -47,7 +48,7 @@ def organisation_create(*, actor: User, **data: Any) -> Organisation:
     if not can_manage_organisations(actor):
         raise PermissionDenied("Only the IG team can add partner organisations.")
     organisation = Organisation()
-    _apply(organisation, _ORGANISATION_FIELDS, data)
+    _apply(organisation, ORGANISATION_FIELDS, data)
     organisation.full_clean()
     organisation.save()
     return organisation
@@ -57,7 +58,7 @@ def organisation_create(*, actor: User, **data: Any) -> Organisation:
 def organisation_update(*, organisation: Organisation, actor: User, **data: Any) -> Organisation:
     if not can_manage_organisations(actor):
         raise PermissionDenied("Only the IG team can change partner organisations.")
-    _apply(organisation, _ORGANISATION_FIELDS, data)
+    _apply(organisation, ORGANISATION_FIELDS, data)
     organisation.full_clean()
     organisation.save()
     return organisation

@@ -15,6 +15,9 @@ import io
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import puremagic
 from django.conf import settings
@@ -23,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.http import HttpRequest
 
 from igportal.roles import is_ig_team
@@ -166,68 +170,69 @@ def _store(content: bytes, mime: str, original: str, **owner: object) -> Support
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class DocumentHolder:
+    """What a kind of record that holds supporting documents decides about them."""
+
+    field: str  # the SupportingDocument foreign key that points at it
+    audit_prefix: str  # "<prefix>.document_added", "<prefix>.document_download"
+    may_add: Callable[[User, Any], bool]
+    refusal: str
+
+
+def _ig_team_keeps(user: User, _holder: object) -> bool:
+    return can_change_registers(user)
+
+
+# The records documents attach to; each says who may add them and how its audit events are named.
+DOCUMENT_HOLDERS: dict[type[Model], DocumentHolder] = {
+    SharingRequest: DocumentHolder(
+        field="request",
+        audit_prefix="request",
+        may_add=can_add_documents,
+        refusal="Only the requester and the IG team add documents to a request.",
+    ),
+    # A signed copy or an annex of an ISA; the IG team keeps the agreements, so only they add them.
+    SharingAgreement: DocumentHolder(
+        field="agreement",
+        audit_prefix="isa",
+        may_add=_ig_team_keeps,
+        refusal="Only the IG team adds documents to an information sharing agreement.",
+    ),
+    # A processor's signed data processing contract [UK GDPR Art 28(3)]; the IG team keeps them.
+    Processor: DocumentHolder(
+        field="processor",
+        audit_prefix="processor",
+        may_add=_ig_team_keeps,
+        refusal="Only the IG team adds a processor's contract.",
+    ),
+}
+
+DocumentHolderRecord = SharingRequest | SharingAgreement | Processor
+
+
+def document_holder(record: DocumentHolderRecord) -> DocumentHolder:
+    return DOCUMENT_HOLDERS[type(record)]
+
+
 @transaction.atomic
 def supporting_document_add(
     *,
-    sharing_request: SharingRequest,
+    holder: DocumentHolderRecord,
     uploaded_by: User,
     upload: UploadedFile,
     http_request: HttpRequest | None = None,
 ) -> SupportingDocument:
-    if not can_add_documents(uploaded_by, sharing_request):
-        raise PermissionDenied("Only the requester and the IG team add documents to a request.")
+    """A checked upload stored against a request, an ISA or a processor, with its audit event."""
+    kind = document_holder(holder)
+    if not kind.may_add(uploaded_by, holder):
+        raise PermissionDenied(kind.refusal)
     content, mime, original = check_upload(upload)
-    document = _store(content, mime, original, request=sharing_request, uploaded_by=uploaded_by)
+    document = _store(content, mime, original, **{kind.field: holder}, uploaded_by=uploaded_by)
     audit_record(
-        action="request.document_added",
+        action=f"{kind.audit_prefix}.document_added",
         actor=uploaded_by,
-        target=sharing_request,
-        request=http_request,
-        detail={"document_id": document.pk, "type": mime, "size": len(content), "sha256": document.sha256},
-    )
-    return document
-
-
-@transaction.atomic
-def agreement_document_add(
-    *,
-    agreement: SharingAgreement,
-    uploaded_by: User,
-    upload: UploadedFile,
-    http_request: HttpRequest | None = None,
-) -> SupportingDocument:
-    """A signed copy or an annex of an ISA; the IG team keeps the agreements, so only they add them."""
-    if not can_change_registers(uploaded_by):
-        raise PermissionDenied("Only the IG team adds documents to an information sharing agreement.")
-    content, mime, original = check_upload(upload)
-    document = _store(content, mime, original, agreement=agreement, uploaded_by=uploaded_by)
-    audit_record(
-        action="isa.document_added",
-        actor=uploaded_by,
-        target=agreement,
-        request=http_request,
-        detail={"document_id": document.pk, "type": mime, "size": len(content), "sha256": document.sha256},
-    )
-    return document
-
-
-@transaction.atomic
-def processor_document_add(
-    *,
-    processor: Processor,
-    uploaded_by: User,
-    upload: UploadedFile,
-    http_request: HttpRequest | None = None,
-) -> SupportingDocument:
-    """A processor's signed data processing contract [UK GDPR Art 28(3)]; the IG team keeps them."""
-    if not can_change_registers(uploaded_by):
-        raise PermissionDenied("Only the IG team adds a processor's contract.")
-    content, mime, original = check_upload(upload)
-    document = _store(content, mime, original, processor=processor, uploaded_by=uploaded_by)
-    audit_record(
-        action="processor.document_added",
-        actor=uploaded_by,
-        target=processor,
+        target=holder,
         request=http_request,
         detail={"document_id": document.pk, "type": mime, "size": len(content), "sha256": document.sha256},
     )

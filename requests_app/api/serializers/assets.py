@@ -6,20 +6,13 @@ from rest_framework import serializers
 
 from requests_app.api.serializers.common import PersonSerializer
 from requests_app.models import DataFlow, InformationAsset, Processor
+from requests_app.services.assets import PROCESSOR_FIELDS
 
 
 class ProcessorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Processor
-        fields = [
-            "id",
-            "name",
-            "services",
-            "contact",
-            "contract_reference",
-            "contract_start_on",
-            "contract_end_on",
-        ]
+        fields = ["id", *PROCESSOR_FIELDS]
         read_only_fields = fields
 
 

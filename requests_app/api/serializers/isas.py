@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from requests_app.api.serializers.common import OrganisationRefSerializer, PersonSerializer, blank_choice
 from requests_app.models import AgreementStatus, AgreementVersion, DataItemType, SharingAgreement
+from requests_app.services.isas import CONTENT_FIELDS
 
 
 class AgreementVersionSerializer(serializers.ModelSerializer):
@@ -35,25 +36,8 @@ class AgreementVersionSerializer(serializers.ModelSerializer):
             "number",
             "status",
             "parties",
-            "purpose",
-            "art6",
-            "art9",
-            "confidentiality_basis",
-            "legal_basis_notes",
-            "data_subjects",
-            "data_form",
             "data_items",
-            "transfer_method",
-            "security_measures",
-            "retention",
-            "subject_rights",
-            "onward_sharing_prohibited",
-            "onward_sharing_exceptions",
-            "breach_handling",
-            "start_on",
-            "end_on",
-            "review_on",
-            "change_summary",
+            *CONTENT_FIELDS,
             "approved_by",
             "approved_at",
             "created_at",

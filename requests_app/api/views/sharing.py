@@ -47,6 +47,20 @@ class StepConflict(exceptions.APIException):
     default_code = "step_not_applicable"
 
 
+def viewed_request(request: Request, reference: str, **detail: str) -> SharingRequest:
+    """The request, if the caller may see it, its reading audited as the page audits it."""
+    sharing_request = get_sharing_request_for_user(
+        acting_user(request), reference, http_request=request._request
+    )
+    audit_record(
+        action="request.view",
+        target=sharing_request,
+        request=request._request,
+        detail={"via": "api", **detail},
+    )
+    return sharing_request
+
+
 def detail_response(request: Request, sharing_request: SharingRequest, *, status_code: int = 200) -> Response:
     fresh = visible_requests(acting_user(request)).select_related("requester", "recipient", "assigned_to")
     serializer = SharingRequestDetailSerializer(
@@ -92,13 +106,7 @@ class SharingRequestDetailView(PortalAPIView):
         responses=SharingRequestDetailSerializer,
     )
     def get(self, request: Request, reference: str) -> Response:
-        sharing_request = get_sharing_request_for_user(
-            acting_user(request), reference, http_request=request._request
-        )
-        audit_record(
-            action="request.view", target=sharing_request, request=request._request, detail={"via": "api"}
-        )
-        return detail_response(request, sharing_request)
+        return detail_response(request, viewed_request(request, reference))
 
 
 STEP = OpenApiParameter("step", OpenApiTypes.STR, OpenApiParameter.PATH, enum=STEP_NAMES)
@@ -226,15 +234,7 @@ class HistoryView(PortalGenericAPIView):
         responses=HistorySerializer(many=True),
     )
     def get(self, request: Request, reference: str) -> Response:
-        sharing_request = get_sharing_request_for_user(
-            acting_user(request), reference, http_request=request._request
-        )
-        audit_record(
-            action="request.view",
-            target=sharing_request,
-            request=request._request,
-            detail={"via": "api", "part": "history"},
-        )
+        sharing_request = viewed_request(request, reference, part="history")
         rows = sharing_request.history.select_related("actor").order_by("occurred_at", "id")
         return self.paginated(rows, HistorySerializer)
 

@@ -16,10 +16,9 @@ from requests_app.api.serializers.sharing import (
     TransitionOptionSerializer,
 )
 from requests_app.api.views.base import PortalAPIView, PortalGenericAPIView, acting_user
-from requests_app.api.views.sharing import REFERENCE, detail_response
+from requests_app.api.views.sharing import REFERENCE, detail_response, viewed_request
 from requests_app.forms.workflow import CommentForm
 from requests_app.selectors.sharing import get_sharing_request_for_user
-from requests_app.services.audit import audit_record
 from requests_app.services.workflow import request_comment_add, transition
 from requests_app.workflow import available_transitions
 
@@ -86,15 +85,7 @@ class CommentsView(PortalGenericAPIView):
         responses=CommentSerializer(many=True),
     )
     def get(self, request: Request, reference: str) -> Response:
-        sharing_request = get_sharing_request_for_user(
-            acting_user(request), reference, http_request=request._request
-        )
-        audit_record(
-            action="request.view",
-            target=sharing_request,
-            request=request._request,
-            detail={"via": "api", "part": "comments"},
-        )
+        sharing_request = viewed_request(request, reference, part="comments")
         rows = sharing_request.comments.select_related("author").order_by("created_at", "id")
         return self.paginated(rows, CommentSerializer)
 

@@ -11,13 +11,14 @@ are seeded only while they are empty.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Model
 from django.test import override_settings
 from django.utils import timezone
 
@@ -168,6 +169,16 @@ class Command(BaseCommand):
             self.stdout.write("\n".join(demo_users_table()))
 
 
+Made = TypeVar("Made", bound=Model)
+
+
+def _walk(entry: Made, *moves: tuple[str, User] | tuple[str, User, str]) -> Made:
+    """Take an entry just made through the workflow, one (move, who[, why]) at a time, as the pages do."""
+    for name, actor, *comment in moves:
+        transition(cast(Any, entry), name, actor=actor, comment=comment[0] if comment else "")
+    return entry
+
+
 def _decided_request(
     *, example: str, requester: User, recipient: Organisation, title: str, signers: dict[str, User]
 ) -> SharingRequest:
@@ -175,10 +186,44 @@ def _decided_request(
     request = submit_example(
         example=example, title=title, recipient=recipient, requester=requester, days_ago=9
     )
-    transition(request, "start_review", actor=signers["ig_dpo"])
-    for stage in request.stages:
-        transition(request, "approve", actor=signers[stage], comment="Demo: approved as the engine advised.")
-    return request
+    approvals = [
+        ("approve", signers[stage], "Demo: approved as the engine advised.") for stage in request.stages
+    ]
+    return _walk(request, ("start_review", signers["ig_dpo"]), *approvals)
+
+
+def _decided_flow(
+    *,
+    title: str,
+    requester: User,
+    recipient: Organisation,
+    signers: dict[str, User],
+    data_items: list[str],
+    **flow: Any,
+) -> DataFlow:
+    """A pseudonymised commissioning extract, decided through the workflow and registered as a data flow
+    by the IG officer, as the flow page registers one."""
+    officer = signers["ig_dpo"]
+    request = _decided_request(
+        example="commissioning_extract_pseudonymise",
+        requester=requester,
+        recipient=recipient,
+        title=title,
+        signers=signers,
+    )
+    return data_flow_create(
+        sharing_request=request,
+        actor=officer,
+        asset_owner=officer,
+        next_review_on=timezone.localdate() + REVIEW_INTERVAL,
+        data_form="pseudonymised",
+        data_items=DataItemType.objects.filter(code__in=data_items),
+        art6="e_public_task",
+        art9="h_health_social_care",
+        confidentiality_basis="section_251",
+        transfer_method="secure_file_transfer",
+        **flow,
+    )
 
 
 def _seed_assets(people: dict[Role, User]) -> InformationAsset:
@@ -230,7 +275,7 @@ def _seed_assets(people: dict[Role, User]) -> InformationAsset:
         processors=[hosting],
         **common,
     )
-    transition(cardiology, "activate", actor=owner)
+    _walk(cardiology, ("activate", owner))
     maternity = asset_create(
         actor=owner,
         name="Maternity records",
@@ -243,7 +288,7 @@ def _seed_assets(people: dict[Role, User]) -> InformationAsset:
         retention_authority="NHS Records Management Code of Practice 2023, maternity records",
         **common,
     )
-    transition(maternity, "activate", actor=owner)
+    _walk(maternity, ("activate", owner))
     # A request that draws on the maternity records, waiting for their owner's authorisation.
     discharge = submit_example(
         example="discharge_to_care_home",
@@ -255,7 +300,7 @@ def _seed_assets(people: dict[Role, User]) -> InformationAsset:
     discharge.assets.set([maternity])
     discharge.stages = ordered_stages([*discharge.stages, SignOffStage.IAO])
     discharge.save(update_fields=["stages"])
-    transition(discharge, "start_review", actor=officer)
+    _walk(discharge, ("start_review", officer))
     asset_create(
         actor=owner,
         name="Physiotherapy paper referrals",
@@ -328,7 +373,7 @@ def _seed_joint_agreement(officer: User, trust: Organisation, council: Organisat
         start_on=today,
         review_on=today + REVIEW_INTERVAL,
     )
-    transition(joint, "send_for_signature", actor=officer)
+    _walk(joint, ("send_for_signature", officer))
     signature_requests_send(version_id=joint.pk)
 
 
@@ -345,39 +390,30 @@ def _seed_registers(people: dict[Role, User]) -> None:
     police = Organisation.objects.get(name="Northshire Constabulary")
 
     cardiology = _seed_assets(people)
-    routine = _decided_request(
-        example="commissioning_extract_pseudonymise",
+    flow = _decided_flow(
+        title="Monthly cardiology activity extract for service planning",
         requester=requester,
         recipient=trust,
-        title="Monthly cardiology activity extract for service planning",
         signers=signers,
-    )
-    flow = data_flow_create(
-        sharing_request=routine,
-        actor=officer,
+        data_items=["nhs_number", "health_data", "admission_dates"],
         name="Monthly cardiology activity extract",
         source_asset="Cardiology patient administration system",
-        asset_owner=officer,
         schedule="monthly",
-        next_review_on=today + REVIEW_INTERVAL,
-        data_form="pseudonymised",
-        data_items=DataItemType.objects.filter(code__in=["nhs_number", "health_data", "admission_dates"]),
-        art6="e_public_task",
-        art9="h_health_social_care",
-        confidentiality_basis="section_251",
-        transfer_method="secure_file_transfer",
         agreement=None,
         new_agreement=True,
         asset=cardiology,
     )
+    routine = flow.request
     assert flow.agreement is not None
-    draft = flow.agreement.versions.get()
     council = Organisation.objects.get(name="Northshire County Council")
     _seed_signatories(officer, trust, council)
-    transition(draft, "submit_for_approval", actor=officer)
     # The Caldicott Guardian's approval is our signature; the trust's DPO signs through her link, and the
     # agreement (and the flow under it) comes into force with every party's signature.
-    transition(draft, "approve", actor=signers["caldicott_guardian"], comment="Demo: proportionate.")
+    draft = _walk(
+        flow.agreement.versions.get(),
+        ("submit_for_approval", officer),
+        ("approve", signers["caldicott_guardian"], "Demo: proportionate."),
+    )
     signature_sign(
         signature=draft.signatures.get(organisation=trust),
         name="Ivy Green",
@@ -429,8 +465,9 @@ def _seed_registers(people: dict[Role, User]) -> None:
         residual_likelihood=1,
         residual_severity=2,
     )
-    transition(dpia, "submit_for_advice", actor=officer)
-    transition(dpia, "give_advice", actor=dpo, comment="Demo: proportionate; review in a year.")
+    _walk(
+        dpia, ("submit_for_advice", officer), ("give_advice", dpo, "Demo: proportionate; review in a year.")
+    )
 
     incident_create(
         actor=officer,
@@ -450,27 +487,15 @@ def _seed_registers(people: dict[Role, User]) -> None:
 
     # A second flow under the same ISA, registered a year ago: its review is overdue, so the sweep
     # escalates it to the DPO and the dashboard counts it.
-    second = _decided_request(
-        example="commissioning_extract_pseudonymise",
+    overdue_flow = _decided_flow(
+        title="Weekly stroke pathway activity for the ICB",
         requester=requester,
         recipient=trust,
-        title="Weekly stroke pathway activity for the ICB",
         signers=signers,
-    )
-    overdue_flow = data_flow_create(
-        sharing_request=second,
-        actor=officer,
+        data_items=["nhs_number", "health_data"],
         name="Weekly stroke pathway activity",
         source_asset="Stroke unit patient administration system",
-        asset_owner=officer,
         schedule="weekly",
-        next_review_on=today + REVIEW_INTERVAL,
-        data_form="pseudonymised",
-        data_items=DataItemType.objects.filter(code__in=["nhs_number", "health_data"]),
-        art6="e_public_task",
-        art9="h_health_social_care",
-        confidentiality_basis="section_251",
-        transfer_method="secure_file_transfer",
         agreement=flow.agreement,
         new_agreement=False,
     )
@@ -485,13 +510,15 @@ def _seed_registers(people: dict[Role, User]) -> None:
         requester=requester,
         days_ago=6,
     )
-    transition(refused, "start_review", actor=officer)
-    transition(refused, "approve", actor=officer)
-    transition(
+    _walk(
         refused,
-        "reject",
-        actor=signers["caldicott_guardian"],
-        comment="The whole record is not necessary to find the person; the police were told what is.",
+        ("start_review", officer),
+        ("approve", officer),
+        (
+            "reject",
+            signers["caldicott_guardian"],
+            "The whole record is not necessary to find the person; the police were told what is.",
+        ),
     )
     disclosure_record(
         sharing_request=refused,
