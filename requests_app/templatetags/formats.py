@@ -114,22 +114,56 @@ def full_date_time(value: datetime.datetime | None) -> str:
 
 
 @register.simple_block_tag
-def summary_row(content: SafeString, key: str) -> SafeString:
+def summary_row(
+    content: SafeString,
+    key: str,
+    *,
+    testid: str = "",
+    action_url: str = "",
+    action: str = "Change",
+    action_hidden: str = "",
+    actions: bool = False,
+) -> SafeString:
     """One row of an NHS.UK summary list: ``{% summary_row "Purpose" %}the value{% endsummary_row %}``.
 
     The value is the block's rendered content (escaped as it was rendered); the key is escaped here.
+    ``testid`` marks the value for the browser tests. In a list whose rows have actions, ``action_url``
+    gives the row its link (``action``, with ``action_hidden`` said to screen readers only), and
+    ``actions=True`` the empty actions cell of a row without one.
     """
+    value = (
+        format_html('<dd class="nhsuk-summary-list__value" data-testid="{}">{}</dd>', testid, content)
+        if testid
+        else format_html('<dd class="nhsuk-summary-list__value">{}</dd>', content)
+    )
+    if action_url:
+        hidden = format_html('<span class="nhsuk-u-visually-hidden"> {}</span>', action_hidden)
+        value += format_html(
+            '<dd class="nhsuk-summary-list__actions"><a href="{}">{}{}</a></dd>',
+            action_url,
+            action,
+            hidden if action_hidden else "",
+        )
+    elif actions:
+        value += mark_safe('<dd class="nhsuk-summary-list__actions"></dd>')
     return format_html(
-        '<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{}</dt>'
-        '<dd class="nhsuk-summary-list__value">{}</dd></div>',
+        '<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">{}</dt>{}</div>',
         key,
-        content,
+        value,
     )
 
 
 @register.simple_block_tag
-def cell(content: SafeString) -> SafeString:
-    """One cell of an NHS.UK table: ``{% cell %}the value{% endcell %}``."""
+def cell(content: SafeString, heading: str = "") -> SafeString:
+    """One cell of an NHS.UK table: ``{% cell "Status" %}the value{% endcell %}``; the column's
+    ``heading`` is repeated in the cell for the table's narrow-screen (responsive) layout."""
+    if heading:
+        return format_html(
+            '<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">'
+            "{} </span>{}</td>",
+            heading,
+            content,
+        )
     return format_html('<td class="nhsuk-table__cell">{}</td>', content)
 
 

@@ -12,9 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
@@ -28,7 +27,6 @@ from requests_app.forms.assets import (
     RopaFilterForm,
 )
 from requests_app.forms.documents import DocumentForm
-from requests_app.forms.registers import CommentForm
 from requests_app.models import InformationAsset, Processor
 from requests_app.permissions import (
     can_change_asset,
@@ -38,7 +36,7 @@ from requests_app.permissions import (
     can_register_assets,
 )
 from requests_app.selectors import assets as selectors
-from requests_app.selectors.registers import PAGE_SIZE, refuse_action
+from requests_app.selectors.registers import PAGE_SIZE
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services.assets import (
     ASSET_FIELDS,
@@ -51,184 +49,114 @@ from requests_app.services.assets import (
     sharing_request_set_assets,
 )
 from requests_app.services.audit import audit_record
-from requests_app.views.registers import actions_for, attachment, fire, list_page
+from requests_app.views.registers import (
+    RegisterCreate,
+    RegisterEdit,
+    RegisterList,
+    RegisterPages,
+    attachment,
+)
 
 
-def _may_read(request: AuthenticatedHttpRequest) -> None:
-    if not can_read_assets(request.user):
-        raise Http404("No such page.")
-
-
-@require_GET
-def asset_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_read(request)
-    form = AssetFilterForm(request.GET or None)
-    filters = form.filters()
-    return list_page(
-        request,
-        register="assets",
-        form=form,
-        filters=filters,
-        rows=selectors.asset_list(today=timezone.localdate(), **filters),
-        template="requests_app/asset_list.html",
-        context={"can_register": can_register_assets(request.user)},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def asset_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not can_register_assets(request.user):
-        _may_read(request)
-        refuse_action(request.user, target_type="asset", wanted="register an asset", http_request=request)
-    form = AssetForm(request.POST or None, initial={"owner": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            asset = asset_create(actor=request.user, http_request=request, **data)
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{asset.reference} registered as a draft.")
-            return redirect("asset_detail", pk=asset.pk)
-    return render(request, "requests_app/asset_form.html", {"form": form, "asset": None})
-
-
-def _detail_page(
-    request: AuthenticatedHttpRequest,
-    asset: InformationAsset,
-    extra: dict[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    context: dict[str, Any] = {
-        "asset": asset,
-        "needs_screening": asset.status != "retired" and asset_needs_screening(asset),
-        "history": asset.history.select_related("actor"),
-        "actions": actions_for(
-            request, asset, url=lambda name: reverse("asset_transition", args=[asset.pk, name])
-        ),
-        "can_change": can_change_asset(request.user, asset.owner_id, asset.administrator_id),
-        "action_form": CommentForm(),
-        **selectors.asset_connections(asset),
-        **(extra or {}),
+def _asset_initial(asset: InformationAsset) -> dict[str, Any]:
+    return {
+        **{name: getattr(asset, name) for name in ASSET_FIELDS},
+        "processors": list(asset.processors.all()),
     }
-    return render(request, "requests_app/asset_detail.html", context, status=status)
 
 
-@require_GET
-def asset_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    asset = selectors.get_asset_for_user(request.user, pk, http_request=request)
-    audit_record(action="asset.view", target=asset, request=request)
-    return _detail_page(request, asset)
-
-
-@require_http_methods(["GET", "POST"])
-def asset_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    asset = selectors.get_asset_for_user(request.user, pk, for_change=True, http_request=request)
-    initial = {name: getattr(asset, name) for name in ASSET_FIELDS}
-    initial["processors"] = list(asset.processors.all())
-    form = AssetForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            asset_update(asset=asset, actor=request.user, http_request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{asset.reference} saved.")
-            return redirect("asset_detail", pk=asset.pk)
-    return render(request, "requests_app/asset_form.html", {"form": form, "asset": asset})
-
-
-@require_POST
-def asset_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
-    asset = selectors.get_asset_for_user(request.user, pk, http_request=request)
-    return fire(
-        request,
-        asset,
-        name,
-        success_url=reverse("asset_detail", args=[asset.pk]),
-        render_page=lambda extra, status: _detail_page(request, asset, extra, status),
-    )
+ASSETS = RegisterPages[InformationAsset](
+    kind="asset",
+    prefix="registers/assets/",
+    noun="asset",
+    may_open=can_read_assets,
+    get=selectors.get_asset_for_user,
+    listing=RegisterList(
+        register="assets",
+        filter_form=AssetFilterForm,
+        rows=lambda request, filters, now: selectors.asset_list(today=timezone.localdate(now), **filters),
+        template="requests_app/asset_list.html",
+        context=lambda request, now: {"can_register": can_register_assets(request.user)},
+    ),
+    creating=RegisterCreate(
+        wanted="register an asset",
+        template="requests_app/asset_form.html",
+        may=can_register_assets,
+        new_form=lambda request, start: AssetForm(request.POST or None, initial={"owner": request.user.pk}),
+        save=lambda request, form, start: asset_create(
+            actor=request.user, http_request=request, **form.cleaned_data
+        ),
+        created=lambda asset: f"{asset.reference} registered as a draft.",
+        context=lambda start: {"asset": None},
+    ),
+    editing=RegisterEdit(
+        template="requests_app/asset_form.html",
+        new_form=lambda request, asset: AssetForm(request.POST or None, initial=_asset_initial(asset)),
+        save=lambda request, asset, form: asset_update(
+            asset=asset, actor=request.user, http_request=request, **form.cleaned_data
+        ),
+        saved=lambda asset: f"{asset.reference} saved.",
+    ),
+    detail_template="requests_app/asset_detail.html",
+    detail_context=lambda request, asset: {
+        "needs_screening": asset.status != "retired" and asset_needs_screening(asset),
+        "can_change": can_change_asset(request.user, asset.owner_id, asset.administrator_id),
+        **selectors.asset_connections(asset),
+    },
+    moves=True,
+)
 
 
 # --- processors --------------------------------------------------------------------------------------
 
-
-@require_GET
-def processor_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_read(request)
-    form = ProcessorFilterForm(request.GET or None)
-    filters = form.filters()
-    return list_page(
-        request,
+PROCESSORS = RegisterPages[Processor](
+    kind="processor",
+    prefix="registers/processors/",
+    noun="processor",
+    may_open=can_read_assets,
+    get=selectors.get_processor_for_user,
+    listing=RegisterList(
         register="processors",
-        form=form,
-        filters=filters,
-        rows=selectors.processor_list(**filters),
+        filter_form=ProcessorFilterForm,
+        rows=lambda request, filters, now: selectors.processor_list(**filters),
         template="requests_app/processor_list.html",
-        context={"can_change": can_change_registers(request.user), "today": timezone.localdate()},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def processor_create_page(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not can_change_registers(request.user):
-        _may_read(request)
-        refuse_action(
-            request.user, target_type="processor", wanted="register a processor", http_request=request
-        )
-    form = ProcessorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            processor = processor_create(actor=request.user, http_request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{processor.name} registered.")
-            return redirect("processor_detail", pk=processor.pk)
-    return render(request, "requests_app/processor_form.html", {"form": form, "processor": None})
-
-
-def processor_page(
-    request: AuthenticatedHttpRequest,
-    processor: Processor,
-    extra: dict[str, Any] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    context: dict[str, Any] = {
-        "processor": processor,
+        context=lambda request, now: {
+            "can_change": can_change_registers(request.user),
+            "today": timezone.localdate(now),
+        },
+    ),
+    creating=RegisterCreate(
+        wanted="register a processor",
+        template="requests_app/processor_form.html",
+        new_form=lambda request, start: ProcessorForm(request.POST or None),
+        save=lambda request, form, start: processor_create(
+            actor=request.user, http_request=request, **form.cleaned_data
+        ),
+        created=lambda processor: f"{processor.name} registered.",
+        context=lambda start: {"processor": None},
+    ),
+    editing=RegisterEdit(
+        template="requests_app/processor_form.html",
+        new_form=lambda request, processor: ProcessorForm(
+            request.POST or None,
+            initial={name: getattr(processor, name) for name in ProcessorForm.base_fields},
+        ),
+        save=lambda request, processor, form: processor_update(
+            processor=processor, actor=request.user, http_request=request, **form.cleaned_data
+        ),
+        saved=lambda processor: f"{processor.name} saved.",
+    ),
+    detail_template="requests_app/processor_detail.html",
+    detail_context=lambda request, processor: {
         "assets": processor.assets.select_related("owner").order_by("name"),
         "in_force": processor.contract_in_force(timezone.localdate()),
         "can_change": can_change_registers(request.user),
         "documents": processor.documents.select_related("uploaded_by"),
         "document_form": DocumentForm(),
-        **(extra or {}),
-    }
-    return render(request, "requests_app/processor_detail.html", context, status=status)
-
-
-@require_GET
-def processor_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    processor = selectors.get_processor_for_user(request.user, pk, http_request=request)
-    audit_record(action="processor.view", target=processor, request=request)
-    return processor_page(request, processor)
-
-
-@require_http_methods(["GET", "POST"])
-def processor_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    processor = selectors.get_processor_for_user(request.user, pk, for_change=True, http_request=request)
-    initial = {name: getattr(processor, name) for name in ProcessorForm.base_fields}
-    form = ProcessorForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            processor_update(
-                processor=processor, actor=request.user, http_request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{processor.name} saved.")
-            return redirect("processor_detail", pk=processor.pk)
-    return render(request, "requests_app/processor_form.html", {"form": form, "processor": processor})
+    },
+)
+# A document that could not be added shows the processor's page again (views/documents.py).
+processor_page = PROCESSORS.detail_page
 
 
 # --- the record of processing ---------------------------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from igportal.forms import show_errors
 from igportal.people import display_name
@@ -19,24 +19,7 @@ from requests_app.permissions import can_change_registers, can_read_registers
 from requests_app.selectors import consent as selectors
 from requests_app.selectors.registers import refuse_change
 from requests_app.services.consent import consent_notice_told, consent_withdrawal_record
-from requests_app.views.registers import RegisterPages, csv_export, list_page
-
-
-@require_GET
-def consent_withdrawal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    PAGES.open(request)
-    form = WithdrawalFilterForm(request.GET or None)
-    filters = form.filters()
-    return list_page(
-        request,
-        register="consent_withdrawals",
-        form=form,
-        filters=filters,
-        rows=selectors.withdrawal_list(user=request.user, **filters),
-        template="requests_app/consent_withdrawal_list.html",
-        context={"can_change": can_change_registers(request.user)},
-    )
-
+from requests_app.views.registers import RegisterCreate, RegisterList, RegisterPages
 
 CSV_HEADER = (
     "Reference",
@@ -66,49 +49,44 @@ def _csv_row(withdrawal: ConsentWithdrawal) -> list[object]:
     ]
 
 
-@require_GET
-def consent_withdrawal_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    PAGES.open(request)
-    form = WithdrawalFilterForm(request.GET or None)
-    filters = form.filters()
-    rows = (
-        selectors.withdrawal_list(user=request.user, **filters)
-        .select_related("recorded_by")
-        .prefetch_related("flows", "disclosures", "notices__organisation")
-    )
-    return csv_export(
-        request,
-        audit_type="consent_withdrawal",
-        register="Consent withdrawal",
-        filters=filters,
-        rows=rows,
-        header=CSV_HEADER,
-        row=_csv_row,
-    )
-
-
 PAGES = RegisterPages[ConsentWithdrawal](
     kind="consent_withdrawal",
+    prefix="registers/consent-withdrawals/",
     noun="withdrawal",
     may_open=can_read_registers,
     get=selectors.get_withdrawal_for_user,
+    listing=RegisterList(
+        register="consent_withdrawals",
+        filter_form=WithdrawalFilterForm,
+        rows=lambda request, filters, now: selectors.withdrawal_list(user=request.user, **filters),
+        template="requests_app/consent_withdrawal_list.html",
+        context=lambda request, now: {"can_change": can_change_registers(request.user)},
+        csv_name="Consent withdrawal",
+        header=CSV_HEADER,
+        row=_csv_row,
+        export_rows=lambda request, filters, now: (
+            selectors.withdrawal_list(user=request.user, **filters)
+            .select_related("recorded_by")
+            .prefetch_related("flows", "disclosures", "notices__organisation")
+        ),
+    ),
+    creating=RegisterCreate(
+        wanted="record a withdrawal",
+        template="requests_app/consent_withdrawal_form.html",
+        new_form=lambda request, start: ConsentWithdrawalForm(request.POST or None),
+        save=lambda request, form, start: consent_withdrawal_record(
+            actor=request.user, http_request=request, **form.cleaned_data
+        ),
+        created=lambda withdrawal: (
+            f"{withdrawal.reference} recorded: the flows are marked and the recipients are being told."
+        ),
+    ),
     detail_template="requests_app/consent_withdrawal_detail.html",
     detail_context=lambda request, withdrawal: {
         "can_change": can_change_registers(request.user),
         "told_form": NoticeToldForm(),
     },
-    create_wanted="record a withdrawal",
-    form_template="requests_app/consent_withdrawal_form.html",
-    new_form=lambda request, start: ConsentWithdrawalForm(request.POST or None),
-    save=lambda request, form, start: consent_withdrawal_record(
-        actor=request.user, http_request=request, **form.cleaned_data
-    ),
-    created=lambda withdrawal: (
-        f"{withdrawal.reference} recorded: the flows are marked and the recipients are being told."
-    ),
 )
-consent_withdrawal_detail = require_GET(PAGES.detail)
-consent_withdrawal_create = require_http_methods(["GET", "POST"])(PAGES.create)
 
 
 @require_POST

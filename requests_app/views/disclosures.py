@@ -6,11 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from igportal.forms import show_errors
 from igportal.people import display_name
@@ -34,27 +34,7 @@ from requests_app.services.disclosures import (
     offered_items,
 )
 from requests_app.services.overrides import approved_terms
-from requests_app.views.registers import RegisterPages, csv_export, list_page
-
-
-@require_GET
-def disclosure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    PAGES.open(request)
-    form = DisclosureFilterForm(request.GET or None)
-    filters = form.filters()
-    return list_page(
-        request,
-        register="disclosures",
-        form=form,
-        filters=filters,
-        rows=selectors.disclosure_list(user=request.user, **filters),
-        template="requests_app/disclosure_list.html",
-        context={
-            "can_log": can_change_registers(request.user),
-            "own_only": not can_read_registers(request.user),
-        },
-    )
-
+from requests_app.views.registers import RegisterCreate, RegisterList, RegisterPages
 
 CSV_HEADER = (
     "Reference",
@@ -105,47 +85,48 @@ def _csv_row(entry: Disclosure) -> list[object]:
     ]
 
 
-@require_GET
-def disclosure_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    PAGES.open(request)
-    form = DisclosureFilterForm(request.GET or None)
-    filters = form.filters()
-    return csv_export(
-        request,
-        audit_type="disclosure",
-        register="Disclosure log",
-        filters=filters,
-        rows=selectors.disclosure_list(user=request.user, **filters).select_related("recorded_by"),
-        header=CSV_HEADER,
-        row=_csv_row,
-    )
-
-
 def _form_page(request: AuthenticatedHttpRequest, form: DisclosureForm, **context: Any) -> HttpResponse:
     return render(request, "requests_app/disclosure_form.html", {"form": form, **context})
 
 
 PAGES = RegisterPages[Disclosure](
     kind="disclosure",
+    prefix="registers/disclosures/",
     noun="disclosure",
     may_open=lambda user: can_read_registers(user) or can_see_own_disclosures_and_flows(user),
     get=selectors.get_disclosure_for_user,
-    detail_template="requests_app/disclosure_detail.html",
-    detail_context=lambda request, disclosure: {},
+    listing=RegisterList(
+        register="disclosures",
+        filter_form=DisclosureFilterForm,
+        rows=lambda request, filters, now: selectors.disclosure_list(user=request.user, **filters),
+        template="requests_app/disclosure_list.html",
+        context=lambda request, now: {
+            "can_log": can_change_registers(request.user),
+            "own_only": not can_read_registers(request.user),
+        },
+        csv_name="Disclosure log",
+        header=CSV_HEADER,
+        row=_csv_row,
+        export_rows=lambda request, filters, now: selectors.disclosure_list(
+            user=request.user, **filters
+        ).select_related("recorded_by"),
+    ),
     # The IG team logs a disclosure or refusal handled outside the wizard.
-    create_wanted="log a disclosure outside the wizard",
-    form_template="requests_app/disclosure_form.html",
-    new_form=lambda request, start: DisclosureForm(
-        request.POST or None, initial={"disclosed_on": timezone.localdate(), "disclosed_by": request.user.pk}
+    creating=RegisterCreate(
+        wanted="log a disclosure outside the wizard",
+        template="requests_app/disclosure_form.html",
+        new_form=lambda request, start: DisclosureForm(
+            request.POST or None,
+            initial={"disclosed_on": timezone.localdate(), "disclosed_by": request.user.pk},
+        ),
+        save=lambda request, form, start: disclosure_record(
+            sharing_request=None, actor=request.user, http_request=request, **form.cleaned_data
+        ),
+        created=lambda disclosure: f"{disclosure.reference} logged.",
+        context=lambda start: {"heading": "Log a disclosure or refusal handled outside the wizard"},
     ),
-    save=lambda request, form, start: disclosure_record(
-        sharing_request=None, actor=request.user, http_request=request, **form.cleaned_data
-    ),
-    created=lambda disclosure: f"{disclosure.reference} logged.",
-    form_context=lambda start: {"heading": "Log a disclosure or refusal handled outside the wizard"},
+    detail_template="requests_app/disclosure_detail.html",
 )
-disclosure_detail = require_GET(PAGES.detail)
-disclosure_create = require_http_methods(["GET", "POST"])(PAGES.create)
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
@@ -22,24 +22,7 @@ from requests_app.selectors import dpias as selectors
 from requests_app.selectors.sharing import get_sharing_request_for_user
 from requests_app.services import dpias as services
 from requests_app.services.workflow import workflow_for
-from requests_app.views.registers import RegisterPages, csv_export, list_page
-
-
-@require_GET
-def dpia_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    PAGES.open(request)
-    form = DpiaFilterForm(request.GET or None)
-    filters = form.filters()
-    return list_page(
-        request,
-        register="dpias",
-        form=form,
-        filters=filters,
-        rows=selectors.dpia_list(user=request.user, today=timezone.localdate(), **filters),
-        template="requests_app/dpia_list.html",
-        context={"can_change": can_change_registers(request.user)},
-    )
-
+from requests_app.views.registers import RegisterCreate, RegisterEdit, RegisterList, RegisterPages
 
 CSV_HEADER = (
     "Reference",
@@ -73,22 +56,6 @@ def _csv_row(dpia: Dpia) -> list[object]:
         dpia.overdue,  # type: ignore[attr-defined]
         dpia.request.reference if dpia.request else "",
     ]
-
-
-@require_GET
-def dpia_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    PAGES.open(request)
-    form = DpiaFilterForm(request.GET or None)
-    filters = form.filters()
-    return csv_export(
-        request,
-        audit_type="dpia",
-        register="DPIA",
-        filters=filters,
-        rows=selectors.dpia_list(user=request.user, today=timezone.localdate(), **filters),
-        header=CSV_HEADER,
-        row=_csv_row,
-    )
 
 
 def _detail_context(request: AuthenticatedHttpRequest, dpia: Dpia) -> dict[str, Any]:
@@ -136,54 +103,61 @@ def _new_form(request: AuthenticatedHttpRequest, start: dict[str, Any]) -> DpiaF
 
 PAGES = RegisterPages[Dpia](
     kind="dpia",
+    prefix="registers/dpias/",
     noun="dpia",
     may_open=can_read_dpias,
     get=selectors.get_dpia_for_user,
+    listing=RegisterList(
+        register="dpias",
+        filter_form=DpiaFilterForm,
+        rows=lambda request, filters, now: selectors.dpia_list(
+            user=request.user, today=timezone.localdate(now), **filters
+        ),
+        template="requests_app/dpia_list.html",
+        context=lambda request, now: {"can_change": can_change_registers(request.user)},
+        csv_name="DPIA",
+        header=CSV_HEADER,
+        row=_csv_row,
+    ),
+    creating=RegisterCreate(
+        wanted="start a DPIA",
+        template="requests_app/dpia_form.html",
+        start=_start,
+        new_form=_new_form,
+        save=lambda request, form, start: services.dpia_create(
+            actor=request.user,
+            sharing_request=start["sharing_request"],
+            http_request=request,
+            **form.service_data(),  # type: ignore[attr-defined]
+        ),
+        created=lambda dpia: f"{dpia.reference} started.",
+        context=lambda start: {"heading": "Start a DPIA", **start},
+    ),
+    editing=RegisterEdit(
+        template="requests_app/dpia_form.html",
+        new_form=lambda request, dpia: DpiaForm(
+            request.POST or None,
+            initial={
+                "title": dpia.title,
+                "processing_description": dpia.processing_description,
+                "necessity_assessment": dpia.necessity_assessment,
+                **dpia.screening,
+            },
+        ),
+        save=lambda request, dpia, form: services.dpia_update(
+            dpia=dpia,
+            actor=request.user,
+            http_request=request,
+            **form.service_data(),  # type: ignore[attr-defined]
+        ),
+        saved=lambda dpia: f"{dpia.reference} saved.",
+        context=lambda dpia: {"heading": f"Change {dpia.reference}"},
+    ),
     detail_template="requests_app/dpia_detail.html",
     detail_context=_detail_context,
     moves=True,
     confirm=_confirm_sign_off,
-    create_wanted="start a DPIA",
-    form_template="requests_app/dpia_form.html",
-    start=_start,
-    new_form=_new_form,
-    save=lambda request, form, start: services.dpia_create(
-        actor=request.user,
-        sharing_request=start["sharing_request"],
-        http_request=request,
-        **form.service_data(),  # type: ignore[attr-defined]
-    ),
-    created=lambda dpia: f"{dpia.reference} started.",
-    form_context=lambda start: {"heading": "Start a DPIA", **start},
 )
-dpia_detail = require_GET(PAGES.detail)
-dpia_transition = require_POST(PAGES.transition)
-dpia_create = require_http_methods(["GET", "POST"])(PAGES.create)
-
-
-@require_http_methods(["GET", "POST"])
-def dpia_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    dpia = selectors.get_dpia_for_user(request.user, pk, for_change=True, http_request=request)
-    initial = {
-        "title": dpia.title,
-        "processing_description": dpia.processing_description,
-        "necessity_assessment": dpia.necessity_assessment,
-        **dpia.screening,
-    }
-    form = DpiaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dpia_update(dpia=dpia, actor=request.user, http_request=request, **form.service_data())
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{dpia.reference} saved.")
-            return redirect("dpia_detail", pk=dpia.pk)
-    return render(
-        request,
-        "requests_app/dpia_form.html",
-        {"form": form, "heading": f"Change {dpia.reference}", "dpia": dpia},
-    )
 
 
 @require_POST

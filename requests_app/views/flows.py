@@ -6,17 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from igportal.forms import show_errors
 from igportal.people import display_name
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.flows import FlowForm, FlowReviewForm
-from requests_app.forms.registers import CommentForm, FlowFilterForm
+from requests_app.forms.registers import FlowFilterForm
 from requests_app.models import DataFlow
 from requests_app.permissions import (
     can_change_registers,
@@ -26,7 +25,6 @@ from requests_app.permissions import (
 from requests_app.selectors import flows as selectors
 from requests_app.selectors.registers import refuse_change
 from requests_app.selectors.sharing import get_sharing_request_for_user
-from requests_app.services.audit import audit_record
 from requests_app.services.flows import (
     data_flow_create,
     data_flow_review,
@@ -34,32 +32,7 @@ from requests_app.services.flows import (
     flow_registration_problem,
 )
 from requests_app.services.overrides import approved_terms
-from requests_app.views.registers import actions_for, csv_export, fire, list_page
-
-
-def _may_open_register(request: AuthenticatedHttpRequest) -> None:
-    if not (can_read_registers(request.user) or can_see_own_disclosures_and_flows(request.user)):
-        raise Http404("No such page.")
-
-
-@require_GET
-def flow_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_open_register(request)
-    form = FlowFilterForm(request.GET or None)
-    filters = form.filters()
-    today = timezone.localdate()
-    return list_page(
-        request,
-        register="data_flows",
-        form=form,
-        filters=filters,
-        rows=selectors.flow_page_rows(
-            selectors.flow_list(user=request.user, today=today, **filters), today=today
-        ),
-        template="requests_app/flow_list.html",
-        context={"own_only": not can_read_registers(request.user)},
-    )
-
+from requests_app.views.registers import RegisterList, RegisterPages
 
 CSV_HEADER = (
     "Reference",
@@ -106,71 +79,52 @@ def _csv_row(flow: DataFlow) -> list[object]:
     ]
 
 
-@require_GET
-def flow_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    _may_open_register(request)
-    form = FlowFilterForm(request.GET or None)
-    filters = form.filters()
-    rows = (
-        selectors.flow_list(user=request.user, today=timezone.localdate(), **filters)
-        .select_related("request")
-        .prefetch_related("data_items")
-    )
-    return csv_export(
-        request,
-        audit_type="data_flow",
-        register="Data flow",
-        filters=filters,
-        rows=rows,
-        header=CSV_HEADER,
-        row=_csv_row,
-    )
-
-
-def _detail_page(
-    request: AuthenticatedHttpRequest, flow: DataFlow, extra: dict[str, Any] | None = None, status: int = 200
-) -> HttpResponse:
-    can_change = can_change_registers(request.user)
-    context: dict[str, Any] = {
-        "flow": flow,
+def _detail_context(request: AuthenticatedHttpRequest, flow: DataFlow) -> dict[str, Any]:
+    return {
         "items": flow.data_items.all(),
-        "history": flow.history.select_related("actor"),
         "reviews": flow.reviews.select_related("reviewed_by"),
         "withdrawals": flow.consent_withdrawals.order_by("-withdrawn_on"),
         "overdue": flow.status in selectors.REVIEWED_STATUSES and flow.next_review_on < timezone.localdate(),
-        "actions": actions_for(
-            request, flow, url=lambda name: reverse("flow_transition", args=[flow.pk, name])
-        ),
-        "can_change": can_change,
+        "can_change": can_change_registers(request.user),
         "assurance_lapses": [
             (flow.recipient, lapses)
             for lapses in [flow.recipient.assurance_lapses(timezone.localdate())]
             if lapses
         ],
         "review_form": FlowReviewForm(),
-        "action_form": CommentForm(),
-        **(extra or {}),
     }
-    return render(request, "requests_app/flow_detail.html", context, status=status)
 
 
-@require_GET
-def flow_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    flow = selectors.get_flow_for_user(request.user, pk, http_request=request)
-    audit_record(action="data_flow.view", target=flow, request=request)
-    return _detail_page(request, flow)
-
-
-@require_POST
-def flow_transition(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
-    flow = selectors.get_flow_for_user(request.user, pk, for_change=True, http_request=request)
-    return fire(
-        request,
-        flow,
-        name,
-        success_url=reverse("flow_detail", args=[flow.pk]),
-        render_page=lambda extra, status: _detail_page(request, flow, extra, status),
-    )
+PAGES = RegisterPages[DataFlow](
+    kind="data_flow",
+    name="flow",
+    prefix="registers/flows/",
+    noun="flow",
+    may_open=lambda user: can_read_registers(user) or can_see_own_disclosures_and_flows(user),
+    get=selectors.get_flow_for_user,
+    listing=RegisterList(
+        register="data_flows",
+        filter_form=FlowFilterForm,
+        rows=lambda request, filters, now: selectors.flow_page_rows(
+            selectors.flow_list(user=request.user, today=timezone.localdate(now), **filters),
+            today=timezone.localdate(now),
+        ),
+        template="requests_app/flow_list.html",
+        context=lambda request, now: {"own_only": not can_read_registers(request.user)},
+        csv_name="Data flow",
+        header=CSV_HEADER,
+        row=_csv_row,
+        export_rows=lambda request, filters, now: (
+            selectors.flow_list(user=request.user, today=timezone.localdate(now), **filters)
+            .select_related("request")
+            .prefetch_related("data_items")
+        ),
+    ),
+    detail_template="requests_app/flow_detail.html",
+    detail_context=_detail_context,
+    moves=True,
+    move_for_change=True,
+)
 
 
 @require_POST
@@ -185,7 +139,7 @@ def flow_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{flow.reference}: review recorded.")
             return redirect("flow_detail", pk=flow.pk)
-    return _detail_page(request, flow, {"review_form": form}, 400)
+    return PAGES.detail_page(request, flow, {"review_form": form}, 400)
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.forms.incidents import FOLLOW_UP_FIELDS, IncidentForm
 from requests_app.forms.registers import IncidentFilterForm
@@ -19,25 +13,7 @@ from requests_app.models import Incident
 from requests_app.permissions import can_change_registers, can_read_registers
 from requests_app.selectors import incidents as selectors
 from requests_app.services import incidents as services
-from requests_app.views.registers import RegisterPages, csv_export, list_page
-
-
-@require_GET
-def incident_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    PAGES.open(request)
-    form = IncidentFilterForm(request.GET or None)
-    filters = form.filters()
-    now = timezone.now()
-    return list_page(
-        request,
-        register="incidents",
-        form=form,
-        filters=filters,
-        rows=selectors.incident_list(user=request.user, now=now, **filters),
-        template="requests_app/incident_list.html",
-        context={"can_change": can_change_registers(request.user), "now": now},
-    )
-
+from requests_app.views.registers import RegisterCreate, RegisterEdit, RegisterList, RegisterPages
 
 CSV_HEADER = (
     "Reference",
@@ -90,52 +66,12 @@ def _csv_row(incident: Incident) -> list[object]:
     ]
 
 
-@require_GET
-def incident_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    PAGES.open(request)
-    form = IncidentFilterForm(request.GET or None)
-    filters = form.filters()
-    return csv_export(
-        request,
-        audit_type="incident",
-        register="Incident",
-        filters=filters,
-        rows=selectors.incident_list(user=request.user, now=timezone.now(), **filters),
-        header=CSV_HEADER,
-        row=_csv_row,
-    )
-
-
 def _detail_context(request: AuthenticatedHttpRequest, incident: Incident) -> dict[str, Any]:
     return {
         "grade": incident.grade,
         "clock": incident.ico_clock(now=timezone.now()),
         "can_change": can_change_registers(request.user) and incident.status == "open",
     }
-
-
-PAGES = RegisterPages[Incident](
-    kind="incident",
-    noun="incident",
-    may_open=can_read_registers,
-    get=selectors.get_incident_for_user,
-    detail_template="requests_app/incident_detail.html",
-    detail_context=_detail_context,
-    moves=True,
-    create_wanted="record an incident",
-    form_template="requests_app/incident_form.html",
-    new_form=lambda request, start: IncidentForm(request.POST or None),
-    save=lambda request, form, start: services.incident_create(
-        actor=request.user,
-        http_request=request,
-        **form.service_data(),  # type: ignore[attr-defined]
-    ),
-    created=lambda incident: f"{incident.reference} recorded.",
-    form_context=lambda start: {"heading": "Record an incident"},
-)
-incident_detail = require_GET(PAGES.detail)
-incident_transition = require_POST(PAGES.transition)
-incident_create = require_http_methods(["GET", "POST"])(PAGES.create)
 
 
 def _initial(incident: Incident) -> dict[str, Any]:
@@ -154,22 +90,49 @@ def _initial(incident: Incident) -> dict[str, Any]:
     return initial
 
 
-@require_http_methods(["GET", "POST"])
-def incident_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    incident = selectors.get_incident_for_user(request.user, pk, for_change=True, http_request=request)
-    form = IncidentForm(request.POST or None, initial=_initial(incident), follow_up=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.incident_update(
-                incident=incident, actor=request.user, http_request=request, **form.service_data()
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{incident.reference} saved.")
-            return redirect("incident_detail", pk=incident.pk)
-    return render(
-        request,
-        "requests_app/incident_form.html",
-        {"form": form, "heading": f"Update {incident.reference}", "incident": incident},
-    )
+PAGES = RegisterPages[Incident](
+    kind="incident",
+    prefix="registers/incidents/",
+    noun="incident",
+    may_open=can_read_registers,
+    get=selectors.get_incident_for_user,
+    listing=RegisterList(
+        register="incidents",
+        filter_form=IncidentFilterForm,
+        rows=lambda request, filters, now: selectors.incident_list(user=request.user, now=now, **filters),
+        template="requests_app/incident_list.html",
+        context=lambda request, now: {"can_change": can_change_registers(request.user), "now": now},
+        csv_name="Incident",
+        header=CSV_HEADER,
+        row=_csv_row,
+    ),
+    creating=RegisterCreate(
+        wanted="record an incident",
+        template="requests_app/incident_form.html",
+        new_form=lambda request, start: IncidentForm(request.POST or None),
+        save=lambda request, form, start: services.incident_create(
+            actor=request.user,
+            http_request=request,
+            **form.service_data(),  # type: ignore[attr-defined]
+        ),
+        created=lambda incident: f"{incident.reference} recorded.",
+        context=lambda start: {"heading": "Record an incident"},
+    ),
+    editing=RegisterEdit(
+        template="requests_app/incident_form.html",
+        new_form=lambda request, incident: IncidentForm(
+            request.POST or None, initial=_initial(incident), follow_up=True
+        ),
+        save=lambda request, incident, form: services.incident_update(
+            incident=incident,
+            actor=request.user,
+            http_request=request,
+            **form.service_data(),  # type: ignore[attr-defined]
+        ),
+        saved=lambda incident: f"{incident.reference} saved.",
+        context=lambda incident: {"heading": f"Update {incident.reference}"},
+    ),
+    detail_template="requests_app/incident_detail.html",
+    detail_context=_detail_context,
+    moves=True,
+)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,34 +29,18 @@ from requests_app.models import (
 )
 from requests_app.permissions import can_change_registers, can_read_agreements
 from requests_app.selectors import isas as selectors
-from requests_app.selectors.registers import refuse_action, refuse_change
+from requests_app.selectors.registers import refuse_change
 from requests_app.services import isas as services
 from requests_app.services.audit import audit_record
 from requests_app.services.documents import agreement_preview_render
-from requests_app.views.registers import actions_for, attachment, csv_export, fire, list_page
-
-
-def _may_open_register(request: AuthenticatedHttpRequest) -> None:
-    if not can_read_agreements(request.user):
-        raise Http404("No such page.")
-
-
-@require_GET
-def agreement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_open_register(request)
-    form = AgreementFilterForm(request.GET or None)
-    filters = form.filters()
-    return list_page(
-        request,
-        register="agreements",
-        form=form,
-        filters=filters,
-        rows=selectors.agreement_list(user=request.user, today=timezone.localdate(), **filters),
-        template="requests_app/agreement_list.html",
-        context={"can_change": can_change_registers(request.user)},
-        decorate=lambda rows: selectors.with_shown_versions(rows),
-    )
-
+from requests_app.views.registers import (
+    RegisterCreate,
+    RegisterList,
+    RegisterPages,
+    actions_for,
+    attachment,
+    fire,
+)
 
 CSV_HEADER = (
     "Reference",
@@ -90,23 +74,6 @@ def _csv_row(agreement: Any) -> list[object]:
         f"v{agreement.latest_number}" if agreement.latest_number else "",
         AgreementStatus(agreement.latest_status).label if agreement.latest_status else "",
     ]
-
-
-@require_GET
-def agreement_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
-    _may_open_register(request)
-    form = AgreementFilterForm(request.GET or None)
-    filters = form.filters()
-    return csv_export(
-        request,
-        audit_type="isa",
-        register="Information sharing agreement",
-        filters=filters,
-        rows=selectors.agreement_list(user=request.user, today=timezone.localdate(), **filters),
-        header=CSV_HEADER,
-        row=_csv_row,
-        decorate=selectors.with_shown_versions,
-    )
 
 
 def _version_page(
@@ -222,13 +189,9 @@ def _initial(version: AgreementVersion) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET", "POST"])
-def agreement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _may_open_register(request)
-    if not can_change_registers(request.user):
-        refuse_action(request.user, target_type="isa", wanted="draft an ISA", http_request=request)
+def _new_form(request: AuthenticatedHttpRequest, start: dict[str, Any]) -> AgreementForm:
     today = timezone.localdate()
-    form = AgreementForm(
+    return AgreementForm(
         request.POST or None,
         initial={
             "onward_sharing_prohibited": True,
@@ -239,17 +202,44 @@ def agreement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "review_on": today + services.REVIEW_INTERVAL,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = services.agreement_create(
-                actor=request.user, http_request=request, **_service_data(form)
-            )
-        except ValidationError as exc:
-            show_errors(form, exc)
-        else:
-            messages.success(request, f"{version.agreement.reference} drafted.")
-            return redirect("agreement_version", pk=version.agreement_id, number=version.number)
-    return render(request, "requests_app/agreement_form.html", {"form": form, "heading": "Draft an ISA"})
+
+
+# An ISA is shown by version (the one in force, or any other), so its detail, version and transition
+# pages are its own; the list, export and creation are the register's.
+PAGES = RegisterPages[SharingAgreement](
+    kind="isa",
+    name="agreement",
+    prefix="registers/agreements/",
+    noun="agreement",
+    may_open=can_read_agreements,
+    get=selectors.get_agreement_for_user,
+    listing=RegisterList(
+        register="agreements",
+        filter_form=AgreementFilterForm,
+        rows=lambda request, filters, now: selectors.agreement_list(
+            user=request.user, today=timezone.localdate(now), **filters
+        ),
+        template="requests_app/agreement_list.html",
+        context=lambda request, now: {"can_change": can_change_registers(request.user)},
+        decorate=selectors.with_shown_versions,
+        csv_name="Information sharing agreement",
+        header=CSV_HEADER,
+        row=_csv_row,
+    ),
+    creating=RegisterCreate[AgreementVersion](
+        wanted="draft an ISA",
+        template="requests_app/agreement_form.html",
+        new_form=_new_form,
+        save=lambda request, form, start: services.agreement_create(
+            actor=request.user,
+            http_request=request,
+            **_service_data(form),  # type: ignore[arg-type]
+        ),
+        created=lambda version: f"{version.agreement.reference} drafted.",
+        url=lambda version: reverse("agreement_version", args=[version.agreement_id, version.number]),
+        context=lambda start: {"heading": "Draft an ISA"},
+    ),
+)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,8 +1,10 @@
-"""What the register pages share: the list page, the CSV export, a move through the workflow, the create,
-detail and transition pages of a register (``RegisterPages``), and the DPO's dashboard."""
+"""What the register pages share: the list page, the CSV export, a move through the workflow, the list,
+export, create, detail and transition pages of a register and their URLs (``RegisterPages``), and the
+DPO's dashboard."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -14,15 +16,16 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
 from requests_app.csv_export import csv_lines
-from requests_app.forms.registers import CommentForm
+from requests_app.forms.registers import CommentForm, _Filter
+from requests_app.models import DisposalReview
 from requests_app.permissions import can_change_registers, can_read_registers
 from requests_app.register_workflow import RegisterEntry
 from requests_app.selectors import dashboard
@@ -35,6 +38,8 @@ if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
 
 E = TypeVar("E", bound=Model)
+# What creating one saves: an entry, or (an ISA) the first version of one.
+N = TypeVar("N", bound=Model)
 
 
 def _plain_filters(filters: dict[str, Any]) -> dict[str, Any]:
@@ -107,17 +112,21 @@ def attachment(filename: str) -> str:
 
 def fire(
     request: AuthenticatedHttpRequest,
-    entry: RegisterEntry,
+    entry: RegisterEntry | DisposalReview,
     name: str,
     *,
     success_url: str,
     render_page: Callable[[dict[str, Any], int], HttpResponse],
+    form: forms.Form | None = None,
+    inputs: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """Apply a register move with its reason; on a problem, the entry's page again with it explained."""
+    """Apply a register move with its reason (and any ``inputs`` the move takes from a bound ``form`` of
+    the register's own); on a problem, the entry's page again with it explained."""
     spec = workflow_for(entry).transitions.get(name)
     if spec is None:
         raise Http404("No such action.")
-    form = CommentForm(request.POST)
+    if form is None:
+        form = CommentForm(request.POST)
     form.is_valid()
     try:
         # A refusal (PermissionDenied) is audited by the service, like every refused move.
@@ -127,6 +136,7 @@ def fire(
             actor=request.user,
             comment=form.cleaned_data.get("comment", ""),
             http_request=request,
+            **(inputs or {}),
         )
     except TransitionConflict as exc:
         return render_page({"conflict": str(exc)}, 409)
@@ -146,46 +156,183 @@ def actions_for(
     return [(spec, url(spec.name)) for spec in available]
 
 
-def _nothing(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+def form_page(
+    request: AuthenticatedHttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[forms.Form], Any],
+    done: Callable[[Any], tuple[str, str]],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The form; on a valid POST, ``save`` (one service call) and then the flash message and the page
+    ``done`` gives for what was saved; a service's refusal is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as exc:
+            show_errors(form, exc)
+        else:
+            message, url = done(saved)
+            messages.success(request, message)
+            return redirect(url)
+    return render(request, template, {"form": form, **context})
+
+
+def _nothing(request: AuthenticatedHttpRequest, *args: Any) -> dict[str, Any]:
     return {}
+
+
+# The rows of a register's list for (the request, its filters, the moment of the request): the moment is
+# taken once, so the page and its overdue marks agree.
+Rows = Callable[[AuthenticatedHttpRequest, dict[str, Any], datetime.datetime], Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterList:
+    """A register's list page and its CSV export: one filter form, the same rows, every page of them.
+
+    ``register`` names the list in the audit trail ("dpias"); ``csv_name`` names the export's file
+    ("<date> DPIA register.csv"), or None for a register without one. ``export_rows`` are the export's
+    rows where it needs more joined than the page; ``decorate`` completes the rows of both.
+    """
+
+    register: str
+    filter_form: type[_Filter]
+    rows: Rows
+    template: str
+    context: Callable[[AuthenticatedHttpRequest, datetime.datetime], dict[str, Any]] = _nothing
+    decorate: Callable[[Iterable[Any]], Iterable[Any]] | None = None
+    csv_name: str | None = None
+    header: Sequence[str] = ()
+    row: Callable[[Any], Sequence[object]] = lambda entry: ()
+    export_rows: Rows | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterCreate(Generic[N]):
+    """Creating an entry: who may (refused with what they ``wanted``), the form's page, what a new entry
+    starts from (a DPIA: the sharing request in ``?request=``), the bound form, the one service that saves
+    it, the flash message and the page it goes to next (its detail page unless ``url`` says otherwise)."""
+
+    wanted: str
+    template: str
+    may: Callable[[User], bool] = can_change_registers
+    start: Callable[[AuthenticatedHttpRequest], dict[str, Any]] = _nothing
+    new_form: Callable[[AuthenticatedHttpRequest, dict[str, Any]], forms.Form]
+    save: Callable[[AuthenticatedHttpRequest, forms.Form, dict[str, Any]], N]
+    created: Callable[[N], str]
+    context: Callable[[dict[str, Any]], dict[str, Any]] = lambda start: {}
+    url: Callable[[N], str] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterEdit(Generic[E]):
+    """Changing an entry, fetched for change (403 to those who may only read it): the form bound to what
+    the entry holds, the one service that saves it, the flash message, and the form's page (given the
+    entry under the register's ``noun`` and the ``context`` here)."""
+
+    template: str
+    new_form: Callable[[AuthenticatedHttpRequest, E], forms.Form]
+    save: Callable[[AuthenticatedHttpRequest, E, forms.Form], object]
+    saved: Callable[[E], str]
+    context: Callable[[E], dict[str, Any]] = lambda entry: {}
+
+
+# How a register's move is made once the entry is fetched: ``fire`` unless the register asks more.
+Fire = Callable[..., HttpResponse]
 
 
 @dataclass(frozen=True, kw_only=True)
 class RegisterPages(Generic[E]):
-    """The create, detail and transition pages of one register, written once.
+    """The pages of one register, and their URLs, written once.
 
-    ``kind`` names what the pages share: the URLs ``<kind>_detail`` and ``<kind>_transition``, the audit
-    event ``<kind>.view`` and the target type of a refused creation. The register brings its checked
-    getter, its form and the one service that saves it; a register whose entries move through a workflow
-    (``moves``) gets the transition page, and its detail page the history, the moves the user may make
-    and the reason form.
+    ``kind`` names the audit events (``<kind>.view``, ``<kind>.export``) and the target type of a
+    refused creation; ``name`` (``kind`` unless given) prefixes the URL names: ``<name>_list``,
+    ``<name>_export``, ``<name>_create``, ``<name>_detail``, ``<name>_edit``, ``<name>_transition``,
+    all under ``prefix``. The register brings its checked getter, its list (``listing``), its creation
+    (``creating``) and change (``editing``) and its detail page (unless it shows entries its own way,
+    as the ISA register shows versions); a register whose entries move through a workflow (``moves``)
+    gets the transition page, and its detail page the history, the moves the user may make and the
+    reason form (``action_form``); ``make_move`` applies one (``fire`` unless the register's moves take
+    more than a reason).
     """
 
     kind: str
+    name: str = ""
+    prefix: str
     # The entry's name in the detail page's context ("dpia", "withdrawal").
     noun: str
     may_open: Callable[[User], bool]
-    # The checked getter: (user, pk, *, http_request) -> the entry; 404 when it may not be seen.
+    # The checked getter: (user, pk, *, [for_change,] http_request) -> the entry; 404 when it may not be seen.
     get: Callable[..., E]
-    detail_template: str
-    detail_context: Callable[[AuthenticatedHttpRequest, E], dict[str, Any]]
+    listing: RegisterList | None = None
+    creating: RegisterCreate[Any] | None = None
+    editing: RegisterEdit[E] | None = None
+    # None where the register shows its entries its own way (an ISA, by version) among its own URLs.
+    detail_template: str | None = None
+    detail_context: Callable[[AuthenticatedHttpRequest, E], dict[str, Any]] = _nothing
     moves: bool = False
+    # A move fetches the entry for change (403 to those who may only read it) where the register says so.
+    move_for_change: bool = False
+    move_route: str = "<int:pk>/actions/<slug:name>/"
+    move_url_name: str = ""
+    action_form: type[forms.Form] = CommentForm
+    make_move: Fire = fire
     # Before a move: a page that asks for confirmation first (a DPIA's sign-off), or None to go ahead.
     confirm: Callable[[AuthenticatedHttpRequest, E, str], HttpResponse | None] | None = None
-    # Creating: what the refusal says was wanted, the form's page, what a new entry starts from (a DPIA:
-    # the sharing request in ``?request=``), the bound form, the service call and the flash message.
-    create_wanted: str
-    form_template: str
-    start: Callable[[AuthenticatedHttpRequest], dict[str, Any]] = _nothing
-    new_form: Callable[[AuthenticatedHttpRequest, dict[str, Any]], forms.Form]
-    save: Callable[[AuthenticatedHttpRequest, forms.Form, dict[str, Any]], E]
-    created: Callable[[E], str]
-    form_context: Callable[[dict[str, Any]], dict[str, Any]] = lambda start: {}
+
+    @property
+    def url_name(self) -> str:
+        return self.name or self.kind
+
+    @property
+    def transition_url_name(self) -> str:
+        return self.move_url_name or f"{self.url_name}_transition"
 
     def open(self, request: AuthenticatedHttpRequest) -> None:
         """404 for anyone who may not see this register at all."""
         if not self.may_open(request.user):
             raise Http404("No such page.")
+
+    # --- the list and its export ---------------------------------------------------------------------
+
+    def _filtered(self, request: AuthenticatedHttpRequest) -> tuple[RegisterList, _Filter, dict[str, Any]]:
+        assert self.listing is not None
+        self.open(request)
+        form = self.listing.filter_form(request.GET or None)
+        return self.listing, form, form.filters()
+
+    def index(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        listing, form, filters = self._filtered(request)
+        now = timezone.now()
+        return list_page(
+            request,
+            register=listing.register,
+            form=form,
+            filters=filters,
+            rows=listing.rows(request, filters, now),
+            template=listing.template,
+            context=listing.context(request, now),
+            decorate=listing.decorate,
+        )
+
+    def export(self, request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
+        listing, _, filters = self._filtered(request)
+        assert listing.csv_name is not None
+        rows = listing.export_rows or listing.rows
+        return csv_export(
+            request,
+            audit_type=self.kind,
+            register=listing.csv_name,
+            filters=filters,
+            rows=rows(request, filters, timezone.now()),
+            header=listing.header,
+            row=listing.row,
+            decorate=listing.decorate,
+        )
+
+    # --- one entry -----------------------------------------------------------------------------------
 
     def detail_page(
         self,
@@ -195,6 +342,7 @@ class RegisterPages(Generic[E]):
         status: int = 200,
     ) -> HttpResponse:
         """The entry's page; ``extra`` (a bound form with errors, a conflict) replaces what it names."""
+        assert self.detail_template is not None
         context: dict[str, Any] = {self.noun: entry, **self.detail_context(request, entry)}
         if self.moves:
             context |= {
@@ -202,9 +350,9 @@ class RegisterPages(Generic[E]):
                 "actions": actions_for(
                     request,
                     entry,  # type: ignore[arg-type]
-                    url=lambda name: reverse(f"{self.kind}_transition", args=[entry.pk, name]),
+                    url=lambda name: reverse(self.transition_url_name, args=[entry.pk, name]),
                 ),
-                "action_form": CommentForm(),
+                "action_form": self.action_form(),
             }
         return render(request, self.detail_template, context | (extra or {}), status=status)
 
@@ -214,34 +362,75 @@ class RegisterPages(Generic[E]):
         return self.detail_page(request, entry)
 
     def transition(self, request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
-        entry = self.get(request.user, pk, http_request=request)
+        for_change = {"for_change": True} if self.move_for_change else {}
+        entry = self.get(request.user, pk, http_request=request, **for_change)
         if self.confirm is not None and (page := self.confirm(request, entry, name)) is not None:
             return page
-        return fire(
+        return self.make_move(
             request,
-            entry,  # type: ignore[arg-type]
+            entry,
             name,
-            success_url=reverse(f"{self.kind}_detail", args=[entry.pk]),
+            success_url=reverse(f"{self.url_name}_detail", args=[entry.pk]),
             render_page=lambda extra, status: self.detail_page(request, entry, extra, status),
         )
 
     def create(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        creating = self.creating
+        assert creating is not None
         self.open(request)
-        if not can_change_registers(request.user):
-            refuse_action(
-                request.user, target_type=self.kind, wanted=self.create_wanted, http_request=request
-            )
-        start = self.start(request)
-        form = self.new_form(request, start)
-        if request.method == "POST" and form.is_valid():
-            try:
-                entry = self.save(request, form, start)
-            except ValidationError as exc:
-                show_errors(form, exc)
-            else:
-                messages.success(request, self.created(entry))
-                return redirect(f"{self.kind}_detail", pk=entry.pk)
-        return render(request, self.form_template, {"form": form, **self.form_context(start)})
+        if not creating.may(request.user):
+            refuse_action(request.user, target_type=self.kind, wanted=creating.wanted, http_request=request)
+        start = creating.start(request)
+        return form_page(
+            request,
+            creating.new_form(request, start),
+            save=lambda form: creating.save(request, form, start),
+            done=lambda entry: (
+                creating.created(entry),
+                creating.url(entry)
+                if creating.url is not None
+                else reverse(f"{self.url_name}_detail", args=[entry.pk]),
+            ),
+            template=creating.template,
+            context=creating.context(start),
+        )
+
+    def edit(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        editing = self.editing
+        assert editing is not None
+        entry = self.get(request.user, pk, for_change=True, http_request=request)
+        return form_page(
+            request,
+            editing.new_form(request, entry),
+            save=lambda form: editing.save(request, entry, form),
+            done=lambda saved: (editing.saved(entry), reverse(f"{self.url_name}_detail", args=[entry.pk])),
+            template=editing.template,
+            context={self.noun: entry, **editing.context(entry)},
+        )
+
+    # --- the URLs ------------------------------------------------------------------------------------
+
+    def urls(self, *extra: URLPattern | URLResolver) -> URLResolver:
+        """The register's URLs under its prefix: its list, export, create, detail and transition pages
+        (those it has), then the register's own (``extra``, routes relative to the prefix)."""
+        name = self.url_name
+        patterns: list[URLPattern | URLResolver] = []
+        if self.listing is not None:
+            patterns.append(path("", require_GET(self.index), name=f"{name}_list"))
+            if self.listing.csv_name is not None:
+                patterns.append(path("export.csv", require_GET(self.export), name=f"{name}_export"))
+        if self.creating is not None:
+            create = require_http_methods(["GET", "POST"])(self.create)
+            patterns.append(path("new/", create, name=f"{name}_create"))
+        if self.editing is not None:
+            edit = require_http_methods(["GET", "POST"])(self.edit)
+            patterns.append(path("<int:pk>/edit/", edit, name=f"{name}_edit"))
+        if self.detail_template is not None:
+            patterns.append(path("<int:pk>/", require_GET(self.detail), name=f"{name}_detail"))
+        if self.moves:
+            move = require_POST(self.transition)
+            patterns.append(path(self.move_route, move, name=self.transition_url_name))
+        return path(self.prefix, include([*patterns, *extra]))
 
 
 @require_GET

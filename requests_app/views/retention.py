@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -9,9 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from igportal.forms import show_errors
 from igportal.types import AuthenticatedHttpRequest
@@ -22,7 +22,7 @@ from requests_app.selectors import retention as selectors
 from requests_app.services import retention as services
 from requests_app.services.audit import audit_record
 from requests_app.services.disposal import DISPOSAL_SOURCES
-from requests_app.services.workflow import TransitionConflict, transition
+from requests_app.views.registers import RegisterPages, fire
 
 
 @require_GET
@@ -84,63 +84,46 @@ def disposal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _review_page(
+def _decide(
     request: AuthenticatedHttpRequest,
     review: DisposalReview,
-    extra: dict[str, Any] | None = None,
-    status: int = 200,
+    name: str,
+    *,
+    success_url: str,
+    render_page: Callable[[dict[str, Any], int], HttpResponse],
 ) -> HttpResponse:
-    available = DISPOSAL_WORKFLOW.available(request.user, review, today=timezone.localdate())
-    context: dict[str, Any] = {
-        "review": review,
-        "history": review.history.select_related("actor"),
-        "actions": [(spec, reverse("disposal_decide", args=[review.pk, spec.name])) for spec in available],
-        "destruction": getattr(review, "destruction", None),
-        "action_form": DisposalDecisionForm(),
-        **(extra or {}),
-    }
-    return render(request, "requests_app/disposal_detail.html", context, status=status)
-
-
-@require_GET
-def disposal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    review = selectors.get_review_for_user(request.user, pk)
-    audit_record(action="disposal.view", target=review, request=request)
-    return _review_page(request, review)
-
-
-@require_POST
-def disposal_decide(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
-    review = selectors.get_review_for_user(request.user, pk)
+    """A disposal decision: only the DPO's own moves (the sweep's are not offered), a reason always, and
+    the date or the kind of hold the move takes."""
     spec = DISPOSAL_WORKFLOW.transitions.get(name)
     if spec is None or spec.system:
         raise Http404("No such action.")
     form = DisposalDecisionForm(request.POST)
     if not form.is_valid():
-        return _review_page(request, review, {"action_form": form, "failed_action": name}, 400)
+        return render_page({"action_form": form, "failed_action": name}, 400)
     inputs: dict[str, Any] = {}
     if name == "extend":
         inputs["extended_until"] = form.cleaned_data["extended_until"]
     if name == "hold":
         inputs["hold_kind"] = form.cleaned_data["hold_kind"]
-    try:
-        # A refusal (PermissionDenied) is audited by the service, like every refused move.
-        transition(
-            review,
-            name,
-            actor=request.user,
-            comment=form.cleaned_data["comment"],
-            http_request=request,
-            **inputs,
-        )
-    except TransitionConflict as exc:
-        return _review_page(request, review, {"conflict": str(exc)}, 409)
-    except ValidationError as exc:
-        show_errors(form, exc)
-        return _review_page(request, review, {"action_form": form, "failed_action": name}, 400)
-    review.refresh_from_db(fields=["status"])
-    messages.success(request, f"{review.label} is now: {review.get_status_display()}.")
-    return redirect("disposal_detail", review.pk)
+    return fire(
+        request, review, name, success_url=success_url, render_page=render_page, form=form, inputs=inputs
+    )
+
+
+DISPOSALS = RegisterPages[DisposalReview](
+    kind="disposal",
+    prefix="retention/disposal/",
+    noun="review",
+    may_open=selectors.can_see_disposals,
+    get=lambda user, pk, http_request: selectors.get_review_for_user(user, pk),
+    detail_template="requests_app/disposal_detail.html",
+    detail_context=lambda request, review: {"destruction": getattr(review, "destruction", None)},
+    moves=True,
+    move_route="<int:pk>/<slug:name>/",
+    move_url_name="disposal_decide",
+    action_form=DisposalDecisionForm,
+    make_move=_decide,
+)
 
 
 @require_GET

@@ -1,0 +1,48 @@
+"""The summary-list row tag writes the NHS.UK markup the templates used to write by hand."""
+
+from __future__ import annotations
+
+from django.template import Context, Template
+
+
+def _render(source: str, **context: object) -> str:
+    return Template(source).render(Context(context))
+
+
+def test_a_row_is_a_key_and_its_value() -> None:
+    html = _render('{% summary_row "Purpose" %}<em>{{ what }}</em>{% endsummary_row %}', what="Care & audit")
+    assert html == (
+        '<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Purpose</dt>'
+        '<dd class="nhsuk-summary-list__value"><em>Care &amp; audit</em></dd></div>'
+    )
+
+
+def test_a_key_from_a_variable_is_escaped() -> None:
+    html = _render("{% summary_row label %}1{% endsummary_row %}", label="<b>Art 6 & 9</b>")
+    assert '<dt class="nhsuk-summary-list__key">&lt;b&gt;Art 6 &amp; 9&lt;/b&gt;</dt>' in html
+
+
+def test_a_testid_marks_the_value_for_the_browser_tests() -> None:
+    html = _render('{% summary_row "Assets" testid="request-assets" %}None named{% endsummary_row %}')
+    assert '<dd class="nhsuk-summary-list__value" data-testid="request-assets">None named</dd>' in html
+
+
+def test_a_row_with_an_action_links_to_it_and_tells_screen_readers_what_it_changes() -> None:
+    html = _render(
+        '{% summary_row "Email address" action_url=url action_hidden="email address" %}'
+        "a@b.test{% endsummary_row %}",
+        url="/account/email/?next=<x>",
+    )
+    assert html.endswith(
+        '<dd class="nhsuk-summary-list__value">a@b.test</dd>'
+        '<dd class="nhsuk-summary-list__actions"><a href="/account/email/?next=&lt;x&gt;">Change'
+        '<span class="nhsuk-u-visually-hidden"> email address</span></a></dd></div>'
+    )
+
+
+def test_a_row_without_an_action_in_a_list_with_actions_keeps_the_empty_cell() -> None:
+    html = _render('{% summary_row "Username" actions=True %}ann{% endsummary_row %}')
+    assert html.endswith(
+        '<dd class="nhsuk-summary-list__value">ann</dd><dd class="nhsuk-summary-list__actions"></dd></div>'
+    )
+    assert "nhsuk-summary-list__actions" not in _render('{% summary_row "Username" %}ann{% endsummary_row %}')
