@@ -1,9 +1,10 @@
 """The lifecycles of the registers as tables: ISA versions, data flows, DPIAs and incidents.
 
 Each table is a ``requests_app.transitions.Workflow`` with what its moves bring with them declared
-beside it: an approved ISA version supersedes the one before it, starts the flows waiting for it and is
-rendered to PDF; an ended one suspends its flows; the DPO's advice and the SIRO's sign-off are written
-onto the DPIA. ``requests_app.services.workflow.transition`` applies every table the same way.
+beside it: an ISA version signed by every party (the Caldicott Guardian's approval is our signature)
+supersedes the one before it, starts the flows waiting for it and is rendered to PDF; an ended one
+suspends its flows; the DPO's advice and the SIRO's sign-off are written onto the DPIA.
+``requests_app.services.workflow.transition`` applies every table the same way.
 
 A guard returns the reasons a move cannot happen now (empty when it can); it may read the entry's
 related rows. ``system`` moves may also be made by the portal itself: by a scheduled task, with no
@@ -148,7 +149,6 @@ def _supersede_earlier_versions(move: Move[AgreementVersion]) -> None:
     )
     for previous in earlier:
         move.then(previous, "supersede", f"Replaced by version {version.number}.")
-    move.set(approved_by=move.actor, approved_at=timezone.now())
 
 
 def _came_into_force(move: Move[AgreementVersion]) -> None:
@@ -198,6 +198,19 @@ def _ask_for_signatures(move: Move[AgreementVersion]) -> None:
     outbox_enqueue(send_signature_requests, version.pk)
 
 
+def _approved_as_our_signature(move: Move[AgreementVersion]) -> None:
+    """The Caldicott Guardian's approval [004 6.9.3] is our organisation's signature: every party is asked
+    as by "send for signature", the copy they will sign is rendered now, and our ask is signed by the
+    approver against that copy's hash. The version comes into force only when every partner has signed
+    too, since an ISA is an agreement between the organisations that share [004 6.9.1] and binds each of
+    them (issue 19: "the ISA comes into force only when every party has signed")."""
+    from requests_app.services.isas import agreement_approval_sign
+
+    _ask_for_signatures(move)
+    assert move.actor is not None
+    agreement_approval_sign(version=move.entry, actor=move.actor, http_request=move.http_request)
+
+
 def _withdraw_signatures(move: Move[AgreementVersion]) -> None:
     """Signatures of a version that will not come into force no longer count; their links die (the
     link's hash stays, so a later use of it is recognised in the audit trail)."""
@@ -228,14 +241,16 @@ ISA_WORKFLOW: Workflow[AgreementVersion] = Workflow(
     history_field="version",
     audit_verb="isa",
     transitions=table(
+        # The approval asks the partners to sign at once: each needs a signatory before it is sent.
         move("submit_for_approval", "Send to the Caldicott Guardian",
              IG_OFFICERS, {A.DRAFT}, A.AWAITING_CALDICOTT,
-             guard=_agreement_incomplete, done="sent for approval"),
-        move("approve", "Approve the agreement",
+             guard=_signatories_missing, done="sent for approval"),
+        # Approval signs for us and sends to the partners; it never brings the version into force alone.
+        move("approve", "Approve and sign for us",
              Firer(_caldicott_not_author, "the Caldicott Guardian, who did not draft or send it,"),
-             {A.AWAITING_CALDICOTT}, A.ACTIVE,
-             guard=_agreement_incomplete, prepare=_supersede_earlier_versions,
-             consequences=_came_into_force, done="approved"),
+             {A.AWAITING_CALDICOTT}, A.AWAITING_SIGNATURES,
+             guard=_signatories_missing, consequences=_approved_as_our_signature,
+             done="approved and signed for us, and sent to every partner for signature"),
         move("send_for_signature", "Send to every party for signature",
              IG_OFFICERS, {A.DRAFT}, A.AWAITING_SIGNATURES,
              guard=_signatories_missing, consequences=_ask_for_signatures, done="sent for signature"),

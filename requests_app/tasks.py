@@ -27,6 +27,16 @@ def notify_request_history(self: Task, history_id: int) -> int:
 
 
 @shared_task(bind=True)
+def notify_agreement_question(self: Task, history_id: int, signature_id: int) -> int:
+    """Tell the IG team of a partner's question about an ISA version; a second run tells nobody."""
+    from requests_app.services.notifications import agreement_question_announce
+
+    return agreement_question_announce(
+        history_id=history_id, signature_id=signature_id, task_id=self.request.id or ""
+    )
+
+
+@shared_task(bind=True)
 def send_notification(self: Task, notification_id: int) -> str:
     """Email one notification; safe to run any number of times (see the send window in the service)."""
     from requests_app.services.notifications import notification_deliver

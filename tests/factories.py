@@ -33,10 +33,13 @@ from requests_app.models import (
     InformationAsset,
     Organisation,
     OrganisationKind,
+    PartnerSignatory,
     RequestItem,
     RequestStatus,
     SharingAgreement,
     SharingRequest,
+    SignatoryRole,
+    SignatureStatus,
 )
 from requests_app.services.references import reference_allocate
 
@@ -182,6 +185,33 @@ ISA_CONTENT: dict[str, Any] = {
 }
 
 
+def partner_with_signatory(**fields: Any) -> Organisation:
+    """A partner organisation with a named signatory, so that an ISA with it can be sent for signature."""
+    partner = OrganisationFactory.create(**fields)
+    PartnerSignatory.objects.create(
+        organisation=partner,
+        name=f"Signatory of {partner.name}",
+        role=SignatoryRole.DPO,
+        email=f"dpo{partner.pk}@partner.example",
+    )
+    return partner
+
+
+def sign_for_every_partner(version: AgreementVersion) -> None:
+    """Each partner still asked signs through the signing service, as its link would have it."""
+    from requests_app.services.isas import signature_sign
+
+    for ask in version.signatures.filter(status=SignatureStatus.PENDING, organisation__isnull=False):
+        signature_sign(
+            signature=ask,
+            name=f"Signatory of {ask.organisation}",
+            role="Data Protection Officer",
+            declaration=True,
+            http_request=None,
+        )
+    version.refresh_from_db()
+
+
 def make_agreement(
     *,
     author: User,
@@ -207,7 +237,7 @@ def make_agreement(
         change_summary="" if number == 1 else "Updated retention.",
         **{**ISA_CONTENT, **overrides},
     )
-    version.parties.set(list(parties) or [OrganisationFactory.create()])
+    version.parties.set(list(parties) or [partner_with_signatory()])
     version.data_items.set(DataItemType.objects.filter(code__in=list(items)))
     return version
 

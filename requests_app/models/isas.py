@@ -1,9 +1,10 @@
 """Information Sharing Agreements: one agreement, many versions, each with its own lifecycle.
 
 An agreement (``ISA-2026-00003``) is what a data flow points at; its versions carry the content. A
-version is drafted, sent to the Caldicott Guardian, and approved into force [004 6.9.3]; changing an
-agreement in force drafts the next version and keeps the old one, which is superseded when the new one
-is approved. ``requests_app.register_workflow`` holds the table of moves.
+version is drafted and sent for signature, to every party at once or first to the Caldicott Guardian,
+whose approval [004 6.9.3] is our signature; it comes into force when every party has signed (issue 19).
+Changing an agreement in force drafts the next version and keeps the old one, which is superseded when
+the new one comes into force. ``requests_app.register_workflow`` holds the table of moves.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from requests_app.models.disclosures import ConsentWithdrawalNotice
+from requests_app.models.isas import AgreementHistory
 from requests_app.models.reminders import ReminderMilestone
 from requests_app.models.sharing import RequestHistory
 
@@ -40,12 +41,16 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    # What it is about: a reminder milestone, a workflow event or a notice of withdrawn consent (one).
+    # What it is about: a reminder milestone, a workflow event (a request's, or an ISA version's such as a
+    # partner's question) or a notice of withdrawn consent (one).
     milestone = models.ForeignKey(
         ReminderMilestone, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
     history = models.ForeignKey(
         RequestHistory, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    agreement_history = models.ForeignKey(
+        AgreementHistory, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
     )
     consent_notice = models.OneToOneField(
         ConsentWithdrawalNotice, null=True, blank=True, on_delete=models.PROTECT, related_name="notification"
@@ -80,6 +85,17 @@ class Notification(models.Model):
                 fields=["history", "recipient"],
                 condition=models.Q(history__isnull=False),
                 name="notification_once_per_history",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement_history", "recipient"],
+                condition=models.Q(agreement_history__isnull=False),
+                name="notification_once_per_agreement_history",
+            ),
+            # With the next constraint: about one thing at most.
+            models.CheckConstraint(
+                condition=models.Q(agreement_history__isnull=True)
+                | models.Q(milestone__isnull=True, history__isnull=True, consent_notice__isnull=True),
+                name="notification_agreement_history_alone",
             ),
             models.CheckConstraint(
                 condition=(

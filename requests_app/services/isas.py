@@ -1,8 +1,10 @@
 """Writes for information sharing agreements: drafting, editing a draft, starting the next version.
 
 State changes (send for approval, approve, terminate, ...) go through ``services.workflow.transition``.
-An agreement in force is never edited: changing it drafts the next version, which the Caldicott
-Guardian approves like the first, and which supersedes it when it comes into force.
+A version comes into force only when every party has signed it (issue 19); the Caldicott Guardian's
+approval [004 6.9.3] is our organisation's signature. An agreement in force is never edited: changing it
+drafts the next version, which every party signs like the first, and which supersedes it when it comes
+into force.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from requests_app.services.outbox import outbox_enqueue
 from requests_app.services.references import reference_allocate
 from requests_app.services.workflow import TransitionConflict, record_event, system_transition
 from requests_app.signing_links import issue_link, token_for
-from requests_app.tasks import send_signature_requests
+from requests_app.tasks import notify_agreement_question, send_signature_requests
 
 # The content a version carries besides its partners and data items; copied to the next version, and
 # what the API shows of it.
@@ -671,14 +673,15 @@ def signature_decline(
 def signature_question(
     *, signature: AgreementSignature, question: str, http_request: HttpRequest | None
 ) -> None:
-    """A partner asks a question before signing; it is recorded on the version, and the link still works."""
+    """A partner asks a question before signing; it is recorded (and audited) on the version, the IG team
+    is told in the portal and by email once it commits, and the link still works."""
     version, locked = _lock(signature)
     _still_open(version, locked)
     question = question[:2000].strip()
     if not question:
         raise ValidationError({"question": "Write your question."})
     assert locked.organisation is not None
-    record_event(
+    history = record_event(
         version,
         "signature_question",
         actor=None,
@@ -686,6 +689,7 @@ def signature_question(
         http_request=http_request,
         detail={"party": locked.organisation.name, "version": version.number},
     )
+    outbox_enqueue(notify_agreement_question, history.pk, locked.pk)
 
 
 def may_sign_for_us(user: User, version: AgreementVersion) -> bool:
@@ -709,6 +713,29 @@ def agreement_sign_ours(
     _still_open(locked_version, locked)
     if not declaration:
         raise ValidationError({"declaration": "Confirm the declaration to sign."})
+    _sign(
+        locked_version,
+        locked,
+        name=display_name(actor),
+        role=Role.CALDICOTT_GUARDIAN.label,
+        organisation=OrganisationSettings.load().name,
+        actor=actor,
+        http_request=http_request,
+    )
+    return locked
+
+
+def agreement_approval_sign(
+    *, version: AgreementVersion, actor: User, http_request: HttpRequest | None = None
+) -> AgreementSignature:
+    """The Caldicott Guardian's approval, given as our organisation's signature of the copy rendered now.
+
+    Called by the "approve" move inside its transaction, once every party has been asked; the partners
+    sign the same copy through their links, and the last of them brings the version into force.
+    """
+    signing_copy_render(version=version)
+    ours = version.signatures.get(organisation=None, status=SignatureStatus.PENDING)
+    locked_version, locked = _lock(ours)
     _sign(
         locked_version,
         locked,

@@ -31,6 +31,8 @@ from igportal.people import display_name
 from igportal.roles import Role, role_holders
 from requests_app import tasks
 from requests_app.models import (
+    AgreementHistory,
+    AgreementSignature,
     ConsentWithdrawalNotice,
     DeliveryStatus,
     Notification,
@@ -82,20 +84,27 @@ def notifications_create(
     now: datetime,
     milestone: ReminderMilestone | None = None,
     history: RequestHistory | None = None,
+    agreement_history: AgreementHistory | None = None,
 ) -> list[Notification]:
     """One notification per recipient about a milestone or a workflow event; the caller queues the emails.
 
     A second call for the same milestone or event and person breaks a unique constraint: callers
     create them only inside the transaction that claimed the milestone or event.
     """
-    assert (milestone is None) != (history is None)
-    kind, subject_id = ("reminder", milestone.pk) if milestone is not None else ("history", history.pk)  # type: ignore[union-attr]
+    subjects = [
+        (kind, about)
+        for kind, about in (("reminder", milestone), ("history", history), ("isa-history", agreement_history))
+        if about is not None
+    ]
+    assert len(subjects) == 1
+    kind, subject_id = subjects[0][0], subjects[0][1].pk
     requeue_at = now + timedelta(seconds=settings.CHASER_REQUEUE_AFTER_SECONDS)
     return Notification.objects.bulk_create(
         Notification(
             recipient=person,
             milestone=milestone,
             history=history,
+            agreement_history=agreement_history,
             subject=subject[:200],
             body=body,
             link=link,
@@ -310,6 +319,52 @@ def request_history_announce(*, history_id: int, task_id: str) -> int:
             link=reverse("request_detail", args=[request.reference]),
             now=now,
             history=history,
+        )
+    return sum(
+        notification_deliver(notification_id=notification.pk, task_id=task_id, now=timezone.now()) == "sent"
+        for notification in made
+        if notification.status == DeliveryStatus.PENDING
+    )
+
+
+def agreement_question_announce(*, history_id: int, signature_id: int, task_id: str) -> int:
+    """Bring a partner's question about an ISA version (``history_id``, asked through the link of
+    ``signature_id``) to the IG team, in the portal and by email; returns the emails sent. The question
+    is asked on the signing page by someone with no account, so nobody in the portal would otherwise
+    learn of it until they opened the agreement.
+
+    The history row is locked while each person's notification is made, and a row already announced is
+    left alone, so a second run (or the task delivered twice) tells nobody twice.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        history = (
+            AgreementHistory.objects.select_for_update(of=("self",))
+            .select_related("version__agreement")
+            .get(pk=history_id)
+        )
+        if history.notifications.exists():
+            return 0
+        version = history.version
+        signature = AgreementSignature.objects.select_related("signatory", "organisation").get(
+            pk=signature_id, version=version
+        )
+        party = signature.organisation.name if signature.organisation else OrganisationSettings.load().name
+        signer = signature.signatory
+        who = f"{signer.name} ({signer.get_role_display()}, {signer.email})" if signer else party
+        made = notifications_create(
+            recipients=role_holders([Role.IG_OFFICER, Role.DPO]).order_by("pk"),
+            subject=f"Question from {party} about {version.audit_label}",
+            # The question came from outside (the partner wrote it), so quoting it in the email leaks
+            # nothing of ours; who asked, and their address, let the IG team answer.
+            body=(
+                f"{who} asks about version {version.number} of {version.agreement.title} before signing "
+                f"for {party}:\n\n{history.comment}\n\nAnswer them by email. If the agreement must change, "
+                "draft its next version from the agreement's page: every party is then asked to sign again."
+            ),
+            link=reverse("agreement_version", args=[version.agreement_id, version.number]),
+            now=now,
+            agreement_history=history,
         )
     return sum(
         notification_deliver(notification_id=notification.pk, task_id=task_id, now=timezone.now()) == "sent"

@@ -1,4 +1,7 @@
-"""Journey 3: a routine commissioning request becomes a data flow under a new ISA whose PDF downloads."""
+"""Journey 3: a routine commissioning request becomes a data flow under a new ISA whose PDF downloads.
+
+The ISA comes into force when every party has signed: the Caldicott Guardian's approval is our signature,
+and the partner signs through the link the portal emails them (issue 19)."""
 
 from __future__ import annotations
 
@@ -7,10 +10,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib.auth.models import User
+from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from requests_app.models import AgreementStatus, DataFlow, DataFlowStatus, RequestStatus
+from requests_app.models import (
+    AgreementStatus,
+    DataFlow,
+    DataFlowStatus,
+    PartnerSignatory,
+    RequestStatus,
+    SignatoryRole,
+)
 from tests.e2e.journey import E2E, Journey
 from tests.factories import make_request
 
@@ -36,6 +47,13 @@ def test_a_routine_request_becomes_a_data_flow_under_a_new_isa_whose_pdf_downloa
     reference = sharing_request.reference
     assert sharing_request.recipient is not None
     recipient = sharing_request.recipient.name
+    # The partner's named signatory, who signs the ISA through the link the portal emails.
+    PartnerSignatory.objects.create(
+        organisation=sharing_request.recipient,
+        name="Pat Partner",
+        role=SignatoryRole.DPO,
+        email="pat.partner@partner.example",
+    )
     j = journey("3-data-flow-isa")
     page = j.page
 
@@ -69,17 +87,39 @@ def test_a_routine_request_becomes_a_data_flow_under_a_new_isa_whose_pdf_downloa
     j.at(re.compile(f"^{re.escape(recipient)}.*Awaiting Caldicott Guardian"), shot="isa-sent")
     j.log_out()
 
-    # The Caldicott Guardian approves it, which brings it and the flow into force.
+    # The Caldicott Guardian approves it: our signature, and the partner is asked for theirs.
     j.log_in(caldicott)
     j.at(HOME)
     j.open(reverse("agreement_detail", args=[agreement.pk]))
     j.at(re.compile(f"^{re.escape(recipient)}.*Awaiting Caldicott Guardian"), shot="isa-awaiting-caldicott")
-    page.get_by_role("button", name="Approve the agreement").click()
-    j.at(re.compile(f"^{re.escape(recipient)}.*Active"), shot="isa-active")
+    page.get_by_role("button", name="Approve and sign for us").click()
+    j.at(re.compile(f"^{re.escape(recipient)}.*Awaiting signatures"), shot="isa-approved")
     version = agreement.versions.get(number=1)
+    assert version.status == AgreementStatus.AWAITING_SIGNATURES
+    flow.refresh_from_db()
+    assert flow.status == DataFlowStatus.AWAITING_ISA
+    j.log_out()
+
+    # The partner's signatory signs through the link in their email: the ISA and the flow come into force.
+    (email,) = [message for message in mail.outbox if message.to == ["pat.partner@partner.example"]]
+    link = re.search(r"https?://\S+?(/sign/[0-9a-f]{64}/)", str(email.body))
+    assert link is not None, email.body
+    j.open(link.group(1))
+    j.at(f"Information sharing agreement: {agreement.title}")
+    page.get_by_label("Your full name").fill("Pat Partner")
+    page.get_by_label("Your role").fill("Data Protection Officer")
+    page.get_by_label("I make the declaration above").check()
+    page.get_by_role("button", name="Sign version 1").click()
+    j.at("Thank you: your signature is recorded.", shot="isa-partner-signed")
+    version.refresh_from_db()
     assert version.status == AgreementStatus.ACTIVE
     flow.refresh_from_db()
     assert flow.status == DataFlowStatus.ACTIVE
+
+    j.log_in(caldicott)
+    j.at(HOME)
+    j.open(reverse("agreement_detail", args=[agreement.pk]))
+    j.at(re.compile(f"^{re.escape(recipient)}.*Active"), shot="isa-active")
     expect(page.locator("main")).to_contain_text(f"{flow.reference}: {FLOW_NAME}, to {recipient} (active)")
 
     with page.expect_download() as download_info:
@@ -98,5 +138,7 @@ def test_a_routine_request_becomes_a_data_flow_under_a_new_isa_whose_pdf_downloa
         "06-isa-draft.png",
         "07-isa-sent.png",
         "08-isa-awaiting-caldicott.png",
-        "09-isa-active.png",
+        "09-isa-approved.png",
+        "10-isa-partner-signed.png",
+        "11-isa-active.png",
     )

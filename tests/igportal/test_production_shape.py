@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import importlib
+import re
 import shlex
 import signal
 import subprocess
@@ -213,6 +214,17 @@ def _decide(browser: Browser, reference: str, decision: str, comment: str) -> st
     return page.decode(errors="replace")
 
 
+def _signing_links(mail: Path) -> list[str]:
+    """The paths of the signing links in the emails the file backend wrote."""
+    return sorted(
+        {
+            found
+            for log in mail.glob("*.log")
+            for found in re.findall(r"https?://[^/\s]+(/sign/[0-9a-f]{64}/)", log.read_text(errors="replace"))
+        }
+    )
+
+
 def _emails_sent_for(history: RequestHistory, mail: Path) -> bool:
     notifications = Notification.objects.filter(history=history)
     return (
@@ -262,12 +274,29 @@ def test_as_deployed_decisions_and_agreements_get_their_pdfs_and_a_broker_outage
     status, pdf, _url = as_guardian.request(f"/requests/{request.reference}/decision-record.pdf")
     assert status == 200 and pdf.startswith(b"%PDF-")
 
-    # An ISA to active: sent for approval by the IG officer, approved by the Caldicott Guardian.
+    # An ISA to active: sent for approval by the IG officer, approved by the Caldicott Guardian (our
+    # signature), then signed by the partner through the link the worker emailed (no account).
     version = make_agreement(author=officer)
     path = f"/registers/agreements/{version.agreement_id}/v{version.number}"
     for browser, action in ((as_officer, "submit_for_approval"), (as_guardian, "approve")):
         status, body, _url = browser.request(f"{path}/actions/{action}/", {"comment": ""})
         assert status == 200, _errors(body)
+    version.refresh_from_db()
+    assert version.status == AgreementStatus.AWAITING_SIGNATURES
+    wait_for(
+        lambda: bool(_signing_links(mail)),
+        timeout=60,
+        what="the signing link emailed by the prefork worker",
+        log=stack["logs"]["worker"],
+    )
+    (link,) = _signing_links(mail)
+    partner = Browser(base_url)
+    status, body, _url = partner.request(link)
+    assert status == 200, body[:2000]
+    status, body, _url = partner.request(
+        f"{link}sign/", {"name": "Pat Partner", "role": "Data Protection Officer", "declaration": "on"}
+    )
+    assert status == 200 and b"your signature is recorded" in body, _errors(body)
     version.refresh_from_db()
     assert version.status == AgreementStatus.ACTIVE
     wait_for(

@@ -23,7 +23,7 @@ from requests_app.services.documents import documents_sweep
 from requests_app.services.outbox import outbox_relay
 from requests_app.services.workflow import transition
 from requests_app.tasks import render_agreement_document, render_decision_record
-from tests.factories import make_agreement, make_request
+from tests.factories import make_agreement, make_request, sign_for_every_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +91,7 @@ def test_an_agreement_in_force_without_its_pdf_gets_one_from_the_sweep_once(
     version = make_agreement(author=ig_officer, status=AgreementStatus.AWAITING_CALDICOTT)
     draft = make_agreement(author=ig_officer)
     transition(version, "approve", actor=caldicott)
+    sign_for_every_partner(version)  # in force once the partner, too, has signed
     _lose_queued_work()
     later = timezone.now() + timedelta(seconds=601)
 

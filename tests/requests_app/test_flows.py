@@ -24,12 +24,14 @@ from requests_app.models import (
     DataFlowHistory,
     DataFlowStatus,
     DataItemType,
+    PartnerSignatory,
     RequestStatus,
+    SignatoryRole,
 )
 from requests_app.services.flows import data_flow_create, data_flow_review
 from requests_app.services.workflow import transition
 from tests.conftest import ClientFor, MakeUser
-from tests.factories import make_agreement, make_flow, make_request
+from tests.factories import make_agreement, make_flow, make_request, sign_for_every_partner
 from tests.requests_app.registers import csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -101,13 +103,26 @@ def test_a_routine_request_becomes_a_flow_under_a_new_isa_that_starts_it_when_ap
     assert draft.retention == "Two years, then deleted." and draft.onward_sharing_prohibited
     assert flow.agreement.title == request.recipient.name
 
+    assert request.recipient is not None
+    PartnerSignatory.objects.create(
+        organisation=request.recipient,
+        name="Pat Partner",
+        role=SignatoryRole.DPO,
+        email="pat@partner.example",
+    )
     transition(draft, "submit_for_approval", actor=ig_officer)
     with django_capture_on_commit_callbacks(execute=True):
         transition(draft, "approve", actor=caldicott)
     flow.refresh_from_db()
+    # The Caldicott Guardian's approval is our signature: the flow waits for the partner's too.
+    assert flow.status == F.AWAITING_ISA
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_for_every_partner(draft)
+    flow.refresh_from_db()
     assert flow.status == F.ACTIVE
     started = DataFlowHistory.objects.get(flow=flow)
-    assert (started.action, started.actor) == ("activate", caldicott)
+    # Started by the portal when the partner, who has no account, signed last.
+    assert (started.action, started.actor) == ("activate", None)
     assert AgreementDocument.objects.filter(version=draft).exists()
 
 

@@ -45,7 +45,7 @@ from requests_app.services.isas import (
 )
 from requests_app.services.workflow import transition
 from requests_app.signing_links import token_for
-from tests.conftest import MakeUser
+from tests.conftest import ClientFor, MakeUser
 from tests.factories import OrganisationFactory, make_agreement
 
 pytestmark = pytest.mark.django_db
@@ -310,8 +310,24 @@ def test_the_signing_page_shows_that_version_only_under_the_same_headers(
     ig_officer.save()
     page = client.get(reverse("agreement_sign", args=[token_for(_ask(version, east))]))
     html = page.content.decode()
-    assert "Content-Security-Policy" in page.headers and page.headers["X-Frame-Options"] == "DENY"
+    # The very headers of every other page (the log-in page's), not merely some of them.
+    portal_page = Client().get(reverse("login"))
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ):
+        assert page.headers.get(header) == portal_page.headers.get(header) is not None, header
+    assert (
+        page.headers["X-Frame-Options"] == "DENY" and "script-src 'self'" in page["Content-Security-Policy"]
+    )
     assert "no-store" in page.headers["Cache-Control"]
+    pdf = client.get(reverse("agreement_sign_pdf", args=[token_for(_ask(version, east))]))
+    assert (
+        pdf.headers.get("X-Content-Type-Options") == "nosniff" and "no-store" in pdf.headers["Cache-Control"]
+    )
     for secret in ("Iggy", "Drafter", "Signer of West", "dpo@West", token_for(_ask(version, west))):
         assert secret not in html
     assert 'href="/registers/' not in html
@@ -434,3 +450,71 @@ def test_outstanding_signatures_are_chased_once_per_milestone_and_expiry_reaches
     for _ in range(2):
         sweep(django_capture_on_commit_callbacks, "isa_signatures", asked + timedelta(days=16))
     assert told(dpo)[1:] == [f"Signature link expired: {label} for East Trust"]
+
+
+# --- a question ---------------------------------------------------------------------------------------
+
+
+def test_a_question_reaches_the_ig_team_in_the_portal_and_by_email_once_and_is_audited(
+    ig_officer: User,
+    dpo: User,
+    caldicott: User,
+    client: Client,
+    client_for: ClientFor,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    from requests_app.models import Notification
+    from requests_app.tasks import notify_agreement_question
+
+    east = _partner("East Trust")
+    version = _sent(ig_officer, east)
+    ask = _ask(version, east)
+    mail.outbox.clear()
+    question = "Does section 5 cover our out-of-hours team? <b>urgent</b>"
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            reverse("agreement_sign_question", args=[token_for(ask)]),
+            {"question": question},
+            REMOTE_ADDR="198.51.100.9",
+        )
+    assert page.status_code == 200
+    told = Notification.objects.filter(agreement_history__action="signature_question").order_by("recipient")
+    assert [n.recipient for n in told] == [ig_officer, dpo]  # the IG team; not the Caldicott Guardian
+    subject = f"Question from East Trust about {version.audit_label}"
+    assert {n.subject for n in told} == {subject}
+    link = reverse("agreement_version", args=[version.agreement_id, 1])
+    assert {n.link for n in told} == {link}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([ig_officer.email, dpo.email])
+    email = mail.outbox[0]
+    assert email.subject == subject
+    assert (
+        question in email.body and "dpo@East .example" in email.body and "Signer of East Trust" in email.body
+    )
+    assert token_for(ask) not in email.body
+    # Audited with where it came from; the link still works for signing.
+    audited = AuditEvent.objects.get(action="isa.signature_question")
+    assert audited.ip_address == "198.51.100.9" and audited.actor is None
+    assert version.history.get(action="signature_question").comment == f"East Trust asks: {question}"
+    # The task run again (a redelivery) tells nobody twice.
+    history = version.history.get(action="signature_question")
+    assert notify_agreement_question.delay(history.pk, ask.pk).get() == 0
+    assert Notification.objects.filter(agreement_history=history).count() == 2 and len(mail.outbox) == 2
+    assert client.get(reverse("agreement_sign", args=[token_for(ask)])).status_code == 200
+    # The IG officer sees it in the portal's notification list.
+    listed = client_for(ig_officer).get(reverse("notification_list"))
+    assert subject in listed.content.decode()
+
+
+def test_an_empty_question_is_refused_and_nobody_is_told(
+    ig_officer: User, dpo: User, client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    from requests_app.models import Notification
+
+    east = _partner("East Trust")
+    version = _sent(ig_officer, east)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(
+            reverse("agreement_sign_question", args=[token_for(_ask(version, east))]), {"question": " "}
+        )
+    assert page.status_code == 400
+    assert not Notification.objects.exists() and not version.history.filter(action="signature_question")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.http import FileResponse
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -23,11 +26,13 @@ from requests_app.models import (
     DataFlow,
     DataFlowStatus,
     DataItemType,
+    PartnerSignatory,
     RequestStatus,
+    SignatoryRole,
 )
 from requests_app.naming import FORBIDDEN
 from tests.conftest import ClientFor
-from tests.factories import OrganisationFactory, make_agreement, make_request
+from tests.factories import OrganisationFactory, make_agreement, make_request, sign_for_every_partner
 from tests.requests_app.registers import csv_rows
 
 pytestmark = pytest.mark.django_db
@@ -122,19 +127,36 @@ def test_a_routine_commissioning_request_becomes_a_flow_under_a_new_isa_whose_pd
     assert "DRAFT, NOT IN FORCE" in _pdf_text(preview.content)
     edited = officer.post(reverse("agreement_edit", args=[agreement.pk]), _form(draft))
     assert edited["Location"] == reverse("agreement_version", args=[agreement.pk, 1])
+    assert request.recipient is not None
+    PartnerSignatory.objects.create(
+        organisation=request.recipient,
+        name="Pat Partner",
+        role=SignatoryRole.DPO,
+        email="pat@partner.example",
+    )
     sent = officer.post(reverse("agreement_transition", args=[agreement.pk, 1, "submit_for_approval"]), {})
     assert sent.status_code == 302
 
     guardian = client_for(caldicott)
-    assert (
-        "Approve the agreement"
-        in guardian.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
-    )
+    awaiting = guardian.get(reverse("agreement_detail", args=[agreement.pk])).content.decode()
+    assert "Approve and sign for us" in awaiting
+    assert "approval is our organisation's signature" in awaiting and "I have read this version" in awaiting
     with django_capture_on_commit_callbacks(execute=True):
         approved = guardian.post(
             reverse("agreement_transition", args=[agreement.pk, 1, "approve"]), {"comment": "Proportionate."}
         )
     assert approved.status_code == 302
+    # Approved and signed for us; the flow waits until the partner has signed too, through its link.
+    flow.refresh_from_db()
+    assert flow.status == DataFlowStatus.AWAITING_ISA
+    (email,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/sign/[0-9a-f]{64}/)", str(email.body))
+    assert email.to == ["pat@partner.example"] and link is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        signed = Client().post(
+            f"{link.group(1)}sign/", {"name": "Pat Partner", "role": "DPO", "declaration": "on"}
+        )
+    assert signed.status_code == 200
     flow.refresh_from_db()
     assert flow.status == DataFlowStatus.ACTIVE
 
@@ -161,6 +183,7 @@ def test_changing_an_agreement_in_force_drafts_version_2_and_keeps_version_1s_pd
     v1 = make_agreement(author=ig_officer, status=A.AWAITING_CALDICOTT)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(caldicott).post(reverse("agreement_transition", args=[v1.agreement_id, 1, "approve"]), {})
+        sign_for_every_partner(v1)
     client = client_for(ig_officer)
     form = client.get(reverse("agreement_edit", args=[v1.agreement_id])).content.decode()
     assert f"Draft version 2 of {v1.agreement.reference}" in form
@@ -220,7 +243,7 @@ def test_a_caldicott_guardian_who_may_not_approve_is_refused(
     page = (
         client_for(caldicott).get(reverse("agreement_detail", args=[version.agreement_id])).content.decode()
     )
-    assert "Approve the agreement" not in page
+    assert "Approve and sign for us" not in page
     response = client_for(caldicott).post(
         reverse("agreement_transition", args=[version.agreement_id, 1, "approve"]), {}
     )

@@ -1,4 +1,5 @@
-"""The ISA lifecycle through the one transition service: draft, Caldicott approval, versions, ends."""
+"""The ISA lifecycle through the one transition service: draft, Caldicott approval (our signature), every
+partner's signature, versions, ends."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from requests_app.models import (
     DataFlowStatus,
     PartnerSignatory,
     SignatoryRole,
+    SignatureStatus,
 )
 from requests_app.naming import FORBIDDEN
 from requests_app.services.documents import agreement_document_render, agreement_preview_render
@@ -43,7 +45,14 @@ from requests_app.services.isas import (
 from requests_app.services.workflow import TransitionConflict, system_transition, transition
 from requests_app.tasks import expire_agreements, render_agreement_document
 from tests.conftest import MakeUser
-from tests.factories import ISA_CONTENT, OrganisationFactory, make_agreement, make_flow
+from tests.factories import (
+    ISA_CONTENT,
+    OrganisationFactory,
+    make_agreement,
+    make_flow,
+    partner_with_signatory,
+    sign_for_every_partner,
+)
 
 pytestmark = pytest.mark.django_db
 A = AgreementStatus
@@ -59,7 +68,7 @@ def _text(content: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
 
 
-def test_a_draft_goes_to_the_caldicott_guardian_and_comes_into_force(
+def test_the_caldicott_guardians_approval_is_our_signature_and_the_last_partner_brings_it_into_force(
     ig_officer: User, caldicott: User, django_capture_on_commit_callbacks: Capture
 ) -> None:
     version = make_agreement(author=ig_officer)
@@ -68,16 +77,47 @@ def test_a_draft_goes_to_the_caldicott_guardian_and_comes_into_force(
     with django_capture_on_commit_callbacks(execute=True):
         transition(version, "approve", actor=caldicott)
     version.refresh_from_db()
+    # Approved and signed for us, but not in force: an ISA binds every party, so each partner signs too.
+    assert version.status == A.AWAITING_SIGNATURES and len(version.signing_sha256) == 64
+    ours = version.signatures.get(organisation=None)
+    assert (ours.status, ours.signed_by, ours.signed_role, ours.pdf_sha256) == (
+        SignatureStatus.SIGNED,
+        caldicott,
+        "Caldicott Guardian",
+        version.signing_sha256,
+    )
+    partner_ask = version.signatures.get(organisation__isnull=False)
+    assert partner_ask.status == SignatureStatus.PENDING
+    assert not AgreementDocument.objects.filter(version=version).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_for_every_partner(version)
     assert version.status == A.ACTIVE
     assert version.approved_by == caldicott and version.approved_at is not None
     assert [(h.action, h.from_status, h.to_status, h.actor) for h in version.history.all()] == [
         ("submit_for_approval", "draft", "awaiting_caldicott", ig_officer),
-        ("approve", "awaiting_caldicott", "active", caldicott),
+        ("approve", "awaiting_caldicott", "awaiting_signatures", caldicott),
+        ("signed", "awaiting_signatures", "awaiting_signatures", caldicott),
+        ("signed", "awaiting_signatures", "awaiting_signatures", None),
+        ("come_into_force", "awaiting_signatures", "active", None),
     ]
     events = AuditEvent.objects.filter(action="isa.transition").order_by("id")
-    assert [e.detail["action"] for e in events] == ["submit_for_approval", "approve"]
+    assert [e.detail["action"] for e in events] == ["submit_for_approval", "approve", "come_into_force"]
     assert events.last().target_label == f"{version.agreement.reference} v1"  # type: ignore[union-attr]
     assert AgreementDocument.objects.filter(version=version).exists()
+
+
+def test_the_caldicott_guardian_cannot_approve_until_every_partner_has_a_signatory(
+    ig_officer: User, caldicott: User
+) -> None:
+    version = make_agreement(
+        author=ig_officer,
+        status=A.AWAITING_CALDICOTT,
+        parties=[OrganisationFactory.create(name="Quiet Trust")],
+    )
+    with pytest.raises(ValidationError, match="Add a signatory for Quiet Trust"):
+        transition(version, "approve", actor=caldicott)
+    assert AgreementVersion.objects.get(pk=version.pk).status == A.AWAITING_CALDICOTT
+    assert not version.signatures.exists()
 
 
 def test_the_author_never_approves_their_own_agreement(make_user: MakeUser) -> None:
@@ -162,16 +202,21 @@ def test_changing_an_agreement_in_force_drafts_version_2_and_keeps_version_1(
     assert AuditEvent.objects.get(action="isa.new_version").detail == {"version": 2, "from_version": 1}
 
 
-def test_approving_version_2_supersedes_version_1(ig_officer: User, caldicott: User) -> None:
+def test_version_2_signed_by_every_party_supersedes_version_1(ig_officer: User, caldicott: User) -> None:
     v1 = make_agreement(author=ig_officer, status=A.ACTIVE)
     v2 = make_agreement(author=ig_officer, agreement=v1.agreement, status=A.AWAITING_CALDICOTT)
     transition(v2, "approve", actor=caldicott)
     v1.refresh_from_db()
+    # The approval alone changes nothing for version 1: it stays in force until every party signs v2.
+    assert (v1.status, v2.status) == (A.ACTIVE, A.AWAITING_SIGNATURES)
+    sign_for_every_partner(v2)
+    v1.refresh_from_db()
     assert (v1.status, v2.status) == (A.SUPERSEDED, A.ACTIVE)
     superseded = v1.history.get()
+    # The partner who signed last has no account: the portal records the move, caused by that signature.
     assert (superseded.action, superseded.actor, superseded.comment) == (
         "supersede",
-        caldicott,
+        None,
         "Replaced by version 2.",
     )
 
@@ -353,7 +398,8 @@ def test_only_allowed_isa_transitions_succeed(make_user: MakeUser, state: Agreem
                     role=SignatoryRole.DPO,
                     email="pat@partner.example",
                 )
-            before = AgreementHistory.objects.count()
+            # The move's own row; an approval also records our signature as an event of its own.
+            before = AgreementHistory.objects.filter(action=name).count()
             audited = AuditEvent.objects.filter(action="isa.transition").count()
             try:
                 transition(version, name, actor=people[person], comment="Because the policy says so.")
@@ -362,7 +408,10 @@ def test_only_allowed_isa_transitions_succeed(make_user: MakeUser, state: Agreem
             else:
                 succeeded = True
             assert succeeded is isa_allowed(state, name, person), (state, name, person)
-            assert AgreementHistory.objects.count() - before == int(succeeded), (state, name, person)
+            moved = AgreementHistory.objects.filter(action=name).count() - before
+            assert moved == int(succeeded), (state, name, person)
+            if not succeeded:
+                assert not AgreementHistory.objects.filter(version=version).exists(), (state, name, person)
             new_events = AuditEvent.objects.filter(action="isa.transition").count() - audited
             assert new_events == int(succeeded), (state, name, person)
             if not succeeded:
@@ -380,10 +429,11 @@ def test_an_agreement_in_force_is_stored_as_a_named_pdf_with_its_hash(
         author=ig_officer,
         title="Northshire (Community) Trust: Cardiology & Stroke, Ltd.",
         status=A.AWAITING_CALDICOTT,
-        parties=[OrganisationFactory.create(name="Northshire Community Trust", ods_code="RX1")],
+        parties=[partner_with_signatory(name="Northshire Community Trust", ods_code="RX1")],
     )
     with django_capture_on_commit_callbacks(execute=True):
         transition(version, "approve", actor=caldicott)
+        sign_for_every_partner(version)
     document = AgreementDocument.objects.get(version=version)
     content = document.file.read()
     assert content.startswith(b"%PDF")
@@ -414,6 +464,7 @@ def test_rendering_the_same_version_twice_keeps_one_document(
     version = make_agreement(author=ig_officer, status=A.AWAITING_CALDICOTT)
     with django_capture_on_commit_callbacks(execute=True):
         transition(version, "approve", actor=caldicott)
+        sign_for_every_partner(version)
     first = AgreementDocument.objects.get()
     assert render_agreement_document.delay(version.pk).get() == first.pk
     assert agreement_document_render(version_id=version.pk) == first

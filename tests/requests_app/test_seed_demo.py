@@ -66,6 +66,17 @@ def test_seed_demo_puts_a_few_entries_in_each_register_once(
         agreement.status == AgreementStatus.ACTIVE
         and AgreementDocument.objects.filter(version=agreement).exists()
     )
+    # In force only because every party signed the copy it read: us (the Caldicott Guardian) and the trust.
+    signed = {
+        (signature.signed_organisation, signature.signed_name, signature.status, signature.pdf_sha256)
+        for signature in agreement.signatures.all()
+    }
+    portal = OrganisationSettings.load()
+    assert signed == {
+        (portal.name, "Clare Evans", "signed", agreement.signing_sha256),
+        ("Northshire Community Trust", "Ivy Green", "signed", agreement.signing_sha256),
+    }
+    assert set(agreement.parties.values_list("name", flat=True)) == {"Northshire Community Trust"}
     flows = {flow.name: flow for flow in DataFlow.objects.all()}
     assert {flow.status for flow in flows.values()} == {DataFlowStatus.ACTIVE}
     assert all(flow.agreement == agreement.agreement for flow in flows.values())

@@ -114,7 +114,10 @@ class Demo:
         # The links by which the demo's two partners sign the joint agreement (a re-send changes them).
         from requests_app.signing_links import token_for
 
-        asked = m.AgreementSignature.objects.filter(organisation__isnull=False).order_by("pk")
+        # (Still awaited: the demo's agreement in force was signed by its partner already.)
+        asked = m.AgreementSignature.objects.filter(
+            organisation__isnull=False, version__status="awaiting_signatures"
+        ).order_by("pk")
         for number, signature in enumerate(asked[:2], start=1):
             refs[f"signing_{number}"] = token_for(signature)
         signing = asked.first()

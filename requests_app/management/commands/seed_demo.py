@@ -59,6 +59,7 @@ from requests_app.services.isas import (
     STANDARD_SUBJECT_RIGHTS,
     agreement_create,
     signature_requests_send,
+    signature_sign,
 )
 from requests_app.services.organisations import signatory_add
 from requests_app.services.workflow import REVIEW_INTERVAL, transition
@@ -316,8 +317,8 @@ def _seed_assets(people: dict[Role, User]) -> InformationAsset:
     return cardiology
 
 
-def _seed_signatures(officer: User, trust: Organisation, council: Organisation) -> None:
-    """Each partner's signatory, and a joint agreement out for signature with both (its links emailed)."""
+def _seed_signatories(officer: User, trust: Organisation, council: Organisation) -> None:
+    """Each partner's signatory and assurance: every party signs an ISA, so each needs someone who signs."""
     signatory_add(
         organisation=trust,
         actor=officer,
@@ -348,6 +349,11 @@ def _seed_signatures(officer: User, trust: Organisation, council: Organisation) 
         ico_expires_on=today - datetime.timedelta(days=20),
         assurance_contact="Sam Reed, Caldicott Guardian",
     )
+
+
+def _seed_joint_agreement(officer: User, trust: Organisation, council: Organisation) -> None:
+    """A joint agreement out for signature with both partners and us (its links emailed)."""
+    today = timezone.localdate()
     joint = agreement_create(
         actor=officer,
         title="Hospital discharge support",
@@ -400,12 +406,23 @@ def _seed_registers(people: dict[Role, User]) -> None:
     )
     routine = flow.request
     assert flow.agreement is not None
-    _walk(
+    council = Organisation.objects.get(name="Northshire County Council")
+    _seed_signatories(officer, trust, council)
+    # The Caldicott Guardian's approval is our signature; the trust's DPO signs through her link, and the
+    # agreement (and the flow under it) comes into force with every party's signature.
+    draft = _walk(
         flow.agreement.versions.get(),
         ("submit_for_approval", officer),
         ("approve", signers["caldicott_guardian"], "Demo: proportionate."),
     )
-    _seed_signatures(officer, trust, Organisation.objects.get(name="Northshire County Council"))
+    signature_sign(
+        signature=draft.signatures.get(organisation=trust),
+        name="Ivy Green",
+        role="Data Protection Officer",
+        declaration=True,
+        http_request=None,
+    )
+    _seed_joint_agreement(officer, trust, council)
 
     police_request = _decided_request(
         example="police_admission_dates",
