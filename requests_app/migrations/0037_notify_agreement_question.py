@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests_app', '0034_new_columns_database_defaults'),
+        ('requests_app', '0036_asset_retention_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
