@@ -18,11 +18,14 @@ from requests_app.models import (
     AccessRequest,
     AuditEvent,
     DataFlow,
+    InformationAsset,
     OrganisationSettings,
+    Processor,
     RequestStatus,
     SharingAgreement,
     SharingRequest,
     SharingRequestGroupObjectPermission,
+    SignOff,
 )
 from tests.conftest import ClientFor
 
@@ -49,9 +52,22 @@ def test_the_counts_follow_the_scale(seeded: dict[str, int]) -> None:
     assert seeded["reminder_milestones_due_unclaimed"] >= 1
     # Every queue has work, and most requests were decided long ago.
     statuses = set(SharingRequest.objects.values_list("status", flat=True))
-    # Every status but the asset owner's stage: the seeder has no information assets yet (issue 18's
-    # benchmark item, still open), and that stage exists only for requests drawing on one.
-    assert set(RequestStatus.values) - {RequestStatus.AWAITING_IAO} <= statuses
+    # Every status, the asset owner's stage too: some requests draw on a registered asset.
+    assert set(RequestStatus.values) <= statuses
+    # 2,000 assets and 500 processors at full scale; the owners sign the requests drawing on them first.
+    assert seeded["information_assets"] == InformationAsset.objects.count() == 4
+    assert seeded["processors"] == Processor.objects.count() == 1
+    waiting_owner = SharingRequest.objects.filter(status=RequestStatus.AWAITING_IAO)
+    assert waiting_owner.exists() and all(request.assets.exists() for request in waiting_owner)
+    for request in waiting_owner:
+        (asset,) = request.assets.all()
+        assert request.stages[0] == "iao" and asset.status == "active"
+        assert request.requester_id != asset.owner_id
+        assert asset.owner.has_perm("requests_app.view_sharingrequest", request)
+    owner_signed = SignOff.objects.filter(stage="iao")
+    assert owner_signed.exists()
+    assert all(s.request.assets.get().may_sign_for(s.signer_id) for s in owner_signed)
+    assert DataFlow.objects.exclude(asset=None).exists()
     waiting = ["draft", "submitted", "ig_review", "changes_requested", "awaiting_caldicott", "awaiting_siro"]
     assert SharingRequest.objects.exclude(status__in=waiting).count() > 150
 
