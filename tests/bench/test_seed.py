@@ -141,3 +141,19 @@ def test_the_seed_refuses_a_database_not_named_for_benchmarks() -> None:
     with pytest.raises(SeedRefused, match="starts with 'igportal_bench'"):
         seed(scale=SCALE, log=lambda line: None)
     assert not SharingRequest.objects.exists()
+
+
+@pytest.mark.urls("bench.urls")
+def test_every_page_the_load_generator_times_answers_on_the_seed(seeded: dict[str, int]) -> None:
+    from bench.probe import count_queries, pages, verified_session
+
+    people = personas()
+    cookies = {key: verified_session(people[key]) for key in ("requester", "caldicott", "dpo")}
+    keys = set()
+    for page in pages(people):
+        # Raises when the page answers other than 200 with the text that shows it is the page.
+        measured = count_queries(page, cookies.get(page.persona), profile_rounds=1)
+        assert measured["queries"] >= (1 if page.persona else 0)
+        assert 0 <= measured["profile"]["sql_ms"] <= measured["profile"]["median_ms"]
+        keys.add(page.key)
+    assert {"asset_register", "ropa", "ropa_export", "access_statistics", "override_list"} <= keys
