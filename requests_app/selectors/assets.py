@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, overload
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -254,58 +255,132 @@ def _flow_row(flow: DataFlow) -> RopaRow:
     )
 
 
+def _ropa_assets(
+    *, search: str, owner: AbstractBaseUser | None, special_category: bool
+) -> QuerySet[InformationAsset]:
+    """The assets held for their purposes: every one not retired, filtered in the database."""
+    assets = (
+        InformationAsset.objects.exclude(status=AssetStatus.RETIRED)
+        .select_related("owner")
+        .prefetch_related(Prefetch("processors", Processor.objects.order_by("name")))
+        .order_by("reference")
+    )
+    if search:
+        assets = assets.filter(Q(reference__icontains=search) | Q(name__icontains=search))
+    if owner is not None:
+        assets = assets.filter(owner_id=owner.pk)
+    if special_category:
+        assets = assets.filter(special_category=True)
+    return assets
+
+
+def _ropa_flows(*, search: str, owner: AbstractBaseUser | None, special_category: bool) -> QuerySet[DataFlow]:
+    """The flows that share from them and may run: every one not ended, filtered in the database."""
+    flows = (
+        DataFlow.objects.filter(status__in=LIVE_FLOW_STATUSES)
+        .select_related("asset__owner", "asset_owner", "recipient", "agreement")
+        .prefetch_related(
+            "data_items",
+            Prefetch("asset__processors", Processor.objects.order_by("name")),
+            Prefetch("agreement__versions", AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE)),
+        )
+        .order_by("reference")
+    )
+    if search:
+        flows = flows.filter(
+            Q(reference__icontains=search)
+            | Q(name__icontains=search)
+            | Q(recipient__name__icontains=search)
+            | Q(asset__reference__icontains=search)
+        )
+    if owner is not None:
+        flows = flows.filter(Q(asset__owner_id=owner.pk) | Q(asset__isnull=True, asset_owner_id=owner.pk))
+    if special_category:
+        flows = flows.filter(
+            Q(asset__special_category=True) | (Q(asset__isnull=True) & ~Q(art9__in=["", "none"]))
+        )
+    return flows
+
+
+# Rows fetched per query when the whole record is read (the CSV and PDF exports): memory stays bounded by
+# this, not by the size of the registers.
+ROPA_CHUNK = 500
+
+
+class RopaActivities:
+    """The record as a sequence the paginator slices in the database: the assets (by reference), then the
+    flows (by reference). ``count()`` is two ``COUNT`` queries; a slice reads only the rows it covers, so a
+    page of the record costs the same few queries for 20 activities as for 20,000. Iterating reads the
+    whole record in chunks of ``ROPA_CHUNK``, for the exports to stream.
+    """
+
+    def __init__(self, assets: QuerySet[InformationAsset] | None, flows: QuerySet[DataFlow] | None) -> None:
+        self.assets = assets
+        self.flows = flows
+
+    @cached_property
+    def _asset_count(self) -> int:
+        return self.assets.count() if self.assets is not None else 0
+
+    @cached_property
+    def _flow_count(self) -> int:
+        return self.flows.count() if self.flows is not None else 0
+
+    def count(self) -> int:
+        return self._asset_count + self._flow_count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def __getitem__(self, index: int) -> RopaRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[RopaRow]: ...
+    def __getitem__(self, index: int | slice) -> RopaRow | list[RopaRow]:
+        if isinstance(index, int):
+            found = self[index : index + 1] if index >= 0 else []
+            if not found:
+                raise IndexError("No such processing activity.")
+            return found[0]
+        if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop or 0) < 0:
+            raise ValueError("The record is sliced forwards only.")
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        rows: list[RopaRow] = []
+        held = self._asset_count
+        if self.assets is not None and start < held:
+            rows.extend(_asset_row(asset) for asset in self.assets[start : min(stop, held)])
+        if self.flows is not None and stop > held:
+            rows.extend(_flow_row(flow) for flow in self.flows[max(start - held, 0) : stop - held])
+        return rows
+
+    def __iter__(self) -> Iterator[RopaRow]:
+        if self.assets is not None:
+            for asset in self.assets.iterator(chunk_size=ROPA_CHUNK):
+                yield _asset_row(asset)
+        if self.flows is not None:
+            for flow in self.flows.iterator(chunk_size=ROPA_CHUNK):
+                yield _flow_row(flow)
+
+
 def ropa_rows(
     *,
     search: str = "",
     kind: str = "",
     owner: AbstractBaseUser | None = None,
     special_category: bool = False,
-) -> Iterator[RopaRow]:
-    """Every processing activity once, filtered: the assets in use, then the flows that share from them."""
-    processors = Prefetch("processors", Processor.objects.order_by("name"))
-    if kind in ("", "holding"):
-        assets = (
-            InformationAsset.objects.exclude(status=AssetStatus.RETIRED)
-            .select_related("owner")
-            .prefetch_related(processors)
-            .order_by("reference")
-        )
-        if search:
-            assets = assets.filter(Q(reference__icontains=search) | Q(name__icontains=search))
-        if owner is not None:
-            assets = assets.filter(owner_id=owner.pk)
-        if special_category:
-            assets = assets.filter(special_category=True)
-        for asset in assets.iterator(chunk_size=500):
-            yield _asset_row(asset)
-    if kind in ("", "sharing"):
-        flows = (
-            DataFlow.objects.filter(status__in=LIVE_FLOW_STATUSES)
-            .select_related("asset__owner", "asset_owner", "recipient", "agreement")
-            .prefetch_related(
-                "data_items",
-                Prefetch("asset__processors", Processor.objects.order_by("name")),
-                Prefetch(
-                    "agreement__versions", AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE)
-                ),
-            )
-            .order_by("reference")
-        )
-        if search:
-            flows = flows.filter(
-                Q(reference__icontains=search)
-                | Q(name__icontains=search)
-                | Q(recipient__name__icontains=search)
-                | Q(asset__reference__icontains=search)
-            )
-        if owner is not None:
-            flows = flows.filter(Q(asset__owner_id=owner.pk) | Q(asset__isnull=True, asset_owner_id=owner.pk))
-        if special_category:
-            flows = flows.filter(
-                Q(asset__special_category=True) | (Q(asset__isnull=True) & ~Q(art9__in=["", "none"]))
-            )
-        for flow in flows.iterator(chunk_size=500):
-            yield _flow_row(flow)
+) -> RopaActivities:
+    """Every processing activity once, filtered: the assets in use, then the flows that share from them.
+
+    Page it (``Paginator(ropa_rows(...), PAGE_SIZE)``) or iterate it; never ``list()`` it for a page."""
+    return RopaActivities(
+        _ropa_assets(search=search, owner=owner, special_category=special_category)
+        if kind in ("", "holding")
+        else None,
+        _ropa_flows(search=search, owner=owner, special_category=special_category)
+        if kind in ("", "sharing")
+        else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -288,7 +288,8 @@ def _ropa_filters(request: AuthenticatedHttpRequest) -> tuple[RopaFilterForm, di
 @require_GET
 def ropa(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _ropa_filters(request)
-    page = Paginator(list(selectors.ropa_rows(**filters)), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paged in the database: two counts and one page of rows, however large the registers grow.
+    page = Paginator(selectors.ropa_rows(**filters), PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(
         action="register.view",
         request=request,

@@ -321,6 +321,103 @@ def test_the_dpo_finds_the_flow_on_the_record_page_and_requesters_do_not(
     assert rows[1][0] == asset.reference and flow.recipient.name in rows[1][6]
 
 
+def _ropa_page(client: Any, **params: str) -> tuple[int, str]:
+    """The queries one page of the record ran, and the page (which must be a 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("ropa"), params)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode()
+
+
+def test_the_record_page_is_paged_in_the_database_with_the_same_queries_for_6_or_65_activities(
+    iao: User, requester: User, ig_officer: User, dpo: User, client_for: ClientFor, monkeypatch: Any
+) -> None:
+    from django.core.paginator import Paginator
+
+    from requests_app.selectors import assets as selectors
+
+    # Were the page to read the whole record and page it in Python, small chunks would show it as more
+    # queries for more rows.
+    monkeypatch.setattr(selectors, "ROPA_CHUNK", 4)
+
+    from requests_app.models import AgreementStatus
+    from requests_app.selectors.registers import PAGE_SIZE
+    from tests.factories import make_agreement
+
+    agreement = make_agreement(author=ig_officer, status=AgreementStatus.ACTIVE).agreement
+    processor = processor_create(actor=ig_officer, name="Acme Hosting", services="Hosting")
+    client = client_for(dpo)
+
+    def add(assets: int, flows: int) -> None:
+        for _ in range(assets):
+            make_asset(owner=iao).processors.add(processor)
+        held = InformationAsset.objects.first()
+        for _ in range(flows):
+            make_flow(requester=requester, created_by=ig_officer, asset=held, agreement=agreement)
+
+    # 3 assets and 3 flows: one page, holding both kinds.
+    add(3, 3)
+    few, page = _ropa_page(client)
+    assert "6 processing activities" in page and page.count('data-testid="ropa-row"') == 6
+    # 55 assets and 10 flows: the second page holds the last 5 assets and every flow, and costs the same
+    # queries (the session, two counts, a slice of each kind and their prefetches, the audit event).
+    add(52, 7)
+    many, page = _ropa_page(client, page="2")
+    assert many == few
+    assert "65 processing activities" in page and page.count('data-testid="ropa-row"') == 65 - PAGE_SIZE
+    record = list(ropa_rows())
+    for row in record[PAGE_SIZE:]:
+        assert row.reference in page
+    # (the flows all draw on the first asset, so it is named on this page as their source)
+    assert not any(row.reference in page for row in record[1:PAGE_SIZE])
+    # The first page reads assets only: no more than that.
+    first, page = _ropa_page(client)
+    assert first <= few and page.count('data-testid="ropa-row"') == PAGE_SIZE
+    # A filter is a query too, not a loop: the second page of sharing alone is empty, its first has 10.
+    sharing, page = _ropa_page(client, kind="sharing")
+    assert sharing <= few and page.count('data-testid="ropa-row"') == 10
+    # The pages, laid end to end, are the whole record in order, each activity once.
+    paginator = Paginator(ropa_rows(), PAGE_SIZE)
+    paged = [row for number in paginator.page_range for row in paginator.page(number).object_list]
+    assert paged == record and len({row.reference for row in paged}) == 65
+    assert ropa_rows()[PAGE_SIZE + 5] == record[PAGE_SIZE + 5]
+
+
+def test_the_record_export_streams_in_chunks_with_the_same_queries_for_6_or_65_activities(
+    iao: User, requester: User, ig_officer: User, dpo: User, client_for: ClientFor
+) -> None:
+    from django.db import connection
+    from django.http import StreamingHttpResponse
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(dpo)
+
+    def export() -> tuple[int, list[list[str]]]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("ropa_export"))
+            assert response.status_code == 200 and isinstance(response, StreamingHttpResponse)
+            text = b"".join(response.streaming_content).decode("utf-8-sig")
+        return len(captured.captured_queries), list(csv.reader(io.StringIO(text)))
+
+    def add(assets: int, flows: int) -> None:
+        for _ in range(assets):
+            make_asset(owner=iao)
+        held = InformationAsset.objects.first()
+        for _ in range(flows):
+            make_flow(requester=requester, created_by=ig_officer, asset=held)
+
+    add(3, 3)
+    few, rows = export()
+    assert len(rows) == 1 + 6
+    add(52, 7)
+    many, rows = export()
+    assert many == few
+    assert [row[0] for row in rows[1:]] == [row.reference for row in ropa_rows()]
+
+
 # --- the pages -------------------------------------------------------------------------------------------
 
 

@@ -86,7 +86,7 @@ class RopaView(PortalGenericAPIView):
             raise Http404("No such page.")
         filters = self.filters()
         audit_register_view(request, "ropa", filters)
-        rows: Any = list(selectors.ropa_rows(**selector_filters(filters)))
+        rows: Any = selectors.ropa_rows(**selector_filters(filters))
         page: list[selectors.RopaRow] | None = self.paginate_queryset(rows)
         assert page is not None, "every list is paginated"
         return self.get_paginated_response(RopaRowSerializer(page, many=True).data)
