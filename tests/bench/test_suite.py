@@ -175,3 +175,23 @@ def test_the_signed_in_floor_is_held_to_twice_the_anonymous_one() -> None:
     assert misses == ["bare_signed_in: p95 at 10 user(s) 2.50x the anonymous floor (target 2x)"]
     assert "floor; 2x anonymous @1 met, @10 **missed**" in text
     assert "| request_detail | 41.0 | 12.0 | 14 | 3.0 |" in text
+
+
+def test_a_whole_register_download_is_timed_one_after_another_and_judged_at_one_user() -> None:
+    context = _context(detail_p95_10=70_000, detail_queries_full=14, claim_ratio=1.2, isa_s=0.4)
+    export = {
+        "key": "ropa_export",
+        "title": "ROPA CSV export",
+        "persona": "dpo",
+        "queries": 40,
+        "load": {"1": {"p50_us": 9_000_000, "p95_us": 10_000_000, "rps": 0.11, "requests": 3}},
+    }
+    context["full"]["pages"].append(export)
+    context["small"]["pages"].append({**export, "queries": 12})
+    text, misses = suite.report(context)
+    # 10 s against the signed-in floor's 2 ms at 1 user; its query count may grow with the register.
+    assert misses == [
+        "ROPA CSV export: slowest of 3 downloads 5000.0x the signed-in floor's p95 at 1 user (target 3x)",
+        "ROPA CSV export: slowest of 3 downloads 10000.0 ms (target under 150)",
+    ]
+    assert "| ROPA CSV export | dpo | 12 / 40 | 9000.0 | 10000.0 | (not loaded) |" in text
