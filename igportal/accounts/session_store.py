@@ -31,6 +31,7 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import connections, router
+from django.db.backends.postgresql.base import CursorDebugWrapper as PostgresCursorDebugWrapper
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -48,6 +49,18 @@ class _PreparedCursor(psycopg.Cursor[Any]):
         if self.connection.prepare_threshold is None:
             self.connection.prepare_threshold = _EXPLICIT_ONLY
         return super().execute(query, params, prepare=True, binary=binary)
+
+
+class _PreparedDebugCursor(PostgresCursorDebugWrapper):
+    """Django's debug wrapper, logging the statement as composed: psycopg keeps no text of a prepared one
+    for ``last_executed_query`` to read, and the query log (and every test that reads it) wants it."""
+
+    def debug_sql(
+        self, sql: Any = None, params: Any = None, use_last_executed_query: bool = False, many: bool = False
+    ) -> Any:
+        if use_last_executed_query and sql is not None:
+            sql = self.db.ops.compose_sql(sql, params)
+        return super().debug_sql(sql, params, use_last_executed_query=False, many=many)
 
 
 @dataclass(frozen=True)
@@ -117,7 +130,7 @@ class SessionStore(DatabaseSessionStore):
             # Django's cursor wrapper round it, so the query is logged, counted and wrapped like any other.
             prepared = _PreparedCursor(connection.connection)
             wrapped = (
-                connection.make_debug_cursor(prepared)  # type: ignore[arg-type]
+                _PreparedDebugCursor(prepared, connection)
                 if connection.queries_logged
                 else connection.make_cursor(prepared)  # type: ignore[arg-type]
             )

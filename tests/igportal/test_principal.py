@@ -109,8 +109,12 @@ def test_the_session_query_is_planned_once_per_connection_and_still_reads_the_ro
     assert client.get(reverse("request_list")).status_code == 200
     # A server-side prepared statement on this connection: PostgreSQL plans it once, not per request.
     assert len(_prepared_session_statements()) == 1
-    assert client.get(reverse("request_list")).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("request_list")).status_code == 200
     assert len(_prepared_session_statements()) == 1
+    # Logged and counted like any other query, with its text and the session's key in it.
+    (logged,) = [query["sql"] for query in queries if "requests_app_usersession" in (query["sql"] or "")]
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value in logged
     # Prepared is not cached: the rows are read each time, so a deactivation counts at once.
     User.objects.filter(pk=requester.pk).update(is_active=False)
     response = client.get(reverse("request_list"))
