@@ -147,7 +147,7 @@ def test_the_seed_refuses_a_database_not_named_for_benchmarks() -> None:
 def test_every_page_the_load_generator_times_answers_on_the_seed(seeded: dict[str, int]) -> None:
     from bench.probe import count_queries, pages, verified_session
 
-    people = personas()
+    people: dict[str, Any] = personas()
     cookies = {key: verified_session(people[key]) for key in ("requester", "caldicott", "dpo")}
     keys = set()
     for page in pages(people):
