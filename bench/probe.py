@@ -66,7 +66,9 @@ class Page:
 
 
 def pages(people: dict[str, Any]) -> list[Page]:
-    """The issue's five pages and the override list, each as the person who uses it, plus the two floors."""
+    """Issue 10's five pages, and issue 24's new ones (the override list, the asset register, the record
+    of processing and its CSV export, the access-request statistics), each as the person who uses it,
+    plus the two floors."""
     return [
         Page("bare", "Bare view (constant, anonymous)", "", reverse("bench_bare"), "benchmark floor"),
         Page(
@@ -94,6 +96,17 @@ def pages(people: dict[str, Any]) -> list[Page]:
         ),
         Page("dpo_dashboard", "DPO dashboard (registers)", "dpo", reverse("register_dashboard"), "<h1"),
         Page("override_list", "Override list (decision log)", "caldicott", reverse("override_list"), "<h1"),
+        Page("asset_register", "Information asset register", "dpo", reverse("asset_list"), "IA-"),
+        Page("ropa", "Record of processing (ROPA)", "dpo", reverse("ropa"), "<h1"),
+        # The whole register as CSV, streamed: every activity, so it grows with the data by design.
+        Page("ropa_export", "ROPA CSV export", "dpo", reverse("ropa_export"), "Reference,Activity,"),
+        Page(
+            "access_statistics",
+            "Access-request statistics (quarter)",
+            "dpo",
+            reverse("access_statistics"),
+            "<h1",
+        ),
     ]
 
 
@@ -113,21 +126,62 @@ def verified_session(user: User) -> str:
     return store.session_key
 
 
-def count_queries(page: Page, cookie: str | None) -> dict[str, Any]:
-    """Status, size and query count of the page's second load (the first warms per-process caches)."""
+def count_queries(page: Page, cookie: str | None, *, profile_rounds: int = 0) -> dict[str, Any]:
+    """Status, size and query count of the page's second load (the first warms per-process caches);
+    with ``profile_rounds``, where a load's time goes, in process and with no other load: the median
+    whole time and the median time inside SQL, and the slowest statement of the last load."""
     client = Client()
     if cookie:
         client.cookies[settings.SESSION_COOKIE_NAME] = cookie
     client.get(page.path)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(page.path)
-    body = response.content.decode("utf-8", "replace")
-    if response.status_code != 200 or page.expect not in body:
+    body = response.getvalue()  # the whole body, streamed or not
+    text = body.decode("utf-8", "replace")
+    if response.status_code != 200 or page.expect not in text:
         raise SystemExit(
             f"bench: {page.path} as {page.persona or 'anonymous'} answered {response.status_code}"
             f" without {page.expect!r}; the seeded data or the session is wrong."
         )
-    return {"status": response.status_code, "bytes": len(response.content), "queries": len(captured)}
+    result: dict[str, Any] = {"status": response.status_code, "bytes": len(body), "queries": len(captured)}
+    if profile_rounds:
+        result["profile"] = profile(client, page.path, profile_rounds)
+    return result
+
+
+def profile(client: Client, path: str, rounds: int) -> dict[str, Any]:
+    """Median time of a load in process, and of its SQL (timed around each statement's execution)."""
+    totals, in_sql = [], []
+    slowest: tuple[float, str] = (0.0, "")
+    for _ in range(rounds):
+        statements: list[tuple[float, str]] = []
+
+        def timed(
+            execute: Any,
+            sql: str,
+            params: Any,
+            many: bool,
+            context: Any,
+            statements: list[tuple[float, str]] = statements,
+        ) -> Any:
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                statements.append((time.perf_counter() - started, sql))
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(timed):
+            client.get(path).getvalue()  # a streamed body is produced as it is read
+        totals.append(time.perf_counter() - started)
+        in_sql.append(sum(seconds for seconds, _ in statements))
+        slowest = max(statements, default=(0.0, ""))
+    return {
+        "median_ms": statistics.median(totals) * 1000,
+        "sql_ms": statistics.median(in_sql) * 1000,
+        "slowest_ms": slowest[0] * 1000,
+        "slowest_sql": slowest[1][:300],
+    }
 
 
 def median_seconds(action: Callable[[], object], rounds: int) -> float:
@@ -279,7 +333,10 @@ def measure(*, rounds: int, full: bool) -> dict[str, Any]:
                 "path": page.path,
                 "expect": page.expect,
                 "cookie": cookie,
-                **count_queries(page, cookie),
+                # A whole-register download takes seconds at full scale: profiled once.
+                **count_queries(
+                    page, cookie, profile_rounds=(1 if page.key == "ropa_export" else 5) if full else 0
+                ),
             }
         )
     result["cookie_name"] = settings.SESSION_COOKIE_NAME

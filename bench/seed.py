@@ -2,8 +2,10 @@
 
 At ``scale=1.0``: 200 organisations, 500 people across the roles, 100,000 sharing requests with their
 assessments, sign-offs, history, comments, decision records and the object permissions the workflow
-grants, 20,000 data flows, 5,000 ISAs with versions, 50,000 access requests, the reminder milestones the
-sweeps would have planned, and about 2,000,000 audit events whose hash chain ``verify_audit`` accepts.
+grants, 20,000 data flows, 5,000 ISAs with versions, 2,000 information assets and 500 processors with
+their contracts (the assets linked to the flows and requests that draw on them, and their owners signing
+those requests first), 50,000 access requests, the reminder milestones the sweeps would have planned, and
+about 2,000,000 audit events whose hash chain ``verify_audit`` accepts.
 Every count scales linearly with ``scale``.
 
 The rows are what the product's own services would have written, built in Python and loaded with
@@ -62,10 +64,15 @@ SHARING_REQUESTS = 100_000
 DATA_FLOWS = 20_000
 AGREEMENTS = 5_000
 ACCESS_REQUESTS = 50_000
+ASSETS = 2_000
+PROCESSORS = 500
+# The share of decided requests that drew on a registered asset, so its owner signed first.
+ASSET_REQUEST_SHARE = 0.15
 # Requests still open at scale 1.0, by status: a few hundred in each queue.
 OPEN_REQUESTS = {
     "draft": 300,
     "submitted": 120,
+    "awaiting_iao": 60,
     "ig_review": 250,
     "changes_requested": 80,
     "awaiting_caldicott": 220,
@@ -73,7 +80,16 @@ OPEN_REQUESTS = {
 }
 # The people at scale 1.0 besides the requesters (one DPO, Caldicott Guardian and SIRO are named in the
 # organisation's settings; the others are deputies who may sign too).
-ROLE_HEADCOUNT = {"ig_officer": 24, "dpo": 3, "caldicott_guardian": 3, "siro": 2, "auditor": 4}
+ROLE_HEADCOUNT = {
+    "ig_officer": 24,
+    "dpo": 3,
+    "caldicott_guardian": 3,
+    "siro": 2,
+    "auditor": 4,
+    "information_asset_owner": 60,
+}
+# Roles with no persona among the benchmark's users: at least one of each at any scale.
+WITHOUT_PERSONA = frozenset({"auditor", "information_asset_owner"})
 # The benchmark's requester raises about 1.1% of the requests, so their list holds about 1,100.
 PERSONA_SHARE = 0.011
 PERSONA_USERNAMES = {
@@ -102,7 +118,7 @@ WIZARD_STEPS = (
     "caldicott",
 )
 # The statuses in which a request waits for someone (``requests_app.reminders.signoffs``).
-WAITING = frozenset({"submitted", "ig_review", "awaiting_caldicott", "awaiting_siro"})
+WAITING = frozenset({"submitted", "awaiting_iao", "ig_review", "awaiting_caldicott", "awaiting_siro"})
 # Who is granted view on a request when it reaches a status (``services.workflow._grant_stage_access``).
 STAGE_GROUPS = {
     "ig_review": ("ig_officer", "dpo"),
@@ -503,6 +519,8 @@ class _Seeder:
         self.phase("organisations and users")
         self.make_agreements()
         self.phase("agreements (ISAs)")
+        self.make_assets()
+        self.phase("information assets and processors")
         self.make_sharing_requests()
         self.phase("sharing requests")
         self.make_flows()
@@ -658,8 +676,8 @@ class _Seeder:
         ]
         for role_name, count in ROLE_HEADCOUNT.items():
             role = Role(role_name)
-            extra = max(0, round(count * self.scale) - (1 if role != Role.AUDITOR else 0))
-            if role == Role.AUDITOR:
+            extra = max(0, round(count * self.scale) - (1 if role_name not in WITHOUT_PERSONA else 0))
+            if role_name in WITHOUT_PERSONA:
                 extra = max(1, extra)
             plan.extend((f"{role_name}.{n + 1}", role, "", "") for n in range(extra))
         requesters = max(2, total - len(plan))
@@ -683,6 +701,7 @@ class _Seeder:
         memberships = []
         self.people: dict[Role, list[_Person]] = defaultdict(list)
         self.person_by_username: dict[str, _Person] = {}
+        self.person_by_id: dict[int, _Person] = {}
         devices = []
         for user, (_, role, _, _) in zip(created, plan, strict=True):
             person = _Person(
@@ -693,6 +712,7 @@ class _Seeder:
             )
             self.people[role].append(person)
             self.person_by_username[user.username] = person
+            self.person_by_id[person.id] = person
             memberships.append(User.groups.through(user_id=user.pk, group_id=groups[role].pk))
             if role != Role.REQUESTER:
                 devices.append(TOTPDevice(user=user, name="Authenticator app", confirmed=True))
@@ -967,6 +987,219 @@ class _Seeder:
             "siro": self.people[Role.SIRO],
         }[stage]
 
+    # -- information assets and processors --
+
+    def make_assets(self) -> None:
+        """The processors and their Art 28 contracts, then the asset register: each asset owned by an
+        Information Asset Owner, most in use, drawing on a few processors (``services.assets``)."""
+        from igportal.roles import Role
+        from requests_app.models import InformationAsset, InformationAssetHistory, Processor
+
+        rng = self.rng
+        companies = ("Northgate", "Meridian", "Pennine", "Calder", "Severn", "Harbour", "Lumen", "Ashdown")
+        services = (
+            ("Hosting", "Hosting the patient record system."),
+            ("Shredding", "Confidential waste collection and shredding."),
+            ("Mail", "Printing and posting patient letters."),
+            ("Analytics", "Pseudonymised analysis for service planning."),
+            ("Transcription", "Transcribing clinic letters."),
+            ("Archive", "Off-site storage of paper records."),
+        )
+        processor_id = self.loader.next_id(Processor)
+        processors: list[tuple[Any, ...]] = []
+        for n in range(_scaled(PROCESSORS, self.scale)):
+            pk = processor_id + n
+            kind, service = rng.choice(services)
+            name = f"{rng.choice(companies)} {kind} {n + 1:03d} Ltd"
+            creator = rng.choice(self.ig_team)
+            created = self.growing(self.start, self.now - timedelta(days=30))
+            roll = rng.random()
+            if roll < 0.06:  # still without a written contract [UK GDPR Art 28(3)]
+                reference, start_on, end_on = "", None, None
+            else:
+                start_on = created.astimezone().date() - timedelta(days=rng.randint(0, 400))
+                reference = f"CON-{start_on.year}-{n + 1:04d}"
+                # Most run for a few years; some have ended and some end within the reminders' reach.
+                end_on = None if roll < 0.25 else start_on + timedelta(days=rng.randint(300, 365 * 5))
+            processors.append(
+                (
+                    pk,
+                    name,
+                    service,
+                    f"dpo@{kind.lower()}{n + 1}.example.com",
+                    reference,
+                    start_on,
+                    end_on,
+                    creator.id,
+                    created,
+                    created,
+                )
+            )
+            self.event(created, creator, "processor.create", "processor", pk, name)
+        self.loader.copy(
+            Processor,
+            [
+                "id",
+                "name",
+                "services",
+                "contact",
+                "contract_reference",
+                "contract_start_on",
+                "contract_end_on",
+                "created_by_id",
+                "created_at",
+                "updated_at",
+            ],
+            processors,
+            kind="processors",
+        )
+        owners = self.people[Role.INFORMATION_ASSET_OWNER]
+        systems = (
+            ("Acute patient administration system", "system", "Patients, their next of kin"),
+            ("Community care record", "system", "Patients, carers"),
+            ("GP clinical system extract", "system", "Registered patients"),
+            ("Maternity record", "mixed", "Mothers, babies"),
+            ("Mental health record", "system", "Patients, carers"),
+            ("Staff records", "shared_drive", "Staff, applicants"),
+            ("Complaints files", "paper", "Complainants, patients"),
+        )
+        asset_id = self.loader.next_id(InformationAsset)
+        history_id = self.loader.next_id(InformationAssetHistory)
+        assets: list[tuple[Any, ...]] = []
+        history: list[tuple[Any, ...]] = []
+        links: list[tuple[int, int]] = []
+        per_year: dict[int, int] = defaultdict(int)
+        # Assets in use, by owner: the ones a request may draw on (``services.assets``).
+        self.active_assets: list[tuple[int, str, str, int, int | None]] = []
+        for n in range(_scaled(ASSETS, self.scale)):
+            pk = asset_id + n
+            system, asset_format, subjects = rng.choice(systems)
+            owner = rng.choice(owners)
+            delegate = rng.choice(owners) if rng.random() < 0.3 else None
+            if delegate is owner:
+                delegate = None
+            creator = owner if rng.random() < 0.6 else rng.choice(self.ig_team)
+            created = self.growing(self.start, self.now - timedelta(days=20))
+            year = created.astimezone().year
+            per_year[year] += 1
+            reference = f"IA-{year}-{per_year[year]:05d}"
+            name = f"{system} ({rng.choice(self.organisations).name[:120]})"
+            self.event(created, creator, "asset.create", "asset", pk, reference)
+            status = "draft"
+            roll = rng.random()
+            moments: list[tuple[str, str, datetime, str]] = []
+            if roll < 0.9:
+                moments.append(("activate", "active", self.later(created, 0.5, 24 * 14), ""))
+                if roll < 0.06:
+                    moments.append(("retire", "retired", self.later(moments[0][2], 24 * 60, 24 * 900), ""))
+            for action, target, moment, _ in moments:
+                moment = min(moment, self.now - timedelta(hours=1))
+                comment = "Replaced by the new system." if action == "retire" else ""
+                history.append((history_id, pk, action, status, target, owner.id, comment, moment))
+                self.event(
+                    moment,
+                    owner,
+                    "asset.transition",
+                    "asset",
+                    pk,
+                    reference,
+                    {"action": action, "from": status, "to": target, "history_id": history_id},
+                )
+                history_id += 1
+                status = target
+            updated = max([created, *(m[2] for m in moments)])
+            if status == "active":
+                self.active_assets.append((pk, reference, name, owner.id, delegate.id if delegate else None))
+            review = self.today + timedelta(days=rng.randint(-30, 365))
+            special = asset_format != "shared_drive" or rng.random() < 0.3
+            assets.append(
+                (
+                    pk,
+                    reference,
+                    name[:200],
+                    f"The {system.lower()} and the records it keeps for direct care.",
+                    owner.id,
+                    rng.choice(self.staff).id if rng.random() < 0.5 else None,
+                    delegate.id if delegate else None,
+                    rng.choice(("Acute care", "Community services", "Primary care", "Corporate")),
+                    asset_format,
+                    f"{system} (hosted)" if asset_format == "system" else "Records store, level 2",
+                    subjects,
+                    "Contact details, diagnoses, appointments, treatment",
+                    special,
+                    "official_sensitive" if special else "official",
+                    "8 years after the conclusion of treatment",
+                    "NHS Records Management Code of Practice 2023",
+                    "Role-based access, encryption at rest, audit of access.",
+                    rng.random() < 0.2,
+                    None,
+                    status,
+                    review,
+                    updated,
+                    "e_public_task",
+                    "h_health_social_care" if special else "none",
+                    "implied_consent",
+                    creator.id,
+                    created,
+                    updated,
+                )
+            )
+            links.extend(
+                (pk, processor_id + k)
+                for k in rng.sample(range(len(processors)), k=min(len(processors), rng.randint(0, 3)))
+            )
+        loader = self.loader
+        loader.copy(
+            InformationAsset,
+            [
+                "id",
+                "reference",
+                "name",
+                "description",
+                "owner_id",
+                "administrator_id",
+                "delegate_id",
+                "business_area",
+                "asset_format",
+                "location",
+                "data_subjects",
+                "data_categories",
+                "special_category",
+                "sensitivity",
+                "retention_period",
+                "retention_authority",
+                "security_measures",
+                "dspt_critical",
+                "dpia_id",
+                "status",
+                "next_review_on",
+                "amended_at",
+                "art6",
+                "art9",
+                "confidentiality_basis",
+                "created_by_id",
+                "created_at",
+                "updated_at",
+            ],
+            assets,
+            kind="information_assets",
+        )
+        loader.copy(
+            InformationAssetHistory,
+            ["id", "asset_id", "action", "from_status", "to_status", "actor_id", "comment", "occurred_at"],
+            history,
+            kind="information_asset_history",
+        )
+        loader.copy(
+            InformationAsset.processors.through,
+            ["informationasset_id", "processor_id"],
+            links,
+            kind="asset_processor_links",
+        )
+        self.asset_years = dict(per_year)
+        # The asset each request draws on (request id -> asset id), filled as the requests are made.
+        self.request_assets: dict[int, int] = {}
+
     # -- sharing requests --
 
     def make_sharing_requests(self) -> None:
@@ -1014,10 +1247,12 @@ class _Seeder:
         from requests_app.models import (
             Assessment,
             DecisionRecord,
+            InformationAsset,
             RequestComment,
             RequestHistory,
             SharingRequest,
             SharingRequestGroupObjectPermission,
+            SharingRequestUserObjectPermission,
             SignOff,
         )
 
@@ -1045,6 +1280,7 @@ class _Seeder:
         ).pk
         self.per_year: dict[int, int] = defaultdict(int)
         self.permissions: set[tuple[int, str]] = set()
+        self.user_permissions: set[tuple[int, int]] = set()
         self.conditional_assessments: dict[int, bool] = {}
         self.flow_agreements: dict[int, tuple[int, str, str, list[int], datetime | None]] = {}
         self.shared_record_file = self.decision_record_file()
@@ -1164,6 +1400,21 @@ class _Seeder:
             ),
             kind="object_permissions",
         )
+        loader.copy(
+            SharingRequestUserObjectPermission,
+            ["content_object_id", "user_id", "permission_id"],
+            (
+                (request_id, user_id, self.view_permission)
+                for request_id, user_id in sorted(self.user_permissions)
+            ),
+            kind="user_object_permissions",
+        )
+        loader.copy(
+            InformationAsset.requests.through,
+            ["informationasset_id", "sharingrequest_id"],
+            ((asset_id, request_id) for request_id, asset_id in sorted(self.request_assets.items())),
+            kind="asset_request_links",
+        )
 
     def decision_record_file(self) -> tuple[str, str, int]:
         """The one small stored PDF every seeded decision record row points at.
@@ -1185,9 +1436,12 @@ class _Seeder:
         return name, hashlib.sha256(body).hexdigest(), len(body)
 
     def _status_for_stage(self, stage: str) -> str:
-        return {"ig_dpo": "ig_review", "caldicott_guardian": "awaiting_caldicott", "siro": "awaiting_siro"}[
-            stage
-        ]
+        return {
+            "iao": "awaiting_iao",
+            "ig_dpo": "ig_review",
+            "caldicott_guardian": "awaiting_caldicott",
+            "siro": "awaiting_siro",
+        }[stage]
 
     def simulate(
         self, created: datetime, state: str, variant: Variant, becomes_flow: bool, requester: _Person
@@ -1305,12 +1559,32 @@ class _Seeder:
             elif roll < 0.11:
                 ending = "withdraw"
         close = state == "decided" and ending == "approve" and rng.random() < (0.1 if becomes_flow else 0.35)
+        # A request drawing on a registered asset is signed by its owner first (``services.sharing``).
+        asset: tuple[int, str, str, int, int | None] | None = None
+        if self.active_assets and (
+            state == "awaiting_iao"
+            or (state == "decided" and not becomes_flow and rng.random() < ASSET_REQUEST_SHARE)
+        ):
+            asset = rng.choice(self.active_assets)
+            rounds = 1
+            self.request_assets[request_id] = asset[0]
+            events(
+                self.later(at, 0.01, 0.2),
+                requester,
+                "request.assets",
+                *target,
+                {"added": [asset[1]], "removed": []},
+            )
+
+        def with_owner(stages: list[str]) -> list[str]:
+            return self.assessor._ordered_stages([*stages, "iao"]) if asset else stages
+
         assigned: _Person | None = None
         signers: dict[str, _Person] = {}
         submitted_at: datetime | None = None
         assessed = first
         assessment_id = 0
-        stages = first.stages
+        stages = with_owner(first.stages)
         for round_number in range(1, rounds + 1):
             for step in steps if round_number == 1 else rng.sample(steps, k=min(2, len(steps))):
                 at = self.later(at, 0.02, 0.4)
@@ -1318,7 +1592,7 @@ class _Seeder:
             at = self.later(at, 0.01, 0.2)
             day = at.astimezone().date()
             assessed = self.assessor.assess(variant.key, day)
-            stages = assessed.stages
+            stages = with_owner(assessed.stages)
             assessment_id = self.ids["assessment"]
             self.ids["assessment"] += 1
             self.assessment_rows.append(
@@ -1365,7 +1639,10 @@ class _Seeder:
                 assigned = rng.choice(self.ig_team)
                 history("assign", status, reviewer, at, f"Assigned to {assigned.full_name}")
                 at = self.later(at, 0.1, 24)
-            history("start_review", "ig_review", assigned or reviewer, at)
+            history("start_review", self._status_for_stage(stages[0]), assigned or reviewer, at)
+            if asset is not None:
+                # The owner and the named delegate are shown the request (``_grant_stage_access``).
+                self.user_permissions.update((request_id, signer) for signer in asset[3:] if signer)
             if state == "ig_review":
                 break
             if round_number < rounds or state == "changes_requested":
@@ -1389,7 +1666,13 @@ class _Seeder:
                         "withdraw", "withdrawn", requester, at, "No longer needed: the project was cancelled."
                     )
                     break
-                signer = (assigned or self.signer(stage)) if stage == "ig_dpo" else self.signer(stage)
+                if stage == "iao" and asset is not None:
+                    delegate = self.person_by_id.get(asset[4] or 0)
+                    signer = delegate if delegate and rng.random() < 0.2 else self.person_by_id[asset[3]]
+                elif stage == "ig_dpo":
+                    signer = assigned or self.signer(stage)
+                else:
+                    signer = self.signer(stage)
                 if signer.id == requester.id:
                     signer = self.rng.choice([p for p in self.people_for(stage) if p.id != requester.id])
                 signers[stage] = signer
@@ -1661,14 +1944,21 @@ class _Seeder:
             else:
                 review = created.astimezone().date() + timedelta(days=365)
             lawful = assessed.lawful_basis
-            owner = self.rng.choice(self.staff)
+            # Most flows name the registered asset they draw from; the oldest predate the register.
+            registered = (
+                self.rng.choice(self.active_assets)
+                if self.active_assets and self.rng.random() < 0.8
+                else None
+            )
+            owner = self.person_by_id[registered[3]] if registered else self.rng.choice(self.staff)
             flows.append(
                 (
                     flow_id,
                     reference,
                     request_id,
                     assessed.purpose["description"][:200],
-                    self.rng.choice(assets),
+                    registered[2] if registered else self.rng.choice(assets),
+                    registered[0] if registered else None,
                     owner.id,
                     recipient_id,
                     assessed.purpose["category"],
@@ -1696,7 +1986,6 @@ class _Seeder:
             )
             flow_id += 1
         self.flow_years = dict(per_year)
-        self.flow_owners = {row[0]: row[5] for row in flows}
         loader = self.loader
         loader.copy(
             DataFlow,
@@ -1706,6 +1995,7 @@ class _Seeder:
                 "request_id",
                 "name",
                 "source_asset",
+                "asset_id",
                 "asset_owner_id",
                 "recipient_id",
                 "purpose_category",
@@ -2134,7 +2424,12 @@ class _Seeder:
         """The reference counters carry on from the seeded numbers, so new requests do not collide."""
         from requests_app.models import AccessRequestCounter, ReferenceCounter
 
-        for prefix, years in (("ISR", self.per_year), ("DF", self.flow_years), ("ISA", self.agreement_years)):
+        for prefix, years in (
+            ("ISR", self.per_year),
+            ("DF", self.flow_years),
+            ("ISA", self.agreement_years),
+            ("IA", self.asset_years),
+        ):
             for year, last in years.items():
                 ReferenceCounter.objects.update_or_create(
                     prefix=prefix, year=year, defaults={"last_number": last}

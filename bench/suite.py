@@ -52,8 +52,18 @@ CONTENDED_USERS = 50
 CONTENDED_THROUGHPUT_RATIO = 0.9
 CONTENDED_P95_RATIO = 6.0
 FLOOR = "bare"
-PAGE_TARGET_MS = 250.0
-PAGE_TARGET_RATIO = 4.0
+SIGNED_IN_FLOOR = "bare_signed_in"
+# Issue 24's targets: the signed-in floor within 2x the anonymous one (at 1 and at 10 users); every page
+# within 3x the signed-in floor at 1 and at 10 users, and its p95 at 10 users under 150 ms.
+SIGNED_IN_FLOOR_RATIO = 2.0
+PAGE_TARGET_MS = 150.0
+PAGE_TARGET_RATIO = 3.0
+# Pages whose query count grows with the data by design: the CSV export streams the whole register.
+GROWS_WITH_DATA = frozenset({"ropa_export"})
+# Whole-register downloads take seconds at full scale: timed as one person downloading them one after
+# another (DOWNLOADS times), not loaded by wrk at 10 users, which would time only the queue behind them
+# (and run into wrk's and gunicorn's time-outs).
+DOWNLOADS = 3
 VISIBILITY_TARGET_RATIO = 2.0
 CLAIM_TARGET_RATIO = 2.0
 PDF_TARGET_S = 1.0
@@ -176,8 +186,8 @@ class Server:
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=30)
 
-    def get(self, path: str, cookie: str | None, cookie_name: str) -> tuple[int, str]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+    def get(self, path: str, cookie: str | None, cookie_name: str, timeout: float = 30) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         headers = {"Cookie": f"{cookie_name}={cookie}"} if cookie else {}
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
@@ -204,9 +214,17 @@ def load_pages(url: str, measured: dict[str, Any], *, port: int, seconds: float,
     cookie_name = measured["cookie_name"]
     with Server(url, port) as server:
         for page in measured["pages"]:
-            status, body = server.get(page["path"], page["cookie"], cookie_name)
+            status, body = server.get(page["path"], page["cookie"], cookie_name, timeout=120)
             if status != 200 or page["expect"] not in body:
                 raise SystemExit(f"bench: {page['path']} answered {status} under gunicorn, not the page.")
+            if page["key"] in GROWS_WITH_DATA:
+                page["load"] = {"1": downloads(server, page, cookie_name)}
+                figures = page["load"]["1"]
+                log(
+                    f"{page['title']:<40}  1 user, {DOWNLOADS} downloads: median "
+                    f"{figures['p50_us'] / 1000:7.1f} ms  slowest {figures['p95_us'] / 1000:7.1f} ms"
+                )
+                continue
             header = f"Cookie: {cookie_name}={page['cookie']}" if page["cookie"] else None
             wrk(port, page["path"], header, max(USERS), warmup)
             page["load"] = {}
@@ -219,6 +237,20 @@ def load_pages(url: str, measured: dict[str, Any], *, port: int, seconds: float,
                     f"{page['title']:<40} {users:>2} user(s): p50 {figures['p50_us'] / 1000:7.1f} ms"
                     f"  p95 {figures['p95_us'] / 1000:7.1f} ms  {figures['rps']:6.1f} req/s"
                 )
+
+
+def downloads(server: Server, page: dict[str, Any], cookie_name: str) -> dict[str, Any]:
+    """A whole-register download, DOWNLOADS times one after another: the median and the slowest."""
+    timings = []
+    for _ in range(DOWNLOADS):
+        started = time.perf_counter()
+        status, body = server.get(page["path"], page["cookie"], cookie_name, timeout=120)
+        timings.append(time.perf_counter() - started)
+        if status != 200 or page["expect"] not in body:
+            raise SystemExit(f"bench: {page['path']} answered {status} under gunicorn, not the download.")
+    timings.sort()
+    median = timings[len(timings) // 2]
+    return {"p50_us": median * 1e6, "p95_us": timings[-1] * 1e6, "rps": 1 / median, "requests": DOWNLOADS}
 
 
 def machine() -> dict[str, str]:
@@ -269,7 +301,7 @@ def report(context: dict[str, Any]) -> tuple[str, list[str]]:
     full, small = context["full"], context["small"]
     small_queries = {page["key"]: page["queries"] for page in small["pages"]}
     floor = next(page for page in full["pages"] if page["key"] == FLOOR)
-    signed_in = next(page for page in full["pages"] if page["key"] == "bare_signed_in")
+    signed_in = next(page for page in full["pages"] if page["key"] == SIGNED_IN_FLOOR)
     misses: list[str] = []
     lines = [
         "# Benchmark results",
@@ -298,40 +330,58 @@ def report(context: dict[str, Any]) -> tuple[str, list[str]]:
         "",
         "Each page's p95 as a ratio to the p95 of a view returning a constant in the same server at the "
         "same concurrency: the anonymous bare view, and the same view behind the signed-in, MFA-verified "
-        "session every page of the product needs (its session, user and authenticator look-ups included). "
-        f"Targets: p95 at 10 users under {PAGE_TARGET_MS:.0f} ms and within {PAGE_TARGET_RATIO:g}x the bare "
-        "view's; the same query count on the small and the full database.",
+        "session every page of the product needs (its session, user, authenticator and roles read). "
+        f"Targets (issue 24): the signed-in floor within {SIGNED_IN_FLOOR_RATIO:g}x the anonymous one; "
+        f"every page within {PAGE_TARGET_RATIO:g}x the signed-in floor at 1 and at 10 users, and its p95 "
+        f"at 10 users under {PAGE_TARGET_MS:.0f} ms; the same query count on the small and the full "
+        "database (the CSV export excepted: it is the whole register, so it grows with it).",
         "",
         "| Page | As | Queries (small / full) | p50 @1 ms | p95 @1 ms | p50 @10 ms | p95 @10 ms | req/s @10 "
         "| p95 / anonymous floor @1, @10 | p95 / signed-in floor @1, @10 | Targets |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for page in full["pages"]:
+        if page["key"] in GROWS_WITH_DATA:
+            lines.append(download_row(page, small_queries[page["key"]], signed_in, misses))
+            continue
         one, ten = page["load"]["1"], page["load"]["10"]
         anonymous = [page["load"][users]["p95_us"] / floor["load"][users]["p95_us"] for users in ("1", "10")]
         behind_login = [
             page["load"][users]["p95_us"] / signed_in["load"][users]["p95_us"] for users in ("1", "10")
         ]
-        constant = small_queries[page["key"]] == page["queries"]
-        if page["key"] in {FLOOR, "bare_signed_in"}:
+        constant = small_queries[page["key"]] == page["queries"] or page["key"] in GROWS_WITH_DATA
+        if page["key"] == FLOOR:
             targets = "floor"
+        elif page["key"] == SIGNED_IN_FLOOR:
+            met = [ratio <= SIGNED_IN_FLOOR_RATIO for ratio in anonymous]
+            targets = (
+                f"floor; {SIGNED_IN_FLOOR_RATIO:g}x anonymous @1 {verdict(met[0])}, @10 {verdict(met[1])}"
+            )
+            for users, ratio, ok in zip(("1", "10"), anonymous, met, strict=True):
+                if not ok:
+                    misses.append(
+                        f"{page['title']}: p95 at {users} user(s) {ratio:.2f}x the anonymous floor "
+                        f"(target {SIGNED_IN_FLOOR_RATIO:g}x)"
+                    )
         else:
             fast = ten["p95_us"] / 1000 < PAGE_TARGET_MS
+            near = [ratio <= PAGE_TARGET_RATIO for ratio in behind_login]
             targets = (
-                f"{PAGE_TARGET_MS:.0f} ms {verdict(fast)}; {PAGE_TARGET_RATIO:g}x anonymous "
-                f"{verdict(anonymous[1] <= PAGE_TARGET_RATIO)}; {PAGE_TARGET_RATIO:g}x signed-in "
-                f"{verdict(behind_login[1] <= PAGE_TARGET_RATIO)}; queries {verdict(constant)}"
+                f"{PAGE_TARGET_MS:.0f} ms {verdict(fast)}; {PAGE_TARGET_RATIO:g}x signed-in @1 "
+                f"{verdict(near[0])}, @10 {verdict(near[1])}; queries {verdict(constant)}"
             )
+            where = profile_note(page)
+            for users, ratio, ok in zip(("1", "10"), behind_login, near, strict=True):
+                if not ok:
+                    misses.append(
+                        f"{page['title']}: p95 at {users} user(s) {ratio:.2f}x the signed-in floor "
+                        f"(target {PAGE_TARGET_RATIO:g}x){where}"
+                    )
             if not fast:
                 misses.append(
-                    f"{page['title']}: p95 at 10 users {ms(ten['p95_us'])} ms (target {PAGE_TARGET_MS:.0f})"
+                    f"{page['title']}: p95 at 10 users {ms(ten['p95_us'])} ms "
+                    f"(target under {PAGE_TARGET_MS:.0f}){where}"
                 )
-            for floor_name, ratio in (("anonymous", anonymous[1]), ("signed-in", behind_login[1])):
-                if ratio > PAGE_TARGET_RATIO:
-                    misses.append(
-                        f"{page['title']}: p95 at 10 users {ratio:.1f}x the {floor_name} bare view "
-                        f"(target {PAGE_TARGET_RATIO:g}x)"
-                    )
             if not constant:
                 misses.append(
                     f"{page['title']}: {small_queries[page['key']]} queries on the small database, "
@@ -343,6 +393,7 @@ def report(context: dict[str, Any]) -> tuple[str, list[str]]:
             f"{ms(ten['p95_us'])} | {ten['rps']:.0f} | {anonymous[0]:.2f}, {anonymous[1]:.2f} | "
             f"{behind_login[0]:.2f}, {behind_login[1]:.2f} | {targets} |"
         )
+    lines += profile_section(full)
     lines += concurrency_section(full, misses)
     lines += [
         "",
@@ -411,6 +462,73 @@ def report(context: dict[str, Any]) -> tuple[str, list[str]]:
     lines += ["", "## Targets missed", ""]
     lines += [f"- {miss}" for miss in misses] or ["None."]
     return "\n".join(lines) + "\n", misses
+
+
+def download_row(
+    page: dict[str, Any], small_queries: int, signed_in: dict[str, Any], misses: list[str]
+) -> str:
+    """A whole-register download's row: one person, DOWNLOADS downloads, against the signed-in floor at 1."""
+    one = page["load"]["1"]
+    ratio = one["p95_us"] / signed_in["load"]["1"]["p95_us"]
+    fast = one["p95_us"] / 1000 < PAGE_TARGET_MS
+    near = ratio <= PAGE_TARGET_RATIO
+    where = profile_note(page)
+    if not near:
+        misses.append(
+            f"{page['title']}: slowest of {DOWNLOADS} downloads {ratio:.1f}x the signed-in floor's p95 at "
+            f"1 user (target {PAGE_TARGET_RATIO:g}x){where}"
+        )
+    if not fast:
+        misses.append(
+            f"{page['title']}: slowest of {DOWNLOADS} downloads {ms(one['p95_us'])} ms "
+            f"(target under {PAGE_TARGET_MS:.0f}){where}"
+        )
+    return (
+        f"| {page['title']} | {page['persona']} | {small_queries} / {page['queries']} | "
+        f"{ms(one['p50_us'])} | {ms(one['p95_us'])} | (not loaded) | (not loaded) | (not loaded) | - | "
+        f"{ratio:.2f}, - | "
+        f"{DOWNLOADS} downloads one after another (median, slowest); {PAGE_TARGET_MS:.0f} ms "
+        f"{verdict(fast)}; {PAGE_TARGET_RATIO:g}x signed-in @1 {verdict(near)}; queries grow with the "
+        "register by design |"
+    )
+
+
+def profile_note(page: dict[str, Any]) -> str:
+    """Where the page's time goes in process, for a miss: what would close it starts there."""
+    found = page.get("profile")
+    if not found:
+        return ""
+    return (
+        f"; in process {found['median_ms']:.0f} ms alone, {found['sql_ms']:.0f} ms of it in "
+        f"{page['queries']} queries (slowest {found['slowest_ms']:.0f} ms)"
+    )
+
+
+def profile_section(full: dict[str, Any]) -> list[str]:
+    """Each page loaded alone in process: its time, the share in SQL, its slowest statement."""
+    profiled = [page for page in full["pages"] if page.get("profile")]
+    if not profiled:
+        return []
+    lines = [
+        "",
+        "### Where each page's time goes, in process with no other load",
+        "",
+        "Median of 5 loads through Django's test client on the full database (the same middleware, no "
+        "HTTP server): the whole load, the part inside SQL (timed around each statement), and the "
+        "slowest statement of the last load. A page whose time is mostly outside SQL is closed by "
+        "rendering less or caching; one mostly inside SQL by its slowest query.",
+        "",
+        "| Page | In process ms | In SQL ms | Queries | Slowest query ms | Slowest query |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for page in profiled:
+        found = page["profile"]
+        statement = " ".join(found["slowest_sql"].split())[:120].replace("|", "\\|")
+        lines.append(
+            f"| {page['title']} | {found['median_ms']:.1f} | {found['sql_ms']:.1f} | {page['queries']} | "
+            f"{found['slowest_ms']:.1f} | `{statement}` |"
+        )
+    return lines
 
 
 def concurrency_section(full: dict[str, Any], misses: list[str]) -> list[str]:

@@ -136,6 +136,9 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL this app understands: {exc}") from exc
 SILENCED_SYSTEM_CHECKS: list[str] = []
+# The session's one query is a prepared statement, planned once per connection
+# (igportal/accounts/session_store.py); off behind a transaction pooler that cannot keep them.
+PREPARED_SESSION_QUERY = env.flag("DB_PREPARED_SESSION_QUERY", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite keeps no persistent connections worth reusing and locks on long-lived ones.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -18,11 +18,14 @@ from requests_app.models import (
     AccessRequest,
     AuditEvent,
     DataFlow,
+    InformationAsset,
     OrganisationSettings,
+    Processor,
     RequestStatus,
     SharingAgreement,
     SharingRequest,
     SharingRequestGroupObjectPermission,
+    SignOff,
 )
 from tests.conftest import ClientFor
 
@@ -49,9 +52,22 @@ def test_the_counts_follow_the_scale(seeded: dict[str, int]) -> None:
     assert seeded["reminder_milestones_due_unclaimed"] >= 1
     # Every queue has work, and most requests were decided long ago.
     statuses = set(SharingRequest.objects.values_list("status", flat=True))
-    # Every status but the asset owner's stage: the seeder has no information assets yet (issue 18's
-    # benchmark item, still open), and that stage exists only for requests drawing on one.
-    assert set(RequestStatus.values) - {RequestStatus.AWAITING_IAO} <= statuses
+    # Every status, the asset owner's stage too: some requests draw on a registered asset.
+    assert set(RequestStatus.values) <= statuses
+    # 2,000 assets and 500 processors at full scale; the owners sign the requests drawing on them first.
+    assert seeded["information_assets"] == InformationAsset.objects.count() == 4
+    assert seeded["processors"] == Processor.objects.count() == 1
+    waiting_owner = SharingRequest.objects.filter(status=RequestStatus.AWAITING_IAO)
+    assert waiting_owner.exists() and all(request.assets.exists() for request in waiting_owner)
+    for request in waiting_owner:
+        (asset,) = request.assets.all()
+        assert request.stages[0] == "iao" and asset.status == "active"
+        assert request.requester_id != asset.owner_id
+        assert asset.owner.has_perm("requests_app.view_sharingrequest", request)
+    owner_signed = SignOff.objects.filter(stage="iao")
+    assert owner_signed.exists()
+    assert all(s.request.assets.get().may_sign_for(s.signer_id) for s in owner_signed)
+    assert DataFlow.objects.exclude(asset=None).exists()
     waiting = ["draft", "submitted", "ig_review", "changes_requested", "awaiting_caldicott", "awaiting_siro"]
     assert SharingRequest.objects.exclude(status__in=waiting).count() > 150
 
@@ -125,3 +141,19 @@ def test_the_seed_refuses_a_database_not_named_for_benchmarks() -> None:
     with pytest.raises(SeedRefused, match="starts with 'igportal_bench'"):
         seed(scale=SCALE, log=lambda line: None)
     assert not SharingRequest.objects.exists()
+
+
+@pytest.mark.urls("bench.urls")
+def test_every_page_the_load_generator_times_answers_on_the_seed(seeded: dict[str, int]) -> None:
+    from bench.probe import count_queries, pages, verified_session
+
+    people: dict[str, Any] = personas()
+    cookies = {key: verified_session(people[key]) for key in ("requester", "caldicott", "dpo")}
+    keys = set()
+    for page in pages(people):
+        # Raises when the page answers other than 200 with the text that shows it is the page.
+        measured = count_queries(page, cookies.get(page.persona), profile_rounds=1)
+        assert measured["queries"] >= (1 if page.persona else 0)
+        assert 0 <= measured["profile"]["sql_ms"] <= measured["profile"]["median_ms"]
+        keys.add(page.key)
+    assert {"asset_register", "ropa", "ropa_export", "access_statistics", "override_list"} <= keys

@@ -94,3 +94,28 @@ def test_a_removed_authenticator_sends_the_next_request_to_verify_again(
     response = client.get(reverse("request_list"))
     assert response.status_code == 302 and reverse("login") not in response["Location"]
     assert reverse("mfa_setup") in response["Location"] or reverse("mfa_verify") in response["Location"]
+
+
+def _prepared_session_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall() if "usersession" in row[0]]
+
+
+def test_the_session_query_is_planned_once_per_connection_and_still_reads_the_rows_as_they_are(
+    client_for: ClientFor, requester: User
+) -> None:
+    client = client_for(requester)
+    assert client.get(reverse("request_list")).status_code == 200
+    # A server-side prepared statement on this connection: PostgreSQL plans it once, not per request.
+    assert len(_prepared_session_statements()) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("request_list")).status_code == 200
+    assert len(_prepared_session_statements()) == 1
+    # Logged and counted like any other query, with its text and the session's key in it.
+    (logged,) = [query["sql"] for query in queries if "requests_app_usersession" in (query["sql"] or "")]
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value in logged
+    # Prepared is not cached: the rows are read each time, so a deactivation counts at once.
+    User.objects.filter(pk=requester.pk).update(is_active=False)
+    response = client.get(reverse("request_list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
