@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from igportal.forms import LongSelect, NHSFormMixin
+from igportal.forms import LongSelect, NHSFormMixin, OneQueryModelChoiceField
 from igportal.roles import IG_TEAM, role_holders
 from necessity.rules import PurposeCategory, TransferMethod, Urgency, choices
 from requests_app.models import Decision, Organisation, OverrideKind, RequestStatus, SignOffStage
@@ -91,7 +91,7 @@ class AddStageForm(NHSFormMixin, forms.Form):
 
 
 class AssignForm(NHSFormMixin, forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = OneQueryModelChoiceField(
         label="Assign to",
         required=False,
         queryset=User.objects.none(),
@@ -111,7 +111,7 @@ class QueueFilterForm(NHSFormMixin, forms.Form):
         label="Purpose", required=False, choices=(("", "Any"), *choices(PurposeCategory))
     )
     urgency = forms.ChoiceField(label="Urgency", required=False, choices=(("", "Any"), *choices(Urgency)))
-    recipient = forms.ModelChoiceField(
+    recipient = OneQueryModelChoiceField(
         label="Organisation",
         required=False,
         # The filter needs only each organisation's id and name; a full row costs four times as much.

@@ -37,7 +37,11 @@ def _page(client: Client, url: str) -> tuple[list[str], str]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
-    return [query["sql"] for query in captured.captured_queries], response.content.decode()
+    queries = [query["sql"] for query in captured.captured_queries]
+    # A select's options come from one plain SELECT, never a server-side cursor (DECLARE, FETCH, FETCH,
+    # CLOSE: four round trips for a few dozen rows; igportal/forms.py OneQueryChoiceIterator).
+    assert not [sql for sql in queries if sql.lstrip().upper().startswith("DECLARE")], queries
+    return queries, response.content.decode()
 
 
 def _same_queries_at_3_and_30(client: Client, url: str, add: Callable[[int], None]) -> tuple[int, str]:
