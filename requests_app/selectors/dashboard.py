@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Model, Q
+from django.db.models import Count, F, Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,36 +97,71 @@ def status_counts() -> dict[type[Model], dict[str, int]]:
     return counts
 
 
+def count_each(**querysets: QuerySet[Any]) -> dict[str, int]:
+    """How many rows each queryset has, all counted in one statement.
+
+    Each is its own ``SELECT count(*)``, so PostgreSQL answers each from the index made for it (an
+    index-only scan of the few rows concerned) rather than one pass over the table with a FILTER per
+    count; and the dashboard's dozen counts cost one round trip and one plan rather than eight.
+    """
+    columns: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets.values():
+        sql, values = queryset.order_by().values("pk").query.sql_with_params()
+        columns.append(f"(SELECT count(*) FROM ({sql}) AS counted)")  # noqa: S608 - the ORM's own SQL; values stay parameters
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    return {name: int(total) for name, total in zip(querysets, row, strict=True)}
+
+
 def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[RegisterSummary]:
     """One card per register: entries per status from the kept counts; what depends on today's date
-    (overdue reviews, the ICO's clock, this year) from queries that touch only the rows concerned."""
+    (overdue reviews, the ICO's clock, this year) counted in one statement over the rows concerned."""
     year_start = today.replace(month=1, day=1)
     statuses = status_counts()
-    disclosures = Disclosure.objects.aggregate(
-        this_year=Count("pk", filter=Q(kind=DisclosureKind.DISCLOSURE, disclosed_on__gte=year_start)),
-        refused=Count("pk", filter=Q(kind=DisclosureKind.REFUSAL, disclosed_on__gte=year_start)),
-        outside=Count("pk", filter=Q(request__isnull=True, disclosed_on__gte=year_start)),
-    )
-    flows = _flow_counts(today, statuses[DataFlow])
-    isa_statuses = statuses[AgreementVersion]
-    agreements = AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE).aggregate(
-        overdue=Count("pk", filter=Q(review_on__lt=today)),
-        ending=Count("pk", filter=Q(end_on__gte=today, end_on__lte=today + datetime.timedelta(days=90))),
-    )
+    this_year = Disclosure.objects.filter(disclosed_on__gte=year_start)
+    active = AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE)
     lapsed = Organisation.objects.filter(lapsed_assurance(today))
-    agreements["lapsed"] = (
-        AgreementVersion.objects.filter(
+    counted = count_each(
+        disclosures=this_year.filter(kind=DisclosureKind.DISCLOSURE),
+        refusals=this_year.filter(kind=DisclosureKind.REFUSAL),
+        outside=this_year.filter(request__isnull=True),
+        flows_overdue=DataFlow.objects.filter(flow_selectors.review_overdue(today)),
+        flows_reassess=DataFlow.objects.filter(Q(needs_reassessment=True) & ~Q(status=DataFlowStatus.ENDED)),
+        flows_lapsed=DataFlow.objects.filter(
+            status__in=[DataFlowStatus.ACTIVE, DataFlowStatus.SUSPENDED, DataFlowStatus.AWAITING_ISA],
+            recipient__in=lapsed,
+        ),
+        agreements_overdue=active.filter(review_on__lt=today),
+        agreements_ending=active.filter(end_on__gte=today, end_on__lte=today + datetime.timedelta(days=90)),
+        agreements_lapsed=AgreementVersion.objects.filter(
             status__in=[AgreementStatus.ACTIVE, AgreementStatus.AWAITING_SIGNATURES], parties__in=lapsed
-        )
-        .distinct()
-        .count()
+        ).distinct(),
+        dpias_overdue=Dpia.objects.filter(dpia_selectors.review_overdue(today)),
+        incidents_running=Incident.objects.filter(
+            incident_selectors.ico_clock_running() & Q(aware_at__gte=now - ICO_DEADLINE)
+        ),
+        incidents_overdue=Incident.objects.filter(incident_selectors.ico_overdue(now)),
+        incidents_this_year=Incident.objects.filter(aware_at__date__gte=year_start),
+        unsent=ConsentWithdrawalNotice.objects.filter(email="", notified_at__isnull=True),
     )
-    agreements["signatures"] = isa_statuses.get(AgreementStatus.AWAITING_SIGNATURES, 0)
-    flows["lapsed"] = DataFlow.objects.filter(
-        status__in=[DataFlowStatus.ACTIVE, DataFlowStatus.SUSPENDED, DataFlowStatus.AWAITING_ISA],
-        recipient__in=lapsed,
-    ).count()
-    agreements |= {
+    disclosures = {
+        "this_year": counted["disclosures"],
+        "refused": counted["refusals"],
+        "outside": counted["outside"],
+    }
+    flows = _flow_counts(
+        statuses[DataFlow], overdue=counted["flows_overdue"], reassess=counted["flows_reassess"]
+    )
+    flows["lapsed"] = counted["flows_lapsed"]
+    isa_statuses = statuses[AgreementVersion]
+    agreements = {
+        "overdue": counted["agreements_overdue"],
+        "ending": counted["agreements_ending"],
+        "lapsed": counted["agreements_lapsed"],
+        "signatures": isa_statuses.get(AgreementStatus.AWAITING_SIGNATURES, 0),
         "active": isa_statuses.get(AgreementStatus.ACTIVE, 0),
         "awaiting": isa_statuses.get(AgreementStatus.AWAITING_CALDICOTT, 0),
         "drafts": isa_statuses.get(AgreementStatus.DRAFT, 0),
@@ -135,18 +171,15 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
         "advice": dpia_statuses.get(DpiaStatus.AWAITING_DPO, 0),
         "siro": dpia_statuses.get(DpiaStatus.AWAITING_SIRO, 0),
         "drafts": dpia_statuses.get(DpiaStatus.DRAFT, 0),
-        "overdue": Dpia.objects.filter(dpia_selectors.review_overdue(today)).count(),
+        "overdue": counted["dpias_overdue"],
     }
-    incidents = Incident.objects.aggregate(
-        running=Count(
-            "pk",
-            filter=incident_selectors.ico_clock_running() & Q(aware_at__gte=now - ICO_DEADLINE),
-        ),
-        overdue=Count("pk", filter=incident_selectors.ico_overdue(now)),
-        this_year=Count("pk", filter=Q(aware_at__date__gte=year_start)),
-    )
-    incidents["open"] = statuses[Incident].get(IncidentStatus.OPEN, 0)
-    unsent = ConsentWithdrawalNotice.objects.filter(email="", notified_at__isnull=True).count()
+    incidents = {
+        "running": counted["incidents_running"],
+        "overdue": counted["incidents_overdue"],
+        "this_year": counted["incidents_this_year"],
+        "open": statuses[Incident].get(IncidentStatus.OPEN, 0),
+    }
+    unsent = counted["unsent"]
     return [
         RegisterSummary(
             "Disclosure log",
@@ -266,19 +299,14 @@ def register_summaries(*, today: datetime.date, now: datetime.datetime) -> list[
     ]
 
 
-def _flow_counts(today: datetime.date, by_status: dict[str, int]) -> dict[str, int]:
-    """The flow card: entries per status as kept; overdue reviews and reassessments from those flows."""
-    reassess = Q(needs_reassessment=True) & ~Q(status=DataFlowStatus.ENDED)
-    overdue = flow_selectors.review_overdue(today)
-    dated = DataFlow.objects.filter(overdue | reassess).aggregate(
-        overdue=Count("pk", filter=overdue), reassess=Count("pk", filter=reassess)
-    )
+def _flow_counts(by_status: dict[str, int], *, overdue: int, reassess: int) -> dict[str, int]:
+    """The flow card: entries per status as kept; overdue reviews and reassessments as counted."""
     return {
         "active": by_status.get(DataFlowStatus.ACTIVE, 0),
         "awaiting": by_status.get(DataFlowStatus.AWAITING_ISA, 0),
         "suspended": by_status.get(DataFlowStatus.SUSPENDED, 0),
-        "overdue": dated["overdue"],
-        "reassess": dated["reassess"],
+        "overdue": overdue,
+        "reassess": reassess,
     }
 
 

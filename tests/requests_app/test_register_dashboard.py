@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -13,9 +14,21 @@ from django.utils import timezone
 
 from requests_app.charts import horizontal_bars, last_months, stacked_columns
 from requests_app.csv_export import csv_cell, csv_lines
-from requests_app.models import AgreementStatus, DataFlowStatus, DpiaStatus, RequestStatus
+from requests_app.models import (
+    AgreementStatus,
+    AgreementVersion,
+    DataFlow,
+    DataFlowStatus,
+    Dpia,
+    DpiaStatus,
+    Incident,
+    RequestStatus,
+)
+from requests_app.selectors import flows as flow_selectors
+from requests_app.selectors import incidents as incident_selectors
 from requests_app.selectors.dashboard import (
     CHARTS_FRESH_SECONDS,
+    count_each,
     deadlines_met_chart,
     requests_by_outcome_chart,
 )
@@ -27,6 +40,7 @@ from tests.factories import (
     make_flow,
     make_incident,
     make_request,
+    partner_with_signatory,
 )
 from tests.igportal.test_security_headers import INLINE_HANDLER, INLINE_SCRIPT, INLINE_STYLE
 
@@ -268,3 +282,38 @@ def test_the_charts_are_kept_for_minutes_and_say_when_they_were_counted(
     with mock.patch("django.core.cache.backends.locmem.time.time", return_value=later.timestamp()):
         recounted = client.get(reverse("register_dashboard")).content.decode()
     assert "2 submitted sharing requests: " in recounted
+
+
+@pytest.mark.django_db
+def test_the_dated_counts_take_one_statement_and_equal_counting_each_alone(
+    requester: User, ig_officer: User, django_assert_num_queries: Any
+) -> None:
+    today = timezone.localdate()
+    past = today - datetime.timedelta(days=10)
+    make_flow(requester=requester, created_by=ig_officer, next_review_on=past)
+    make_flow(requester=requester, created_by=ig_officer, needs_reassessment=True)
+    make_flow(
+        requester=requester, created_by=ig_officer, needs_reassessment=True, status=DataFlowStatus.ENDED
+    )
+    two_parties = [partner_with_signatory(), partner_with_signatory()]
+    make_agreement(author=ig_officer, status=AgreementStatus.ACTIVE, review_on=past, parties=two_parties)
+    make_agreement(author=ig_officer, status=AgreementStatus.ACTIVE, review_on=past)
+    make_incident(reported_by=ig_officer, aware_at=timezone.now() - datetime.timedelta(hours=100))
+    querysets = {
+        "flows_overdue": DataFlow.objects.filter(flow_selectors.review_overdue(today)),
+        "flows_reassess": DataFlow.objects.filter(needs_reassessment=True).exclude(
+            status=DataFlowStatus.ENDED
+        ),
+        # a join that repeats rows, counted once each as .distinct().count() does
+        "with_parties": AgreementVersion.objects.filter(parties__isnull=False).distinct(),
+        "party_rows": AgreementVersion.objects.filter(parties__isnull=False),
+        "overdue_incidents": Incident.objects.filter(incident_selectors.ico_overdue(timezone.now())),
+        "none": Dpia.objects.all(),
+    }
+    expected = {name: queryset.count() for name, queryset in querysets.items()}
+    with django_assert_num_queries(1):
+        counted = count_each(**querysets)
+    assert counted == expected
+    assert expected["flows_overdue"] == 1 and expected["flows_reassess"] == 1
+    assert (expected["with_parties"], expected["party_rows"]) == (2, 3)
+    assert expected["overdue_incidents"] == 1 and expected["none"] == 0
