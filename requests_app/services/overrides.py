@@ -16,7 +16,7 @@ decision, calls ``transition`` once, and writes what the sign-off departed from 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,15 +133,23 @@ class DecisionTerms:
         return "\n".join(lines)
 
 
-def _previous_kept(assessment: Assessment) -> list[str] | None:
-    """The conditions the last approving stage kept, which the next stage starts from."""
-    last = assessment.signoffs.filter(decision__in=APPROVALS).order_by("-signed_at", "-id").first()
+def _previous_kept(assessment: Assessment, signoffs: Iterable[SignOff] | None = None) -> list[str] | None:
+    """The conditions the last approving stage kept, which the next stage starts from.
+
+    ``signoffs``: every sign-off of ``assessment``, when the caller has them already (the request page
+    reads them for its stage rows); the last approving one is then found among them, not asked for.
+    """
+    if signoffs is None:
+        last = assessment.signoffs.filter(decision__in=APPROVALS).order_by("-signed_at", "-id").first()
+    else:
+        approving = [signoff for signoff in signoffs if signoff.decision in APPROVALS]
+        last = max(approving, key=lambda signoff: (signoff.signed_at, signoff.pk), default=None)
     return [condition["key"] for condition in last.kept_conditions] if last is not None else None
 
 
-def starting_conditions(assessment: Assessment) -> list[str]:
+def starting_conditions(assessment: Assessment, signoffs: Iterable[SignOff] | None = None) -> list[str]:
     """The condition keys a decision form starts ticked: all the engine's, or what the last stage kept."""
-    previous = _previous_kept(assessment)
+    previous = _previous_kept(assessment, signoffs)
     return previous if previous is not None else [c["key"] for c in engine_conditions(assessment)]
 
 

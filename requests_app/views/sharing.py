@@ -27,6 +27,7 @@ from requests_app.models import (
     Assessment,
     RequestStatus,
     SharingRequest,
+    SignOff,
     SignOffStage,
 )
 from requests_app.permissions import (
@@ -150,12 +151,8 @@ def _earlier_assessments(
     )
 
 
-def _stage_rows(sharing_request: SharingRequest, assessment: Assessment | None) -> list[dict[str, Any]]:
-    signed = (
-        {signoff.stage: signoff for signoff in assessment.signoffs.select_related("signer", "on_behalf_of")}
-        if assessment
-        else {}
-    )
+def _stage_rows(sharing_request: SharingRequest, signoffs: list[SignOff]) -> list[dict[str, Any]]:
+    signed = {signoff.stage: signoff for signoff in signoffs}
     current = current_stage(sharing_request)
     return [
         {"label": SignOffStage(stage).label, "signoff": signed.get(stage), "current": stage == current}
@@ -268,13 +265,20 @@ def render_request_page(
     can_decide = any(action.is_decision for action in actions)
     ig_team = is_ig_team(user) and sharing_request.requester_id != user.pk
     current = STEPS_BY_NAME.get(sharing_request.current_step)
+    # The latest assessment's sign-offs, read once: the stage rows show them, and the signer's form
+    # starts from the conditions the last approving stage kept.
+    signoffs = (
+        list(assessment.signoffs.select_related("signer", "on_behalf_of"))
+        if assessment is not None and (sharing_request.stages or can_decide)
+        else []
+    )
     context: dict[str, Any] = {
         "sharing_request": sharing_request,
         **_assessment_context(assessment),
         "earlier_assessments": _earlier_assessments(sharing_request, assessment),
         "history": sharing_request.history.select_related("actor"),
         "comments": sharing_request.comments.select_related("author"),
-        "stages": _stage_rows(sharing_request, assessment) if sharing_request.stages else [],
+        "stages": _stage_rows(sharing_request, signoffs) if sharing_request.stages else [],
         # The registered assets the request draws on: their owner signs first.
         "assets": sharing_request.assets.select_related("owner").order_by("name"),
         "can_edit": can_edit_answers(user, sharing_request),
@@ -284,7 +288,9 @@ def render_request_page(
         "actions": page_actions(user, sharing_request, actions, forms),
         "can_route": ig_team and sharing_request.status in OPEN_STATUSES,
         "error": error,
-        "decision_form": decision_form_for(sharing_request, assessment=assessment) if can_decide else None,
+        "decision_form": decision_form_for(sharing_request, assessment=assessment, signoffs=signoffs)
+        if can_decide
+        else None,
         "comment_form": CommentForm(),
         "add_stage_form": AddStageForm(stages=addable_stages(sharing_request)),
         "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
@@ -344,11 +350,17 @@ def _fire(
 
 
 def decision_form_for(
-    sharing_request: SharingRequest, data: Any = None, *, assessment: Assessment | None
+    sharing_request: SharingRequest,
+    data: Any = None,
+    *,
+    assessment: Assessment | None,
+    signoffs: list[SignOff] | None = None,
 ) -> DecisionForm:
-    """The signer's form: the latest assessment's conditions, ticked as the last stage left them."""
+    """The signer's form: the latest assessment's conditions, ticked as the last stage left them.
+
+    ``signoffs``: every sign-off of ``assessment``, when the caller has read them already."""
     conditions = engine_conditions(assessment) if assessment is not None else []
-    initial = {"kept_conditions": starting_conditions(assessment)} if assessment is not None else {}
+    initial = {"kept_conditions": starting_conditions(assessment, signoffs)} if assessment is not None else {}
     return DecisionForm(data, engine_conditions=conditions, initial=initial)
 
 

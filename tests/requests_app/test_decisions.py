@@ -28,7 +28,12 @@ from requests_app.models import (
     SignOff,
 )
 from requests_app.services.documents import decision_record_render
-from requests_app.services.overrides import engine_conditions, reason_is_substantial, sharing_request_decide
+from requests_app.services.overrides import (
+    engine_conditions,
+    reason_is_substantial,
+    sharing_request_decide,
+    starting_conditions,
+)
 from requests_app.services.workflow import request_comment_add, transition
 from tests.conftest import ClientFor
 from tests.factories import make_request
@@ -384,3 +389,42 @@ def test_the_flow_form_leaves_out_removed_items_and_starts_pseudonymised(
     assert f'name="data_items" type="checkbox" value="{nhs_number}"' in page
     assert '<option value="secure_file_transfer" selected>' in page
     assert '<option value="pseudonymised" selected>' in page
+
+
+def test_the_next_signer_starts_from_the_last_approval_whether_or_not_the_sign_offs_are_read_already(
+    requester: User, ig_officer: User, caldicott: User
+) -> None:
+    request = make_request(requester=requester, status=S.IG_REVIEW)
+    assessment = request.assessments.get()
+    engine_keys = [condition["key"] for condition in engine_conditions(assessment)]
+
+    def both() -> tuple[list[str], list[str]]:
+        # asked for (the decide view) and found among the sign-offs the request page has read
+        return starting_conditions(assessment), starting_conditions(
+            assessment, list(assessment.signoffs.all())
+        )
+
+    assert both() == (engine_keys, engine_keys)
+    sharing_request_decide(
+        sharing_request=request,
+        actor=ig_officer,
+        decision="approve_with_conditions",
+        kept_keys=POLICE_KEPT,
+        required_method="secure_email",
+        reasons="Necessary for the enquiry, as the police form sets out.",
+    )
+    assert both() == (POLICE_KEPT, POLICE_KEPT)
+    # A later approval keeping less, then a refusal: the later approval is where the next stage starts.
+    later = SignOff.objects.create(
+        request=request,
+        assessment=assessment,
+        stage="caldicott_guardian",
+        decision="approve_with_conditions",
+        signer=caldicott,
+        kept_conditions=[{"key": "R-POLICE-RECORD"}],
+    )
+    SignOff.objects.create(
+        request=request, assessment=assessment, stage="siro", decision="reject", signer=caldicott
+    )
+    assert later.signed_at > SignOff.objects.get(stage="ig_dpo").signed_at
+    assert both() == (["R-POLICE-RECORD"], ["R-POLICE-RECORD"])
