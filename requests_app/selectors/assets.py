@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, overload
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
-from igportal.people import display_name
+from igportal.people import display_name, display_name_from
 from requests_app.models import (
     AgreementStatus,
     AgreementVersion,
@@ -208,99 +209,163 @@ class RopaRow:
 
 
 ROPA_KINDS = {"holding": "Holding", "sharing": "Sharing"}
+# The words for each purpose, as ``get_purpose_category_display`` gives them (translated when used).
+_PURPOSES: dict[str, Any] = dict(DataFlow._meta.get_field("purpose_category").flatchoices)
 
 
+@cache
 def _basis_parts(art6: str, art9: str, confidentiality: str) -> tuple[str, str, str]:
+    """The three bases in words; a handful of combinations, so each is worded once per process."""
     words = legal_bases(art6, "", "")
     art9_words = legal_bases("", art9, "")
     common = legal_bases("", "", confidentiality)
     return (words[0] if words else "", art9_words[0] if art9_words else "", common[0] if common else "")
 
 
-def _asset_row(asset: InformationAsset) -> RopaRow:
-    processors = [p.name for p in asset.processors.all()]
-    contracts = [p.contract_end_on for p in asset.processors.all() if p.contract_end_on is not None]
-    art6, art9, common = _basis_parts(asset.art6, asset.art9, asset.confidentiality_basis)
+# The record is read as columns (``values()``), never as model instances, and what an activity has many
+# of (processors, data items, the ISA version in force) comes with its row as correlated subqueries: the
+# whole record is one query per kind of activity, however many activities or chunks it streams in.
+
+
+def _processors_of(asset: str) -> QuerySet[Processor]:
+    return Processor.objects.filter(assets=OuterRef(asset)).order_by("name", "id")
+
+
+def _owner_columns(prefix: str) -> tuple[str, ...]:
+    return (f"{prefix}__first_name", f"{prefix}__last_name", f"{prefix}__username")
+
+
+def _owner(row: dict[str, Any], prefix: str) -> str:
+    return display_name_from(
+        row[f"{prefix}__first_name"], row[f"{prefix}__last_name"], row[f"{prefix}__username"]
+    )
+
+
+_ASSET_COLUMNS = (
+    "reference",
+    "name",
+    "description",
+    "data_subjects",
+    "data_categories",
+    "special_category",
+    "art6",
+    "art9",
+    "confidentiality_basis",
+    "retention_period",
+    "retention_authority",
+    "security_measures",
+    *_owner_columns("owner"),
+)
+
+
+def _asset_row(asset: dict[str, Any]) -> RopaRow:
+    processors = "; ".join(asset["processor_names"])
+    art6, art9, common = _basis_parts(asset["art6"], asset["art9"], asset["confidentiality_basis"])
     return RopaRow(
-        reference=asset.reference,
-        activity=asset.name,
+        reference=asset["reference"],
+        activity=asset["name"],
         kind=ROPA_KINDS["holding"],
-        asset=asset.reference,
-        owner=display_name(asset.owner),
-        purpose=asset.description,
-        data_subjects=asset.data_subjects,
-        personal_data=asset.data_categories,
-        special_category=asset.special_category,
+        asset=asset["reference"],
+        owner=_owner(asset, "owner"),
+        purpose=asset["description"],
+        data_subjects=asset["data_subjects"],
+        personal_data=asset["data_categories"],
+        special_category=asset["special_category"],
         art6=art6,
         art9=art9,
         confidentiality=common,
         # Processors are recipients too [UK GDPR Art 4(9)].
-        recipients="; ".join(processors),
-        processors="; ".join(processors),
-        retention=f"{asset.retention_period} ({asset.retention_authority})",
-        security_measures=asset.security_measures,
-        agreement="; ".join(p.contract_reference for p in asset.processors.all() if p.contract_reference),
-        agreement_ends=min(contracts) if contracts else None,
+        recipients=processors,
+        processors=processors,
+        retention=f"{asset['retention_period']} ({asset['retention_authority']})",
+        security_measures=asset["security_measures"],
+        agreement="; ".join(asset["processor_contracts"]),
+        agreement_ends=asset["processor_contract_ends"],
     )
 
 
-def _flow_row(flow: DataFlow) -> RopaRow:
-    asset = flow.asset
-    in_force: list[AgreementVersion] = list(flow.agreement.versions.all()) if flow.agreement else []
-    art6, art9, common = _basis_parts(flow.art6, flow.art9, flow.confidentiality_basis)
+_FLOW_COLUMNS = (
+    "reference",
+    "name",
+    "source_asset",
+    "purpose_category",
+    "purpose",
+    "art6",
+    "art9",
+    "confidentiality_basis",
+    "recipient__name",
+    "agreement__reference",
+    "asset_id",
+    "asset__reference",
+    "asset__data_subjects",
+    "asset__special_category",
+    "asset__retention_period",
+    "asset__retention_authority",
+    "asset__security_measures",
+    *_owner_columns("asset__owner"),
+    *_owner_columns("asset_owner"),
+)
+
+
+def _flow_row(flow: dict[str, Any]) -> RopaRow:
+    held = flow["asset_id"] is not None
+    art6, art9, common = _basis_parts(flow["art6"], flow["art9"], flow["confidentiality_basis"])
+    purpose = _PURPOSES.get(flow["purpose_category"], flow["purpose_category"])
     return RopaRow(
-        reference=flow.reference,
-        activity=flow.name,
+        reference=flow["reference"],
+        activity=flow["name"],
         kind=ROPA_KINDS["sharing"],
-        asset=asset.reference if asset else flow.source_asset,
-        owner=display_name(asset.owner if asset else flow.asset_owner),
-        purpose=f"{flow.get_purpose_category_display()}: {flow.purpose}".rstrip(": "),
-        data_subjects=asset.data_subjects if asset else "",
-        personal_data="; ".join(item.name for item in flow.data_items.all()),
-        special_category=bool(asset.special_category if asset else flow.art9 and flow.art9 != "none"),
+        asset=flow["asset__reference"] if held else flow["source_asset"],
+        owner=_owner(flow, "asset__owner" if held else "asset_owner"),
+        purpose=f"{purpose}: {flow['purpose']}".rstrip(": "),
+        data_subjects=flow["asset__data_subjects"] if held else "",
+        personal_data="; ".join(flow["data_item_names"]),
+        special_category=bool(
+            flow["asset__special_category"] if held else flow["art9"] and flow["art9"] != "none"
+        ),
         art6=art6,
         art9=art9,
         confidentiality=common,
-        recipients=flow.recipient.name,
-        processors="; ".join(p.name for p in asset.processors.all()) if asset else "",
-        retention=f"{asset.retention_period} ({asset.retention_authority})" if asset else "",
-        security_measures=asset.security_measures if asset else "",
-        agreement=flow.agreement.reference if flow.agreement and in_force else "",
-        agreement_ends=in_force[0].end_on if in_force else None,
+        recipients=flow["recipient__name"],
+        processors="; ".join(flow["processor_names"]) if held else "",
+        retention=f"{flow['asset__retention_period']} ({flow['asset__retention_authority']})" if held else "",
+        security_measures=flow["asset__security_measures"] if held else "",
+        agreement=flow["agreement__reference"] if flow["agreement_in_force"] else "",
+        agreement_ends=flow["agreement_ends"],
     )
 
 
 def _ropa_assets(
     *, search: str, owner: AbstractBaseUser | None, special_category: bool
-) -> QuerySet[InformationAsset]:
+) -> QuerySet[InformationAsset, dict[str, Any]]:
     """The assets held for their purposes: every one not retired, filtered in the database."""
-    assets = (
-        InformationAsset.objects.exclude(status=AssetStatus.RETIRED)
-        .select_related("owner")
-        .prefetch_related(Prefetch("processors", Processor.objects.order_by("name")))
-        .order_by("reference")
-    )
+    assets = InformationAsset.objects.exclude(status=AssetStatus.RETIRED)
     if search:
         assets = assets.filter(Q(reference__icontains=search) | Q(name__icontains=search))
     if owner is not None:
         assets = assets.filter(owner_id=owner.pk)
     if special_category:
         assets = assets.filter(special_category=True)
-    return assets
+    processors = _processors_of("pk")
+    return assets.values(
+        *_ASSET_COLUMNS,
+        processor_names=ArraySubquery(processors.values("name")),
+        processor_contracts=ArraySubquery(
+            processors.exclude(contract_reference="").values("contract_reference")
+        ),
+        processor_contract_ends=Subquery(
+            processors.filter(contract_end_on__isnull=False)
+            .order_by("contract_end_on")
+            .values("contract_end_on")[:1]
+        ),
+    ).order_by("reference")
 
 
-def _ropa_flows(*, search: str, owner: AbstractBaseUser | None, special_category: bool) -> QuerySet[DataFlow]:
+def _ropa_flows(
+    *, search: str, owner: AbstractBaseUser | None, special_category: bool
+) -> QuerySet[DataFlow, dict[str, Any]]:
     """The flows that share from them and may run: every one not ended, filtered in the database."""
-    flows = (
-        DataFlow.objects.filter(status__in=LIVE_FLOW_STATUSES)
-        .select_related("asset__owner", "asset_owner", "recipient", "agreement")
-        .prefetch_related(
-            "data_items",
-            Prefetch("asset__processors", Processor.objects.order_by("name")),
-            Prefetch("agreement__versions", AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE)),
-        )
-        .order_by("reference")
-    )
+    flows = DataFlow.objects.filter(status__in=LIVE_FLOW_STATUSES)
     if search:
         flows = flows.filter(
             Q(reference__icontains=search)
@@ -314,11 +379,28 @@ def _ropa_flows(*, search: str, owner: AbstractBaseUser | None, special_category
         flows = flows.filter(
             Q(asset__special_category=True) | (Q(asset__isnull=True) & ~Q(art9__in=["", "none"]))
         )
-    return flows
+    # The version in force is the newest active one (the versions' own order); the flow names its ISA
+    # only while one is.
+    in_force = AgreementVersion.objects.filter(
+        agreement=OuterRef("agreement_id"), status=AgreementStatus.ACTIVE
+    ).order_by("-number")
+    items = (
+        DataFlow.data_items.through.objects.filter(dataflow=OuterRef("pk"))
+        .order_by("dataitemtype__sort_order", "dataitemtype__name", "dataitemtype_id")
+        .values("dataitemtype__name")
+    )
+    return flows.values(
+        *_FLOW_COLUMNS,
+        data_item_names=ArraySubquery(items),
+        processor_names=ArraySubquery(_processors_of("asset_id").values("name")),
+        agreement_in_force=Exists(in_force),
+        agreement_ends=Subquery(in_force.values("end_on")[:1]),
+    ).order_by("reference")
 
 
-# Rows fetched per query when the whole record is read (the CSV and PDF exports): memory stays bounded by
-# this, not by the size of the registers.
+# Rows fetched per round trip when the whole record is read (the CSV and PDF exports), from one
+# server-side cursor per kind of activity: memory stays bounded by this, not by the size of the registers,
+# and the queries stay two whatever the chunk.
 ROPA_CHUNK = 500
 
 
@@ -326,10 +408,14 @@ class RopaActivities:
     """The record as a sequence the paginator slices in the database: the assets (by reference), then the
     flows (by reference). ``count()`` is two ``COUNT`` queries; a slice reads only the rows it covers, so a
     page of the record costs the same few queries for 20 activities as for 20,000. Iterating reads the
-    whole record in chunks of ``ROPA_CHUNK``, for the exports to stream.
+    whole record with one query per kind, fetched in chunks of ``ROPA_CHUNK``, for the exports to stream.
     """
 
-    def __init__(self, assets: QuerySet[InformationAsset] | None, flows: QuerySet[DataFlow] | None) -> None:
+    def __init__(
+        self,
+        assets: QuerySet[InformationAsset, dict[str, Any]] | None,
+        flows: QuerySet[DataFlow, dict[str, Any]] | None,
+    ) -> None:
         self.assets = assets
         self.flows = flows
 
