@@ -307,7 +307,7 @@ _FLOW_COLUMNS = (
 )
 
 
-def _flow_row(flow: dict[str, Any]) -> RopaRow:
+def _flow_row(flow: dict[str, Any], processors: dict[int, str]) -> RopaRow:
     held = flow["asset_id"] is not None
     art6, art9, common = _basis_parts(flow["art6"], flow["art9"], flow["confidentiality_basis"])
     purpose = _PURPOSES.get(flow["purpose_category"], flow["purpose_category"])
@@ -327,7 +327,7 @@ def _flow_row(flow: dict[str, Any]) -> RopaRow:
         art9=art9,
         confidentiality=common,
         recipients=flow["recipient__name"],
-        processors="; ".join(flow["processor_names"]) if held else "",
+        processors=processors.get(flow["asset_id"], "") if held else "",
         retention=f"{flow['asset__retention_period']} ({flow['asset__retention_authority']})" if held else "",
         security_measures=flow["asset__security_measures"] if held else "",
         agreement=flow["agreement__reference"] if flow["agreement_in_force"] else "",
@@ -361,6 +361,20 @@ def _ropa_assets(
     ).order_by("reference")
 
 
+def _processors_by_asset(assets: QuerySet[Any] | Iterable[int]) -> dict[int, str]:
+    """The processors of each of ``assets`` (ids, or a query of them), named in order, in one query: read
+    once per asset rather than once per flow that draws on it (17,000 flows share 2,000 assets)."""
+    links = (
+        InformationAsset.processors.through.objects.filter(informationasset_id__in=assets)
+        .order_by("informationasset_id", "processor__name", "processor_id")
+        .values_list("informationasset_id", "processor__name")
+    )
+    names: dict[int, list[str]] = {}
+    for asset_id, name in links:
+        names.setdefault(asset_id, []).append(name)
+    return {asset_id: "; ".join(held) for asset_id, held in names.items()}
+
+
 def _ropa_flows(
     *, search: str, owner: AbstractBaseUser | None, special_category: bool
 ) -> QuerySet[DataFlow, dict[str, Any]]:
@@ -392,7 +406,6 @@ def _ropa_flows(
     return flows.values(
         *_FLOW_COLUMNS,
         data_item_names=ArraySubquery(items),
-        processor_names=ArraySubquery(_processors_of("asset_id").values("name")),
         agreement_in_force=Exists(in_force),
         agreement_ends=Subquery(in_force.values("end_on")[:1]),
     ).order_by("reference")
@@ -452,7 +465,9 @@ class RopaActivities:
         if self.assets is not None and start < held:
             rows.extend(_asset_row(asset) for asset in self.assets[start : min(stop, held)])
         if self.flows is not None and stop > held:
-            rows.extend(_flow_row(flow) for flow in self.flows[max(start - held, 0) : stop - held])
+            flows = list(self.flows[max(start - held, 0) : stop - held])
+            processors = _processors_by_asset({flow["asset_id"] for flow in flows if flow["asset_id"]})
+            rows.extend(_flow_row(flow, processors) for flow in flows)
         return rows
 
     def __iter__(self) -> Iterator[RopaRow]:
@@ -460,8 +475,9 @@ class RopaActivities:
             for asset in self.assets.iterator(chunk_size=ROPA_CHUNK):
                 yield _asset_row(asset)
         if self.flows is not None:
+            processors = _processors_by_asset(self.flows.filter(asset__isnull=False).values("asset_id"))
             for flow in self.flows.iterator(chunk_size=ROPA_CHUNK):
-                yield _flow_row(flow)
+                yield _flow_row(flow, processors)
 
 
 def ropa_rows(
