@@ -14,7 +14,6 @@ from functools import cache, cached_property
 from typing import Any, overload
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
@@ -25,6 +24,7 @@ from requests_app.models import (
     AssetStatus,
     DataFlow,
     DataFlowStatus,
+    DataItemType,
     Disclosure,
     Dpia,
     Incident,
@@ -222,13 +222,71 @@ def _basis_parts(art6: str, art9: str, confidentiality: str) -> tuple[str, str, 
     return (words[0] if words else "", art9_words[0] if art9_words else "", common[0] if common else "")
 
 
-# The record is read as columns (``values()``), never as model instances, and what an activity has many
-# of (processors, data items, the ISA version in force) comes with its row as correlated subqueries: the
-# whole record is one query per kind of activity, however many activities or chunks it streams in.
+# The record is read as columns (``values()``), never as model instances. The ISA version in force comes
+# with each flow's row as a subquery; what an activity has a list of (its asset's processors, its data
+# items) is read for the whole record in one query each, keyed by asset or flow, before the rows stream
+# (portable SQL: the embedded SQLite default runs the same queries). So the whole record is a fixed
+# handful of queries, however many activities or chunks it streams in.
 
 
-def _processors_of(asset: str) -> QuerySet[Processor]:
-    return Processor.objects.filter(assets=OuterRef(asset)).order_by("name", "id")
+@dataclass(frozen=True)
+class _Processors:
+    names: str
+    contracts: str
+    earliest_end: datetime.date | None
+
+
+_NO_PROCESSORS = _Processors("", "", None)
+
+
+def _processors_by_asset(assets: QuerySet[Any] | Iterable[int]) -> dict[int, _Processors]:
+    """The processors of each of ``assets`` (ids, or a query of them), by name, in one query: read once
+    per asset rather than once per flow that draws on it (17,000 flows share 2,000 assets)."""
+    links = (
+        InformationAsset.processors.through.objects.filter(informationasset_id__in=assets)
+        .order_by("informationasset_id", "processor__name", "processor_id")
+        .values_list(
+            "informationasset_id",
+            "processor__name",
+            "processor__contract_reference",
+            "processor__contract_end_on",
+        )
+    )
+    held: dict[int, list[tuple[str, str, datetime.date | None]]] = {}
+    for asset_id, name, contract, ends in links:
+        held.setdefault(asset_id, []).append((name, contract, ends))
+    return {
+        asset_id: _Processors(
+            names="; ".join(name for name, _, _ in processors),
+            contracts="; ".join(contract for _, contract, _ in processors if contract),
+            earliest_end=min((ends for _, _, ends in processors if ends is not None), default=None),
+        )
+        for asset_id, processors in held.items()
+    }
+
+
+def _data_items_by_flow(flows: QuerySet[Any] | Iterable[int]) -> dict[int, str]:
+    """The data items of each of ``flows`` (ids, or a query of them) in the catalogue's order: the
+    catalogue (a few dozen types) and the links (ids only, no join) in one query each. Flows mostly share
+    a few sets of items, so each distinct list is worded once."""
+    catalogue = DataItemType.objects.order_by("sort_order", "name", "id").values_list("id", "name")
+    rank = {type_id: (position, name) for position, (type_id, name) in enumerate(catalogue)}
+    links = (
+        DataFlow.data_items.through.objects.filter(dataflow_id__in=flows)
+        .order_by("dataflow_id")
+        .values_list("dataflow_id", "dataitemtype_id")
+    )
+    held: dict[int, list[int]] = {}
+    for flow_id, type_id in links:
+        held.setdefault(flow_id, []).append(type_id)
+    worded: dict[tuple[int, ...], str] = {}
+    by_flow: dict[int, str] = {}
+    for flow_id, type_ids in held.items():
+        key = tuple(type_ids)
+        if key not in worded:
+            worded[key] = "; ".join(name for _, name in sorted(rank[type_id] for type_id in type_ids))
+        by_flow[flow_id] = worded[key]
+    return by_flow
 
 
 def _owner_columns(prefix: str) -> tuple[str, ...]:
@@ -242,6 +300,7 @@ def _owner(row: dict[str, Any], prefix: str) -> str:
 
 
 _ASSET_COLUMNS = (
+    "id",
     "reference",
     "name",
     "description",
@@ -258,8 +317,8 @@ _ASSET_COLUMNS = (
 )
 
 
-def _asset_row(asset: dict[str, Any]) -> RopaRow:
-    processors = "; ".join(asset["processor_names"])
+def _asset_row(asset: dict[str, Any], processors_by_asset: dict[int, _Processors]) -> RopaRow:
+    used = processors_by_asset.get(asset["id"], _NO_PROCESSORS)
     art6, art9, common = _basis_parts(asset["art6"], asset["art9"], asset["confidentiality_basis"])
     return RopaRow(
         reference=asset["reference"],
@@ -275,16 +334,17 @@ def _asset_row(asset: dict[str, Any]) -> RopaRow:
         art9=art9,
         confidentiality=common,
         # Processors are recipients too [UK GDPR Art 4(9)].
-        recipients=processors,
-        processors=processors,
+        recipients=used.names,
+        processors=used.names,
         retention=f"{asset['retention_period']} ({asset['retention_authority']})",
         security_measures=asset["security_measures"],
-        agreement="; ".join(asset["processor_contracts"]),
-        agreement_ends=asset["processor_contract_ends"],
+        agreement=used.contracts,
+        agreement_ends=used.earliest_end,
     )
 
 
 _FLOW_COLUMNS = (
+    "id",
     "reference",
     "name",
     "source_asset",
@@ -307,7 +367,9 @@ _FLOW_COLUMNS = (
 )
 
 
-def _flow_row(flow: dict[str, Any], processors: dict[int, str]) -> RopaRow:
+def _flow_row(
+    flow: dict[str, Any], processors_by_asset: dict[int, _Processors], items_by_flow: dict[int, str]
+) -> RopaRow:
     held = flow["asset_id"] is not None
     art6, art9, common = _basis_parts(flow["art6"], flow["art9"], flow["confidentiality_basis"])
     purpose = _PURPOSES.get(flow["purpose_category"], flow["purpose_category"])
@@ -319,7 +381,7 @@ def _flow_row(flow: dict[str, Any], processors: dict[int, str]) -> RopaRow:
         owner=_owner(flow, "asset__owner" if held else "asset_owner"),
         purpose=f"{purpose}: {flow['purpose']}".rstrip(": "),
         data_subjects=flow["asset__data_subjects"] if held else "",
-        personal_data="; ".join(flow["data_item_names"]),
+        personal_data=items_by_flow.get(flow["id"], ""),
         special_category=bool(
             flow["asset__special_category"] if held else flow["art9"] and flow["art9"] != "none"
         ),
@@ -327,7 +389,7 @@ def _flow_row(flow: dict[str, Any], processors: dict[int, str]) -> RopaRow:
         art9=art9,
         confidentiality=common,
         recipients=flow["recipient__name"],
-        processors=processors.get(flow["asset_id"], "") if held else "",
+        processors=processors_by_asset.get(flow["asset_id"], _NO_PROCESSORS).names if held else "",
         retention=f"{flow['asset__retention_period']} ({flow['asset__retention_authority']})" if held else "",
         security_measures=flow["asset__security_measures"] if held else "",
         agreement=flow["agreement__reference"] if flow["agreement_in_force"] else "",
@@ -346,33 +408,7 @@ def _ropa_assets(
         assets = assets.filter(owner_id=owner.pk)
     if special_category:
         assets = assets.filter(special_category=True)
-    processors = _processors_of("pk")
-    return assets.values(
-        *_ASSET_COLUMNS,
-        processor_names=ArraySubquery(processors.values("name")),
-        processor_contracts=ArraySubquery(
-            processors.exclude(contract_reference="").values("contract_reference")
-        ),
-        processor_contract_ends=Subquery(
-            processors.filter(contract_end_on__isnull=False)
-            .order_by("contract_end_on")
-            .values("contract_end_on")[:1]
-        ),
-    ).order_by("reference")
-
-
-def _processors_by_asset(assets: QuerySet[Any] | Iterable[int]) -> dict[int, str]:
-    """The processors of each of ``assets`` (ids, or a query of them), named in order, in one query: read
-    once per asset rather than once per flow that draws on it (17,000 flows share 2,000 assets)."""
-    links = (
-        InformationAsset.processors.through.objects.filter(informationasset_id__in=assets)
-        .order_by("informationasset_id", "processor__name", "processor_id")
-        .values_list("informationasset_id", "processor__name")
-    )
-    names: dict[int, list[str]] = {}
-    for asset_id, name in links:
-        names.setdefault(asset_id, []).append(name)
-    return {asset_id: "; ".join(held) for asset_id, held in names.items()}
+    return assets.values(*_ASSET_COLUMNS).order_by("reference")
 
 
 def _ropa_flows(
@@ -398,14 +434,8 @@ def _ropa_flows(
     in_force = AgreementVersion.objects.filter(
         agreement=OuterRef("agreement_id"), status=AgreementStatus.ACTIVE
     ).order_by("-number")
-    items = (
-        DataFlow.data_items.through.objects.filter(dataflow=OuterRef("pk"))
-        .order_by("dataitemtype__sort_order", "dataitemtype__name", "dataitemtype_id")
-        .values("dataitemtype__name")
-    )
     return flows.values(
         *_FLOW_COLUMNS,
-        data_item_names=ArraySubquery(items),
         agreement_in_force=Exists(in_force),
         agreement_ends=Subquery(in_force.values("end_on")[:1]),
     ).order_by("reference")
@@ -463,21 +493,26 @@ class RopaActivities:
         rows: list[RopaRow] = []
         held = self._asset_count
         if self.assets is not None and start < held:
-            rows.extend(_asset_row(asset) for asset in self.assets[start : min(stop, held)])
+            assets = list(self.assets[start : min(stop, held)])
+            processors = _processors_by_asset([asset["id"] for asset in assets])
+            rows.extend(_asset_row(asset, processors) for asset in assets)
         if self.flows is not None and stop > held:
             flows = list(self.flows[max(start - held, 0) : stop - held])
             processors = _processors_by_asset({flow["asset_id"] for flow in flows if flow["asset_id"]})
-            rows.extend(_flow_row(flow, processors) for flow in flows)
+            items = _data_items_by_flow([flow["id"] for flow in flows])
+            rows.extend(_flow_row(flow, processors, items) for flow in flows)
         return rows
 
     def __iter__(self) -> Iterator[RopaRow]:
         if self.assets is not None:
+            processors = _processors_by_asset(self.assets.values("id"))
             for asset in self.assets.iterator(chunk_size=ROPA_CHUNK):
-                yield _asset_row(asset)
+                yield _asset_row(asset, processors)
         if self.flows is not None:
             processors = _processors_by_asset(self.flows.filter(asset__isnull=False).values("asset_id"))
+            items = _data_items_by_flow(self.flows.values("id"))
             for flow in self.flows.iterator(chunk_size=ROPA_CHUNK):
-                yield _flow_row(flow, processors)
+                yield _flow_row(flow, processors, items)
 
 
 def ropa_rows(
