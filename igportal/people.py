@@ -14,3 +14,9 @@ def display_name(user: AbstractBaseUser | AnonymousUser | None) -> str:
         return ""
     full_name: str = getattr(user, "get_full_name", lambda: "")().strip()
     return full_name or user.get_username()
+
+
+def display_name_from(first_name: str, last_name: str, username: str) -> str:
+    """``display_name`` from a user's columns, for a report read with ``values()`` rather than users:
+    the same words (Django's ``get_full_name`` is the two names joined by a space and stripped)."""
+    return f"{first_name} {last_name}".strip() or username

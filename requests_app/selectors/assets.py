@@ -10,20 +10,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, overload
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
-from igportal.people import display_name
+from igportal.people import display_name, display_name_from
 from requests_app.models import (
     AgreementStatus,
     AgreementVersion,
     AssetStatus,
     DataFlow,
     DataFlowStatus,
+    DataItemType,
     Disclosure,
     Dpia,
     Incident,
@@ -208,99 +209,213 @@ class RopaRow:
 
 
 ROPA_KINDS = {"holding": "Holding", "sharing": "Sharing"}
+# The words for each purpose, as ``get_purpose_category_display`` gives them (translated when used).
+_PURPOSES: dict[str, Any] = dict(DataFlow._meta.get_field("purpose_category").flatchoices)
 
 
+@cache
 def _basis_parts(art6: str, art9: str, confidentiality: str) -> tuple[str, str, str]:
+    """The three bases in words; a handful of combinations, so each is worded once per process."""
     words = legal_bases(art6, "", "")
     art9_words = legal_bases("", art9, "")
     common = legal_bases("", "", confidentiality)
     return (words[0] if words else "", art9_words[0] if art9_words else "", common[0] if common else "")
 
 
-def _asset_row(asset: InformationAsset) -> RopaRow:
-    processors = [p.name for p in asset.processors.all()]
-    contracts = [p.contract_end_on for p in asset.processors.all() if p.contract_end_on is not None]
-    art6, art9, common = _basis_parts(asset.art6, asset.art9, asset.confidentiality_basis)
+# The record is read as columns (``values()``), never as model instances. The ISA version in force comes
+# with each flow's row as a subquery; what an activity has a list of (its asset's processors, its data
+# items) is read for the whole record in one query each, keyed by asset or flow, before the rows stream
+# (portable SQL: the embedded SQLite default runs the same queries). So the whole record is a fixed
+# handful of queries, however many activities or chunks it streams in.
+
+
+@dataclass(frozen=True)
+class _Processors:
+    names: str
+    contracts: str
+    earliest_end: datetime.date | None
+
+
+_NO_PROCESSORS = _Processors("", "", None)
+
+
+def _processors_by_asset(assets: QuerySet[Any] | Iterable[int]) -> dict[int, _Processors]:
+    """The processors of each of ``assets`` (ids, or a query of them), by name, in one query: read once
+    per asset rather than once per flow that draws on it (17,000 flows share 2,000 assets)."""
+    links = (
+        InformationAsset.processors.through.objects.filter(informationasset_id__in=assets)
+        .order_by("informationasset_id", "processor__name", "processor_id")
+        .values_list(
+            "informationasset_id",
+            "processor__name",
+            "processor__contract_reference",
+            "processor__contract_end_on",
+        )
+    )
+    held: dict[int, list[tuple[str, str, datetime.date | None]]] = {}
+    for asset_id, name, contract, ends in links:
+        held.setdefault(asset_id, []).append((name, contract, ends))
+    return {
+        asset_id: _Processors(
+            names="; ".join(name for name, _, _ in processors),
+            contracts="; ".join(contract for _, contract, _ in processors if contract),
+            earliest_end=min((ends for _, _, ends in processors if ends is not None), default=None),
+        )
+        for asset_id, processors in held.items()
+    }
+
+
+def _data_items_by_flow(flows: QuerySet[Any] | Iterable[int]) -> dict[int, str]:
+    """The data items of each of ``flows`` (ids, or a query of them) in the catalogue's order: the
+    catalogue (a few dozen types) and the links (ids only, no join) in one query each. Flows mostly share
+    a few sets of items, so each distinct list is worded once."""
+    catalogue = DataItemType.objects.order_by("sort_order", "name", "id").values_list("id", "name")
+    rank = {type_id: (position, name) for position, (type_id, name) in enumerate(catalogue)}
+    links = (
+        DataFlow.data_items.through.objects.filter(dataflow_id__in=flows)
+        .order_by("dataflow_id")
+        .values_list("dataflow_id", "dataitemtype_id")
+    )
+    held: dict[int, list[int]] = {}
+    for flow_id, type_id in links:
+        held.setdefault(flow_id, []).append(type_id)
+    worded: dict[tuple[int, ...], str] = {}
+    by_flow: dict[int, str] = {}
+    for flow_id, type_ids in held.items():
+        key = tuple(type_ids)
+        if key not in worded:
+            worded[key] = "; ".join(name for _, name in sorted(rank[type_id] for type_id in type_ids))
+        by_flow[flow_id] = worded[key]
+    return by_flow
+
+
+def _owner_columns(prefix: str) -> tuple[str, ...]:
+    return (f"{prefix}__first_name", f"{prefix}__last_name", f"{prefix}__username")
+
+
+def _owner(row: dict[str, Any], prefix: str) -> str:
+    return display_name_from(
+        row[f"{prefix}__first_name"], row[f"{prefix}__last_name"], row[f"{prefix}__username"]
+    )
+
+
+_ASSET_COLUMNS = (
+    "id",
+    "reference",
+    "name",
+    "description",
+    "data_subjects",
+    "data_categories",
+    "special_category",
+    "art6",
+    "art9",
+    "confidentiality_basis",
+    "retention_period",
+    "retention_authority",
+    "security_measures",
+    *_owner_columns("owner"),
+)
+
+
+def _asset_row(asset: dict[str, Any], processors_by_asset: dict[int, _Processors]) -> RopaRow:
+    used = processors_by_asset.get(asset["id"], _NO_PROCESSORS)
+    art6, art9, common = _basis_parts(asset["art6"], asset["art9"], asset["confidentiality_basis"])
     return RopaRow(
-        reference=asset.reference,
-        activity=asset.name,
+        reference=asset["reference"],
+        activity=asset["name"],
         kind=ROPA_KINDS["holding"],
-        asset=asset.reference,
-        owner=display_name(asset.owner),
-        purpose=asset.description,
-        data_subjects=asset.data_subjects,
-        personal_data=asset.data_categories,
-        special_category=asset.special_category,
+        asset=asset["reference"],
+        owner=_owner(asset, "owner"),
+        purpose=asset["description"],
+        data_subjects=asset["data_subjects"],
+        personal_data=asset["data_categories"],
+        special_category=asset["special_category"],
         art6=art6,
         art9=art9,
         confidentiality=common,
         # Processors are recipients too [UK GDPR Art 4(9)].
-        recipients="; ".join(processors),
-        processors="; ".join(processors),
-        retention=f"{asset.retention_period} ({asset.retention_authority})",
-        security_measures=asset.security_measures,
-        agreement="; ".join(p.contract_reference for p in asset.processors.all() if p.contract_reference),
-        agreement_ends=min(contracts) if contracts else None,
+        recipients=used.names,
+        processors=used.names,
+        retention=f"{asset['retention_period']} ({asset['retention_authority']})",
+        security_measures=asset["security_measures"],
+        agreement=used.contracts,
+        agreement_ends=used.earliest_end,
     )
 
 
-def _flow_row(flow: DataFlow) -> RopaRow:
-    asset = flow.asset
-    in_force: list[AgreementVersion] = list(flow.agreement.versions.all()) if flow.agreement else []
-    art6, art9, common = _basis_parts(flow.art6, flow.art9, flow.confidentiality_basis)
+_FLOW_COLUMNS = (
+    "id",
+    "reference",
+    "name",
+    "source_asset",
+    "purpose_category",
+    "purpose",
+    "art6",
+    "art9",
+    "confidentiality_basis",
+    "recipient__name",
+    "agreement__reference",
+    "asset_id",
+    "asset__reference",
+    "asset__data_subjects",
+    "asset__special_category",
+    "asset__retention_period",
+    "asset__retention_authority",
+    "asset__security_measures",
+    *_owner_columns("asset__owner"),
+    *_owner_columns("asset_owner"),
+)
+
+
+def _flow_row(
+    flow: dict[str, Any], processors_by_asset: dict[int, _Processors], items_by_flow: dict[int, str]
+) -> RopaRow:
+    held = flow["asset_id"] is not None
+    art6, art9, common = _basis_parts(flow["art6"], flow["art9"], flow["confidentiality_basis"])
+    purpose = _PURPOSES.get(flow["purpose_category"], flow["purpose_category"])
     return RopaRow(
-        reference=flow.reference,
-        activity=flow.name,
+        reference=flow["reference"],
+        activity=flow["name"],
         kind=ROPA_KINDS["sharing"],
-        asset=asset.reference if asset else flow.source_asset,
-        owner=display_name(asset.owner if asset else flow.asset_owner),
-        purpose=f"{flow.get_purpose_category_display()}: {flow.purpose}".rstrip(": "),
-        data_subjects=asset.data_subjects if asset else "",
-        personal_data="; ".join(item.name for item in flow.data_items.all()),
-        special_category=bool(asset.special_category if asset else flow.art9 and flow.art9 != "none"),
+        asset=flow["asset__reference"] if held else flow["source_asset"],
+        owner=_owner(flow, "asset__owner" if held else "asset_owner"),
+        purpose=f"{purpose}: {flow['purpose']}".rstrip(": "),
+        data_subjects=flow["asset__data_subjects"] if held else "",
+        personal_data=items_by_flow.get(flow["id"], ""),
+        special_category=bool(
+            flow["asset__special_category"] if held else flow["art9"] and flow["art9"] != "none"
+        ),
         art6=art6,
         art9=art9,
         confidentiality=common,
-        recipients=flow.recipient.name,
-        processors="; ".join(p.name for p in asset.processors.all()) if asset else "",
-        retention=f"{asset.retention_period} ({asset.retention_authority})" if asset else "",
-        security_measures=asset.security_measures if asset else "",
-        agreement=flow.agreement.reference if flow.agreement and in_force else "",
-        agreement_ends=in_force[0].end_on if in_force else None,
+        recipients=flow["recipient__name"],
+        processors=processors_by_asset.get(flow["asset_id"], _NO_PROCESSORS).names if held else "",
+        retention=f"{flow['asset__retention_period']} ({flow['asset__retention_authority']})" if held else "",
+        security_measures=flow["asset__security_measures"] if held else "",
+        agreement=flow["agreement__reference"] if flow["agreement_in_force"] else "",
+        agreement_ends=flow["agreement_ends"],
     )
 
 
 def _ropa_assets(
     *, search: str, owner: AbstractBaseUser | None, special_category: bool
-) -> QuerySet[InformationAsset]:
+) -> QuerySet[InformationAsset, dict[str, Any]]:
     """The assets held for their purposes: every one not retired, filtered in the database."""
-    assets = (
-        InformationAsset.objects.exclude(status=AssetStatus.RETIRED)
-        .select_related("owner")
-        .prefetch_related(Prefetch("processors", Processor.objects.order_by("name")))
-        .order_by("reference")
-    )
+    assets = InformationAsset.objects.exclude(status=AssetStatus.RETIRED)
     if search:
         assets = assets.filter(Q(reference__icontains=search) | Q(name__icontains=search))
     if owner is not None:
         assets = assets.filter(owner_id=owner.pk)
     if special_category:
         assets = assets.filter(special_category=True)
-    return assets
+    return assets.values(*_ASSET_COLUMNS).order_by("reference")
 
 
-def _ropa_flows(*, search: str, owner: AbstractBaseUser | None, special_category: bool) -> QuerySet[DataFlow]:
+def _ropa_flows(
+    *, search: str, owner: AbstractBaseUser | None, special_category: bool
+) -> QuerySet[DataFlow, dict[str, Any]]:
     """The flows that share from them and may run: every one not ended, filtered in the database."""
-    flows = (
-        DataFlow.objects.filter(status__in=LIVE_FLOW_STATUSES)
-        .select_related("asset__owner", "asset_owner", "recipient", "agreement")
-        .prefetch_related(
-            "data_items",
-            Prefetch("asset__processors", Processor.objects.order_by("name")),
-            Prefetch("agreement__versions", AgreementVersion.objects.filter(status=AgreementStatus.ACTIVE)),
-        )
-        .order_by("reference")
-    )
+    flows = DataFlow.objects.filter(status__in=LIVE_FLOW_STATUSES)
     if search:
         flows = flows.filter(
             Q(reference__icontains=search)
@@ -314,11 +429,21 @@ def _ropa_flows(*, search: str, owner: AbstractBaseUser | None, special_category
         flows = flows.filter(
             Q(asset__special_category=True) | (Q(asset__isnull=True) & ~Q(art9__in=["", "none"]))
         )
-    return flows
+    # The version in force is the newest active one (the versions' own order); the flow names its ISA
+    # only while one is.
+    in_force = AgreementVersion.objects.filter(
+        agreement=OuterRef("agreement_id"), status=AgreementStatus.ACTIVE
+    ).order_by("-number")
+    return flows.values(
+        *_FLOW_COLUMNS,
+        agreement_in_force=Exists(in_force),
+        agreement_ends=Subquery(in_force.values("end_on")[:1]),
+    ).order_by("reference")
 
 
-# Rows fetched per query when the whole record is read (the CSV and PDF exports): memory stays bounded by
-# this, not by the size of the registers.
+# Rows fetched per round trip when the whole record is read (the CSV and PDF exports), from one
+# server-side cursor per kind of activity: memory stays bounded by this, not by the size of the registers,
+# and the queries stay two whatever the chunk.
 ROPA_CHUNK = 500
 
 
@@ -326,10 +451,14 @@ class RopaActivities:
     """The record as a sequence the paginator slices in the database: the assets (by reference), then the
     flows (by reference). ``count()`` is two ``COUNT`` queries; a slice reads only the rows it covers, so a
     page of the record costs the same few queries for 20 activities as for 20,000. Iterating reads the
-    whole record in chunks of ``ROPA_CHUNK``, for the exports to stream.
+    whole record with one query per kind, fetched in chunks of ``ROPA_CHUNK``, for the exports to stream.
     """
 
-    def __init__(self, assets: QuerySet[InformationAsset] | None, flows: QuerySet[DataFlow] | None) -> None:
+    def __init__(
+        self,
+        assets: QuerySet[InformationAsset, dict[str, Any]] | None,
+        flows: QuerySet[DataFlow, dict[str, Any]] | None,
+    ) -> None:
         self.assets = assets
         self.flows = flows
 
@@ -364,18 +493,26 @@ class RopaActivities:
         rows: list[RopaRow] = []
         held = self._asset_count
         if self.assets is not None and start < held:
-            rows.extend(_asset_row(asset) for asset in self.assets[start : min(stop, held)])
+            assets = list(self.assets[start : min(stop, held)])
+            processors = _processors_by_asset([asset["id"] for asset in assets])
+            rows.extend(_asset_row(asset, processors) for asset in assets)
         if self.flows is not None and stop > held:
-            rows.extend(_flow_row(flow) for flow in self.flows[max(start - held, 0) : stop - held])
+            flows = list(self.flows[max(start - held, 0) : stop - held])
+            processors = _processors_by_asset({flow["asset_id"] for flow in flows if flow["asset_id"]})
+            items = _data_items_by_flow([flow["id"] for flow in flows])
+            rows.extend(_flow_row(flow, processors, items) for flow in flows)
         return rows
 
     def __iter__(self) -> Iterator[RopaRow]:
         if self.assets is not None:
+            processors = _processors_by_asset(self.assets.values("id"))
             for asset in self.assets.iterator(chunk_size=ROPA_CHUNK):
-                yield _asset_row(asset)
+                yield _asset_row(asset, processors)
         if self.flows is not None:
+            processors = _processors_by_asset(self.flows.filter(asset__isnull=False).values("asset_id"))
+            items = _data_items_by_flow(self.flows.values("id"))
             for flow in self.flows.iterator(chunk_size=ROPA_CHUNK):
-                yield _flow_row(flow)
+                yield _flow_row(flow, processors, items)
 
 
 def ropa_rows(

@@ -493,6 +493,82 @@ def test_the_record_export_streams_in_chunks_with_the_same_queries_for_6_or_65_a
     assert [row[0] for row in rows[1:]] == [row.reference for row in ropa_rows()]
 
 
+def test_the_whole_record_exports_in_the_same_queries_for_7_or_70_activities_however_it_is_chunked(
+    iao: User, requester: User, ig_officer: User, dpo: User, client_for: ClientFor, monkeypatch: Any
+) -> None:
+    """Every activity's processors, data items and ISA in force come with its row: a chunk of 4 rows
+    must not cost a query per chunk, nor an activity a query of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from requests_app.models import AgreementStatus, DataItemType
+    from requests_app.selectors import assets as selectors
+    from tests.factories import make_agreement
+
+    monkeypatch.setattr(selectors, "ROPA_CHUNK", 4)
+    in_force = make_agreement(
+        author=ig_officer, status=AgreementStatus.ACTIVE, end_on=datetime.date(2029, 3, 31)
+    )
+    hosting = processor_create(
+        actor=ig_officer,
+        name="Acme Hosting",
+        services="Hosting",
+        contract_reference="DPC-7",
+        contract_start_on=datetime.date(2025, 1, 1),
+        contract_end_on=datetime.date(2028, 1, 1),
+    )
+    backups = processor_create(actor=ig_officer, name="Backup Co", services="Backups")
+    client = client_for(dpo)
+
+    def add(assets: int, flows: int) -> None:
+        for number in range(assets):
+            asset = make_asset(owner=iao, security_measures="-encrypted at rest")
+            asset.processors.set([hosting, backups][: number % 3])
+        held = InformationAsset.objects.order_by("reference").first()
+        for number in range(flows):
+            make_flow(
+                requester=requester,
+                created_by=ig_officer,
+                asset=held if number % 2 else None,
+                agreement=in_force.agreement if number % 3 else None,
+            )
+
+    def export() -> tuple[int, list[list[str]]]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("ropa_export"))
+            assert response.status_code == 200
+            assert response["Content-Type"] == "text/csv; charset=utf-8"
+            text = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+        return len(captured.captured_queries), list(csv.reader(io.StringIO(text)))
+
+    add(3, 4)
+    few, rows = export()
+    assert len(rows) == 1 + 7 and tuple(rows[0]) == ROPA_HEADER
+    add(40, 23)
+    many, rows = export()
+    assert many == few
+    assert len(rows) == 1 + 70 and tuple(rows[0]) == ROPA_HEADER
+    assert [_row_from_csv(row) for row in rows[1:]] == list(ropa_rows())
+    holding = {row[0]: row for row in rows[1:] if row[2] == "Holding"}
+    sharing = [row for row in rows[1:] if row[2] == "Sharing"]
+    assert len(holding) == 43 and len(sharing) == 27
+    both = [row for row in holding.values() if row[13] == "Acme Hosting; Backup Co"]
+    assert both and all(row[12] == row[13] and row[16] == "DPC-7" and row[17] == "2028-01-01" for row in both)
+    assert any(row[13] == "" and row[16] == "" and row[17] == "" for row in holding.values())
+    # A would-be formula is defused whichever query read it.
+    assert all(row[15] == "'-encrypted at rest" for row in holding.values())
+    held = InformationAsset.objects.order_by("reference").first()
+    assert held is not None
+    # The data items in the catalogue's own order, as the flow page lists them.
+    items = "; ".join(
+        item.name for item in DataItemType.objects.filter(code__in=["nhs_number", "health_data"])
+    )
+    assert "NHS number" in items and all(row[7] == items for row in sharing)
+    drawn = [row for row in sharing if row[3] == held.reference]
+    assert drawn and all(row[13] == holding[held.reference][13] for row in drawn)
+    assert {(row[16], row[17]) for row in sharing} == {("", ""), (in_force.agreement.reference, "2029-03-31")}
+
+
 # --- the pages -------------------------------------------------------------------------------------------
 
 
