@@ -49,7 +49,7 @@ from requests_app.register_workflow import REVIEW_INTERVAL
 from requests_app.services.audit import audit_record
 from requests_app.services.outbox import outbox_enqueue
 from requests_app.services.references import reference_allocate
-from requests_app.services.workflow import TransitionConflict, record_event, system_transition
+from requests_app.services.workflow import History, TransitionConflict, record_event, system_transition
 from requests_app.signing_links import issue_link, token_for
 from requests_app.tasks import notify_agreement_question, send_signature_requests
 
@@ -644,28 +644,53 @@ def signature_sign(
     return locked
 
 
+def _partner_writes(
+    signature: AgreementSignature, text: str, *, field: str, missing: str
+) -> tuple[AgreementVersion, AgreementSignature, str]:
+    """The version and the locked signature a partner writes on through its link, with what they wrote."""
+    version, locked = _lock(signature)
+    _still_open(version, locked)
+    text = text[:2000].strip()
+    if not text:
+        raise ValidationError({field: missing})
+    assert locked.organisation is not None
+    return version, locked, text
+
+
+def _partner_event(
+    version: AgreementVersion,
+    signature: AgreementSignature,
+    action: str,
+    comment: str,
+    http_request: HttpRequest | None,
+) -> History:
+    assert signature.organisation is not None
+    party = signature.organisation.name
+    return record_event(
+        version,
+        action,
+        actor=None,
+        comment=f"{party} {comment}",
+        http_request=http_request,
+        detail={"party": party, "version": version.number},
+    )
+
+
 @transaction.atomic
 def signature_decline(
     *, signature: AgreementSignature, reason: str, http_request: HttpRequest | None
 ) -> AgreementSignature:
     """A partner declines, saying why; the IG team answers with a new version (or returns it to draft)."""
-    version, locked = _lock(signature)
-    _still_open(version, locked)
-    reason = reason[:2000].strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why you decline, so that the agreement can be changed."})
+    version, locked, reason = _partner_writes(
+        signature,
+        reason,
+        field="reason",
+        missing="Say why you decline, so that the agreement can be changed.",
+    )
     locked.status = SignatureStatus.DECLINED
     locked.decline_reason = reason
     locked.save(update_fields=["status", "decline_reason"])
-    assert locked.organisation is not None
-    record_event(
-        version,
-        "signature_declined",
-        actor=None,
-        comment=f"{locked.organisation.name} declined: {reason}",
-        http_request=http_request,
-        detail={"party": locked.organisation.name, "version": version.number},
-    )
+    _partner_event(version, locked, "signature_declined", f"declined: {reason}", http_request)
     return locked
 
 
@@ -675,20 +700,10 @@ def signature_question(
 ) -> None:
     """A partner asks a question before signing; it is recorded (and audited) on the version, the IG team
     is told in the portal and by email once it commits, and the link still works."""
-    version, locked = _lock(signature)
-    _still_open(version, locked)
-    question = question[:2000].strip()
-    if not question:
-        raise ValidationError({"question": "Write your question."})
-    assert locked.organisation is not None
-    history = record_event(
-        version,
-        "signature_question",
-        actor=None,
-        comment=f"{locked.organisation.name} asks: {question}",
-        http_request=http_request,
-        detail={"party": locked.organisation.name, "version": version.number},
+    version, locked, question = _partner_writes(
+        signature, question, field="question", missing="Write your question."
     )
+    history = _partner_event(version, locked, "signature_question", f"asks: {question}", http_request)
     outbox_enqueue(notify_agreement_question, history.pk, locked.pk)
 
 
