@@ -14,7 +14,7 @@ from functools import cache, cached_property
 from typing import Any, overload
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import (
     CharField,
     Count,
@@ -45,10 +45,10 @@ from requests_app.models import (
     Processor,
     RequestStatus,
     SharingRequest,
+    StatusCount,
 )
 from requests_app.models.flows import legal_bases
 from requests_app.permissions import can_change_asset, can_change_registers, can_read_assets
-from requests_app.selectors.dashboard import count_each
 from requests_app.selectors.registers import refuse_change, refuse_unseen
 
 User = AbstractBaseUser | AnonymousUser
@@ -541,6 +541,39 @@ def _ropa_flows(*, search: str, owner: AbstractBaseUser | None, special_category
     return flows
 
 
+def _count_kinds(
+    assets: QuerySet[InformationAsset] | None, flows: QuerySet[DataFlow] | None, *, every_live_flow: bool
+) -> dict[str, int]:
+    """How many activities of each kind there are, in one statement: each kind its own ``count(*)`` with
+    only the filters' joins (what a row shows plays no part in how many rows there are).
+
+    Every live flow, unfiltered, is instead the sum of the counts PostgreSQL keeps by status as flows move
+    (models/counts.py): three rows read rather than 17,000 index entries walked on every view. SQLite
+    keeps none, so there they are counted."""
+    columns: list[str] = []
+    params: list[Any] = []
+    for kind, query in (("assets", assets), ("flows", flows)):
+        if query is None:
+            continue
+        if kind == "flows" and every_live_flow and connection.vendor == "postgresql":
+            kept = StatusCount.objects.filter(
+                table_name=DataFlow._meta.db_table, status__in=LIVE_FLOW_STATUSES
+            ).values("total")
+            sql, values = kept.query.sql_with_params()
+            columns.append(f"(SELECT coalesce(sum(total), 0) FROM ({sql}) AS kept)")  # noqa: S608 - the ORM's own SQL; values stay parameters
+        else:
+            sql, values = query.order_by().values("pk").query.sql_with_params()
+            columns.append(f"(SELECT count(*) FROM ({sql}) AS counted)")  # noqa: S608 - as above
+        params.extend(values)
+    if not columns:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    kinds = [kind for kind, query in (("assets", assets), ("flows", flows)) if query is not None]
+    return {kind: int(total) for kind, total in zip(kinds, row, strict=True)}
+
+
 # Rows fetched per round trip when the whole record is read (the CSV and PDF exports), from one
 # server-side cursor per kind of activity: memory stays bounded by this, not by the size of the registers,
 # and the queries stay two whatever the chunk.
@@ -549,17 +582,24 @@ ROPA_CHUNK = 500
 
 class RopaActivities:
     """The record as a sequence the paginator slices in the database: the assets (by reference), then the
-    flows (by reference). ``count()`` is one query counting both kinds (only the filters' joins: the
-    columns shown play no part in how many rows there are); a slice is one query for its rows, whichever
-    kinds it spans, and one for their processors and data items. So a page of the record costs the same
-    three queries for 20 activities as for 20,000, at the start, the end or the seam between the kinds.
-    Iterating reads the whole record with one query per kind, fetched in chunks of ``ROPA_CHUNK``, for
-    the exports to stream.
+    flows (by reference). ``count()`` is one query counting both kinds (``_count_kinds``); a slice is one
+    query for its rows, whichever kinds it spans, and one for their processors and data items. So a page
+    of the record costs the same three queries for 20 activities as for 20,000, at the start, the end or
+    the seam between the kinds. Iterating reads the whole record with one query per kind, fetched in
+    chunks of ``ROPA_CHUNK``, for the exports to stream.
     """
 
-    def __init__(self, assets: QuerySet[InformationAsset] | None, flows: QuerySet[DataFlow] | None) -> None:
+    def __init__(
+        self,
+        assets: QuerySet[InformationAsset] | None,
+        flows: QuerySet[DataFlow] | None,
+        *,
+        every_live_flow: bool = False,
+    ) -> None:
         self.assets = assets
         self.flows = flows
+        # ``flows`` is every live flow, unfiltered: its count is kept by the database.
+        self.every_live_flow = every_live_flow
 
     @staticmethod
     def _asset_rows(assets: QuerySet[InformationAsset]) -> _Rows:
@@ -571,12 +611,7 @@ class RopaActivities:
 
     @cached_property
     def _counts(self) -> dict[str, int]:
-        present = {
-            kind: query
-            for kind, query in (("assets", self.assets), ("flows", self.flows))
-            if query is not None
-        }
-        return count_each(**present) if present else {}
+        return _count_kinds(self.assets, self.flows, every_live_flow=self.every_live_flow)
 
     def count(self) -> int:
         return sum(self._counts.values())
@@ -662,6 +697,7 @@ def ropa_rows(
         _ropa_flows(search=search, owner=owner, special_category=special_category)
         if kind in ("", "sharing")
         else None,
+        every_live_flow=not (search or owner or special_category),
     )
 
 
