@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.models import User
 
-from igportal.forms import NHSFormMixin
+from igportal.forms import NHSFormMixin, OneQueryModelChoiceField
 from igportal.people import display_name
 from igportal.roles import Role
 from requests_app.forms.registers import (
@@ -30,9 +30,18 @@ def _asset_owners() -> Any:
     )
 
 
-class OwnerChoice(forms.ModelChoiceField):
+class OwnerChoice(OneQueryModelChoiceField):
+    """A register filter's owner: every asset owner offered (sixty at ICB scale), read in one plain query
+    of the columns their names need (``_filter_owners``), not through a server-side cursor of whole users.
+    """
+
     def label_from_instance(self, obj: User) -> str:
         return display_name(obj)
+
+
+def _filter_owners() -> Any:
+    # A filter needs each owner's id and name only (a validated choice is used for its id).
+    return _asset_owners().only("pk", "first_name", "last_name", "username")
 
 
 class ProcessorChoices(forms.ModelMultipleChoiceField):
@@ -137,7 +146,7 @@ class AssetFilterForm(_Filter):
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ModelChoiceField)
-        owner.queryset = _asset_owners()
+        owner.queryset = _filter_owners()
 
 
 class RopaFilterForm(_Filter):
@@ -151,7 +160,7 @@ class RopaFilterForm(_Filter):
         super().__init__(*args, **kwargs)
         owner = self.fields["owner"]
         assert isinstance(owner, forms.ModelChoiceField)
-        owner.queryset = _asset_owners()
+        owner.queryset = _filter_owners()
 
 
 class ProcessorForm(NHSFormMixin, forms.Form):
