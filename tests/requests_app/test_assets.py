@@ -444,12 +444,10 @@ def test_the_record_page_is_paged_in_the_database_with_the_same_queries_for_6_or
     # 3 assets and 3 flows: one page, holding both kinds.
     add(3, 3)
     few, page = _ropa_page(client)
-    assert few == ROPA_PAGE_QUERIES
     assert "6 processing activities" in page and page.count('data-testid="ropa-row"') == 6
     # 55 assets and 10 flows: the second page holds the last 5 assets and every flow, and costs the same.
     add(52, 7)
     many, page = _ropa_page(client, page="2")
-    assert many == ROPA_PAGE_QUERIES
     assert "65 processing activities" in page and page.count('data-testid="ropa-row"') == 65 - PAGE_SIZE
     record = list(ropa_rows())
     for row in record[PAGE_SIZE:]:
@@ -458,15 +456,17 @@ def test_the_record_page_is_paged_in_the_database_with_the_same_queries_for_6_or
     assert not any(row.reference in page for row in record[1:PAGE_SIZE])
     # The first page reads assets only, with the same queries.
     first, page = _ropa_page(client)
-    assert first == ROPA_PAGE_QUERIES and page.count('data-testid="ropa-row"') == PAGE_SIZE
+    assert page.count('data-testid="ropa-row"') == PAGE_SIZE
     # A filter is a query too, not a loop: sharing alone has 10, on one page.
     sharing, page = _ropa_page(client, kind="sharing")
-    assert sharing == ROPA_PAGE_QUERIES and page.count('data-testid="ropa-row"') == 10
+    assert page.count('data-testid="ropa-row"') == 10
     # The pages, laid end to end, are the whole record in order, each activity once.
     paginator = Paginator(ropa_rows(), PAGE_SIZE)
     paged = [row for number in paginator.page_range for row in paginator.page(number).object_list]
     assert paged == record and len({row.reference for row in paged}) == 65
     assert ropa_rows()[PAGE_SIZE + 5] == record[PAGE_SIZE + 5]
+    # Each of those pages, the same queries.
+    assert few == many == first == sharing == ROPA_PAGE_QUERIES
 
 
 def test_the_first_page_costs_the_same_queries_whether_it_spans_one_kind_of_activity_or_both(
@@ -488,10 +488,10 @@ def test_the_first_page_costs_the_same_queries_whether_it_spans_one_kind_of_acti
         make_asset(owner=iao).processors.add(hosting)
     assets_only, page = _ropa_page(client)
     assert page.count('data-testid="ropa-row"') == PAGE_SIZE and "(sharing)" not in page
-    assert both == assets_only == ROPA_PAGE_QUERIES
-    # And a page of flows alone (the last), the same again.
-    flows_only, page = _ropa_page(client, page="2", kind="sharing")
-    assert flows_only == ROPA_PAGE_QUERIES and "(holding)" not in page
+    # And a page of flows alone, the same again.
+    flows_only, page = _ropa_page(client, kind="sharing")
+    assert page.count('data-testid="ropa-row"') == 1 and "(holding)" not in page
+    assert both == assets_only == flows_only == ROPA_PAGE_QUERIES
 
 
 def test_the_seam_between_assets_and_flows_reads_the_same_rows_where_a_union_cannot_be_sliced(
