@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -262,6 +262,32 @@ def access_request_submit_online(
     return case
 
 
+def _tell_requester(
+    case_id: int,
+    claim: str,
+    subject: Callable[[AccessRequest], str],
+    body: Callable[[AccessRequest], str],
+    **only: Any,
+) -> int:
+    """Email a requester once: claim the case by setting its ``claim`` timestamp (where still empty and
+    ``only`` holds), then send; 1 when sent, 0 when another run already had it. A failed send clears the
+    claim, so the task's retry sends it, and the error goes up for that retry."""
+    from django.core.mail import EmailMessage
+
+    if not AccessRequest.objects.filter(pk=case_id, **{f"{claim}__isnull": True}, **only).update(
+        **{claim: timezone.now()}
+    ):
+        return 0
+    case = AccessRequest.objects.get(pk=case_id)
+    message = EmailMessage(subject=subject(case), body=body(case), to=[case.requester_email])
+    try:
+        message.send()
+    except Exception:
+        AccessRequest.objects.filter(pk=case_id).update(**{claim: None})
+        raise
+    return 1
+
+
 def access_request_acknowledge(*, case_id: int) -> int:
     """Email an online requester their reference and due date, once: 1 when sent, 0 when already sent.
 
@@ -269,36 +295,25 @@ def access_request_acknowledge(*, case_id: int) -> int:
     the requester typed is sent back (the address could be anyone's, and the email would then carry their
     words), and nothing about the case beyond the reference.
     """
-    from django.core.mail import EmailMessage
-
     from requests_app.access_workflow import clock
     from requests_app.models.organisations import OrganisationSettings
 
-    claimed = AccessRequest.objects.filter(pk=case_id, acknowledged_at__isnull=True).update(
-        acknowledged_at=timezone.now()
+    def body(case: AccessRequest) -> str:
+        deadline = case.deadline(today=timezone.localdate(), **clock())
+        return (
+            f"We received your {AccessRequestKind(case.kind).label.lower()} on "
+            f"{long_date(case.received_on)}.\n\n"
+            f"Your reference is {case.reference}. Please quote it whenever you contact us about this "
+            "request.\n\n"
+            f"{deadline.headline}.\n{deadline.working.rule}\n\n"
+            "If we need anything more from you, such as proof of identity or a clarification, we will tell "
+            "you, and the date may then move.\n\n"
+            f"{OrganisationSettings.load().name}\n"
+        )
+
+    return _tell_requester(
+        case_id, "acknowledged_at", lambda case: f"Your request {case.reference} has been received", body
     )
-    if not claimed:
-        return 0
-    case = AccessRequest.objects.get(pk=case_id)
-    deadline = case.deadline(today=timezone.localdate(), **clock())
-    portal = OrganisationSettings.load()
-    body = (
-        f"We received your {AccessRequestKind(case.kind).label.lower()} on {long_date(case.received_on)}.\n\n"
-        f"Your reference is {case.reference}. Please quote it whenever you contact us about this request.\n\n"
-        f"{deadline.headline}.\n{deadline.working.rule}\n\n"
-        "If we need anything more from you, such as proof of identity or a clarification, we will tell you, "
-        "and the date may then move.\n\n"
-        f"{portal.name}\n"
-    )
-    message = EmailMessage(
-        subject=f"Your request {case.reference} has been received", body=body, to=[case.requester_email]
-    )
-    try:
-        message.send()
-    except Exception:
-        AccessRequest.objects.filter(pk=case_id).update(acknowledged_at=None)
-        raise
-    return 1
 
 
 @transaction.atomic
@@ -418,39 +433,30 @@ def access_request_lapse_notice(*, case_id: int) -> int:
 
     Like the acknowledgement it carries the reference and dates only, never what the requester wrote.
     """
-    from django.core.mail import EmailMessage
-
     from requests_app.models.organisations import OrganisationSettings
 
-    claimed = AccessRequest.objects.filter(
-        pk=case_id, lapse_notified_at__isnull=True, outcome="lapsed"
-    ).update(lapse_notified_at=timezone.now())
-    if not claimed:
-        return 0
-    case = AccessRequest.objects.get(pk=case_id)
-    portal = OrganisationSettings.load()
-    waited = next((pause for pause in case.pauses() if pause.ended is None), None)
-    asked = (
-        f"On {long_date(waited.started)} we asked you for {waited.reason.label.lower()}, "
-        "and we have not heard from you since. "
-        if waited is not None
-        else ""
+    def body(case: AccessRequest) -> str:
+        waited = next((pause for pause in case.pauses() if pause.ended is None), None)
+        asked = (
+            f"On {long_date(waited.started)} we asked you for {waited.reason.label.lower()}, "
+            "and we have not heard from you since. "
+            if waited is not None
+            else ""
+        )
+        return (
+            f"Your request {case.reference}, received on {long_date(case.received_on)}, is now closed.\n\n"
+            f"{asked}We close a request when we have waited {settings.ACCESS_PAUSE_LIMIT_DAYS} days without "
+            "a reply.\n\nYou can ask again at any time; quote this reference if you do.\n\n"
+            f"{OrganisationSettings.load().name}\n"
+        )
+
+    return _tell_requester(
+        case_id,
+        "lapse_notified_at",
+        lambda case: f"Your request {case.reference} is closed",
+        body,
+        outcome="lapsed",
     )
-    body = (
-        f"Your request {case.reference}, received on {long_date(case.received_on)}, is now closed.\n\n"
-        f"{asked}We close a request when we have waited {settings.ACCESS_PAUSE_LIMIT_DAYS} days without a "
-        "reply.\n\nYou can ask again at any time; quote this reference if you do.\n\n"
-        f"{portal.name}\n"
-    )
-    message = EmailMessage(
-        subject=f"Your request {case.reference} is closed", body=body, to=[case.requester_email]
-    )
-    try:
-        message.send()
-    except Exception:
-        AccessRequest.objects.filter(pk=case_id).update(lapse_notified_at=None)
-        raise
-    return 1
 
 
 @transaction.atomic

@@ -226,3 +226,30 @@ def test_a_flood_from_one_address_is_refused_after_the_limit_and_nothing_before_
     other = client.post(reverse("access_request_online"), _form(), REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 302
     caches["ratelimit"].clear()
+
+
+def test_a_failed_acknowledgement_is_released_so_the_retry_sends_it_once(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.mail import EmailMessage
+
+    from requests_app.services.access import access_request_acknowledge
+
+    _ask(client)
+    case = AccessRequest.objects.get()
+    AccessRequest.objects.filter(pk=case.pk).update(acknowledged_at=None)
+    mail.outbox.clear()
+    sending = EmailMessage.send
+
+    def refused(self: EmailMessage, fail_silently: bool = False) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(EmailMessage, "send", refused)
+    with pytest.raises(ConnectionRefusedError):
+        access_request_acknowledge(case_id=case.pk)
+    case.refresh_from_db()
+    assert case.acknowledged_at is None  # the claim let go: the task's retry will send it
+    monkeypatch.setattr(EmailMessage, "send", sending)
+    assert access_request_acknowledge(case_id=case.pk) == 1
+    assert access_request_acknowledge(case_id=case.pk) == 0
+    assert [m.subject for m in mail.outbox] == [f"Your request {case.reference} has been received"]

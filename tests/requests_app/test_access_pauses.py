@@ -203,6 +203,36 @@ def test_a_pause_past_its_limit_closes_the_case_once_with_a_notice(
 
 
 @pytest.mark.django_db
+def test_a_failed_lapse_notice_is_released_so_the_retry_sends_it_once(
+    ig_officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.mail import EmailMessage
+
+    from requests_app.services.access import access_request_lapse_notice
+
+    case = _awaiting_identity(ig_officer, asked_days_ago=120)
+    AccessRequest.objects.filter(pk=case.pk).update(status=S.CLOSED, outcome="lapsed")
+    sending = EmailMessage.send
+
+    def refused(self: EmailMessage, fail_silently: bool = False) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(EmailMessage, "send", refused)
+    with pytest.raises(ConnectionRefusedError):
+        access_request_lapse_notice(case_id=case.pk)
+    case.refresh_from_db()
+    assert case.lapse_notified_at is None
+    monkeypatch.setattr(EmailMessage, "send", sending)
+    mail.outbox.clear()
+    assert access_request_lapse_notice(case_id=case.pk) == 1
+    assert access_request_lapse_notice(case_id=case.pk) == 0
+    assert [m.subject for m in mail.outbox] == [f"Your request {case.reference} is closed"]
+    # Only a lapsed case is told it lapsed.
+    other = _awaiting_identity(ig_officer, asked_days_ago=120)
+    assert access_request_lapse_notice(case_id=other.pk) == 0
+
+
+@pytest.mark.django_db
 def test_a_reply_recorded_before_the_sweep_keeps_the_case_open(
     ig_officer: User, django_capture_on_commit_callbacks: Any
 ) -> None:
