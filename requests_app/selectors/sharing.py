@@ -36,9 +36,6 @@ def visible_requests(user: User, *, reference: str | None = None) -> QuerySet[Sh
     granted_to_user = SharingRequestUserObjectPermission.objects.filter(
         user=user, permission__codename=VIEW_PERMISSION
     )
-    granted_to_groups = SharingRequestGroupObjectPermission.objects.filter(
-        group__user=user, permission__codename=VIEW_PERMISSION
-    )
     requests = SharingRequest.objects.all()
     if reference is not None:
         # One row to check: EXISTS runs once for it, and PostgreSQL plans it faster than the IN form
@@ -57,6 +54,9 @@ def visible_requests(user: User, *, reference: str | None = None) -> QuerySet[Sh
             )
         )
     else:
+        granted_to_groups = SharingRequestGroupObjectPermission.objects.filter(
+            group__user=user, permission__codename=VIEW_PERMISSION
+        )
         visible = (
             Q(requester=user)
             | Q(pk__in=granted_to_user.values("content_object_id"))
