@@ -26,8 +26,15 @@ from requests_app.models import (
     SharingRequest,
     SignOff,
 )
-from tests.conftest import ClientFor
-from tests.factories import make_agreement, make_dpia, make_flow, make_incident, make_request
+from tests.conftest import ClientFor, MakeUser
+from tests.factories import (
+    make_agreement,
+    make_asset,
+    make_dpia,
+    make_flow,
+    make_incident,
+    make_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +124,27 @@ def test_a_first_round_request_page_lists_no_earlier_rounds_and_does_not_look_fo
     assert len(queries) == 15
     assert waiting.reference in page
     assert "Earlier assessments" not in page
+
+
+def test_the_assets_a_request_draws_on_are_named_with_their_owner_in_the_same_queries_as_none(
+    requester: User, caldicott: User, make_user: MakeUser, client_for: ClientFor
+) -> None:
+    waiting = make_request(requester=requester, status=RequestStatus.AWAITING_CALDICOTT)
+    assign_perm("view_sharingrequest", Group.objects.get(name=Role.CALDICOTT_GUARDIAN.group_name), waiting)
+    client = client_for(caldicott)
+    url = reverse("request_detail", args=[waiting.reference])
+    without, page = _page(client, url)
+    assert "None named" in page
+    owner = make_user(username="iona", first_name="Iona", last_name="Grant")
+    assets = [make_asset(owner=owner, name=name) for name in ("Renal system", "Cardiology PAS")]
+    waiting.assets.set(assets)
+    with_assets, page = _page(client, url)
+    # The page reads only the columns it shows: any other would be a query per asset.
+    assert len(with_assets) == len(without)
+    assert (
+        f"{assets[1].reference} Cardiology PAS (owner Iona Grant); {assets[0].reference} Renal system"
+        " (owner Iona Grant)"
+    ) in page
 
 
 def test_the_register_dashboard_runs_constant_queries(
