@@ -55,7 +55,7 @@ def test_summary_rows_writes_each_row_as_a_summary_row_block_with_its_line_break
         Row("Purpose", "Care & audit"),
         Row("<b>Key</b>", 'Line one\n<script>alert("x")</script>\r\nline three'),
         Row("Empty", ""),
-        Row("It's \"quoted\"", "a\rb & c &amp; 'd'\n\n"),
+        Row('It\'s "quoted"', "a\rb & c &amp; 'd'\n\n"),
     ]
     html = _render("{% summary_rows rows %}", rows=rows)
     # What the answers summary wrote before, one {% summary_row %} block per row.
