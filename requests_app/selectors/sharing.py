@@ -36,9 +36,6 @@ def visible_requests(user: User, *, reference: str | None = None) -> QuerySet[Sh
     granted_to_user = SharingRequestUserObjectPermission.objects.filter(
         user=user, permission__codename=VIEW_PERMISSION
     )
-    granted_to_groups = SharingRequestGroupObjectPermission.objects.filter(
-        group__user=user, permission__codename=VIEW_PERMISSION
-    )
     requests = SharingRequest.objects.all()
     if reference is not None:
         # One row to check: EXISTS runs once for it, and PostgreSQL plans it faster than the IN form
@@ -57,6 +54,9 @@ def visible_requests(user: User, *, reference: str | None = None) -> QuerySet[Sh
             )
         )
     else:
+        granted_to_groups = SharingRequestGroupObjectPermission.objects.filter(
+            group__user=user, permission__codename=VIEW_PERMISSION
+        )
         visible = (
             Q(requester=user)
             | Q(pk__in=granted_to_user.values("content_object_id"))
@@ -88,11 +88,14 @@ def get_sharing_request_for_user(
     Every refusal is written to the audit trail: a guessed reference is exactly what the DPO must see.
     ``also_select`` names more one-to-one relations to fetch in the same query, for a page that shows them.
     """
-    sharing_request = (
+    # References are unique, so at most one row: unordered, where first() would sort it by the model's
+    # ordering (a sort to plan and compile on every page that starts here).
+    found = list(
         visible_requests(user, reference=reference)
         .select_related("requester", "recipient", "assigned_to", *also_select)
-        .first()
+        .order_by()[:1]
     )
+    sharing_request = found[0] if found else None
     if sharing_request is None:
         audit_record(
             action="access.denied",

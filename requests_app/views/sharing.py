@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +25,7 @@ from requests_app.forms.organisations import PartnerFromRequestForm
 from requests_app.forms.workflow import AddStageForm, AssignForm, CommentForm, DecisionForm
 from requests_app.models import (
     Assessment,
+    DecisionRecord,
     RequestStatus,
     SharingRequest,
     SignOff,
@@ -123,6 +124,22 @@ def request_delete(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
 
 def _latest_assessment(sharing_request: SharingRequest) -> Assessment | None:
     return sharing_request.assessments.order_by("-number").first()
+
+
+def _latest_assessment_for_page(sharing_request: SharingRequest) -> Assessment | None:
+    """The latest assessment with ``record_version``, the version of the request's newest decision record
+    (None before the first decision): the page shows the record only beside an assessment, so it needs
+    no query of its own."""
+    newest_record = (
+        DecisionRecord.objects.filter(request_id=OuterRef("request_id"))
+        .order_by("-version")
+        .values("version")
+    )
+    return (
+        sharing_request.assessments.annotate(record_version=Subquery(newest_record[:1]))
+        .order_by("-number")
+        .first()
+    )
 
 
 def _assessment_context(assessment: Assessment | None) -> dict[str, object]:
@@ -260,7 +277,7 @@ def render_request_page(
     error: str = "",
 ) -> HttpResponse:
     user = request.user
-    assessment = _latest_assessment(sharing_request)
+    assessment = _latest_assessment_for_page(sharing_request)
     actions = available_transitions(user, sharing_request)
     can_decide = any(action.is_decision for action in actions)
     ig_team = is_ig_team(user) and sharing_request.requester_id != user.pk
@@ -268,38 +285,49 @@ def render_request_page(
     # The latest assessment's sign-offs, read once: the stage rows show them, and the signer's form
     # starts from the conditions the last approving stage kept.
     signoffs = (
-        list(assessment.signoffs.select_related("signer", "on_behalf_of"))
+        list(assessment.signoffs.select_related("signer", "on_behalf_of").order_by("signed_at", "id"))
         if assessment is not None and (sharing_request.stages or can_decide)
         else []
     )
+    can_route = ig_team and sharing_request.status in OPEN_STATUSES
+    can_comment = can_comment_on_request(user, sharing_request.requester_id)
+    documents_addable = can_add_documents(user, sharing_request)
+    # Rows of one request: ordered within it, which is the models' own order without its leading
+    # "request" (a join to the request table for each list, to sort by a value they all share).
+    # Each form is built only when the page shows it; a bound one in ``forms`` (a failed post) replaces it.
     context: dict[str, Any] = {
         "sharing_request": sharing_request,
         **_assessment_context(assessment),
         "earlier_assessments": _earlier_assessments(sharing_request, assessment),
-        "history": sharing_request.history.select_related("actor"),
-        "comments": sharing_request.comments.select_related("author"),
+        "history": sharing_request.history.select_related("actor").order_by("occurred_at", "id"),
+        "comments": sharing_request.comments.select_related("author").order_by("created_at", "id"),
         "stages": _stage_rows(sharing_request, signoffs) if sharing_request.stages else [],
-        # The registered assets the request draws on: their owner signs first.
-        "assets": sharing_request.assets.select_related("owner").order_by("name"),
+        # The registered assets the request draws on: their owner signs first. The page names each
+        # asset and its owner; an asset row is some thirty columns, read for nothing.
+        "assets": sharing_request.assets.select_related("owner")
+        .only("reference", "name", "owner__first_name", "owner__last_name", "owner__username")
+        .order_by("name"),
         "can_edit": can_edit_answers(user, sharing_request),
         "can_delete": can_delete_draft(user, sharing_request),
         "continue_url": step_url(sharing_request, current.name if current else "purpose"),
         "can_decide": can_decide,
         "actions": page_actions(user, sharing_request, actions, forms),
-        "can_route": ig_team and sharing_request.status in OPEN_STATUSES,
+        "can_route": can_route,
         "error": error,
         "decision_form": decision_form_for(sharing_request, assessment=assessment, signoffs=signoffs)
         if can_decide
         else None,
-        "comment_form": CommentForm(),
-        "add_stage_form": AddStageForm(stages=addable_stages(sharing_request)),
-        "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id}),
-        "decision_record": sharing_request.decision_records.order_by("-version").first(),
+        "comment_form": CommentForm() if can_comment else None,
+        "add_stage_form": AddStageForm(stages=addable_stages(sharing_request)) if can_route else None,
+        "assign_form": AssignForm(initial={"assignee": sharing_request.assigned_to_id})
+        if can_route
+        else None,
+        "record_version": getattr(assessment, "record_version", None),
         "documents": sharing_request.documents.select_related("uploaded_by"),
-        "can_add_documents": can_add_documents(user, sharing_request),
-        "document_form": DocumentForm(),
+        "can_add_documents": documents_addable,
+        "document_form": DocumentForm() if documents_addable else None,
         "can_read_audit": can_read_audit_trail(user),
-        "can_comment": can_comment_on_request(user, sharing_request.requester_id),
+        "can_comment": can_comment,
         "add_partner_form": PartnerFromRequestForm(initial=partner_initial(sharing_request))
         if can_add_partner_from_request(user, sharing_request)
         else None,

@@ -26,8 +26,15 @@ from requests_app.models import (
     SharingRequest,
     SignOff,
 )
-from tests.conftest import ClientFor
-from tests.factories import make_agreement, make_dpia, make_flow, make_incident, make_request
+from tests.conftest import ClientFor, MakeUser
+from tests.factories import (
+    make_agreement,
+    make_asset,
+    make_dpia,
+    make_flow,
+    make_incident,
+    make_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,15 +62,16 @@ def _same_queries_at_3_and_30(client: Client, url: str, add: Callable[[int], Non
 
 
 # the session with its user, roles and MFA device (one query); the request with its people, partner,
-# log entry and data flow; the audit event; latest assessment, its
+# log entry and data flow; the audit event; latest assessment with the version of its decision record
+# (one query), its
 # sign-offs (read once: the signer's decision form starts from the conditions the last approving
-# stage kept, found among them), the information assets it draws on, the decision record, the unread
+# stage kept, found among them), the information assets it draws on, the unread
 # count, documents, comments, earlier assessments (asked for only when the latest is not the first),
 # history. The DPO also sees the
 # DPIAs and the people the request can be assigned to, and reads the rules policy in force to learn
 # whether a DPO signs this stage (the Caldicott Guardian always does, so their page does not ask).
 # Each signer's delegations are read once.
-@pytest.mark.parametrize(("viewer", "queries"), [("caldicott", 17), ("dpo", 20)])
+@pytest.mark.parametrize(("viewer", "queries"), [("caldicott", 16), ("dpo", 19)])
 def test_a_request_awaiting_the_caldicott_guardian_runs_constant_queries(
     request: pytest.FixtureRequest,
     requester: User,
@@ -113,9 +121,30 @@ def test_a_first_round_request_page_lists_no_earlier_rounds_and_does_not_look_fo
     url = reverse("request_detail", args=[waiting.reference])
     # as above, less the query for earlier rounds: assessment 1 is the only one
     queries, page = _page(client, url)
-    assert len(queries) == 16
+    assert len(queries) == 15
     assert waiting.reference in page
     assert "Earlier assessments" not in page
+
+
+def test_the_assets_a_request_draws_on_are_named_with_their_owner_in_the_same_queries_as_none(
+    requester: User, caldicott: User, make_user: MakeUser, client_for: ClientFor
+) -> None:
+    waiting = make_request(requester=requester, status=RequestStatus.AWAITING_CALDICOTT)
+    assign_perm("view_sharingrequest", Group.objects.get(name=Role.CALDICOTT_GUARDIAN.group_name), waiting)
+    client = client_for(caldicott)
+    url = reverse("request_detail", args=[waiting.reference])
+    without, page = _page(client, url)
+    assert "None named" in page
+    owner = make_user(username="iona", first_name="Iona", last_name="Grant")
+    assets = [make_asset(owner=owner, name=name) for name in ("Renal system", "Cardiology PAS")]
+    waiting.assets.set(assets)
+    with_assets, page = _page(client, url)
+    # The page reads only the columns it shows: any other would be a query per asset.
+    assert len(with_assets) == len(without)
+    assert (
+        f"{assets[1].reference} Cardiology PAS (owner Iona Grant); {assets[0].reference} Renal system"
+        " (owner Iona Grant)"
+    ) in page
 
 
 def test_the_register_dashboard_runs_constant_queries(

@@ -155,6 +155,37 @@ def test_the_api_hands_out_the_same_decision_record_and_audits_it_the_same_way(
     assert AuditEvent.objects.filter(action="request.export", detail__via="api").count() == 2
 
 
+def test_the_request_page_links_the_newest_decision_record_by_its_version(
+    requester: User,
+    dpo: User,
+    caldicott: User,
+    client_for: ClientFor,
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],
+) -> None:
+    record = _decide(requester, dpo, caldicott, django_capture_on_commit_callbacks)
+    url = reverse("request_detail", args=[record.request.reference])
+    pdf = reverse("decision_record_pdf", args=[record.request.reference])
+    page = client_for(requester).get(url).content.decode()
+    assert f'<a href="{pdf}" download>Decision record PDF (version {record.version})</a>' in page
+    # A later decision's record is the newest: the page names it, not the first.
+    first_version = record.version
+    record.pk, record.version = None, first_version + 1
+    record.decided_by_event = RequestHistory.objects.create(
+        request=record.request, action="approve", from_status="", to_status="", actor=caldicott
+    )
+    record.save()
+    page = client_for(requester).get(url).content.decode()
+    assert f"Decision record PDF (version {first_version + 1})" in page
+    assert f"(version {first_version})" not in page
+
+
+def test_an_undecided_request_page_offers_no_pdf(requester: User, client_for: ClientFor) -> None:
+    request = make_request(requester=requester, status=RequestStatus.AWAITING_CALDICOTT)
+    page = client_for(requester).get(reverse("request_detail", args=[request.reference])).content.decode()
+    assert "Printable decision record" in page
+    assert "Decision record PDF" not in page
+
+
 def test_an_undecided_request_has_no_pdf_yet(requester: User, client_for: ClientFor) -> None:
     request = make_request(requester=requester)
     assert (

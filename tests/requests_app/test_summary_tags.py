@@ -46,3 +46,30 @@ def test_a_row_without_an_action_in_a_list_with_actions_keeps_the_empty_cell() -
         '<dd class="nhsuk-summary-list__value">ann</dd><dd class="nhsuk-summary-list__actions"></dd></div>'
     )
     assert "nhsuk-summary-list__actions" not in _render('{% summary_row "Username" %}ann{% endsummary_row %}')
+
+
+def test_summary_rows_writes_each_row_as_a_summary_row_block_with_its_line_breaks() -> None:
+    from necessity.presenters import Row
+
+    rows = [
+        Row("Purpose", "Care & audit"),
+        Row("<b>Key</b>", 'Line one\n<script>alert("x")</script>\r\nline three'),
+        Row("Empty", ""),
+        Row('It\'s "quoted"', "a\rb & c &amp; 'd'\n\n"),
+    ]
+    html = _render("{% summary_rows rows %}", rows=rows)
+    # What the answers summary wrote before, one {% summary_row %} block per row.
+    one_by_one = [
+        _render("{% summary_row row.label %}{{ row.value|linebreaksbr }}{% endsummary_row %}", row=row)
+        for row in rows
+    ]
+    assert html == "\n  ".join(one_by_one)
+    assert '<dd class="nhsuk-summary-list__value">Care &amp; audit</dd>' in html
+    assert "Line one<br>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>line three" in html, (
+        "the value is escaped and its line breaks kept"
+    )
+    assert '<dt class="nhsuk-summary-list__key">&lt;b&gt;Key&lt;/b&gt;</dt>' in html
+
+
+def test_summary_rows_of_no_rows_is_nothing() -> None:
+    assert _render("{% summary_rows rows %}", rows=[]) == ""
