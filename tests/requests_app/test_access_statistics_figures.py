@@ -168,6 +168,11 @@ def test_the_page_and_its_csv_show_those_figures(client_for: ClientFor, dpo: Use
     client = client_for(dpo)
     page = client.get(reverse("access_statistics"), {"quarter": "2026-Q1"})
     assert page.status_code == 200
+    # The Scottish return once, in the page's body; the title is the title (a merge had put the return
+    # inside it, so the browser's tab showed its HTML).
+    html = page.content.decode()
+    assert html.count('data-testid="statistics-sic"') == 1
+    assert "<title>Access request statistics, 2026 Q1 – " in html
     assert [list(row) for row in page.context["stats"].csv_rows()] == pinned["csv"]
     assert [list(row) for row in page.context["scottish"].rows] == pinned["scottish"]
     foi = next(row for row in page.context["stats"].kinds if row.kind == "foi")
