@@ -27,17 +27,25 @@ def quarter(column: str) -> str:
     return f"date_trunc('quarter', {column})::date"
 
 
-def case_figures(cases: str, originals: str) -> str:
-    """(key..., n) for each figure the case rows in ``cases`` count towards; a review's or appeal's
-    ``original_kind`` read from ``originals`` (id, kind), exemptions from the exemption table as it is."""
+def case_figures(cases: str, *, before: bool = False) -> str:
+    """(key..., n) for each figure the case rows in ``cases`` count towards.
+
+    A review's or appeal's ``original_kind`` is its original's kind: ``before`` the statement, the
+    statement's old row when it changed or deleted the original too, else the table's. Each look-up
+    into the tables is by index, one row at a time, whatever the planner guesses of a transition
+    table's size: a join would let it scan every case for a one-row change.
+    """
+    from_table = f"(SELECT a.kind FROM {CASES} a WHERE a.id = r.original_id)"
+    original = f"coalesce(oo.kind, {from_table}, '')" if before else f"coalesce({from_table}, '')"
+    joined = " LEFT JOIN old_rows oo ON oo.id = r.original_id" if before else ""
     return f"""
-    SELECT 'received', {quarter('r.received_on')}, r.kind, coalesce(o.kind, ''), '', '', '', 1
-        FROM {cases} r LEFT JOIN {originals} o ON o.id = r.original_id
+    SELECT 'received', {quarter('r.received_on')}, r.kind, {original}, '', '', '', 1
+        FROM {cases} r{joined}
     UNION ALL
-    SELECT 'answered', {quarter('r.responded_on')}, r.kind, coalesce(o.kind, ''), r.outcome,
+    SELECT 'answered', {quarter('r.responded_on')}, r.kind, {original}, r.outcome,
         CASE WHEN r.due_on IS NULL THEN '' WHEN r.responded_on <= r.due_on THEN 'in_time' ELSE 'late' END,
         '', 1
-        FROM {cases} r LEFT JOIN {originals} o ON o.id = r.original_id WHERE r.responded_on IS NOT NULL
+        FROM {cases} r{joined} WHERE r.responded_on IS NOT NULL
     UNION ALL
     SELECT 'identity', {quarter('r.identity_requested_on')}, r.kind, '', '', '', '', 1
         FROM {cases} r WHERE r.identity_requested_on IS NOT NULL
@@ -46,7 +54,9 @@ def case_figures(cases: str, originals: str) -> str:
         FROM {cases} r WHERE r.fee_requested_on IS NOT NULL
     UNION ALL
     SELECT 'exemption', {quarter('r.responded_on')}, r.kind, '', '', '', e.code, 1
-        FROM {cases} r JOIN requests_app_accessrequestexemption e ON e.access_request_id = r.id
+        FROM {cases} r JOIN LATERAL (
+            SELECT e.code FROM requests_app_accessrequestexemption e WHERE e.access_request_id = r.id
+        ) e ON true
         WHERE r.responded_on IS NOT NULL
 """
 
@@ -54,7 +64,10 @@ def case_figures(cases: str, originals: str) -> str:
 def exemption_figures(exemptions: str) -> str:
     return f"""
     SELECT 'exemption', {quarter('a.responded_on')}, a.kind, '', '', '', e.code, 1
-        FROM {exemptions} e JOIN {CASES} a ON a.id = e.access_request_id WHERE a.responded_on IS NOT NULL
+        FROM {exemptions} e JOIN LATERAL (
+            SELECT a.kind, a.responded_on FROM {CASES} a WHERE a.id = e.access_request_id
+        ) a ON true
+        WHERE a.responded_on IS NOT NULL
 """
 
 
@@ -78,12 +91,11 @@ def add(figures: str) -> str:
 """
 
 
-# A case's kind before the statement, read from the old rows first: a deleted or re-typed original.
-OLD_ORIGINALS = f"(SELECT id, kind FROM old_rows UNION ALL SELECT id, kind FROM {CASES} WHERE id NOT IN (SELECT id FROM old_rows))"
-# The reviews and appeals of cases whose kind changed (not themselves changed): they move with it.
-FOLLOWERS = f"""(SELECT f.* FROM {CASES} f WHERE f.original_id IN (
-    SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.kind <> o.kind
-) AND f.id NOT IN (SELECT id FROM new_rows))"""
+# The reviews and appeals of cases whose kind the statement changed (not changed themselves): their
+# figures move with it. Read by index from each changed case.
+FOLLOWERS = f"""(SELECT f.* FROM new_rows n JOIN old_rows o ON o.id = n.id AND n.kind <> o.kind
+    JOIN LATERAL (SELECT * FROM {CASES} f WHERE f.original_id = n.id) f ON true
+    WHERE f.id NOT IN (SELECT id FROM new_rows))"""
 COUNTED_COLUMNS = (
     "kind", "received_on", "responded_on", "due_on", "outcome", "identity_requested_on", "fee_requested_on",
     "original_id",
@@ -94,7 +106,7 @@ REFILL = f"""
 CREATE FUNCTION requests_app_access_statistics_refill() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM {COUNTS};
-    {add(case_figures(CASES, CASES) + " UNION ALL " + clarification_figures("requests_app_accessrequestclarification"))}
+    {add(case_figures(CASES) + " UNION ALL " + clarification_figures("requests_app_accessrequestclarification"))}
 END
 $$;
 """
@@ -103,16 +115,18 @@ CASE_TRIGGER = f"""
 CREATE FUNCTION requests_app_access_statistics_cases() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {add(case_figures("new_rows", CASES))}
+        {add(case_figures("new_rows"))}
     ELSIF TG_OP = 'DELETE' THEN
-        {add(negated(case_figures("old_rows", OLD_ORIGINALS)))}
-    ELSIF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {CHANGED})
-        OR EXISTS (SELECT 1 FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id WHERE o.id IS NULL) THEN
+        {add(negated(case_figures("old_rows", before=True)))}
+    ELSIF EXISTS (SELECT 1 FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE n.kind <> o.kind) THEN
         {add(
-            case_figures(f"(SELECT * FROM new_rows UNION ALL SELECT * FROM {FOLLOWERS} AS f)", CASES)
+            case_figures(f"(SELECT * FROM new_rows UNION ALL SELECT * FROM {FOLLOWERS} AS f)")
             + " UNION ALL "
-            + negated(case_figures(f"(SELECT * FROM old_rows UNION ALL SELECT * FROM {FOLLOWERS} AS f)", OLD_ORIGINALS))
+            + negated(case_figures(f"(SELECT * FROM old_rows UNION ALL SELECT * FROM {FOLLOWERS} AS f)", before=True))
         )}
+    ELSIF EXISTS (SELECT 1 FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id WHERE o.id IS NULL OR {CHANGED}) THEN
+        -- Most updates change none of the counted columns (a reminder claimed, a note edited): nothing to do.
+        {add(case_figures("new_rows") + " UNION ALL " + negated(case_figures("old_rows", before=True)))}
     END IF;
     RETURN NULL;
 END

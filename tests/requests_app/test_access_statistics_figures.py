@@ -172,7 +172,7 @@ def test_the_page_and_its_csv_show_those_figures(client_for: ClientFor, dpo: Use
     # inside it, so the browser's tab showed its HTML).
     html = page.content.decode()
     assert html.count('data-testid="statistics-sic"') == 1
-    assert "<title>Access request statistics, 2026 Q1 – " in html
+    assert "<title>Access request statistics, 2026 Q1 \N{EN DASH} " in html
     assert [list(row) for row in page.context["stats"].csv_rows()] == pinned["csv"]
     assert [list(row) for row in page.context["scottish"].rows] == pinned["scottish"]
     foi = next(row for row in page.context["stats"].kinds if row.kind == "foi")
