@@ -184,10 +184,11 @@ __all__ = [
     "SweepRun",
 ]
 from requests_app.models.audit import AuditEvent, PendingAuditEvent
-from requests_app.models.counts import StatusCount
+from requests_app.models.counts import AccessStatisticCount, StatusCount
 from requests_app.models.sessions import UserSession
 
 __all__ = [
+    "AccessStatisticCount",
     "AuditEvent",
     "Nation",
     "Organisation",

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
@@ -235,74 +237,147 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     return first, after - timedelta(days=1)
 
 
-def access_statistics(*, year: int, quarter: int) -> QuarterStats:
+# One figure before it is summed for a page: (quarter's first day, measure, kind, original_kind, outcome,
+# timing, code), as ``AccessStatisticCount`` keeps them (models/counts.py says what each means).
+FigureKey = tuple[date, str, str, str, str, str, str]
+_KEY_FIELDS = ("kind", "original_kind", "outcome", "timing", "code")
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    """A quarter's kept figures, summed as each table on the statistics page and the return needs."""
+
+    counts: dict[FigureKey, int]
+
+    def total(self, measure: str, **match: str | frozenset[str]) -> int:
+        return sum(self.by(measure, "measure", **match).values())
+
+    def by(self, measure: str, field: str, **match: str | frozenset[str]) -> dict[str, int]:
+        """The measure's figures summed by ``field``, over those whose other fields match (a value, or
+        a set of values); only those above nought, as a grouped count gives."""
+        summed: dict[str, int] = {}
+        for key, n in self.counts.items():
+            row = dict(zip(("measure", *_KEY_FIELDS), key[1:], strict=True))
+            if row["measure"] != measure or not all(
+                row[name] in wanted if isinstance(wanted, frozenset) else row[name] == wanted
+                for name, wanted in match.items()
+            ):
+                continue
+            summed[row[field]] = summed.get(row[field], 0) + n
+        return {value: n for value, n in summed.items() if n}
+
+
+def recount_access_statistics(*, first: date | None = None, last: date | None = None) -> dict[FigureKey, int]:
+    """Every figure counted now from the cases, their exemptions and their clarifications, for the
+    quarter from ``first`` to ``last`` or for all time: the check on the kept counts, and what SQLite
+    (development without PostgreSQL, which has no triggers to keep them) shows. Six grouped counts."""
+    from django.db.models.functions import Coalesce, TruncQuarter
+
+    from requests_app.models import AccessRequestClarification, AccessRequestExemption
+
+    def dated(field: str) -> Q:
+        return Q(**{f"{field}__range": (first, last)}) if first and last else Q(**{f"{field}__isnull": False})
+
+    blank = Value("")
+    original = Coalesce(F("original__kind"), blank)
+    timing = Case(
+        When(due_on__isnull=True, then=blank),
+        When(responded_on__lte=F("due_on"), then=Value("in_time")),
+        default=Value("late"),
+    )
+    cases = AccessRequest.objects.all()
+    sources: list[tuple[str, QuerySet[Any], str, dict[str, Any]]] = [
+        ("received", cases, "received_on", {"kind": F("kind"), "original_kind": original}),
+        (
+            "answered",
+            cases,
+            "responded_on",
+            {"kind": F("kind"), "original_kind": original, "outcome": F("outcome"), "timing": timing},
+        ),
+        ("identity", cases, "identity_requested_on", {"kind": F("kind")}),
+        ("fee", cases, "fee_requested_on", {"kind": F("kind")}),
+        (
+            "exemption",
+            AccessRequestExemption.objects.all(),
+            "access_request__responded_on",
+            {"kind": F("access_request__kind"), "code": F("code")},
+        ),
+        ("clarification", AccessRequestClarification.objects.all(), "asked_on", {}),
+    ]
+    counts: dict[FigureKey, int] = {}
+    for measure, rows, day, columns in sources:
+        grouped = (
+            rows.filter(dated(day))
+            .annotate(
+                figure_quarter=TruncQuarter(day),
+                **{f"figure_{name}": columns.get(name, blank) for name in _KEY_FIELDS},
+            )
+            .values_list("figure_quarter", *(f"figure_{name}" for name in _KEY_FIELDS))
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        for quarter_day, *fields, n in grouped:
+            counts[(quarter_day, measure, *fields)] = n
+    return counts
+
+
+def kept_access_statistics(*, first: date | None = None) -> dict[FigureKey, int]:
+    """The figures the database keeps (PostgreSQL's triggers, migration 0038): one quarter's, or all."""
+    from requests_app.models import AccessStatisticCount
+
+    kept = AccessStatisticCount.objects.exclude(total=0)
+    if first is not None:
+        kept = kept.filter(quarter=first)
+    return {
+        (quarter_day, measure, *fields): total
+        for quarter_day, measure, *fields, total in kept.values_list(
+            "quarter", "measure", *_KEY_FIELDS, "total"
+        )
+    }
+
+
+def quarter_figures(*, year: int, quarter: int) -> QuarterFigures:
+    """The quarter's figures in one query: kept by the database on PostgreSQL, counted on SQLite."""
+    first, last = quarter_bounds(year, quarter)
+    if connection.vendor != "postgresql":
+        return QuarterFigures(recount_access_statistics(first=first, last=last))
+    return QuarterFigures(kept_access_statistics(first=first))
+
+
+def access_statistics(*, year: int, quarter: int, figures: QuarterFigures | None = None) -> QuarterStats:
     """Received in the quarter by type; answered in it, in time or late against the due date; exemptions
     relied on in answers sent in it; reviews and complaints to the Commissioner closed in it, by outcome;
     pauses started in it, by reason. Counts only: no case is named."""
-    from requests_app.models import AccessRequestClarification, AccessRequestExemption
+    from requests_app.foi_exemptions import EXEMPTIONS
     from requests_app.models.access import FEE_PAUSE_KINDS, FOLLOW_UP_KINDS, PauseReason
 
     first, last = quarter_bounds(year, quarter)
-    received = dict(
-        AccessRequest.objects.filter(received_on__range=(first, last))
-        .values_list("kind")
-        .annotate(n=Count("*"))
-        .values_list("kind", "n")
-        .order_by()
-    )
-    answered_rows = (
-        AccessRequest.objects.filter(responded_on__range=(first, last))
-        .values_list("kind")
-        .annotate(
-            n=Count("*"),
-            in_time=Count("pk", filter=Q(due_on__isnull=False, responded_on__lte=F("due_on"))),
-            late=Count("pk", filter=Q(due_on__isnull=False, responded_on__gt=F("due_on"))),
-        )
-        .values_list("kind", "n", "in_time", "late")
-        .order_by()
-    )
-    answered = {kind: (n, in_time, late) for kind, n, in_time, late in answered_rows}
+    figures = figures or quarter_figures(year=year, quarter=quarter)
+    received = figures.by("received", "kind")
     kinds = [
-        KindRow(kind, label, received.get(kind, 0), *answered.get(kind, (0, 0, 0)))
+        KindRow(
+            kind,
+            label,
+            received.get(kind, 0),
+            figures.total("answered", kind=kind),
+            figures.total("answered", kind=kind, timing="in_time"),
+            figures.total("answered", kind=kind, timing="late"),
+        )
         for kind, label in AccessRequestKind.choices
     ]
-    exemption_counts = (
-        AccessRequestExemption.objects.filter(access_request__responded_on__range=(first, last))
-        .values_list("code")
-        .annotate(n=Count("*"))
-        .values_list("code", "n")
-        .order_by()
-    )
-    from requests_app.foi_exemptions import EXEMPTIONS
-
     exemptions = sorted(
-        ((EXEMPTIONS[code].label, n) for code, n in exemption_counts), key=lambda r: (-r[1], r[0])
+        ((EXEMPTIONS[code].label, n) for code, n in figures.by("exemption", "code").items()),
+        key=lambda r: (-r[1], r[0]),
     )
     reviews = [
         (AccessRequestKind(kind).label, AccessRequest(outcome=outcome).get_outcome_display(), n)
-        for kind, outcome, n in AccessRequest.objects.filter(
-            kind__in=FOLLOW_UP_KINDS, responded_on__range=(first, last)
-        )
-        .values_list("kind", "outcome")
-        .annotate(n=Count("*"))
-        .values_list("kind", "outcome", "n")
-        .order_by("kind", "outcome")
+        for kind in sorted(FOLLOW_UP_KINDS)
+        for outcome, n in sorted(figures.by("answered", "outcome", kind=kind).items())
     ]
     pauses = [
-        (
-            PauseReason.IDENTITY.label,
-            AccessRequest.objects.filter(identity_requested_on__range=(first, last)).count(),
-        ),
-        (
-            PauseReason.CLARIFICATION.label,
-            AccessRequestClarification.objects.filter(asked_on__range=(first, last)).count(),
-        ),
-        (
-            PauseReason.FEE.label,
-            AccessRequest.objects.filter(
-                kind__in=FEE_PAUSE_KINDS, fee_requested_on__range=(first, last)
-            ).count(),
-        ),
+        (PauseReason.IDENTITY.label, figures.total("identity")),
+        (PauseReason.CLARIFICATION.label, figures.total("clarification")),
+        (PauseReason.FEE.label, figures.total("fee", kind=frozenset(FEE_PAUSE_KINDS))),
     ]
     return QuarterStats(year, quarter, first, last, kinds, exemptions, reviews, pauses)
 
@@ -363,82 +438,50 @@ class ScottishReturn:
         return f"{_fmt(self.first)} to {_fmt(self.last)}"
 
 
-def scottish_return(*, year: int, quarter: int) -> ScottishReturn:
+def scottish_return(*, year: int, quarter: int, figures: QuarterFigures | None = None) -> ScottishReturn:
     """The quarter's figures for the Scottish Information Commissioner, FOISA and EIRs apart: (law,
     measure, count). Received in the quarter; answered in it (a refusal is an answer), in time or not
     against the statutory date; outcomes; exemptions and exceptions applied in answers sent in it;
     fees notices given; reviews received and decided, by outcome; applications to the Commissioner
     received. Counts only: no case is named."""
     from requests_app.foi_exemptions import EXEMPTIONS
-    from requests_app.models import AccessRequestExemption
 
     first, last = quarter_bounds(year, quarter)
-    quarter_range = (first, last)
+    figures = figures or quarter_figures(year=year, quarter=quarter)
     rows: list[tuple[str, str, int]] = []
     for kind, law in SIC_LAWS:
-        answered = AccessRequest.objects.filter(kind=kind, responded_on__range=quarter_range)
-        totals = answered.aggregate(
-            n=Count("pk"),
-            in_time=Count("pk", filter=Q(due_on__isnull=False, responded_on__lte=F("due_on"))),
-            late=Count("pk", filter=Q(due_on__isnull=False, responded_on__gt=F("due_on"))),
-        )
-        outcomes = dict(
-            answered.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n").order_by()
-        )
+        outcomes = figures.by("answered", "outcome", kind=kind)
         rows += [
+            (law, "requests received", figures.total("received", kind=kind)),
+            (law, "requests responded to", figures.total("answered", kind=kind)),
             (
                 law,
-                "requests received",
-                AccessRequest.objects.filter(kind=kind, received_on__range=quarter_range).count(),
+                "responded to within the statutory timescale",
+                figures.total("answered", kind=kind, timing="in_time"),
             ),
-            (law, "requests responded to", totals["n"]),
-            (law, "responded to within the statutory timescale", totals["in_time"]),
-            (law, "responded to outwith the statutory timescale", totals["late"]),
+            (
+                law,
+                "responded to outwith the statutory timescale",
+                figures.total("answered", kind=kind, timing="late"),
+            ),
         ]
         rows += [(law, f"outcome: {label}", outcomes.get(value, 0)) for value, label in SIC_ANSWER_OUTCOMES]
-        applied = (
-            AccessRequestExemption.objects.filter(
-                access_request__kind=kind, access_request__responded_on__range=quarter_range
-            )
-            .values_list("code")
-            .annotate(n=Count("pk"))
-            .values_list("code", "n")
-            .order_by()
-        )
         what = "exemption applied" if kind == AccessRequestKind.FOI else "exception applied"
         rows += sorted(
-            ((law, f"{what}: {EXEMPTIONS[code].citation}", n) for code, n in applied),
+            (
+                (law, f"{what}: {EXEMPTIONS[code].citation}", n)
+                for code, n in figures.by("exemption", "code", kind=kind).items()
+            ),
             key=lambda row: row[1],
         )
         if kind == AccessRequestKind.FOI:
-            rows.append(
-                (
-                    law,
-                    "fees notices issued",
-                    AccessRequest.objects.filter(kind=kind, fee_requested_on__range=quarter_range).count(),
-                )
-            )
-        reviews = AccessRequest.objects.filter(kind=AccessRequestKind.REVIEW, original__kind=kind)
-        rows.append(
-            (law, "requests for review received", reviews.filter(received_on__range=quarter_range).count())
-        )
-        decided = dict(
-            reviews.filter(responded_on__range=quarter_range)
-            .values_list("outcome")
-            .annotate(n=Count("pk"))
-            .values_list("outcome", "n")
-            .order_by()
-        )
+            rows.append((law, "fees notices issued", figures.total("fee", kind=kind)))
+        review = {"kind": AccessRequestKind.REVIEW.value, "original_kind": kind}
+        rows.append((law, "requests for review received", figures.total("received", **review)))
+        decided = figures.by("answered", "outcome", **review)
         rows += [
             (law, f"review outcome: {label}", decided.get(value, 0)) for value, label in SIC_REVIEW_OUTCOMES
         ]
-        rows.append(
-            (
-                law,
-                "applications to the Commissioner received",
-                AccessRequest.objects.filter(
-                    kind=AccessRequestKind.APPEAL, original__kind=kind, received_on__range=quarter_range
-                ).count(),
-            )
-        )
+        appeals = figures.total("received", kind=AccessRequestKind.APPEAL.value, original_kind=kind)
+        rows.append((law, "applications to the Commissioner received", appeals))
     return ScottishReturn(first, last, rows)

@@ -366,11 +366,17 @@ def access_statistics(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_view_access_requests(request.user):
         raise Http404("No such page.")
     year, quarter = _quarter(request)
-    stats = selectors.access_statistics(year=year, quarter=quarter)
+    # One read of the quarter's kept figures serves both tables.
+    figures = selectors.quarter_figures(year=year, quarter=quarter)
+    stats = selectors.access_statistics(year=year, quarter=quarter, figures=figures)
     audit_record(
         action="access_request.statistics", request=request, detail={"quarter": f"{year}-Q{quarter}"}
     )
-    scottish = selectors.scottish_return(year=year, quarter=quarter) if foi_regime() == "foisa" else None
+    scottish = (
+        selectors.scottish_return(year=year, quarter=quarter, figures=figures)
+        if foi_regime() == "foisa"
+        else None
+    )
     previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     following = (year, quarter + 1) if quarter < 4 else (year + 1, 1)
     return render(

@@ -78,6 +78,18 @@ def test_the_audit_chain_verifies(seeded: dict[str, int]) -> None:
     assert out.getvalue().splitlines()[0] == f"{seeded['audit_events']} events, chain intact"
 
 
+def test_the_counts_the_database_keeps_equal_a_recount_after_the_seed(seeded: dict[str, int]) -> None:
+    """The seed loads cases with COPY, past the services: the triggers count them all the same."""
+    from requests_app.selectors.access import kept_access_statistics, recount_access_statistics
+    from requests_app.selectors.dashboard import COUNTED_MODELS, recount_statuses, status_counts
+
+    kept = kept_access_statistics()
+    assert kept == recount_access_statistics()
+    assert sum(n for key, n in kept.items() if key[1] == "received") == seeded["access_requests"]
+    statuses = status_counts()
+    assert all(statuses[model] == recount_statuses(model) for model in COUNTED_MODELS)
+
+
 def test_the_personas_hold_the_roles_and_offices_the_pages_expect(seeded: dict[str, int]) -> None:
     people = personas()
     requester, caldicott, dpo, ig = (people[key] for key in ("requester", "caldicott", "dpo", "ig"))
