@@ -1,4 +1,7 @@
-"""Form rendering in the NHS.UK design system: one field template, one error summary."""
+"""Forms in the NHS.UK design system: classes and error states on widgets, dates, long selects.
+
+The renderer that writes their fields is ``igportal.form_rendering.NHSFormRenderer``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -25,11 +27,6 @@ _WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.TextInput: "nhsuk-input",
     forms.URLInput: "nhsuk-input",
 }
-
-
-class NHSFormRenderer(TemplatesSetting):
-    form_template_name = "forms/form.html"
-    field_template_name = "forms/field.html"
 
 
 class NHSFormMixin:
