@@ -184,7 +184,7 @@ def field_group(field: BoundField) -> str:
     error_class = " nhsuk-form-group--error" if errors else ""
     if kind in ("radioselect", "checkboxselectmultiple"):
         if kind == "radioselect":
-            inline = " nhsuk-radios--inline" if length(field.field.choices) <= 2 else ""
+            inline = " nhsuk-radios--inline" if length(getattr(field.field, "choices", ())) <= 2 else ""
             items = (
                 f'\n    <div class="nhsuk-radios{inline}" data-module="nhsuk-radios">\n      '
                 f"{_choices(field, 'radios')}\n    </div>\n    "

@@ -219,6 +219,6 @@ def test_the_templates_written_in_python_are_not_overridden() -> None:
     # The Python renderer would silently ignore an override of one of these templates.
     django_widgets = Path(forms.__file__).parent / "templates"
     for name in FAST_TEMPLATES:
-        origin = Path(get_template(name).origin.name)
+        origin = Path(get_template(name).origin.name)  # type: ignore[attr-defined]
         home = django_widgets if name.startswith("django/") else Path(settings.BASE_DIR) / "templates"
         assert origin == home / name, name
