@@ -8,12 +8,13 @@ enum (``requests_app.models.status``).
 from __future__ import annotations
 
 import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from django import template
 from django.db import models
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from igportal import dates
@@ -76,6 +77,13 @@ def _all_status_enums() -> list[type[StatusChoices]]:
     return found
 
 
+@cache
+def _status_members(model: type[models.Model], field_name: str) -> dict[str, StatusChoices]:
+    """Each value of the field's enum and its member: ``enum.values`` and ``enum(value)`` build the
+    enum's list of choices afresh on every call, a tenth of a millisecond per row of a list."""
+    return {member.value: member for member in _status_enum(model, field_name)}
+
+
 @register.simple_tag
 def status_tag(entry: models.Model | None, field: str = "status") -> SafeString:
     """The entry's status (or another StatusChoices field, such as a disclosure's ``kind``) as an NHS.UK
@@ -83,9 +91,10 @@ def status_tag(entry: models.Model | None, field: str = "status") -> SafeString:
     if entry is None:
         return mark_safe("")
     value = getattr(entry, field)
-    enum = _status_enum(type(entry), field)
-    if value in enum.values:
-        css, label = enum(value).tag_class, str(enum(value).label)
+    member = _status_members(type(entry), field).get(value)
+    if member is not None:
+        # The label is read per rendering: it may be translated.
+        css, label = member.tag_class, str(member.label)
     else:
         # A value no enum names (data older than its choices) is shown as stored.
         css, label = "nhsuk-tag--blue", str(value)
@@ -157,14 +166,29 @@ def summary_row(
 def cell(content: SafeString, heading: str = "") -> SafeString:
     """One cell of an NHS.UK table: ``{% cell "Status" %}the value{% endcell %}``; the column's
     ``heading`` is repeated in the cell for the table's narrow-screen (responsive) layout."""
-    if heading:
-        return format_html(
-            '<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">'
-            "{} </span>{}</td>",
-            heading,
-            content,
-        )
-    return format_html('<td class="nhsuk-table__cell">{}</td>', content)
+    # Run for every cell of every row: the cell's opening is made once per heading, not per cell.
+    if type(heading) in (str, SafeString):
+        start = _cell_start(heading, isinstance(heading, SafeString))
+    else:
+        start = _cell_opening(heading)
+    return mark_safe(f"{start}{conditional_escape(content)}</td>")  # noqa: S308 (both parts escaped)
+
+
+def _cell_opening(heading: str) -> str:
+    if not heading:
+        return '<td class="nhsuk-table__cell">'
+    return format_html(
+        '<td class="nhsuk-table__cell"><span class="nhsuk-table-responsive__heading" aria-hidden="true">'
+        "{} </span>",
+        heading,
+    )
+
+
+@lru_cache(maxsize=256)
+def _cell_start(heading: str, safe: bool) -> str:
+    # Keyed on safety as well as text: a template's literal heading is safe text, written as it is,
+    # while the same text given as a plain string is escaped.
+    return _cell_opening(mark_safe(heading) if safe else str(heading))  # noqa: S308 (safe already)
 
 
 @register.simple_tag
@@ -173,3 +197,26 @@ def header_cell(label: str, hidden: bool = False) -> SafeString:
     if hidden:
         label = format_html('<span class="nhsuk-u-visually-hidden">{}</span>', label)
     return format_html('<th scope="col" class="nhsuk-table__header">{}</th>', label)
+
+
+# --- links of a list's rows -----------------------------------------------------------------------------
+
+# Stands in for a row's id while reversing: digits, as an <int:pk> converter wants, and in no route.
+_PK_PLACEHOLDER = 987654321
+
+
+@lru_cache(maxsize=64)
+def _pk_url_parts(url_name: str, script_prefix: str) -> tuple[str, str] | None:
+    # The prefix is an argument so that a change of SCRIPT_NAME reverses again rather than reusing.
+    parts = reverse(url_name, args=[_PK_PLACEHOLDER]).split(str(_PK_PLACEHOLDER))
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+@register.filter
+def detail_url(pk: int, url_name: str) -> str:
+    """``{{ row.pk|detail_url:"flow_detail" }}``: the address ``{% url "flow_detail" row.pk %}`` makes,
+    reversed once per page name rather than once per row (0.05 ms apiece, fifty times a register page)."""
+    parts = _pk_url_parts(url_name, get_script_prefix()) if type(pk) is int else None
+    if parts is None:
+        return reverse(url_name, args=[pk])
+    return f"{parts[0]}{pk}{parts[1]}"
