@@ -6,12 +6,14 @@ The renderer that writes their fields is ``igportal.form_rendering.NHSFormRender
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -177,9 +179,20 @@ class LongSelect(forms.Select):
         selected = not has_selected and value in chosen
         attribute = " selected" if selected else ""
         return (
-            f'<option value="{conditional_escape(value)}"{attribute}>{conditional_escape(label)}</option>',
+            f'<option value="{_escaped(value)}"{attribute}>{_escaped(label)}</option>',
             has_selected or selected,
         )
+
+
+def _escaped(text: Any) -> str:
+    """``conditional_escape`` without the lazy-text wrapper around Django's ``escape``, which cost more
+    than the escaping itself, twice an option. The same text: safe text as it is, the rest through
+    ``html.escape`` as Django's ``escape`` does."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return str(text.__html__())
+    return html.escape(str(text))
 
 
 def show_errors(form: forms.BaseForm, exc: ValidationError) -> None:
