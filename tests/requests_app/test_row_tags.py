@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.template import engines
-from django.urls import NoReverseMatch, clear_script_prefix, set_script_prefix
+from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
+from requests_app.links import pk_url, plain_url
 from requests_app.templatetags.formats import detail_url
 
 
@@ -56,3 +57,18 @@ def test_a_rows_link_follows_a_change_of_script_prefix() -> None:
 def test_a_key_that_is_not_a_whole_number_is_reversed_as_the_url_tag_would() -> None:
     with pytest.raises(NoReverseMatch):
         detail_url("x", "flow_detail")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["flow_list", "dpia_list", "transparency"])
+def test_a_plain_link_is_the_address_reverse_makes_under_any_script_prefix(name: str) -> None:
+    assert plain_url(name) == reverse(name)
+    set_script_prefix("/portal/")
+    try:
+        assert plain_url(name) == reverse(name) and plain_url(name).startswith("/portal/")
+    finally:
+        clear_script_prefix()
+
+
+def test_every_detail_link_of_the_dashboard_is_the_address_reverse_makes() -> None:
+    for name in ("incident_detail", "flow_detail", "dpia_detail", "agreement_detail", "asset_detail"):
+        assert pk_url(name, 42) == reverse(name, args=[42])
