@@ -11,6 +11,7 @@ import datetime
 import os
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django import forms
@@ -222,3 +223,12 @@ def test_the_templates_written_in_python_are_not_overridden() -> None:
         origin = Path(get_template(name).origin.name)  # type: ignore[attr-defined]
         home = django_widgets if name.startswith("django/") else Path(settings.BASE_DIR) / "templates"
         assert origin == home / name, name
+
+
+@pytest.mark.parametrize("case", sorted(FORMS))
+def test_a_whole_form_of_every_kind_of_field_renders_without_a_template(case: str) -> None:
+    # What keeps the gain: a field group or widget that fell back to the templates would show here.
+    form = FORMS[case]()
+    with mock.patch.object(TemplatesSetting, "render", side_effect=AssertionError("template rendering")):
+        html = str(form)
+    assert html.startswith('<input type="hidden"') and "nhsuk-date-input" in html
