@@ -106,7 +106,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "igportal.urls"
-FORM_RENDERER = "igportal.forms.NHSFormRenderer"
+FORM_RENDERER = "igportal.form_rendering.NHSFormRenderer"
 WSGI_APPLICATION = "igportal.wsgi.application"
 
 TEMPLATES = [

@@ -116,6 +116,7 @@ class QueueFilterForm(NHSFormMixin, forms.Form):
         required=False,
         # The filter needs only each organisation's id and name; a full row costs four times as much.
         queryset=Organisation.objects.only("pk", "name").order_by("name"),
+        label_field="name",
         empty_label="Any",
         widget=LongSelect,
     )

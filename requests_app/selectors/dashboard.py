@@ -9,12 +9,12 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Model, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from igportal.dates import date_time, short_date
 from requests_app.charts import Chart, horizontal_bars, last_months, stacked_columns
 from requests_app.incident_grading import ICO_DEADLINE
+from requests_app.links import pk_url, plain_url
 from requests_app.models import (
     AccessRequest,
     AgreementStatus,
@@ -67,7 +67,7 @@ class RegisterSummary:
 
 
 def _link(name: str, query: str = "") -> str:
-    return reverse(name) + (f"?{query}" if query else "")
+    return plain_url(name) + (f"?{query}" if query else "")
 
 
 # The registers whose entries the database counts by status as they move (models/counts.py).
@@ -362,16 +362,14 @@ def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[Overd
     items += [
         OverdueItem(
             f"{incident.reference}: ICO report was due {date_time(_due(incident.aware_at))}",
-            reverse("incident_detail", args=[incident.pk]),
+            pk_url("incident_detail", incident.pk),
         )
         for incident in Incident.objects.filter(incident_selectors.ico_overdue(now)).order_by("aware_at")[
             :OVERDUE_LIMIT
         ]
     ]
     items += [
-        OverdueItem(
-            f"{flow.reference}: reassess, consent was withdrawn", reverse("flow_detail", args=[flow.pk])
-        )
+        OverdueItem(f"{flow.reference}: reassess, consent was withdrawn", pk_url("flow_detail", flow.pk))
         for flow in DataFlow.objects.filter(needs_reassessment=True)
         .exclude(status=DataFlowStatus.ENDED)
         .only("reference")
@@ -380,7 +378,7 @@ def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[Overd
     items += [
         OverdueItem(
             f"{flow.reference}: review was due {short_date(flow.next_review_on)}",
-            reverse("flow_detail", args=[flow.pk]),
+            pk_url("flow_detail", flow.pk),
         )
         for flow in DataFlow.objects.filter(flow_selectors.review_overdue(today))
         .only("reference", "next_review_on")
@@ -389,7 +387,7 @@ def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[Overd
     items += [
         OverdueItem(
             f"{version.audit_label}: review was due {short_date(version.review_on)}",
-            reverse("agreement_detail", args=[version.agreement_id]),
+            pk_url("agreement_detail", version.agreement_id),
         )
         for version in AgreementVersion.objects.select_related("agreement")
         .filter(status=AgreementStatus.ACTIVE, review_on__lt=today)
@@ -398,7 +396,7 @@ def overdue_items(*, today: datetime.date, now: datetime.datetime) -> list[Overd
     items += [
         OverdueItem(
             f"{dpia.reference}: review was due {dpia.next_review_on:%d %b %Y}",
-            reverse("dpia_detail", args=[dpia.pk]),
+            pk_url("dpia_detail", dpia.pk),
         )
         for dpia in Dpia.objects.filter(dpia_selectors.review_overdue(today)).order_by("next_review_on")[
             :OVERDUE_LIMIT

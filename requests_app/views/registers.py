@@ -16,9 +16,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from igportal.forms import show_errors
@@ -439,13 +441,32 @@ def register_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404("No such page.")
     today, now = timezone.localdate(), timezone.now()
     audit_record(action="register.view", request=request, detail={"register": "dashboard"})
+    charts = dashboard.dashboard_charts(today=today)
     return render(
         request,
         "requests_app/register_dashboard.html",
         {
             "summaries": dashboard.register_summaries(today=today, now=now),
             "overdue": dashboard.overdue_items(today=today, now=now),
-            "charts": dashboard.dashboard_charts(today=today),
+            "charts": charts,
+            "drawn_charts": zip(charts.charts, _drawn(charts, today=today), strict=True),
             "charts_fresh_minutes": dashboard.CHARTS_FRESH_SECONDS // 60,
         },
     )
+
+
+# The charts change only when they are counted again (dashboard.CHARTS_FRESH_SECONDS): their SVG and
+# tables, a tenth of the page's time in the template, are drawn once per counting in each process, not
+# once per view. Keyed by the counting (its day and moment), so a new counting is drawn afresh.
+_DRAWN_CHARTS: dict[tuple[datetime.date, datetime.datetime], list[SafeString]] = {}
+
+
+def _drawn(charts: dashboard.DashboardCharts, *, today: datetime.date) -> list[SafeString]:
+    key = (today, charts.counted_at)
+    drawn = _DRAWN_CHARTS.get(key)
+    if drawn is None:
+        template = get_template("requests_app/includes/chart.html")
+        drawn = [mark_safe(template.render({"chart": chart})) for chart in charts.charts]  # noqa: S308
+        _DRAWN_CHARTS.clear()  # only the latest counting is shown
+        _DRAWN_CHARTS[key] = drawn
+    return drawn

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from django import forms
 
-from igportal.forms import LongSelect, NHSFormMixin
+from igportal.forms import LongSelect, NHSFormMixin, OneQueryModelChoiceField
+from requests_app.models import Organisation
+from tests.factories import OrganisationFactory
 
 
 class _Form(NHSFormMixin, forms.Form):
@@ -41,3 +46,34 @@ def test_it_writes_the_options_django_select_writes() -> None:
     ours = LongSelect(choices=choices).render("place", "1")
     django_select = forms.Select(choices=choices).render("place", "1")
     assert ours.replace("\n", "") == django_select.replace("\n", "").replace("  ", "")
+
+
+@pytest.mark.django_db
+def test_options_read_as_pairs_are_the_options_read_as_models() -> None:
+    OrganisationFactory.create(name="Tom & Jerry's <Practice>")
+    chosen = OrganisationFactory.create(name="Leeds")
+    OrganisationFactory.create(name="York")
+    queryset = Organisation.objects.only("pk", "name").order_by("name")
+
+    def rendered(**kwargs: Any) -> str:
+        field = OneQueryModelChoiceField(queryset=queryset, empty_label="Any", widget=LongSelect, **kwargs)
+        return field.widget.render("recipient", field.prepare_value(chosen))
+
+    by_pairs = rendered(label_field="name")
+    assert by_pairs == rendered()
+    assert f'<option value="{chosen.pk}" selected>Leeds</option>' in by_pairs
+    assert "Tom &amp; Jerry&#x27;s &lt;Practice&gt;" in by_pairs
+
+
+@pytest.mark.django_db
+def test_a_field_with_pairs_for_options_still_accepts_only_a_real_choice() -> None:
+    chosen = OrganisationFactory.create(name="Leeds")
+
+    class Pick(forms.Form):
+        recipient = OneQueryModelChoiceField(
+            queryset=Organisation.objects.order_by("name"), label_field="name", widget=LongSelect
+        )
+
+    form = Pick({"recipient": str(chosen.pk)})
+    assert form.is_valid() and form.cleaned_data["recipient"] == chosen
+    assert not Pick({"recipient": str(chosen.pk + 1000)}).is_valid()
