@@ -115,3 +115,15 @@ def test_behind_a_transaction_pooler_each_append_takes_a_transaction_of_its_own(
     assert not any("release_chain" in statement for statement in statements)
     assert chain_is_free_elsewhere()
     assert verify() == "2 events, chain intact"
+
+
+def test_a_page_that_fails_after_recording_its_viewing_keeps_the_event() -> None:
+    def page() -> None:
+        audit_record(action="register.view", detail={"register": "data_flows"})
+        raise RuntimeError("the template failed")
+
+    with pytest.raises(RuntimeError):
+        page()
+    connection.close()  # as the failed request's connection may be: the event was committed already
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["register.view"]
+    assert verify() == "1 events, chain intact"
