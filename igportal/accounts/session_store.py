@@ -114,12 +114,12 @@ def _session_query(model: type[AbstractBaseSession]) -> _SessionQuery:
     return _SessionQuery(sql, session_fields, user_fields, device_fields)
 
 
-# What a session's stored text decoded to, by that text and the key that signed it. A signed-in person's
+# What a session's stored text decoded to, by that text and the keys that may have signed it. A person's
 # requests read the same text until their session changes, and checking its signature again (an HMAC
 # and a decompression, 60 us) was the largest part, after the query, of what a signed-in request cost
 # beyond an anonymous one. Only text that verified is kept, so a hit is the answer ``decode`` gave for
 # exactly these bytes; it never spares the query, so a session ended or changed is seen as before.
-_DECODED: dict[tuple[str, bytes | str], str] = {}
+_DECODED: dict[tuple[Any, ...], str] = {}
 _DECODED_LIMIT = 4096
 
 
@@ -129,7 +129,7 @@ class SessionStore(DatabaseSessionStore):
     def decode(self, session_data: bytes | str) -> dict[str, Any]:
         if self.serializer is not JSONSerializer:
             return super().decode(session_data)
-        cache_key = (settings.SECRET_KEY, session_data)
+        cache_key = (settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS), session_data)
         text = _DECODED.get(cache_key)
         if text is not None:
             decoded: dict[str, Any] = json.loads(text)  # a fresh dict: the request may change it
