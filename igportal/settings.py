@@ -139,6 +139,10 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 # The session's one query is a prepared statement, planned once per connection
 # (igportal/accounts/session_store.py); off behind a transaction pooler that cannot keep them.
 PREPARED_SESSION_QUERY = env.flag("DB_PREPARED_SESSION_QUERY", True)
+# An audited page view appends to the audit chain holding its lock for the database session across
+# two statements (requests_app/services/audit.py); off behind a transaction pooler, which may send
+# them over different connections, so that each append takes a transaction of its own instead.
+AUDIT_SESSION_LOCK = env.flag("DB_SESSION_LOCKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite keeps no persistent connections worth reusing and locks on long-lived ones.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

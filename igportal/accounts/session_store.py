@@ -6,9 +6,10 @@ its own so that ``sessions_end_for_user`` can delete a person's sessions in one 
 Loading a session also loads, in the same statement, what every signed-in request needs next
 (issue 24): the person's user row, the names of their groups (their roles) and their newest
 confirmed authenticator. ``igportal.accounts.principal`` hands them to the authentication and
-MFA middleware instead of three more queries. Nothing is cached beyond the request: each request
+MFA middleware instead of three more queries. No row is cached beyond the request: each request
 reads the rows as they are, so a deactivation, a role change or a logout counts from the next
-request on, on whichever server answers it.
+request on, on whichever server answers it. (What a process keeps is the check of a session text's
+signature, by its exact bytes and key, and the statement's text.)
 
 The statement is a server-side prepared statement on each database connection (psycopg prepares
 it on first use and keeps it while the connection lives): PostgreSQL plans it once per connection
@@ -21,6 +22,8 @@ transaction mode older than PgBouncer 1.21 (which tracks prepared statements) se
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +33,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.base_session import AbstractBaseSession
+from django.contrib.sessions.serializers import JSONSerializer
 from django.db import connections, router
 from django.db.backends.postgresql.base import CursorDebugWrapper as PostgresCursorDebugWrapper
 from django.utils import timezone
@@ -78,8 +82,64 @@ def _columns(model: type[Any], alias: str) -> tuple[list[str], str]:
     return fields, columns
 
 
+@dataclass(frozen=True)
+class _SessionQuery:
+    sql: str
+    session_fields: list[str]
+    user_fields: list[str]
+    device_fields: list[str]
+
+
+@functools.cache
+def _session_query(model: type[AbstractBaseSession]) -> _SessionQuery:
+    """The statement and the columns it returns, composed once per process rather than per request."""
+    session_fields, session_columns = _columns(model, "s")
+    user_fields, user_columns = _columns(User, "u")
+    device_fields, device_columns = _columns(TOTPDevice, "d")
+    groups = User.groups.through._meta.db_table
+    # Newest confirmed authenticator first, as ``confirmed_totp_device`` picks it.
+    sql = f"""
+        SELECT {session_columns}, {user_columns},
+               ARRAY(SELECT g.name FROM "{groups}" ug JOIN auth_group g ON g.id = ug.group_id
+                     WHERE ug.user_id = u.id),
+               {device_columns}
+        FROM "{model._meta.db_table}" s
+        LEFT JOIN "{User._meta.db_table}" u ON u.id = s.user_id
+        LEFT JOIN LATERAL (
+            SELECT * FROM "{TOTPDevice._meta.db_table}" t
+            WHERE t.user_id = u.id AND t.confirmed ORDER BY t.id DESC LIMIT 1
+        ) d ON true
+        WHERE s.session_key = %s AND s.expire_date > %s
+    """  # noqa: S608 - only table and column names from the models are formatted in
+    return _SessionQuery(sql, session_fields, user_fields, device_fields)
+
+
+# What a session's stored text decoded to, by that text and the keys that may have signed it. A person's
+# requests read the same text until their session changes, and checking its signature again (an HMAC
+# and a decompression, 60 us) was the largest part, after the query, of what a signed-in request cost
+# beyond an anonymous one. Only text that verified is kept, so a hit is the answer ``decode`` gave for
+# exactly these bytes; it never spares the query, so a session ended or changed is seen as before.
+_DECODED: dict[tuple[Any, ...], str] = {}
+_DECODED_LIMIT = 4096
+
+
 class SessionStore(DatabaseSessionStore):
     principal: Principal | None = None
+
+    def decode(self, session_data: bytes | str) -> dict[str, Any]:
+        if self.serializer is not JSONSerializer:
+            return super().decode(session_data)
+        cache_key = (settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS), session_data)
+        text = _DECODED.get(cache_key)
+        if text is not None:
+            decoded: dict[str, Any] = json.loads(text)  # a fresh dict: the request may change it
+            return decoded
+        decoded = super().decode(session_data)
+        if decoded:
+            if len(_DECODED) >= _DECODED_LIMIT:
+                _DECODED.clear()
+            _DECODED[cache_key] = json.dumps(decoded)
+        return decoded
 
     @classmethod
     def get_model_class(cls) -> type[AbstractBaseSession]:
@@ -104,24 +164,7 @@ class SessionStore(DatabaseSessionStore):
         connection = connections[using]
         if connection.vendor != "postgresql":
             return super()._get_session_from_db()  # type: ignore[misc]
-        session_fields, session_columns = _columns(model, "s")
-        user_fields, user_columns = _columns(User, "u")
-        device_fields, device_columns = _columns(TOTPDevice, "d")
-        groups = User.groups.through._meta.db_table
-        # Newest confirmed authenticator first, as ``confirmed_totp_device`` picks it.
-        sql = f"""
-            SELECT {session_columns}, {user_columns},
-                   ARRAY(SELECT g.name FROM "{groups}" ug JOIN auth_group g ON g.id = ug.group_id
-                         WHERE ug.user_id = u.id),
-                   {device_columns}
-            FROM "{model._meta.db_table}" s
-            LEFT JOIN "{User._meta.db_table}" u ON u.id = s.user_id
-            LEFT JOIN LATERAL (
-                SELECT * FROM "{TOTPDevice._meta.db_table}" t
-                WHERE t.user_id = u.id AND t.confirmed ORDER BY t.id DESC LIMIT 1
-            ) d ON true
-            WHERE s.session_key = %s AND s.expire_date > %s
-        """  # noqa: S608 - only table and column names from the models are formatted in
+        query = _session_query(model)
         key = self.session_key  # None when the cookie's value was not a valid key
         if key is None:
             return None
@@ -137,25 +180,25 @@ class SessionStore(DatabaseSessionStore):
         else:
             wrapped = connection.cursor()
         with wrapped as cursor:
-            cursor.execute(sql, [key, timezone.now()])
+            cursor.execute(query.sql, [key, timezone.now()])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
             return None
         values = list(row)
-        session_values = values[: len(session_fields)]
-        values = values[len(session_fields) :]
-        user_values = values[: len(user_fields)]
-        group_names, *device_values = values[len(user_fields) :]
-        session = model.from_db(using, session_fields, session_values)
+        session_values = values[: len(query.session_fields)]
+        values = values[len(query.session_fields) :]
+        user_values = values[: len(query.user_fields)]
+        group_names, *device_values = values[len(query.user_fields) :]
+        session = model.from_db(using, query.session_fields, session_values)
         if user_values[0] is not None:
             device = (
-                TOTPDevice.from_db(using, device_fields, device_values)
+                TOTPDevice.from_db(using, query.device_fields, device_values)
                 if device_values[0] is not None
                 else None
             )
             self.principal = Principal(
-                user=User.from_db(using, user_fields, user_values),
+                user=User.from_db(using, query.user_fields, user_values),
                 group_names=frozenset(group_names or ()),
                 device=device,
             )

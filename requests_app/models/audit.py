@@ -97,9 +97,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    # Unique: two events can never claim the same predecessor, so the chain cannot fork.
-    previous_hash = models.CharField(max_length=64, unique=True)
-    hash = models.CharField(max_length=64, unique=True)
+    # Unique (Meta.constraints): two events can never claim the same predecessor, so the chain cannot fork.
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
     # False only for events written before the chain was keyed: their hash is a plain SHA-256.
     keyed = models.BooleanField(db_default=False)
     # The keyed digest of target_label and detail that the hash covers in their place; blank only for
@@ -112,6 +112,15 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="auditevent_target_idx")]
+        # Constraints rather than unique fields: on PostgreSQL a unique CharField also gets a second
+        # index for LIKE, which nothing asks of a hash, and every append paid for writing both (each
+        # a random page of a large index). The names are those PostgreSQL gave the unique columns.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["previous_hash"], name="requests_app_auditevent_previous_hash_key"
+            ),
+            models.UniqueConstraint(fields=["hash"], name="requests_app_auditevent_hash_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label or 'system'} {self.action}"

@@ -15,6 +15,12 @@ seen by the holder's check after its own commit), after the next append's commit
 seconds (``sequence-audit``) should a process die between its commit and that step. The
 checkpoint runs it first, so the head it signs covers every committed event. Call ``audit_record`` inside the
 transaction that makes the change it describes: the event commits or rolls back with it.
+
+An event recorded outside any transaction (a page view) is its own INSERT, committed at once, so a
+page that fails after recording its viewing still leaves the event: the chain is taken for the
+database session with the head read in one statement, and let go after the INSERT with one more that
+also looks for events left waiting meanwhile (three statements; ``DB_SESSION_LOCKS`` off behind a
+transaction pooler gives each append a transaction of its own instead).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router, transaction
@@ -71,22 +78,42 @@ def _lock_the_chain(using: str) -> None:
     # SQLite allows one writer at a time already, so the chain cannot fork there.
 
 
-def _take_the_chain_if_free(using: str) -> bool:
-    """Take the chain for this transaction if nobody holds it; never waits."""
+def _head(using: str) -> str:
+    head = AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
+    return head or GENESIS_HASH
+
+
+def _take_the_chain_if_free(using: str, *, for_session: bool = False) -> str | None:
+    """Take the chain if nobody holds it, never waiting, and return its head's hash; None if it is held.
+
+    For this transaction, or with ``for_session`` until ``_release_the_chain`` (an append that is a
+    statement of its own, outside any transaction). One statement on PostgreSQL (migration 0041).
+    """
     connection = connections[using]
     if connection.vendor != "postgresql":
-        return True
+        return _head(using)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [AUDIT_APPEND_LOCK])
+        cursor.execute("SELECT requests_app_audit_take_chain(%s, %s)", [AUDIT_APPEND_LOCK, for_session])
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return None
+    return str(row[0]) or GENESIS_HASH
+
+
+def _release_the_chain(using: str) -> bool:
+    """Let a session's hold on the chain go; whether events are waiting for the sequencer now."""
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT requests_app_audit_release_chain(%s)", [AUDIT_APPEND_LOCK])
         row = cursor.fetchone()
     return bool(row and row[0])
 
 
-def _append(using: str, *, occurred_at: datetime, fields: dict[str, Any]) -> AuditEvent:
-    """Link one event to the head of the chain and insert it; the caller holds the chain."""
-    previous_hash = (
-        AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
-    )
+def _append(
+    using: str, *, occurred_at: datetime, fields: dict[str, Any], previous_hash: str | None = None
+) -> AuditEvent:
+    """Link one event to the chain's head (``previous_hash``, else read), insert it; the caller holds it."""
+    if previous_hash is None:
+        previous_hash = _head(using)
     payload = canonical_event_json(occurred_at=occurred_at, previous_hash=previous_hash, **fields)
     event = AuditEvent(
         occurred_at=occurred_at,
@@ -118,9 +145,11 @@ def _chain_pending(using: str) -> int:
     chained = 0
     while True:
         waiting = list(PendingAuditEvent.objects.using(using).order_by("id")[:SEQUENCE_BATCH])
+        if waiting:
+            head = _head(using)
         for pending in waiting:
             fields = {name: getattr(pending, name) for name in _PENDING_FIELDS}
-            _append(using, occurred_at=pending.occurred_at, fields=fields)
+            head = _append(using, occurred_at=pending.occurred_at, fields=fields, previous_hash=head).hash
         if waiting:
             PendingAuditEvent.objects.using(using).filter(id__in=[pending.id for pending in waiting]).delete()
             chained += len(waiting)
@@ -140,7 +169,7 @@ def audit_sequence(*, wait: bool = True, using: str | None = None) -> int:
         with transaction.atomic(using=using):
             if wait:
                 _lock_the_chain(using)
-            elif not _take_the_chain_if_free(using):
+            elif _take_the_chain_if_free(using) is None:
                 return chained  # its holder looks again once it commits, as this does below
             chained += _chain_pending(using)
         # An event committed while this held the chain found it held and was left waiting: look again.
@@ -197,9 +226,15 @@ def audit_record(
     fields["personal_digest"] = personal_digest(fields["target_label"], fields["detail"], key=audit_key())
     using = router.db_for_write(AuditEvent)
     occurred_at = timezone.now()
-    with transaction.atomic(using=using):
-        if _take_the_chain_if_free(using):
-            event = _append(using, occurred_at=occurred_at, fields=fields)
+    connection = connections[using]
+    if connection.vendor == "postgresql" and settings.AUDIT_SESSION_LOCK and connection.get_autocommit():
+        return _record_as_one_statement(using, occurred_at=occurred_at, fields=fields)
+    # No savepoint inside a caller's transaction: should the append fail, the change it records must
+    # not commit without it, so the caller's whole transaction rolls back.
+    with transaction.atomic(using=using, savepoint=False):
+        previous_hash = _take_the_chain_if_free(using)
+        if previous_hash is not None:
+            event = _append(using, occurred_at=occurred_at, fields=fields, previous_hash=previous_hash)
             # Others who found the chain held left their events waiting: chain them once this commits
             # and lets the chain go (not before: an append costs the same queries as it always did).
             transaction.on_commit(lambda: _sequence_if_waiting(using), using=using)
@@ -209,6 +244,28 @@ def audit_record(
     # whoever holds it now, once they commit.
     transaction.on_commit(lambda: audit_sequence(wait=False, using=using), using=using)
     return AuditEvent(occurred_at=occurred_at, keyed=True, **fields)
+
+
+def _record_as_one_statement(using: str, *, occurred_at: datetime, fields: dict[str, Any]) -> AuditEvent:
+    """An event outside any transaction (a page view): its INSERT commits by itself.
+
+    The chain is held for the session from the statement that reads the head until the INSERT has
+    committed, then let go by a statement that also says whether others left events waiting meanwhile:
+    three statements, where a transaction of its own would take six (BEGIN, lock, head, INSERT,
+    COMMIT, the look for waiting events). A failed INSERT still lets the chain go.
+    """
+    previous_hash = _take_the_chain_if_free(using, for_session=True)
+    if previous_hash is None:
+        PendingAuditEvent.objects.using(using).create(occurred_at=occurred_at, **fields)
+        audit_sequence(wait=False, using=using)  # committed already; the holder looks once it lets go
+        return AuditEvent(occurred_at=occurred_at, keyed=True, **fields)
+    try:
+        event = _append(using, occurred_at=occurred_at, fields=fields, previous_hash=previous_hash)
+    finally:
+        waiting = _release_the_chain(using)
+    if waiting:
+        audit_sequence(wait=False, using=using)
+    return event
 
 
 def _sequence_if_waiting(using: str) -> None:

@@ -119,3 +119,40 @@ def test_the_session_query_is_planned_once_per_connection_and_still_reads_the_ro
     User.objects.filter(pk=requester.pk).update(is_active=False)
     response = client.get(reverse("request_list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_sessions_text_verified_once_decodes_to_a_fresh_copy_each_time(requester: User) -> None:
+    from igportal.accounts.session_store import SessionStore
+
+    store = SessionStore()
+    text = store.encode({"_auth_user_id": str(requester.pk), "wizard": {"steps": ["purpose"]}})
+    first = store.decode(text)
+    first["wizard"]["steps"].append("changed by this request")
+    # A later request reading the same stored text is not handed what an earlier one did to it.
+    assert SessionStore().decode(text) == {
+        "_auth_user_id": str(requester.pk),
+        "wizard": {"steps": ["purpose"]},
+    }
+
+
+def test_a_sessions_text_changed_in_the_database_is_refused_though_its_original_was_read_before(
+    requester: User,
+) -> None:
+    from igportal.accounts.session_store import SessionStore
+
+    store = SessionStore()
+    text = store.encode({"_auth_user_id": str(requester.pk)})
+    assert store.decode(text) == {"_auth_user_id": str(requester.pk)}
+    forged = text[:-3] + ("abc" if not text.endswith("abc") else "xyz")
+    assert SessionStore().decode(forged) == {}
+
+
+def test_a_sessions_text_signed_under_a_retired_key_is_refused_though_it_was_read_before(
+    requester: User, settings: object
+) -> None:
+    from igportal.accounts.session_store import SessionStore
+
+    text = SessionStore().encode({"_auth_user_id": str(requester.pk)})
+    assert SessionStore().decode(text) == {"_auth_user_id": str(requester.pk)}
+    settings.SECRET_KEY = "another-key-" + "x" * 50  # type: ignore[attr-defined]
+    assert SessionStore().decode(text) == {}
