@@ -121,6 +121,7 @@ def _session_query(model: type[AbstractBaseSession]) -> _SessionQuery:
 # exactly these bytes; it never spares the query, so a session ended or changed is seen as before.
 _DECODED: dict[tuple[Any, ...], str] = {}
 _DECODED_LIMIT = 4096
+_DECODED_TEXT_LIMIT = 8192
 
 
 class SessionStore(DatabaseSessionStore):
@@ -135,7 +136,9 @@ class SessionStore(DatabaseSessionStore):
             decoded: dict[str, Any] = json.loads(text)  # a fresh dict: the request may change it
             return decoded
         decoded = super().decode(session_data)
-        if decoded:
+        # A session is a few hundred bytes (a single sign-on one holds an ID token, about 2 KB): anything
+        # far larger is not kept, so the process's memory stays bounded at the limit times this size.
+        if decoded and len(session_data) <= _DECODED_TEXT_LIMIT:
             if len(_DECODED) >= _DECODED_LIMIT:
                 _DECODED.clear()
             _DECODED[cache_key] = json.dumps(decoded)

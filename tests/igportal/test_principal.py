@@ -156,3 +156,22 @@ def test_a_sessions_text_signed_under_a_retired_key_is_refused_though_it_was_rea
     assert SessionStore().decode(text) == {"_auth_user_id": str(requester.pk)}
     settings.SECRET_KEY = "another-key-" + "x" * 50  # type: ignore[attr-defined]
     assert SessionStore().decode(text) == {}
+
+
+def test_only_a_session_of_ordinary_size_is_kept_checked_and_the_kept_checks_are_bounded(
+    requester: User,
+) -> None:
+    from igportal.accounts import session_store
+    from igportal.accounts.session_store import SessionStore
+
+    session_store._DECODED.clear()
+    large = {"_auth_user_id": str(requester.pk), "notes": "x" * (2 * session_store._DECODED_TEXT_LIMIT)}
+    text = SessionStore().encode(large)
+    assert SessionStore().decode(text) == large  # still read, just not kept
+    assert not session_store._DECODED
+    small = SessionStore().encode({"_auth_user_id": str(requester.pk)})
+    SessionStore().decode(small)
+    assert len(session_store._DECODED) == 1
+    for n in range(session_store._DECODED_LIMIT + 5):
+        SessionStore().decode(SessionStore().encode({"_auth_user_id": str(n)}))
+    assert len(session_store._DECODED) <= session_store._DECODED_LIMIT

@@ -75,7 +75,7 @@ class RunSQLOnPostgreSQL(migrations.RunSQL):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("requests_app", "0037_notify_agreement_question"),
+        ("requests_app", "0038_access_statistic_counts"),
     ]
 
     operations = [
