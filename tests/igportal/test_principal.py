@@ -161,11 +161,16 @@ def test_a_sessions_text_signed_under_a_retired_key_is_refused_though_it_was_rea
 def test_only_a_session_of_ordinary_size_is_kept_checked_and_the_kept_checks_are_bounded(
     requester: User,
 ) -> None:
+    import secrets
+
     from igportal.accounts import session_store
     from igportal.accounts.session_store import SessionStore
 
     session_store._DECODED.clear()
-    large = {"_auth_user_id": str(requester.pk), "notes": "x" * (2 * session_store._DECODED_TEXT_LIMIT)}
+    large = {
+        "_auth_user_id": str(requester.pk),
+        "notes": secrets.token_urlsafe(2 * session_store._DECODED_TEXT_LIMIT),
+    }
     text = SessionStore().encode(large)
     assert SessionStore().decode(text) == large  # still read, just not kept
     assert not session_store._DECODED
