@@ -136,12 +136,16 @@ class SessionStore(DatabaseSessionStore):
             decoded: dict[str, Any] = json.loads(text)  # a fresh dict: the request may change it
             return decoded
         decoded = super().decode(session_data)
-        # A session is a few hundred bytes (a single sign-on one holds an ID token, about 2 KB): anything
-        # far larger is not kept, so the process's memory stays bounded at the limit times this size.
-        if decoded and len(session_data) <= _DECODED_TEXT_LIMIT:
+        if not decoded:
+            return decoded
+        kept = json.dumps(decoded)
+        # A session is a few hundred bytes (a single sign-on one holds an ID token, about 2 KB): one whose
+        # decoded text (the stored one is compressed) is far larger is not kept, and neither is a stored
+        # text that long, so the process's memory stays bounded at the limit times twice this size.
+        if len(kept) <= _DECODED_TEXT_LIMIT and len(session_data) <= _DECODED_TEXT_LIMIT:
             if len(_DECODED) >= _DECODED_LIMIT:
                 _DECODED.clear()
-            _DECODED[cache_key] = json.dumps(decoded)
+            _DECODED[cache_key] = kept
         return decoded
 
     @classmethod

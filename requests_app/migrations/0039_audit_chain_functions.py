@@ -6,6 +6,7 @@ a second statement inside the function, so with a snapshot taken after the lock,
 append committed before it. ``requests_app_audit_release_chain`` lets a session's lock go and then, in
 a fresh snapshot, says whether events are waiting for the sequencer: a writer that found the chain
 held committed its event before it tried the chain again, so before the release, so this sees it.
+It answers NULL when the session held no lock to let go, so that a lost hold is reported, not silent.
 PostgreSQL only: SQLite takes no locks (services/audit.py).
 
 The hashes' uniqueness moves from the fields to named constraints (the same names, so the same
@@ -36,7 +37,11 @@ $$;
 CREATE FUNCTION requests_app_audit_release_chain(lock_key bigint) RETURNS boolean
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
-    PERFORM pg_advisory_unlock(lock_key);
+    -- NULL when this session did not hold the lock: the take went over another server connection
+    -- (a transaction-mode pooler), which holds it still; the caller reports it.
+    IF NOT pg_advisory_unlock(lock_key) THEN
+        RETURN NULL;
+    END IF;
     RETURN EXISTS (SELECT 1 FROM requests_app_pendingauditevent);
 END
 $$;

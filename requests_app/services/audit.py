@@ -26,6 +26,7 @@ transaction pooler gives each append a transaction of its own instead).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from datetime import datetime
 from typing import Any
@@ -45,6 +46,8 @@ from requests_app.models.audit import GENESIS_HASH, audit_key, canonical_event_j
 # Any fixed 64-bit number works; it only has to be the same for every writer.
 AUDIT_APPEND_LOCK = 0x16_0A_0D_17
 _ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+
+logger = logging.getLogger(__name__)
 
 
 def _plain_json(detail: dict[str, Any] | None) -> dict[str, Any]:
@@ -87,7 +90,7 @@ def _take_the_chain_if_free(using: str, *, for_session: bool = False) -> str | N
     """Take the chain if nobody holds it, never waiting, and return its head's hash; None if it is held.
 
     For this transaction, or with ``for_session`` until ``_release_the_chain`` (an append that is a
-    statement of its own, outside any transaction). One statement on PostgreSQL (migration 0041).
+    statement of its own, outside any transaction). One statement on PostgreSQL (migration 0039).
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
@@ -101,11 +104,24 @@ def _take_the_chain_if_free(using: str, *, for_session: bool = False) -> str | N
 
 
 def _release_the_chain(using: str) -> bool:
-    """Let a session's hold on the chain go; whether events are waiting for the sequencer now."""
+    """Let a session's hold on the chain go; whether events are waiting for the sequencer now.
+
+    When this connection held nothing to let go, the take reached another server connection, which
+    still holds the chain and will stop every other append chaining (they wait for the sequencer):
+    behind a transaction-mode pooler, ``DB_SESSION_LOCKS`` must be off. That is logged as an error,
+    and the sequencer is asked to run.
+    """
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT requests_app_audit_release_chain(%s)", [AUDIT_APPEND_LOCK])
         row = cursor.fetchone()
-    return bool(row and row[0])
+    if row is None or row[0] is None:
+        logger.error(
+            "The audit chain's lock was not held by this database connection when it was let go: the"
+            " connection that took it still holds it. Behind a transaction-mode pooler set"
+            " DB_SESSION_LOCKS=false."
+        )
+        return True
+    return bool(row[0])
 
 
 def _append(

@@ -174,6 +174,15 @@ def test_only_a_session_of_ordinary_size_is_kept_checked_and_the_kept_checks_are
     text = SessionStore().encode(large)
     assert SessionStore().decode(text) == large  # still read, just not kept
     assert not session_store._DECODED
+    # Nor one that compresses small but decodes large: the bound is on what is kept.
+    compressible = {
+        "_auth_user_id": str(requester.pk),
+        "notes": "x" * (2 * session_store._DECODED_TEXT_LIMIT),
+    }
+    text = SessionStore().encode(compressible)
+    assert len(text) < session_store._DECODED_TEXT_LIMIT
+    assert SessionStore().decode(text) == compressible
+    assert not session_store._DECODED
     small = SessionStore().encode({"_auth_user_id": str(requester.pk)})
     SessionStore().decode(small)
     assert len(session_store._DECODED) == 1

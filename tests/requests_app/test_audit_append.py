@@ -2,7 +2,7 @@
 
 The page holds the chain for its database session from the statement that reads the head to the one
 that lets it go, which also looks for events others left waiting meanwhile (services/audit.py,
-migration 0041). The chain's guarantees are those of ``test_audit_sequencer.py``; these pin the
+migration 0039). The chain's guarantees are those of ``test_audit_sequencer.py``; these pin the
 shape of the append and the hand-over between a page view and a writer that found it holding the chain.
 """
 
@@ -127,3 +127,20 @@ def test_a_page_that_fails_after_recording_its_viewing_keeps_the_event() -> None
     connection.close()  # as the failed request's connection may be: the event was committed already
     assert list(AuditEvent.objects.values_list("action", flat=True)) == ["register.view"]
     assert verify() == "1 events, chain intact"
+
+
+def test_letting_go_of_a_chain_this_connection_does_not_hold_is_reported_not_silent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # As behind a transaction-mode pooler with DB_SESSION_LOCKS on: the take went over another server
+    # connection, so this one has nothing to let go, and the chain stays held over there.
+    with caplog.at_level("ERROR", logger="requests_app.services.audit"):
+        assert audit._release_the_chain("default") is True  # the sequencer is asked to run
+    assert "DB_SESSION_LOCKS=false" in caplog.text
+    caplog.clear()
+    # Held and let go normally: nothing reported, and whether events wait is answered.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [AUDIT_APPEND_LOCK])
+    assert audit._release_the_chain("default") is False
+    assert not caplog.text
+    assert chain_is_free_elsewhere()
